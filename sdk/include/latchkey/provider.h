@@ -1,0 +1,266 @@
+/*
+ * latchkey provider ABI, version 1.
+ *
+ * A provider plugin is a shared library that exports one C function,
+ * `latchkey_provider_v1`, returning a pointer to a static descriptor. The host
+ * reads the descriptor, validates the site's options against its schema, and
+ * calls `create` / `acquire` / `refresh` / `expired` / `destroy`.
+ *
+ * Rules that keep the boundary stable:
+ *  - Plain C only. No C++ type, exception or allocator crosses it.
+ *  - Every struct starts with `struct_size`. Structs only ever grow at the end
+ *    (append-only, like sqlite3_vfs.iVersion or OpenSSL dispatch tables). A
+ *    reader checks `struct_size` before touching a field added in a later minor
+ *    version.
+ *  - Memory is never freed across the boundary. Strings the host hands in are
+ *    valid for the duration of the call. Results go out through host-owned
+ *    builders (`latchkey_host.result_*`), which copy what they are given.
+ *  - A provider never prints and never reads the terminal itself: it asks the
+ *    host (`log`, `notice`, `prompt`, `open_url`), so redaction and
+ *    non-interactive mode are enforced in one place.
+ */
+#ifndef LATCHKEY_PROVIDER_H
+#define LATCHKEY_PROVIDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LATCHKEY_ABI_MAJOR 1
+#define LATCHKEY_ABI_MINOR 0
+
+/* The one symbol a provider plugin exports. */
+#define LATCHKEY_PROVIDER_ENTRY "latchkey_provider_v1"
+
+#if defined(_WIN32)
+#define LATCHKEY_EXPORT __declspec(dllexport)
+#else
+#define LATCHKEY_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* ---------------------------------------------------------------- status */
+
+/* What went wrong, in terms the host acts on. */
+typedef enum latchkey_status {
+    LATCHKEY_OK = 0,
+    /* The policy is wrong (missing or invalid option). Never retried. */
+    LATCHKEY_E_CONFIG = 1,
+    /* The server refused the credentials (bad secret, invalid_grant).
+     * Never retried; a rejected refresh makes the host acquire again. */
+    LATCHKEY_E_REJECTED = 2,
+    /* Network failure, 5xx, 429, timeout. Retried with backoff. */
+    LATCHKEY_E_TRANSIENT = 3,
+    /* A person must act: the user has to run `latchkey login`. */
+    LATCHKEY_E_INTERACTION_REQUIRED = 4,
+    /* A bug or an unexpected answer. Not retried. */
+    LATCHKEY_E_INTERNAL = 5
+} latchkey_status;
+
+/* ---------------------------------------------------------------- options */
+
+typedef enum latchkey_option_type {
+    LATCHKEY_OPT_STRING = 0,
+    LATCHKEY_OPT_INT = 1,      /* decimal integer */
+    LATCHKEY_OPT_BOOL = 2,     /* "true" / "false" */
+    LATCHKEY_OPT_DURATION = 3, /* handed to the provider as whole seconds */
+    LATCHKEY_OPT_LIST = 4      /* list of strings */
+} latchkey_option_type;
+
+/* Option flags (bit set). */
+#define LATCHKEY_OPTF_REQUIRED 0x1u /* must be set somewhere in the policy */
+#define LATCHKEY_OPTF_SECRET 0x2u   /* never shown; redacted from every log */
+#define LATCHKEY_OPTF_IDENTITY 0x4u /* part of "who": changes the storage key */
+
+/* One entry of a provider's option schema. An array of these ends with an
+ * entry whose `key` is NULL. */
+typedef struct latchkey_option {
+    const char *key;            /* snake_case, e.g. "token_url" */
+    latchkey_option_type type;
+    unsigned flags;             /* LATCHKEY_OPTF_* */
+    const char *default_value;  /* textual default, or NULL for none */
+    const char *doc;            /* one line for `providers show` */
+} latchkey_option;
+
+/* ---------------------------------------------------------------- opaque host objects */
+
+/* The resolved, validated options of one site. Read through latchkey_host. */
+typedef struct latchkey_options latchkey_options;
+/* A result under construction (a credential or an error). */
+typedef struct latchkey_result latchkey_result;
+/* A finished HTTP response, owned by the host until released. */
+typedef struct latchkey_http_response latchkey_http_response;
+
+/* The credential the host holds, shown to `refresh` and `expired`. */
+typedef struct latchkey_credential {
+    uint32_t struct_size;
+    const char *token;
+    const char *token_type;    /* "Bearer", "AnaplanAuthToken", "" ... */
+    const char *refresh_token; /* NULL when there is none */
+    int64_t expires_at_ms;     /* Unix epoch milliseconds; 0 = unknown */
+    int64_t obtained_at_ms;
+    /* Extra fields kept with the credential (e.g. instance_url). */
+    size_t extra_count;
+    const char *const *extra_keys;
+    const char *const *extra_values;
+} latchkey_credential;
+
+/* ---------------------------------------------------------------- HTTP */
+
+typedef struct latchkey_http_request {
+    uint32_t struct_size;
+    const char *method; /* "GET", "POST", ... */
+    const char *url;
+    /* Full header lines, "Name: value". */
+    const char *const *headers;
+    size_t header_count;
+    const char *body; /* may be NULL */
+    size_t body_len;
+    /* When both are set the host sends HTTP Basic authentication. */
+    const char *basic_user;
+    const char *basic_password;
+    /* 0 means the site's `timeout`. */
+    int64_t timeout_ms;
+} latchkey_http_request;
+
+typedef enum latchkey_log_level {
+    LATCHKEY_LOG_DEBUG = 0,
+    LATCHKEY_LOG_INFO = 1,
+    LATCHKEY_LOG_WARN = 2,
+    LATCHKEY_LOG_ERROR = 3
+} latchkey_log_level;
+
+/* Receives bytes produced by a host service; `user` is the caller's. */
+typedef void (*latchkey_sink)(void *user, const char *data, size_t len);
+
+/* ---------------------------------------------------------------- host services */
+
+/*
+ * Services the host hands to `create`. One table per provider instance; the
+ * provider keeps the pointer for the life of the instance. `ctx` is the host's
+ * and goes back as the first argument of every call.
+ */
+typedef struct latchkey_host {
+    uint32_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    void *ctx;
+
+    /* -- options: values as text, already validated against the schema.
+     *    NULL when unset and without default. Durations come as seconds. */
+    const char *(*option)(void *ctx, const char *key);
+    size_t (*option_list_size)(void *ctx, const char *key);
+    const char *(*option_list_item)(void *ctx, const char *key, size_t index);
+    /* Name of the site this instance serves (for messages). */
+    const char *(*site_name)(void *ctx);
+
+    /* -- HTTP through the host's client (TLS, proxy, timeouts, body cap).
+     *    Returns LATCHKEY_OK when a response arrived (any HTTP status) and
+     *    sets *out; LATCHKEY_E_TRANSIENT on transport failure with a message
+     *    in `error` (buffer of error_len bytes, NUL-terminated). */
+    latchkey_status (*http)(void *ctx, const latchkey_http_request *request,
+                            latchkey_http_response **out, char *error,
+                            size_t error_len);
+    long (*http_status)(void *ctx, const latchkey_http_response *response);
+    /* Body bytes, valid until released; *len receives the length. */
+    const char *(*http_body)(void *ctx, const latchkey_http_response *response,
+                             size_t *len);
+    /* Value of the first header with this name (case-insensitive), or NULL. */
+    const char *(*http_header)(void *ctx, const latchkey_http_response *response,
+                               const char *name);
+    void (*http_release)(void *ctx, latchkey_http_response *response);
+
+    /* -- logging. Every registered secret is replaced by "****". */
+    void (*log)(void *ctx, latchkey_log_level level, const char *message);
+    /* Adds a value to the redaction set (a token just received, say). */
+    void (*add_secret)(void *ctx, const char *value);
+
+    /* -- interaction. Only allowed while the host says interactive() != 0
+     *    (during `latchkey login`); otherwise return
+     *    LATCHKEY_E_INTERACTION_REQUIRED from acquire. */
+    int (*interactive)(void *ctx);
+    void (*notice)(void *ctx, const char *text);
+    /* Reads one line from the person. `secret` hides the echo. The answer
+     * goes to `sink`. Returns LATCHKEY_E_INTERACTION_REQUIRED when nobody
+     * can answer. */
+    latchkey_status (*prompt)(void *ctx, const char *question, int secret,
+                              latchkey_sink sink, void *user);
+    /* Opens a URL in a browser when one is available. 0 = opened. */
+    int (*open_url)(void *ctx, const char *url);
+
+    /* -- time and randomness. */
+    int64_t (*now_ms)(void *ctx); /* Unix epoch milliseconds */
+    /* Sleeps; returns non-zero when the wait was cancelled (Ctrl-C). */
+    int (*sleep_ms)(void *ctx, int64_t ms);
+    latchkey_status (*random_bytes)(void *ctx, unsigned char *out, size_t len);
+
+    /* -- encodings, so a provider carries no codec of its own. */
+    void (*base64_encode)(void *ctx, const unsigned char *data, size_t len,
+                          int url_safe, latchkey_sink sink, void *user);
+    /* Returns LATCHKEY_E_INTERNAL when `text` is not base64. */
+    latchkey_status (*base64_decode)(void *ctx, const char *text, size_t len,
+                                     latchkey_sink sink, void *user);
+    /* application/x-www-form-urlencoded escaping of one component. */
+    void (*url_encode)(void *ctx, const char *text, latchkey_sink sink,
+                       void *user);
+
+    /* -- result builders. `result` is the one handed to the call. */
+    void (*result_token)(latchkey_result *result, const char *token);
+    void (*result_token_type)(latchkey_result *result, const char *type);
+    /* Header that presents the token; default "Authorization". */
+    void (*result_header_name)(latchkey_result *result, const char *name);
+    void (*result_expires_at)(latchkey_result *result, int64_t unix_ms);
+    void (*result_refresh_token)(latchkey_result *result, const char *token);
+    void (*result_extra)(latchkey_result *result, const char *key,
+                         const char *value);
+    /* Records an error. The message must not contain a secret (the host
+     * redacts what it knows of, but cannot know everything). The status is
+     * returned for convenience. */
+    latchkey_status (*result_error)(latchkey_result *result,
+                                    latchkey_status status,
+                                    const char *message);
+} latchkey_host;
+
+/* ---------------------------------------------------------------- the descriptor */
+
+typedef struct latchkey_provider {
+    uint32_t struct_size; /* sizeof(latchkey_provider) as the plugin saw it */
+    uint16_t abi_major;   /* LATCHKEY_ABI_MAJOR */
+    uint16_t abi_minor;   /* LATCHKEY_ABI_MINOR */
+
+    const char *name;        /* "oauth2-client-credentials"; file is NAME.so */
+    const char *version;     /* the plugin's own version */
+    const char *description; /* one line */
+    const latchkey_option *options; /* ends with { NULL } */
+
+    /* Validates the options and makes an instance. On failure, returns an
+     * error status after result_error(result, ...). */
+    latchkey_status (*create)(const latchkey_host *host, void **instance,
+                              latchkey_result *result);
+    /* Gets a new credential from scratch. */
+    latchkey_status (*acquire)(void *instance, latchkey_result *result);
+    /* Renews `current`. NULL: the host calls acquire instead. */
+    latchkey_status (*refresh)(void *instance,
+                               const latchkey_credential *current,
+                               latchkey_result *result);
+    /* Non-zero when `current` can no longer be used at `now_ms`. NULL: the
+     * host decides from expires_at_ms. */
+    int (*expired)(void *instance, const latchkey_credential *current,
+                   int64_t now_ms);
+    void (*destroy)(void *instance);
+} latchkey_provider;
+
+/* Size of the first published version of the descriptor; the host refuses a
+ * smaller one. */
+#define LATCHKEY_PROVIDER_V1_0_SIZE \
+    (offsetof(latchkey_provider, destroy) + sizeof(void (*)(void *)))
+
+typedef const latchkey_provider *(*latchkey_provider_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LATCHKEY_PROVIDER_H */

@@ -1,0 +1,372 @@
+// Header-only C++ helpers for writing a latchkey provider.
+//
+// A provider is one class and one macro:
+//
+//   class MyProvider {
+//    public:
+//     explicit MyProvider(latchkey::sdk::Host& host);   // read options; throw on bad config
+//     latchkey::sdk::Credential acquire();
+//     // optional: latchkey::sdk::Credential refresh(const latchkey::sdk::Current&);
+//     // optional: bool expired(const latchkey::sdk::Current&, int64_t now_ms);
+//   };
+//   LATCHKEY_PROVIDER(MyProvider, "my-provider", "1.0.0", "One line.", kOptions)
+//
+// Throw latchkey::sdk::Error to report a categorised failure. Every exception
+// is caught at the C boundary and turned into a status; none crosses it.
+#ifndef LATCHKEY_PROVIDER_HPP
+#define LATCHKEY_PROVIDER_HPP
+
+#include <latchkey/provider.h>
+
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace latchkey::sdk {
+
+// A failure with the category the host acts on. The message is shown to the
+// user: it must name what failed and must never contain a secret.
+class Error : public std::runtime_error {
+   public:
+    Error(latchkey_status status, const std::string& message)
+        : std::runtime_error(message), status_(status) {}
+    latchkey_status status() const noexcept { return status_; }
+
+   private:
+    latchkey_status status_;
+};
+
+inline Error config_error(const std::string& m) { return {LATCHKEY_E_CONFIG, m}; }
+inline Error rejected(const std::string& m) { return {LATCHKEY_E_REJECTED, m}; }
+inline Error transient(const std::string& m) { return {LATCHKEY_E_TRANSIENT, m}; }
+inline Error internal_error(const std::string& m) { return {LATCHKEY_E_INTERNAL, m}; }
+inline Error interaction_required(const std::string& m) {
+    return {LATCHKEY_E_INTERACTION_REQUIRED, m};
+}
+
+// What a provider returns from acquire/refresh.
+struct Credential {
+    std::string token;
+    std::string token_type = "Bearer";  // "" sends the bare token
+    std::string header_name;            // "" means Authorization
+    int64_t expires_at_ms = 0;          // 0: unknown / does not expire
+    std::string refresh_token;          // "" when none
+    std::map<std::string, std::string> extras;
+};
+
+// The credential the host currently holds, as seen by refresh/expired.
+struct Current {
+    std::string token;
+    std::string token_type;
+    std::optional<std::string> refresh_token;
+    int64_t expires_at_ms = 0;
+    int64_t obtained_at_ms = 0;
+    std::map<std::string, std::string> extras;
+
+    static Current from(const latchkey_credential& c) {
+        Current out;
+        out.token = c.token ? c.token : "";
+        out.token_type = c.token_type ? c.token_type : "";
+        if (c.refresh_token) out.refresh_token = c.refresh_token;
+        out.expires_at_ms = c.expires_at_ms;
+        out.obtained_at_ms = c.obtained_at_ms;
+        for (size_t i = 0; i < c.extra_count; ++i)
+            out.extras[c.extra_keys[i]] = c.extra_values[i];
+        return out;
+    }
+};
+
+struct HttpRequest {
+    std::string method = "POST";
+    std::string url;
+    std::vector<std::string> headers;  // "Name: value"
+    std::string body;
+    std::optional<std::pair<std::string, std::string>> basic_auth;
+    int64_t timeout_ms = 0;
+};
+
+struct HttpResponse {
+    long status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;  // lower-case names we asked for
+
+    std::string header(const std::string& lower_name) const {
+        auto it = headers.find(lower_name);
+        return it == headers.end() ? std::string() : it->second;
+    }
+};
+
+namespace detail {
+inline void append_to_string(void* user, const char* data, size_t len) {
+    static_cast<std::string*>(user)->append(data, len);
+}
+}  // namespace detail
+
+// The provider's view of the host services.
+class Host {
+   public:
+    explicit Host(const latchkey_host* h) : h_(h) {}
+
+    const latchkey_host* raw() const { return h_; }
+    std::string site() const { return h_->site_name(h_->ctx); }
+
+    std::optional<std::string> option(const char* key) const {
+        const char* v = h_->option(h_->ctx, key);
+        if (!v) return std::nullopt;
+        return std::string(v);
+    }
+    std::string option_or(const char* key, std::string fallback) const {
+        auto v = option(key);
+        return v ? *v : std::move(fallback);
+    }
+    std::string require(const char* key) const {
+        auto v = option(key);
+        if (!v || v->empty())
+            throw config_error("site '" + site() + "': option '" + key + "' is required");
+        return *v;
+    }
+    int64_t integer(const char* key, int64_t fallback) const {
+        auto v = option(key);
+        return v ? std::stoll(*v) : fallback;
+    }
+    bool flag(const char* key, bool fallback) const {
+        auto v = option(key);
+        return v ? *v == "true" : fallback;
+    }
+    std::vector<std::string> list(const char* key) const {
+        std::vector<std::string> out;
+        size_t n = h_->option_list_size(h_->ctx, key);
+        for (size_t i = 0; i < n; ++i) out.emplace_back(h_->option_list_item(h_->ctx, key, i));
+        return out;
+    }
+
+    // Sends a request; throws Error(TRANSIENT) when no response arrived.
+    // `want_headers` lists (lower-case) response headers to copy out.
+    HttpResponse http(const HttpRequest& r,
+                      std::initializer_list<const char*> want_headers = {"content-type",
+                                                                         "retry-after"}) const {
+        std::vector<const char*> lines;
+        for (auto& l : r.headers) lines.push_back(l.c_str());
+        latchkey_http_request req{};
+        req.struct_size = sizeof req;
+        req.method = r.method.c_str();
+        req.url = r.url.c_str();
+        req.headers = lines.data();
+        req.header_count = lines.size();
+        req.body = r.body.data();
+        req.body_len = r.body.size();
+        if (r.basic_auth) {
+            req.basic_user = r.basic_auth->first.c_str();
+            req.basic_password = r.basic_auth->second.c_str();
+        }
+        req.timeout_ms = r.timeout_ms;
+        latchkey_http_response* resp = nullptr;
+        char err[512] = {0};
+        latchkey_status st = h_->http(h_->ctx, &req, &resp, err, sizeof err);
+        if (st != LATCHKEY_OK || !resp) throw Error(st == LATCHKEY_OK ? LATCHKEY_E_INTERNAL : st, err);
+        HttpResponse out;
+        out.status = h_->http_status(h_->ctx, resp);
+        size_t len = 0;
+        const char* body = h_->http_body(h_->ctx, resp, &len);
+        out.body.assign(body ? body : "", len);
+        for (const char* name : want_headers) {
+            if (const char* v = h_->http_header(h_->ctx, resp, name)) out.headers[name] = v;
+        }
+        h_->http_release(h_->ctx, resp);
+        return out;
+    }
+
+    void log(latchkey_log_level level, const std::string& m) const {
+        h_->log(h_->ctx, level, m.c_str());
+    }
+    void debug(const std::string& m) const { log(LATCHKEY_LOG_DEBUG, m); }
+    void info(const std::string& m) const { log(LATCHKEY_LOG_INFO, m); }
+    void warn(const std::string& m) const { log(LATCHKEY_LOG_WARN, m); }
+    void add_secret(const std::string& v) const {
+        if (!v.empty()) h_->add_secret(h_->ctx, v.c_str());
+    }
+
+    bool interactive() const { return h_->interactive(h_->ctx) != 0; }
+    void notice(const std::string& text) const { h_->notice(h_->ctx, text.c_str()); }
+    std::string prompt(const std::string& question, bool secret = false) const {
+        std::string answer;
+        if (h_->prompt(h_->ctx, question.c_str(), secret ? 1 : 0, detail::append_to_string,
+                       &answer) != LATCHKEY_OK)
+            throw interaction_required("site '" + site() + "' needs a login: run `latchkey login --at " +
+                                       site() + "`");
+        return answer;
+    }
+    bool open_url(const std::string& url) const { return h_->open_url(h_->ctx, url.c_str()) == 0; }
+
+    int64_t now_ms() const { return h_->now_ms(h_->ctx); }
+    bool sleep_ms(int64_t ms) const { return h_->sleep_ms(h_->ctx, ms) == 0; }
+    std::string random_bytes(size_t n) const {
+        std::string out(n, '\0');
+        if (h_->random_bytes(h_->ctx, reinterpret_cast<unsigned char*>(out.data()), n) != LATCHKEY_OK)
+            throw internal_error("no secure random source");
+        return out;
+    }
+
+    std::string base64(std::string_view data, bool url_safe = false) const {
+        std::string out;
+        h_->base64_encode(h_->ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                          url_safe ? 1 : 0, detail::append_to_string, &out);
+        return out;
+    }
+    std::optional<std::string> base64_decode(std::string_view text) const {
+        std::string out;
+        if (h_->base64_decode(h_->ctx, text.data(), text.size(), detail::append_to_string, &out) !=
+            LATCHKEY_OK)
+            return std::nullopt;
+        return out;
+    }
+    std::string url_encode(const std::string& text) const {
+        std::string out;
+        h_->url_encode(h_->ctx, text.c_str(), detail::append_to_string, &out);
+        return out;
+    }
+    // application/x-www-form-urlencoded body from ordered pairs.
+    std::string form(const std::vector<std::pair<std::string, std::string>>& fields) const {
+        std::string out;
+        for (auto& [k, v] : fields) {
+            if (!out.empty()) out += '&';
+            out += url_encode(k) + '=' + url_encode(v);
+        }
+        return out;
+    }
+
+   private:
+    const latchkey_host* h_;
+};
+
+namespace detail {
+
+template <class P, class = void>
+struct has_refresh : std::false_type {};
+template <class P>
+struct has_refresh<P, std::void_t<decltype(std::declval<P&>().refresh(std::declval<const Current&>()))>>
+    : std::true_type {};
+
+template <class P, class = void>
+struct has_expired : std::false_type {};
+template <class P>
+struct has_expired<P, std::void_t<decltype(std::declval<P&>().expired(std::declval<const Current&>(),
+                                                                       int64_t{}))>>
+    : std::true_type {};
+
+template <class P>
+struct Instance {
+    Host host;
+    P provider;
+    explicit Instance(const latchkey_host* h) : host(h), provider(host) {}
+};
+
+inline latchkey_status fail(const latchkey_host* h, latchkey_result* r, latchkey_status st,
+                            const char* message) {
+    return h->result_error(r, st, message);
+}
+
+inline latchkey_status publish(const latchkey_host* h, latchkey_result* r, const Credential& c) {
+    if (c.token.empty()) return fail(h, r, LATCHKEY_E_INTERNAL, "provider returned an empty token");
+    h->result_token(r, c.token.c_str());
+    h->result_token_type(r, c.token_type.c_str());
+    if (!c.header_name.empty()) h->result_header_name(r, c.header_name.c_str());
+    if (c.expires_at_ms) h->result_expires_at(r, c.expires_at_ms);
+    if (!c.refresh_token.empty()) h->result_refresh_token(r, c.refresh_token.c_str());
+    for (auto& [k, v] : c.extras) h->result_extra(r, k.c_str(), v.c_str());
+    return LATCHKEY_OK;
+}
+
+// Runs `fn`, turning every exception into a status and a message.
+template <class Fn>
+latchkey_status guarded(const latchkey_host* h, latchkey_result* r, Fn&& fn) {
+    try {
+        return fn();
+    } catch (const Error& e) {
+        return fail(h, r, e.status(), e.what());
+    } catch (const std::exception& e) {
+        return fail(h, r, LATCHKEY_E_INTERNAL, e.what());
+    } catch (...) {
+        return fail(h, r, LATCHKEY_E_INTERNAL, "unknown error in provider");
+    }
+}
+
+template <class P>
+struct Adapter {
+    static latchkey_status create(const latchkey_host* h, void** out, latchkey_result* r) {
+        return guarded(h, r, [&] {
+            *out = new Instance<P>(h);
+            return LATCHKEY_OK;
+        });
+    }
+    static latchkey_status acquire(void* inst, latchkey_result* r) {
+        auto* self = static_cast<Instance<P>*>(inst);
+        const latchkey_host* h = self->host.raw();
+        return guarded(h, r, [&] { return publish(h, r, self->provider.acquire()); });
+    }
+    static latchkey_status refresh(void* inst, const latchkey_credential* cur, latchkey_result* r) {
+        auto* self = static_cast<Instance<P>*>(inst);
+        const latchkey_host* h = self->host.raw();
+        if constexpr (has_refresh<P>::value) {
+            return guarded(h, r, [&] {
+                return publish(h, r, self->provider.refresh(Current::from(*cur)));
+            });
+        } else {
+            (void)cur;
+            return fail(h, r, LATCHKEY_E_INTERNAL, "refresh not supported");
+        }
+    }
+    static int expired(void* inst, const latchkey_credential* cur, int64_t now_ms) {
+        auto* self = static_cast<Instance<P>*>(inst);
+        if constexpr (has_expired<P>::value) {
+            try {
+                return self->provider.expired(Current::from(*cur), now_ms) ? 1 : 0;
+            } catch (...) {
+                return 1;  // when in doubt, get a new one
+            }
+        } else {
+            (void)self, (void)cur, (void)now_ms;
+            return 1;
+        }
+    }
+    static void destroy(void* inst) { delete static_cast<Instance<P>*>(inst); }
+
+    static latchkey_provider descriptor(const char* name, const char* version, const char* description,
+                                        const latchkey_option* options) {
+        latchkey_provider d{};
+        d.struct_size = sizeof d;
+        d.abi_major = LATCHKEY_ABI_MAJOR;
+        d.abi_minor = LATCHKEY_ABI_MINOR;
+        d.name = name;
+        d.version = version;
+        d.description = description;
+        d.options = options;
+        d.create = &create;
+        d.acquire = &acquire;
+        d.refresh = has_refresh<P>::value ? &refresh : nullptr;
+        d.expired = has_expired<P>::value ? &expired : nullptr;
+        d.destroy = &destroy;
+        return d;
+    }
+};
+
+}  // namespace detail
+}  // namespace latchkey::sdk
+
+// Exports the entry point for provider class CLASS.
+#define LATCHKEY_PROVIDER(CLASS, NAME, VERSION, DESCRIPTION, OPTIONS)                         \
+    extern "C" LATCHKEY_EXPORT const latchkey_provider* latchkey_provider_v1(void) {          \
+        static const latchkey_provider descriptor =                                           \
+            ::latchkey::sdk::detail::Adapter<CLASS>::descriptor(NAME, VERSION, DESCRIPTION,   \
+                                                                OPTIONS);                     \
+        return &descriptor;                                                                   \
+    }
+
+#endif  // LATCHKEY_PROVIDER_HPP
