@@ -221,6 +221,9 @@ typedef struct latchkey_host {
     latchkey_status (*result_error)(latchkey_result *result,
                                     latchkey_status status,
                                     const char *message);
+    /* With a TRANSIENT error: the server asked to wait this long (429/503
+     * Retry-After). The host never waits longer than its own cap. */
+    void (*result_retry_after)(latchkey_result *result, int64_t ms);
 } latchkey_host;
 
 /* ---------------------------------------------------------------- the descriptor */

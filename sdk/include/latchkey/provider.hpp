@@ -35,12 +35,15 @@ namespace latchkey::sdk {
 // user: it must name what failed and must never contain a secret.
 class Error : public std::runtime_error {
    public:
-    Error(latchkey_status status, const std::string& message)
-        : std::runtime_error(message), status_(status) {}
+    Error(latchkey_status status, const std::string& message, int64_t retry_after_ms = 0)
+        : std::runtime_error(message), status_(status), retry_after_ms_(retry_after_ms) {}
     latchkey_status status() const noexcept { return status_; }
+    // For TRANSIENT errors: how long the server asked us to wait (0 = no advice).
+    int64_t retry_after_ms() const noexcept { return retry_after_ms_; }
 
    private:
     latchkey_status status_;
+    int64_t retry_after_ms_;
 };
 
 inline Error config_error(const std::string& m) { return {LATCHKEY_E_CONFIG, m}; }
@@ -290,6 +293,7 @@ latchkey_status guarded(const latchkey_host* h, latchkey_result* r, Fn&& fn) {
     try {
         return fn();
     } catch (const Error& e) {
+        if (e.retry_after_ms() > 0) h->result_retry_after(r, e.retry_after_ms());
         return fail(h, r, e.status(), e.what());
     } catch (const std::exception& e) {
         return fail(h, r, LATCHKEY_E_INTERNAL, e.what());
