@@ -1,0 +1,84 @@
+// Reads the expiry of a JWT (RFC 7519) without verifying it: a client only
+// needs to know when to stop presenting the token; the server verifies it.
+#ifndef LATCHKEY_COMMON_JWT_HPP
+#define LATCHKEY_COMMON_JWT_HPP
+
+#include <rapidjson/document.h>
+
+#include <cmath>
+#include <cstdint>
+#include <latchkey/provider.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace latchkey::common {
+
+namespace detail {
+
+// JWT segments are base64url without padding (RFC 7515 §2). The host's
+// decoder is only promised to take standard base64, so this maps the
+// alphabet and restores the padding; the decoding itself stays the host's.
+inline std::optional<std::string> base64url_to_standard(std::string_view s) {
+    if (s.size() % 4 == 1) return std::nullopt;  // no valid encoding has this length
+    std::string out;
+    out.reserve(s.size() + 3);
+    for (char c : s) {
+        if (c == '-')
+            out += '+';
+        else if (c == '_')
+            out += '/';
+        else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            out += c;
+        else
+            return std::nullopt;
+    }
+    while (out.size() % 4) out += '=';
+    return out;
+}
+
+// One JWT segment decoded and parsed as a JSON object into `doc`.
+inline bool decode_segment(const sdk::Host& host, std::string_view segment,
+                           rapidjson::Document& doc) {
+    if (segment.empty()) return false;
+    auto standard = base64url_to_standard(segment);
+    if (!standard) return false;
+    auto json = host.base64_decode(*standard);
+    if (!json) return false;
+    doc.Parse(json->data(), json->size());
+    return !doc.HasParseError() && doc.IsObject();
+}
+
+}  // namespace detail
+
+// The `exp` claim of `token` in Unix seconds; nullopt when `token` is not a
+// JWS-compact JWT (three segments, a header naming "alg", an object payload)
+// or carries no usable `exp`. The header check keeps an opaque key that
+// happens to contain two dots from being mistaken for a JWT.
+inline std::optional<int64_t> jwt_expiry_seconds(const sdk::Host& host, std::string_view token) {
+    size_t first = token.find('.');
+    if (first == std::string_view::npos) return std::nullopt;
+    size_t second = token.find('.', first + 1);
+    if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos)
+        return std::nullopt;
+
+    rapidjson::Document header;
+    if (!detail::decode_segment(host, token.substr(0, first), header)) return std::nullopt;
+    auto alg = header.FindMember("alg");
+    if (alg == header.MemberEnd() || !alg->value.IsString()) return std::nullopt;
+
+    rapidjson::Document payload;
+    if (!detail::decode_segment(host, token.substr(first + 1, second - first - 1), payload))
+        return std::nullopt;
+    auto exp = payload.FindMember("exp");
+    if (exp == payload.MemberEnd() || !exp->value.IsNumber()) return std::nullopt;
+    // NumericDate may have a fraction; beyond year 9999 it is nonsense and
+    // would overflow as milliseconds.
+    double secs = exp->value.GetDouble();
+    if (!std::isfinite(secs) || secs < 0 || secs > 253402300799.0) return std::nullopt;
+    return static_cast<int64_t>(std::floor(secs));
+}
+
+}  // namespace latchkey::common
+
+#endif  // LATCHKEY_COMMON_JWT_HPP

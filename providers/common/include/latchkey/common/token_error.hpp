@@ -1,0 +1,102 @@
+// Turns a token endpoint's failed answer into an sdk::Error whose category
+// tells the host what to do (RFC 6749 §5.2). Never quotes the response body:
+// a misbehaving server may have put a token in it.
+#ifndef LATCHKEY_COMMON_TOKEN_ERROR_HPP
+#define LATCHKEY_COMMON_TOKEN_ERROR_HPP
+
+#include <rapidjson/document.h>
+
+#include <latchkey/common/text.hpp>
+#include <latchkey/provider.hpp>
+#include <optional>
+#include <string>
+
+namespace latchkey::common {
+
+// An RFC 6749 §5.2 error body: {"error": "...", "error_description": "..."}.
+struct OAuthError {
+    std::string code;
+    std::string description;
+};
+
+// The RFC error in `body`, or nullopt when the body is not one. Lenient about
+// the content type: some servers send the JSON as text/plain.
+inline std::optional<OAuthError> parse_oauth_error(const std::string& body) {
+    rapidjson::Document doc;
+    doc.Parse(body.data(), body.size());
+    if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+    auto err = doc.FindMember("error");
+    if (err == doc.MemberEnd() || !err->value.IsString()) return std::nullopt;
+    OAuthError out;
+    out.code = printable(err->value.GetString(), 100);
+    auto desc = doc.FindMember("error_description");
+    if (desc != doc.MemberEnd() && desc->value.IsString())
+        out.description = printable(desc->value.GetString());
+    return out;
+}
+
+// 408, 429 and 5xx mean "try again later"; the host retries with backoff.
+inline bool is_transient_status(long status) {
+    return status == 408 || status == 429 || (status >= 500 && status <= 599);
+}
+
+// Retry-After as delta-seconds, in ms; 0 (no advice) when absent or an
+// HTTP-date, which the host's own backoff covers well enough.
+inline int64_t retry_after_ms(const sdk::HttpResponse& resp) {
+    auto secs = parse_non_negative(resp.header("retry-after"));
+    if (!secs) return 0;
+    constexpr int64_t kDay = 24 * 3600;  // the host caps it anyway; this avoids overflow
+    return (*secs > kDay ? kDay : *secs) * 1000;
+}
+
+// The category of an RFC 6749 error code, given the HTTP status it came with.
+inline latchkey_status oauth_error_status(const std::string& code, long http_status) {
+    if (code == "invalid_client" || code == "invalid_grant" || code == "unauthorized_client" ||
+        code == "access_denied")
+        return LATCHKEY_E_REJECTED;
+    if (code == "invalid_scope" || code == "invalid_request" || code == "unsupported_grant_type" ||
+        code == "invalid_target")
+        return LATCHKEY_E_CONFIG;
+    // Not a token-endpoint code in RFC 6749, but servers send them on outages.
+    if (code == "temporarily_unavailable" || code == "server_error" ||
+        is_transient_status(http_status))
+        return LATCHKEY_E_TRANSIENT;
+    // An unknown code on 401/403 still says "these credentials don't work".
+    if (http_status == 401 || http_status == 403) return LATCHKEY_E_REJECTED;
+    return LATCHKEY_E_INTERNAL;
+}
+
+// The error for an RFC 6749 error body, whatever HTTP status carried it.
+inline sdk::Error oauth_error(const OAuthError& e, const sdk::HttpResponse& resp) {
+    std::string msg = "token endpoint refused the request: " + e.code;
+    if (!e.description.empty()) msg += ": " + e.description;
+    latchkey_status st = oauth_error_status(e.code, resp.status);
+    return sdk::Error(st, msg, st == LATCHKEY_E_TRANSIENT ? retry_after_ms(resp) : 0);
+}
+
+// The error for any answer from `url` that is not a 2xx.
+inline sdk::Error token_endpoint_error(const std::string& url, const sdk::HttpResponse& resp) {
+    const std::string where = "token endpoint " + url;
+    if (resp.status >= 300 && resp.status <= 399) {
+        // The host never follows redirects: a POST carrying a client secret
+        // must not be replayed to an address nobody configured.
+        std::string location = printable(resp.header("location"));
+        if (location.empty())
+            return sdk::config_error(where + " answered HTTP " + std::to_string(resp.status) +
+                                     " (a redirect without a Location); check token_url");
+        return sdk::config_error(where + " redirected to " + location +
+                                 "; set token_url to the final address");
+    }
+    if (auto e = parse_oauth_error(resp.body)) return oauth_error(*e, resp);
+    if (is_transient_status(resp.status))
+        return sdk::Error(LATCHKEY_E_TRANSIENT,
+                          where + " answered HTTP " + std::to_string(resp.status),
+                          retry_after_ms(resp));
+    std::string type = printable(resp.header("content-type"), 100);
+    return sdk::internal_error(where + " answered HTTP " + std::to_string(resp.status) + " (" +
+                               (type.empty() ? std::string("no content type") : type) + ")");
+}
+
+}  // namespace latchkey::common
+
+#endif  // LATCHKEY_COMMON_TOKEN_ERROR_HPP

@@ -1,0 +1,123 @@
+// Reads a successful token endpoint answer (RFC 6749 §5.1).
+#ifndef LATCHKEY_COMMON_TOKEN_RESPONSE_HPP
+#define LATCHKEY_COMMON_TOKEN_RESPONSE_HPP
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cmath>
+#include <cstdint>
+#include <latchkey/common/text.hpp>
+#include <latchkey/common/token_error.hpp>
+#include <latchkey/provider.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace latchkey::common {
+
+struct TokenResponse {
+    std::string access_token;
+    std::string token_type = "Bearer";
+    int64_t expires_at_ms = 0;  // 0: the server did not say
+    std::string refresh_token;  // "" when none
+    std::string scope;          // "" when the server did not say
+    // Other top-level string/number fields that are not secrets, e.g.
+    // Salesforce's instance_url. Numbers keep their JSON spelling.
+    std::map<std::string, std::string> extras;
+};
+
+namespace detail {
+
+// expires_in as seconds: a JSON number, or a numeric string (some servers).
+inline std::optional<int64_t> expires_in_seconds(const rapidjson::Value& v) {
+    if (v.IsInt64()) return v.GetInt64();
+    if (v.IsNumber()) {
+        double d = v.GetDouble();
+        if (!std::isfinite(d) || d > 1e12 || d < -1e12) return std::nullopt;
+        return static_cast<int64_t>(d);
+    }
+    if (v.IsString()) return parse_non_negative(v.GetString());
+    return std::nullopt;
+}
+
+// Field names that carry a credential and so must not be kept as extras
+// (extras are shown by `latchkey status` and may be logged).
+inline bool is_secret_field(std::string_view key) {
+    constexpr std::string_view suffix = "_token";
+    return key == "access_token" || key == "refresh_token" || key == "id_token" ||
+           (key.size() > suffix.size() && key.substr(key.size() - suffix.size()) == suffix);
+}
+
+inline std::string number_text(const rapidjson::Value& v) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    v.Accept(w);
+    return buf.GetString();
+}
+
+}  // namespace detail
+
+// Parses the 2xx body `body` from `url`. Registers every token it finds with
+// the host's redaction set before anything else can log it. Throws
+// sdk::Error; the message never quotes the body.
+inline TokenResponse parse_token_response(const sdk::Host& host, const std::string& url,
+                                          const sdk::HttpResponse& resp) {
+    const std::string invalid = "token endpoint " + url + " returned an invalid response: ";
+    rapidjson::Document doc;
+    doc.Parse(resp.body.data(), resp.body.size());
+    if (doc.HasParseError())
+        throw sdk::internal_error(invalid + rapidjson::GetParseError_En(doc.GetParseError()) +
+                                  " at offset " + std::to_string(doc.GetErrorOffset()));
+    if (!doc.IsObject()) throw sdk::internal_error(invalid + "not a JSON object");
+
+    // Redact first: whatever else is wrong with the answer, these are live.
+    for (const char* key : {"access_token", "refresh_token", "id_token"}) {
+        auto it = doc.FindMember(key);
+        if (it != doc.MemberEnd() && it->value.IsString()) host.add_secret(it->value.GetString());
+    }
+
+    auto token = doc.FindMember("access_token");
+    if (token == doc.MemberEnd()) {
+        // Some servers (GitHub, for one) report RFC 6749 errors with HTTP 200.
+        if (auto e = parse_oauth_error(resp.body)) throw oauth_error(*e, resp);
+        throw sdk::internal_error(invalid + "no access_token");
+    }
+    if (!token->value.IsString() || token->value.GetStringLength() == 0)
+        throw sdk::internal_error(invalid + "access_token is not a non-empty string");
+
+    TokenResponse out;
+    out.access_token = token->value.GetString();
+    for (auto& m : doc.GetObject()) {
+        std::string key = m.name.GetString();
+        const rapidjson::Value& v = m.value;
+        if (key == "access_token") continue;
+        if (key == "token_type") {
+            // The scheme is case-insensitive (RFC 6750) but many servers say
+            // "bearer"; send the spelling every resource server accepts.
+            if (v.IsString() && v.GetStringLength() > 0)
+                out.token_type = iequals(v.GetString(), "bearer") ? "Bearer" : v.GetString();
+        } else if (key == "expires_in") {
+            // Zero or negative is treated as "not said" rather than "already expired".
+            auto secs = detail::expires_in_seconds(v);
+            if (secs && *secs > 0) out.expires_at_ms = host.now_ms() + *secs * 1000;
+        } else if (key == "refresh_token") {
+            if (v.IsString()) out.refresh_token = v.GetString();
+        } else if (key == "scope") {
+            if (v.IsString()) out.scope = v.GetString();
+        } else if (!detail::is_secret_field(key)) {
+            if (v.IsString())
+                out.extras[key] = v.GetString();
+            else if (v.IsNumber())
+                out.extras[key] = detail::number_text(v);
+        }
+    }
+    return out;
+}
+
+}  // namespace latchkey::common
+
+#endif  // LATCHKEY_COMMON_TOKEN_RESPONSE_HPP

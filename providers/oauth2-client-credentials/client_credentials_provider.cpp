@@ -1,0 +1,87 @@
+// The oauth2-client-credentials provider (RFC 6749 §4.4): a confidential
+// client trades its own id and secret for an access token.
+//
+// No refresh(): the grant issues no refresh token worth using (§4.4.3), so
+// the host simply acquires again. No expired(): the host decides from
+// expires_at, which comes from expires_in.
+#include <latchkey/common/text.hpp>
+#include <latchkey/common/token_endpoint.hpp>
+#include <latchkey/provider.hpp>
+#include <string>
+
+#include "settings.hpp"
+
+namespace {
+
+using namespace latchkey;
+
+constexpr unsigned kIdentity = LATCHKEY_OPTF_IDENTITY;
+
+const latchkey_option kOptions[] = {
+    {"token_url", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
+     "the authorization server's token endpoint (https://...)"},
+    {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
+     "the client identifier issued by the authorization server"},
+    {"client_secret", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET, nullptr,
+     "the client secret; usually { env = \"...\" } or { file = \"...\" }"},
+    {"auth_method", LATCHKEY_OPT_STRING, 0, "client_secret_basic",
+     "how the client authenticates: client_secret_basic (HTTP Basic) or client_secret_post "
+     "(in the form)"},
+    {"scopes", LATCHKEY_OPT_LIST, kIdentity, nullptr,
+     "scopes to request, sent space-separated as `scope`; none: the server's default"},
+    {"audience", LATCHKEY_OPT_STRING, kIdentity, nullptr,
+     "`audience` parameter (Auth0, Okta and others), sent when set"},
+    {"resource", LATCHKEY_OPT_STRING, kIdentity, nullptr,
+     "`resource` parameter (RFC 8707 resource indicator), sent when set"},
+    {"extra_params", LATCHKEY_OPT_LIST, 0, nullptr,
+     "additional form parameters as \"name=value\" entries"},
+    {},
+};
+
+class ClientCredentialsProvider {
+ public:
+    explicit ClientCredentialsProvider(sdk::Host& host)
+        : host_(host), s_(client_credentials::read_settings(host)) {}
+
+    sdk::Credential acquire() {
+        common::FormFields form = {{"grant_type", "client_credentials"}};
+        if (!s_.scopes.empty()) form.emplace_back("scope", join(s_.scopes));
+        if (!s_.audience.empty()) form.emplace_back("audience", s_.audience);
+        if (!s_.resource.empty()) form.emplace_back("resource", s_.resource);
+        form.insert(form.end(), s_.extra_params.begin(), s_.extra_params.end());
+        if (s_.auth_method == client_credentials::AuthMethod::post) {
+            form.emplace_back("client_id", s_.client_id);
+            form.emplace_back("client_secret", s_.client_secret);
+        }
+
+        sdk::HttpRequest req = common::token_request(host_, s_.token_url, form);
+        if (s_.auth_method == client_credentials::AuthMethod::basic)
+            req.basic_auth = common::client_basic_auth(host_, s_.client_id, s_.client_secret);
+
+        common::TokenResponse t = common::request_token(host_, req);
+        sdk::Credential c;
+        c.token = t.access_token;
+        c.token_type = t.token_type;
+        c.expires_at_ms = t.expires_at_ms;
+        // What was granted may differ from what was asked; a server that
+        // omits `scope` granted exactly the request (RFC 6749 §5.1).
+        std::string granted = t.scope.empty() ? join(s_.scopes) : t.scope;
+        if (!granted.empty()) c.extras["scope"] = granted;
+        return c;
+    }
+
+ private:
+    static std::string join(const std::vector<std::string>& items) {
+        std::string out;
+        for (auto& i : items) out += (out.empty() ? "" : " ") + i;
+        return out;
+    }
+
+    const sdk::Host& host_;
+    client_credentials::Settings s_;
+};
+
+}  // namespace
+
+LATCHKEY_PROVIDER(ClientCredentialsProvider, "oauth2-client-credentials", "1.0.0",
+                  "OAuth 2.0 client credentials grant (RFC 6749 section 4.4).", kOptions)

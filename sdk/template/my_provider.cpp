@@ -1,0 +1,38 @@
+// my-provider: the smallest useful latchkey provider. It hands out a token
+// taken from the site's options. Replace acquire() with your scheme.
+#include <latchkey/provider.hpp>
+
+namespace {
+
+// The option schema `latchkey providers show my-provider` prints. The host
+// validates the policy against it and resolves { env = ... } / { file = ... }.
+const latchkey_option kOptions[] = {
+    {"token", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET, nullptr,
+     "the token to hand out; usually { env = \"...\" }"},
+    {},  // end of the list
+};
+
+class MyProvider {
+ public:
+    // One instance per site. Read and check options here: throwing
+    // latchkey::sdk::config_error reports a policy mistake to the user.
+    explicit MyProvider(latchkey::sdk::Host& host) : host_(host) {}
+
+    // Called when the host has no usable credential. Errors are thrown as
+    // latchkey::sdk::Error (rejected, transient, ...); never put a secret in one.
+    latchkey::sdk::Credential acquire() {
+        latchkey::sdk::Credential c;
+        c.token = host_.require("token");
+        c.token_type = "Bearer";  // sent as "Authorization: Bearer <token>"
+        return c;                 // expires_at_ms 0: no known expiry
+    }
+
+ private:
+    latchkey::sdk::Host& host_;
+};
+
+}  // namespace
+
+// Exports latchkey_provider_v1. The name must match the file: my-provider.so.
+LATCHKEY_PROVIDER(MyProvider, "my-provider", "0.1.0", "Hands out a token from the policy.",
+                  kOptions)

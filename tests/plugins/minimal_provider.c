@@ -1,0 +1,53 @@
+/* A minimal provider written in plain C against provider.h alone, proving a
+ * C plugin works. It hands out a fixed token. Built several times under
+ * different names: the test cases set TESTPLUGIN_NAME (the descriptor name)
+ * and TESTPLUGIN_DESCRIPTION. */
+#include <latchkey/provider.h>
+#include <stdlib.h>
+
+#ifndef TESTPLUGIN_NAME
+#error "define TESTPLUGIN_NAME"
+#endif
+#ifndef TESTPLUGIN_DESCRIPTION
+#define TESTPLUGIN_DESCRIPTION "Test-only: a minimal C provider."
+#endif
+
+typedef struct instance {
+    const latchkey_host *host;
+} instance;
+
+static const latchkey_option options[] = {{NULL}};
+
+static latchkey_status create(const latchkey_host *host, void **out, latchkey_result *result) {
+    instance *self = malloc(sizeof *self);
+    if (!self) return host->result_error(result, LATCHKEY_E_INTERNAL, "out of memory");
+    self->host = host;
+    *out = self;
+    return LATCHKEY_OK;
+}
+
+static latchkey_status acquire(void *self, latchkey_result *result) {
+    const latchkey_host *host = ((instance *)self)->host;
+    host->result_token(result, "static-" TESTPLUGIN_NAME);
+    host->result_token_type(result, "Bearer");
+    return LATCHKEY_OK;
+}
+
+static void destroy(void *self) { free(self); }
+
+static const latchkey_provider descriptor = {
+    sizeof(latchkey_provider),
+    LATCHKEY_ABI_MAJOR,
+    LATCHKEY_ABI_MINOR,
+    TESTPLUGIN_NAME,
+    "1.0.0",
+    TESTPLUGIN_DESCRIPTION,
+    options,
+    create,
+    acquire,
+    NULL, /* refresh: the host acquires again */
+    NULL, /* expired: the host decides from expires_at */
+    destroy,
+};
+
+LATCHKEY_EXPORT const latchkey_provider *latchkey_provider_v1(void) { return &descriptor; }
