@@ -1,0 +1,78 @@
+// liblatchkey: ask for a credential by site name.
+//
+//   auto host = latchkey::Host::open();                 // default policy resolution
+//   latchkey::Credential c = host.token("planet");      // cached / refreshed
+//   ... send c.header() ...
+//   host.invalidate("planet");                          // after a 401
+//
+// A Host is safe to share between threads; token() is lock-free when the
+// cached credential is outside its refresh window.
+#pragma once
+
+#include <latchkey/credential.hpp>
+#include <latchkey/error.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace latchkey {
+
+enum class LogLevel { debug = 0, info = 1, warn = 2, error = 3 };
+
+// How to open a host. Every field is optional; the defaults follow the
+// documented precedence (flags > environment > .env > file > defaults).
+struct HostOptions {
+    std::optional<std::string> config_path;  // --config; else LATCHKEY_CONFIG; else XDG path
+    std::optional<std::string> site;         // --at; else LATCHKEY_SITE; else default_site
+    std::vector<std::string> sets;           // --set key=value, highest precedence
+    std::vector<std::string> plugin_dirs;    // --plugin-dir, searched first
+    std::optional<std::string> storage;      // backend when the policy names none (default memory)
+    bool interactive = false;                // may providers prompt? (true during login)
+    LogLevel log_level = LogLevel::warn;
+    // Where log lines go (already redacted). Default: standard error.
+    std::function<void(LogLevel, const std::string&)> log_sink;
+};
+
+class HostImpl;
+
+// A handle to one site's token slot, for callers that ask very often.
+class Site {
+   public:
+    Credential token() const;
+    const std::string& name() const;
+
+   private:
+    friend class Host;
+    friend class HostImpl;
+    std::shared_ptr<HostImpl> host_;
+    void* slot_ = nullptr;
+};
+
+class Host {
+   public:
+    static Host open(HostOptions options = {});
+
+    // The credential for `site` ("" = the selected site), from cache,
+    // refreshed ahead of expiry, or acquired. Throws latchkey::Error.
+    Credential token(std::string_view site = {});
+    // A reusable handle that skips the site lookup on every call.
+    Site site(std::string_view site = {});
+    // Drops the cached and stored credential (after the server answered 401).
+    void invalidate(std::string_view site = {});
+
+    // The selected site: --at, LATCHKEY_SITE, default_site, or the only site.
+    std::string selected_site() const;
+    std::vector<std::string> sites() const;
+
+    HostImpl& impl() { return *impl_; }
+
+   private:
+    explicit Host(std::shared_ptr<HostImpl> impl) : impl_(std::move(impl)) {}
+    std::shared_ptr<HostImpl> impl_;
+};
+
+}  // namespace latchkey

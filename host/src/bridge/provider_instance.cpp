@@ -1,0 +1,310 @@
+#include "bridge/provider_instance.hpp"
+
+#include <cstring>
+#include <thread>
+
+#include "latchkey/error.hpp"
+#include "util/clock.hpp"
+#include "util/crypto.hpp"
+#include "util/strings.hpp"
+
+// The result object handed to plugins: a credential under construction.
+struct latchkey_result {
+    latchkey::detail::CredentialData data;
+    latchkey_status status = LATCHKEY_OK;
+    std::string message;
+    int64_t retry_after_ms = 0;
+};
+
+// A response the plugin reads through accessors and hands back to release.
+struct latchkey_http_response {
+    latchkey::http::Response response;
+};
+
+namespace latchkey::bridge {
+
+struct ProviderInstance::Context {
+    ProviderInstance* self;
+    // Lists are also offered as one space-joined string through option().
+    std::map<std::string, std::string> joined;
+};
+
+namespace {
+
+ProviderInstance::Context* C(void* ctx) { return static_cast<ProviderInstance::Context*>(ctx); }
+
+void copy_error(char* buf, size_t len, const std::string& text) {
+    if (!buf || !len) return;
+    std::snprintf(buf, len, "%s", text.c_str());
+}
+
+}  // namespace
+
+// ---- the C callbacks ----------------------------------------------------
+namespace cb {
+
+const char* option(void* ctx, const char* key) {
+    auto* c = C(ctx);
+    const auto* v = c->self->site().get(key);
+    if (!v) return nullptr;
+    if (!v->is_list) return v->text.c_str();
+    auto [it, _] = c->joined.emplace(key, util::join(v->list, " "));
+    return it->second.c_str();
+}
+size_t option_list_size(void* ctx, const char* key) {
+    const auto* v = C(ctx)->self->site().get(key);
+    return v ? (v->is_list ? v->list.size() : 1) : 0;
+}
+const char* option_list_item(void* ctx, const char* key, size_t i) {
+    const auto* v = C(ctx)->self->site().get(key);
+    if (!v) return nullptr;
+    if (!v->is_list) return i == 0 ? v->text.c_str() : nullptr;
+    return i < v->list.size() ? v->list[i].c_str() : nullptr;
+}
+const char* site_name(void* ctx) { return C(ctx)->self->site().name.c_str(); }
+
+latchkey_status http(void* ctx, const latchkey_http_request* req, latchkey_http_response** out,
+                     char* error, size_t error_len) {
+    auto* self = C(ctx)->self;
+    if (!req || !out || req->struct_size < offsetof(latchkey_http_request, timeout_ms)) {
+        copy_error(error, error_len, "malformed HTTP request from the provider");
+        return LATCHKEY_E_INTERNAL;
+    }
+    *out = nullptr;
+    int64_t timeout = req->timeout_ms > 0 ? req->timeout_ms : self->site().timeout_ms();
+    std::string err;
+    self->services().log(LogLevel::debug, std::string(req->method ? req->method : "GET") + " " +
+                                              (req->url ? req->url : ""));
+    auto resp = self->services().http.send(*req, timeout, err);
+    if (!resp) {
+        copy_error(error, error_len, self->services().redactor.redact(err));
+        return err.rfind("refusing", 0) == 0 || err.rfind("invalid URL", 0) == 0 ||
+                       err.rfind("unsupported", 0) == 0
+                   ? LATCHKEY_E_CONFIG
+                   : LATCHKEY_E_TRANSIENT;
+    }
+    self->services().log(LogLevel::debug, "-> HTTP " + std::to_string(resp->status));
+    *out = new latchkey_http_response{std::move(*resp)};
+    return LATCHKEY_OK;
+}
+long http_status(void*, const latchkey_http_response* r) { return r ? r->response.status : 0; }
+const char* http_body(void*, const latchkey_http_response* r, size_t* len) {
+    if (!r) return nullptr;
+    if (len) *len = r->response.body.size();
+    return r->response.body.c_str();
+}
+const char* http_header(void*, const latchkey_http_response* r, const char* name) {
+    if (!r || !name) return nullptr;
+    auto* v = r->response.header(util::to_lower(name));
+    return v ? v->c_str() : nullptr;
+}
+void http_release(void*, latchkey_http_response* r) { delete r; }
+
+void log(void* ctx, latchkey_log_level level, const char* message) {
+    auto* self = C(ctx)->self;
+    self->services().log(static_cast<LogLevel>(level),
+                         self->site().name + ": " + (message ? message : ""));
+}
+void add_secret(void* ctx, const char* value) {
+    if (value) C(ctx)->self->services().redactor.add(value);
+}
+
+int interactive(void* ctx) {
+    auto* i = C(ctx)->self->services().interaction;
+    return i && i->interactive() ? 1 : 0;
+}
+void notice(void* ctx, const char* text) {
+    auto* s = C(ctx)->self;
+    if (s->services().interaction && text)
+        s->services().interaction->notice(s->services().redactor.redact(text));
+}
+latchkey_status prompt(void* ctx, const char* question, int secret, latchkey_sink sink, void* user) {
+    auto* i = C(ctx)->self->services().interaction;
+    if (!i || !i->interactive()) return LATCHKEY_E_INTERACTION_REQUIRED;
+    auto answer = i->prompt(question ? question : "", secret != 0);
+    if (!answer) return LATCHKEY_E_INTERACTION_REQUIRED;
+    if (secret) C(ctx)->self->services().redactor.add(*answer);
+    sink(user, answer->data(), answer->size());
+    return LATCHKEY_OK;
+}
+int open_url(void* ctx, const char* url) {
+    auto* i = C(ctx)->self->services().interaction;
+    return i && url && i->open_url(url) ? 0 : 1;
+}
+
+int64_t now_ms(void*) { return util::now_ms(); }
+int sleep_ms(void*, int64_t ms) {
+    // Sliced so Ctrl-C ends a long poll promptly.
+    auto until = util::now_ms() + ms;
+    while (util::now_ms() < until) {
+        if (cancelled().load()) return 1;
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(50, until - util::now_ms())));
+    }
+    return cancelled().load() ? 1 : 0;
+}
+latchkey_status random_bytes(void*, unsigned char* out, size_t len) {
+    return util::random_bytes(out, len) ? LATCHKEY_OK : LATCHKEY_E_INTERNAL;
+}
+
+void base64_encode(void*, const unsigned char* data, size_t len, int url_safe, latchkey_sink sink,
+                   void* user) {
+    std::string out = util::base64_encode(
+        std::string_view(reinterpret_cast<const char*>(data), len), url_safe != 0);
+    sink(user, out.data(), out.size());
+}
+latchkey_status base64_decode(void*, const char* text, size_t len, latchkey_sink sink, void* user) {
+    auto out = util::base64_decode(std::string_view(text, len));
+    if (!out) return LATCHKEY_E_INTERNAL;
+    sink(user, out->data(), out->size());
+    return LATCHKEY_OK;
+}
+void url_encode(void*, const char* text, latchkey_sink sink, void* user);
+
+void result_token(latchkey_result* r, const char* v) { r->data.token = v ? v : ""; }
+void result_token_type(latchkey_result* r, const char* v) { r->data.token_type = v ? v : ""; }
+void result_header_name(latchkey_result* r, const char* v) {
+    if (v && *v) r->data.header_name = v;
+}
+void result_expires_at(latchkey_result* r, int64_t ms) { r->data.expires_at_ms = ms; }
+void result_refresh_token(latchkey_result* r, const char* v) { r->data.refresh_token = v ? v : ""; }
+void result_extra(latchkey_result* r, const char* k, const char* v) {
+    if (k) r->data.extras[k] = v ? v : "";
+}
+latchkey_status result_error(latchkey_result* r, latchkey_status st, const char* message) {
+    r->status = st == LATCHKEY_OK ? LATCHKEY_E_INTERNAL : st;
+    r->message = message ? message : "";
+    return r->status;
+}
+void result_retry_after(latchkey_result* r, int64_t ms) { r->retry_after_ms = ms; }
+
+}  // namespace cb
+
+ProviderInstance::ProviderInstance(std::shared_ptr<plugin::LoadedProvider> provider,
+                                   policy::ResolvedSite site, Services& services)
+    : provider_(std::move(provider)), site_(std::move(site)), services_(services) {
+    ctx_ = std::make_unique<Context>();
+    ctx_->self = this;
+    for (auto& [k, v] : site_.values) {
+        if (!v.secret) continue;
+        services_.redactor.add(v.text);
+        for (auto& item : v.list) services_.redactor.add(item);
+    }
+    latchkey_host& t = table_;
+    t.struct_size = sizeof t;
+    t.abi_major = LATCHKEY_ABI_MAJOR;
+    t.abi_minor = LATCHKEY_ABI_MINOR;
+    t.ctx = ctx_.get();
+    t.option = cb::option;
+    t.option_list_size = cb::option_list_size;
+    t.option_list_item = cb::option_list_item;
+    t.site_name = cb::site_name;
+    t.http = cb::http;
+    t.http_status = cb::http_status;
+    t.http_body = cb::http_body;
+    t.http_header = cb::http_header;
+    t.http_release = cb::http_release;
+    t.log = cb::log;
+    t.add_secret = cb::add_secret;
+    t.interactive = cb::interactive;
+    t.notice = cb::notice;
+    t.prompt = cb::prompt;
+    t.open_url = cb::open_url;
+    t.now_ms = cb::now_ms;
+    t.sleep_ms = cb::sleep_ms;
+    t.random_bytes = cb::random_bytes;
+    t.base64_encode = cb::base64_encode;
+    t.base64_decode = cb::base64_decode;
+    t.url_encode = cb::url_encode;
+    t.result_token = cb::result_token;
+    t.result_token_type = cb::result_token_type;
+    t.result_header_name = cb::result_header_name;
+    t.result_expires_at = cb::result_expires_at;
+    t.result_refresh_token = cb::result_refresh_token;
+    t.result_extra = cb::result_extra;
+    t.result_error = cb::result_error;
+    t.result_retry_after = cb::result_retry_after;
+
+    latchkey_result r;
+    latchkey_status st = provider_->descriptor().create(&table_, &instance_, &r);
+    if (st != LATCHKEY_OK || !instance_) {
+        std::string msg = services_.redactor.redact(r.message.empty() ? "create failed" : r.message);
+        instance_ = nullptr;
+        throw Error(st == LATCHKEY_E_CONFIG ? ErrorKind::config : ErrorKind::plugin,
+                    "site '" + site_.name + "' (provider " + provider_->name() + "): " + msg);
+    }
+}
+
+ProviderInstance::~ProviderInstance() {
+    if (instance_) provider_->descriptor().destroy(instance_);
+}
+
+namespace {
+
+// The C view of a credential; valid while `cur` and this object live.
+class CredentialView {
+   public:
+    explicit CredentialView(const detail::CredentialData& cur) {
+        for (auto& [k, v] : cur.extras) keys_.push_back(k.c_str()), values_.push_back(v.c_str());
+        view_.struct_size = sizeof view_;
+        view_.token = cur.token.c_str();
+        view_.token_type = cur.token_type.c_str();
+        view_.refresh_token = cur.refresh_token.empty() ? nullptr : cur.refresh_token.c_str();
+        view_.expires_at_ms = cur.expires_at_ms;
+        view_.obtained_at_ms = cur.obtained_at_ms;
+        view_.extra_count = keys_.size();
+        view_.extra_keys = keys_.data();
+        view_.extra_values = values_.data();
+    }
+    const latchkey_credential* get() const { return &view_; }
+
+   private:
+    std::vector<const char*> keys_, values_;
+    latchkey_credential view_{};
+};
+
+Outcome finish(latchkey_status st, latchkey_result& r, Services& services) {
+    Outcome out;
+    out.status = st != LATCHKEY_OK ? st : r.status;
+    if (out.status == LATCHKEY_OK && r.data.token.empty()) {
+        out.status = LATCHKEY_E_INTERNAL;
+        r.message = "the provider returned no token";
+    }
+    if (out.status != LATCHKEY_OK) {
+        out.message = services.redactor.redact(r.message.empty() ? "failed without a message" : r.message);
+        out.retry_after_ms = r.retry_after_ms;
+        return out;
+    }
+    services.redactor.add(r.data.token);
+    services.redactor.add(r.data.refresh_token);
+    r.data.obtained_at_ms = util::now_ms();
+    out.credential = std::make_shared<detail::CredentialData>(std::move(r.data));
+    return out;
+}
+
+}  // namespace
+
+Outcome ProviderInstance::acquire() {
+    latchkey_result r;
+    latchkey_status st = provider_->descriptor().acquire(instance_, &r);
+    return finish(st, r, services_);
+}
+
+Outcome ProviderInstance::refresh(const detail::CredentialData& cur) {
+    CredentialView view(cur);
+    latchkey_result r;
+    latchkey_status st = provider_->descriptor().refresh(instance_, view.get(), &r);
+    Outcome out = finish(st, r, services_);
+    // A refresh that does not rotate the refresh token keeps the old one.
+    if (out.credential && out.credential->refresh_token.empty())
+        out.credential->refresh_token = cur.refresh_token;
+    return out;
+}
+
+bool ProviderInstance::expired(const detail::CredentialData& cur, int64_t now_ms) {
+    auto fn = provider_->descriptor().expired;
+    if (!fn) return cur.expired_at(now_ms);
+    CredentialView view(cur);
+    return fn(instance_, view.get(), now_ms) != 0;
+}
+
+}  // namespace latchkey::bridge

@@ -1,0 +1,210 @@
+#include "host_impl.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "util/clock.hpp"
+#include "util/crypto.hpp"
+#include "util/strings.hpp"
+
+namespace latchkey {
+
+std::string policy_path(const std::optional<std::string>& flag, bool& explicit_choice) {
+    explicit_choice = true;
+    if (flag && !flag->empty()) return *flag;
+    if (const char* e = std::getenv("LATCHKEY_CONFIG"); e && *e) return e;
+    explicit_choice = false;
+    if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x)
+        return std::string(x) + "/latchkey/config.toml";
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.config/latchkey/config.toml";
+}
+
+namespace {
+
+policy::Policy load_policy(const std::optional<std::string>& flag) {
+    bool explicit_choice = false;
+    std::string path = policy_path(flag, explicit_choice);
+    if (!explicit_choice && !std::filesystem::exists(path)) return policy::Policy::none(path);
+    return policy::Policy::load(path);
+}
+
+// Which identity a stored credential belongs to: the provider and every
+// identity-relevant option. A changed client, user, issuer or scope set gets
+// a new key, so it never picks up another identity's token.
+std::string storage_key_for(const policy::ResolvedSite& site) {
+    std::string material = "provider=" + site.provider + "\n";
+    for (auto& spec : site.schema) {
+        if (!spec.identity) continue;
+        const auto* v = site.get(spec.key);
+        material += spec.key + "=";
+        if (v) material += v->is_list ? util::join(v->list, "\x1f") : v->text;
+        material += "\n";
+    }
+    return site.name + "." + util::sha256_hex(material).substr(0, 16);
+}
+
+}  // namespace
+
+HostImpl::HostImpl(HostOptions options) : options_(std::move(options)), policy_(load_policy(options_.config_path)) {
+    bool dotenv = policy_.dotenv;
+    resolver_ = std::make_unique<policy::Resolver>(
+        policy_, policy::Environment::from_process(options_.sets, dotenv));
+    catalog_ = std::make_unique<plugin::Catalog>(
+        plugin::default_search_path(options_.plugin_dirs, policy_.plugin_dirs));
+    interaction_ = std::make_unique<bridge::TerminalInteraction>(options_.interactive);
+    services_.interaction = interaction_.get();
+    services_.log_level = options_.log_level;
+    services_.log_sink = options_.log_sink;
+}
+
+HostImpl::~HostImpl() {
+    // Provider objects go before the plugins that made them (and those are
+    // unmapped when the last LoadedProvider reference goes).
+    for (auto& [_, s] : sites_) s->instance.reset();
+}
+
+std::string HostImpl::selected_site() const { return resolver_->select_site(options_.site); }
+
+std::string HostImpl::storage_dir() const {
+    if (policy_.storage_path) return *policy_.storage_path;
+    return storage::default_file_store_dir();
+}
+
+storage::Storage& HostImpl::storage_for(const std::string& backend) {
+    std::lock_guard lock(mu_);
+    auto& s = storages_[backend];
+    if (!s)
+        s = storage::open_storage(backend, storage_dir(), [this](const std::string& m) {
+            services_.log(LogLevel::warn, m);
+        });
+    return *s;
+}
+
+SiteState& HostImpl::site(const std::string& name_in) {
+    std::string name = name_in.empty() ? selected_site() : name_in;
+    {
+        std::lock_guard lock(mu_);
+        auto it = sites_.find(name);
+        if (it != sites_.end()) return *it->second;
+    }
+    auto state = std::make_unique<SiteState>();
+    std::string provider = resolver_->provider_of(name);
+    state->provider = catalog_->get(provider);
+    for (auto& shadow : catalog_->shadowed(provider))
+        services_.log(LogLevel::info, "provider " + provider + " at " + shadow + " is shadowed by " +
+                                          state->provider->path());
+    state->resolved = resolver_->resolve(name, state->provider->schema());
+    state->storage_key = storage_key_for(state->resolved);
+
+    // Storage: LATCHKEY_STORAGE / --set storage / site `storage`, then the
+    // [storage] table, then the caller's choice, then file.
+    std::string backend = state->resolved.storage();
+    if (backend.empty()) backend = policy_.storage_backend;
+    if (backend.empty()) backend = options_.storage.value_or("file");
+    if (backend != "memory" && backend != "file")
+        throw Error(ErrorKind::config, (policy_.storage_backend_pos.known() ? policy_.storage_backend_pos.str() + ": " : "") +
+                                           "unknown storage backend '" + backend + "'; use memory or file");
+    state->storage_name = backend;
+    state->storage = &storage_for(backend);
+    state->refresh = {state->resolved.refresh_before_ms(), state->resolved.refresh_at()};
+
+    SiteState* raw = state.get();
+    state->slot = std::make_unique<token::Slot>(
+        name, [this, raw](const token::DataPtr& cur) { return fetch(*raw, cur, false); },
+        [this, name](LogLevel l, const std::string& m) { services_.log(l, name + ": " + m); });
+
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = sites_.emplace(name, std::move(state));
+    return *it->second;
+}
+
+bridge::ProviderInstance& HostImpl::instance(SiteState& s) {
+    std::lock_guard lock(s.instance_mu);
+    if (!s.instance)
+        s.instance = std::make_unique<bridge::ProviderInstance>(s.provider, s.resolved, services_);
+    return *s.instance;
+}
+
+void HostImpl::raise(SiteState& s, const bridge::Outcome& o) {
+    const std::string& site = s.resolved.name;
+    std::string msg = "site '" + site + "': " + o.message;
+    switch (o.status) {
+        case LATCHKEY_E_CONFIG:
+            throw Error(ErrorKind::config, msg + " (check the policy: `latchkey config check --at " + site + "`)");
+        case LATCHKEY_E_REJECTED:
+            throw Error(ErrorKind::rejected, msg + "; check the credentials configured for this site");
+        case LATCHKEY_E_TRANSIENT: throw token::TransientError(msg, o.retry_after_ms);
+        case LATCHKEY_E_INTERACTION_REQUIRED:
+            throw Error(ErrorKind::login_required, msg + "; run `latchkey login --at " + site + "`");
+        default: throw Error(ErrorKind::internal, msg);
+    }
+}
+
+token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool force) {
+    auto lock = s.storage->lock(s.storage_key);
+    int64_t now = util::now_ms();
+    token::DataPtr base = current;
+    if (!force) {
+        // Another process may have fetched while we waited for the lock.
+        if (auto stored = s.storage->load(s.storage_key)) {
+            token::plan_refresh(*stored, s.refresh);
+            if (!stored->expired_at(now) && now < stored->refresh_at_ms)
+                return std::make_shared<const detail::CredentialData>(std::move(*stored));
+            if (!base || stored->obtained_at_ms > base->obtained_at_ms)
+                base = std::make_shared<const detail::CredentialData>(std::move(*stored));
+        }
+    }
+    auto& inst = instance(s);
+    bridge::Outcome o;
+    if (!force && base && !base->refresh_token.empty() && inst.can_refresh()) {
+        o = inst.refresh(*base);
+        if (o.status == LATCHKEY_E_REJECTED) {
+            services_.log(LogLevel::info, s.resolved.name + ": refresh rejected (" + o.message +
+                                              "); acquiring a new credential");
+            o = inst.acquire();
+        }
+    } else {
+        o = inst.acquire();
+    }
+    if (o.status != LATCHKEY_OK) raise(s, o);
+    token::plan_refresh(*o.credential, s.refresh);
+    // Stored before it is returned: the store never lags behind what we hand out.
+    s.storage->save(s.storage_key, *o.credential);
+    return o.credential;
+}
+
+Credential HostImpl::token(SiteState& s) { return s.slot->get(); }
+
+Credential HostImpl::login(SiteState& s, bool force) {
+    return s.slot->with_flight([&] {
+        if (!force) {
+            if (auto stored = this->stored(s); stored && !stored->expired_at(util::now_ms())) {
+                auto data = std::make_shared<const detail::CredentialData>(std::move(*stored));
+                s.slot->publish(data);
+                return Credential(data);
+            }
+        }
+        auto fresh = fetch(s, nullptr, true);
+        s.slot->publish(fresh);
+        return Credential(fresh);
+    });
+}
+
+void HostImpl::logout(SiteState& s) {
+    s.slot->with_flight([&] {
+        auto lock = s.storage->lock(s.storage_key);
+        s.storage->erase(s.storage_key);
+        s.slot->invalidate();
+        return 0;
+    });
+}
+
+std::optional<detail::CredentialData> HostImpl::stored(SiteState& s) {
+    auto c = s.storage->load(s.storage_key);
+    if (c) token::plan_refresh(*c, s.refresh);
+    return c;
+}
+
+}  // namespace latchkey

@@ -1,0 +1,83 @@
+// The inside of latchkey::Host: policy, plugin catalog, storage and one
+// token slot per site, wired together. The command-line program uses this
+// directly; applications use the narrower latchkey::Host.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bridge/provider_instance.hpp"
+#include "bridge/services.hpp"
+#include "latchkey/host.hpp"
+#include "plugin/catalog.hpp"
+#include "policy/policy.hpp"
+#include "policy/resolver.hpp"
+#include "storage/storage.hpp"
+#include "token/refresh_plan.hpp"
+#include "token/slot.hpp"
+
+namespace latchkey {
+
+struct SiteState {
+    policy::ResolvedSite resolved;
+    std::shared_ptr<plugin::LoadedProvider> provider;
+    std::string storage_key;     // SITE.HASH16 of the identity-relevant settings
+    std::string storage_name;    // memory | file
+    storage::Storage* storage = nullptr;
+    token::RefreshPolicy refresh;
+    std::mutex instance_mu;
+    std::unique_ptr<bridge::ProviderInstance> instance;  // created on first fetch
+    std::unique_ptr<token::Slot> slot;
+};
+
+class HostImpl : public std::enable_shared_from_this<HostImpl> {
+   public:
+    explicit HostImpl(HostOptions options);
+    ~HostImpl();
+
+    const policy::Policy& policy() const { return policy_; }
+    const policy::Resolver& resolver() const { return *resolver_; }
+    plugin::Catalog& catalog() { return *catalog_; }
+    bridge::Services& services() { return services_; }
+    const HostOptions& options() const { return options_; }
+
+    std::string selected_site() const;
+    // Resolves (once) and returns the site, loading its provider plugin.
+    SiteState& site(const std::string& name);
+
+    Credential token(SiteState& s);
+    // Gets a credential the way `latchkey login` does: interactively allowed,
+    // and with `force` always from the provider.
+    Credential login(SiteState& s, bool force);
+    // Erases the stored and cached credential.
+    void logout(SiteState& s);
+    // What storage holds for the site (no fetch, no lock).
+    std::optional<detail::CredentialData> stored(SiteState& s);
+
+    storage::Storage& storage_for(const std::string& backend);
+    std::string storage_dir() const;
+
+   private:
+    token::DataPtr fetch(SiteState& s, const token::DataPtr& current, bool force);
+    bridge::ProviderInstance& instance(SiteState& s);
+    [[noreturn]] void raise(SiteState& s, const bridge::Outcome& o);
+
+    HostOptions options_;
+    policy::Policy policy_;
+    std::unique_ptr<policy::Resolver> resolver_;
+    std::unique_ptr<plugin::Catalog> catalog_;
+    std::unique_ptr<bridge::Interaction> interaction_;
+    bridge::Services services_;
+    std::mutex mu_;
+    std::map<std::string, std::unique_ptr<storage::Storage>> storages_;
+    std::map<std::string, std::unique_ptr<SiteState>> sites_;
+};
+
+// The policy file this process would use: --config, LATCHKEY_CONFIG, XDG.
+std::string policy_path(const std::optional<std::string>& flag, bool& explicit_choice);
+
+}  // namespace latchkey

@@ -1,0 +1,161 @@
+#include "plugin/catalog.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+
+#include "latchkey/error.hpp"
+#include "util/strings.hpp"
+
+namespace latchkey::plugin {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string expand_home(const std::string& p) {
+    if (p.rfind("~/", 0) == 0)
+        if (const char* home = std::getenv("HOME")) return home + p.substr(1);
+    return p;
+}
+
+bool is_plugin_file(const fs::directory_entry& e) {
+    return e.path().extension() == ".so" && (e.is_regular_file() || e.is_symlink());
+}
+
+}  // namespace
+
+std::vector<SearchDir> default_search_path(const std::vector<std::string>& flag_dirs,
+                                           const std::vector<std::string>& policy_dirs) {
+    std::vector<SearchDir> out;
+    for (auto& d : flag_dirs) out.push_back({expand_home(d), "--plugin-dir"});
+    if (const char* env = std::getenv("LATCHKEY_PLUGIN_PATH"))
+        for (auto& d : util::split(env, ":")) out.push_back({expand_home(d), "LATCHKEY_PLUGIN_PATH"});
+    for (auto& d : policy_dirs) out.push_back({expand_home(d), "[host] plugin_dirs"});
+    if (const char* home = std::getenv("HOME"))
+        out.push_back({std::string(home) + "/.local/lib/latchkey/providers", "user dir"});
+    // liblatchkey.so sits in PREFIX/lib (or BUILD/lib); providers beside it.
+    std::error_code ec;
+    auto self = boost::dll::this_line_location(ec);
+    if (!ec) out.push_back({(self.parent_path() / "latchkey" / "providers").string(), "install dir"});
+#ifdef LATCHKEY_BUILD_PROVIDER_DIR
+    out.push_back({LATCHKEY_BUILD_PROVIDER_DIR, "build tree"});
+#endif
+    // The same directory reached twice is searched once.
+    std::vector<SearchDir> unique;
+    for (auto& d : out) {
+        std::string canon = fs::weakly_canonical(d.path, ec).string();
+        bool dup = std::any_of(unique.begin(), unique.end(), [&](const SearchDir& u) {
+            return fs::weakly_canonical(u.path, ec).string() == canon;
+        });
+        if (!dup) unique.push_back(d);
+    }
+    return unique;
+}
+
+Catalog::Catalog(std::vector<SearchDir> dirs) : dirs_(std::move(dirs)) {}
+
+std::shared_ptr<LoadedProvider> Catalog::load_cached(const std::string& path) {
+    std::lock_guard lock(mu_);
+    auto it = by_path_.find(path);
+    if (it != by_path_.end()) return it->second;
+    auto p = load_provider(path);
+    by_path_[path] = p;
+    return p;
+}
+
+std::vector<std::string> Catalog::candidate_files() const {
+    std::vector<std::string> out;
+    for (auto& d : dirs_) {
+        std::error_code ec;
+        std::vector<std::string> here;
+        for (auto& e : fs::directory_iterator(d.path, ec))
+            if (is_plugin_file(e)) here.push_back(e.path().string());
+        std::sort(here.begin(), here.end());
+        out.insert(out.end(), here.begin(), here.end());
+    }
+    return out;
+}
+
+std::vector<std::string> Catalog::shadowed(const std::string& name) const {
+    std::vector<std::string> hits;
+    for (auto& d : dirs_) {
+        std::error_code ec;
+        fs::path f = fs::path(d.path) / (name + ".so");
+        if (fs::exists(f, ec)) hits.push_back(f.string());
+    }
+    if (!hits.empty()) hits.erase(hits.begin());
+    return hits;
+}
+
+std::shared_ptr<LoadedProvider> Catalog::get(const std::string& name) {
+    // Fast path: NAME.so, first directory that has it.
+    for (auto& d : dirs_) {
+        std::error_code ec;
+        fs::path f = fs::path(d.path) / (name + ".so");
+        if (!fs::exists(f, ec)) continue;
+        auto p = load_cached(f.string());
+        if (p->name() != name)
+            throw Error(ErrorKind::plugin, "plugin " + f.string() + " refused: it declares provider '" +
+                                               p->name() + "', but a file named " + name +
+                                               ".so must provide '" + name + "'");
+        return p;
+    }
+    // Slow path: a plugin not named after its provider. Scan everything, and
+    // refuse an ambiguous name rather than pick one by accident.
+    std::shared_ptr<LoadedProvider> found;
+    std::vector<std::string> names;
+    for (auto& item : list_all()) {
+        if (!item.provider) continue;
+        names.push_back(item.provider->name());
+        if (item.provider->name() != name) continue;
+        if (found && fs::path(found->path()).parent_path() == fs::path(item.path).parent_path())
+            throw Error(ErrorKind::plugin, "provider '" + name + "' is declared by two plugins: " +
+                                               found->path() + " and " + item.path +
+                                               "; remove one of them");
+        if (!found) found = item.provider;
+    }
+    if (found) return found;
+    std::vector<std::string> searched;
+    for (auto& d : dirs_) searched.push_back(d.path + " (" + d.origin + ")");
+    std::string near = util::nearest(name, names);
+    throw Error(ErrorKind::plugin,
+                "no provider plugin named '" + name + "'" +
+                    (near.empty() ? "" : "; did you mean '" + near + "'?") + " Searched: " +
+                    util::join(searched, ", ") + ". See `latchkey providers list`.");
+}
+
+std::vector<ListedPlugin> Catalog::list_all() {
+    std::vector<ListedPlugin> out;
+    std::map<std::string, size_t> first_by_name;
+    for (auto& path : candidate_files()) {
+        ListedPlugin item;
+        item.path = path;
+        try {
+            item.provider = load_cached(path);
+        } catch (const Error& e) {
+            item.refusal = e.what();
+        }
+        if (item.provider) {
+            auto [it, inserted] = first_by_name.emplace(item.provider->name(), out.size());
+            if (!inserted) {
+                const ListedPlugin& first = out[it->second];
+                bool same_dir =
+                    fs::path(first.path).parent_path() == fs::path(path).parent_path();
+                if (same_dir) {
+                    item.refusal = "plugin " + path + " refused: provider '" + item.provider->name() +
+                                   "' is also declared by " + first.path + "; remove one of them";
+                    item.provider.reset();
+                } else {
+                    item.shadowed_by = first.path;
+                }
+            }
+        }
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
+}  // namespace latchkey::plugin

@@ -1,0 +1,60 @@
+// Where provider plugins are looked for, and finding one by name.
+//
+// Search order, first hit wins: --plugin-dir, LATCHKEY_PLUGIN_PATH, the
+// policy's [host] plugin_dirs, the user dir, the install dir, the build tree.
+// A provider NAME lives in NAME.so, so finding the one a site needs loads
+// exactly one library; only listing loads them all.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plugin/loaded_provider.hpp"
+
+namespace latchkey::plugin {
+
+struct SearchDir {
+    std::string path;
+    std::string origin;  // "--plugin-dir", "LATCHKEY_PLUGIN_PATH", "[host] plugin_dirs", ...
+};
+
+// One entry of a full listing: a loaded provider, or why a file was refused.
+struct ListedPlugin {
+    std::string path;
+    std::shared_ptr<LoadedProvider> provider;  // null when refused
+    std::string refusal;
+    std::string shadowed_by;  // set when an earlier file provides the same name
+};
+
+class Catalog {
+   public:
+    explicit Catalog(std::vector<SearchDir> dirs);
+
+    const std::vector<SearchDir>& dirs() const { return dirs_; }
+
+    // Loads (once) and returns the provider NAME. Throws a plugin error that
+    // names the file and reason, or lists the directories searched.
+    std::shared_ptr<LoadedProvider> get(const std::string& name);
+    // Files named NAME.so that a later directory also holds (shadowed ones).
+    std::vector<std::string> shadowed(const std::string& name) const;
+    // Loads every candidate file; refusals are reported, not thrown.
+    std::vector<ListedPlugin> list_all();
+
+   private:
+    std::vector<std::string> candidate_files() const;
+    std::shared_ptr<LoadedProvider> load_cached(const std::string& path);
+
+    std::vector<SearchDir> dirs_;
+    std::mutex mu_;
+    std::map<std::string, std::shared_ptr<LoadedProvider>> by_path_;
+};
+
+// The default search path for this process (see the header comment).
+std::vector<SearchDir> default_search_path(const std::vector<std::string>& flag_dirs,
+                                           const std::vector<std::string>& policy_dirs);
+
+}  // namespace latchkey::plugin

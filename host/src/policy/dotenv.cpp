@@ -1,0 +1,38 @@
+#include "policy/dotenv.hpp"
+
+#include <fstream>
+
+#include "latchkey/error.hpp"
+#include "util/strings.hpp"
+
+namespace latchkey::policy {
+
+Dotenv read_dotenv(const std::string& path) {
+    Dotenv out;
+    std::ifstream in(path);
+    if (!in) return out;
+    std::string line;
+    uint32_t n = 0;
+    while (std::getline(in, line)) {
+        ++n;
+        std::string t = util::trim(line);
+        if (t.empty() || t[0] == '#') continue;
+        if (t.rfind("export ", 0) == 0) t = util::trim(t.substr(7));
+        auto eq = t.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw Error(ErrorKind::config, path + ":" + std::to_string(n) +
+                                               ": expected NAME=value; fix or remove this line");
+        std::string name = util::trim(t.substr(0, eq));
+        std::string value = util::trim(t.substr(eq + 1));
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+            value.back() == value.front()) {
+            value = value.substr(1, value.size() - 2);
+        } else if (auto hash = value.find(" #"); hash != std::string::npos) {
+            value = util::trim(value.substr(0, hash));
+        }
+        out[name] = {value, n};
+    }
+    return out;
+}
+
+}  // namespace latchkey::policy

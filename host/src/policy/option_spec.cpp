@@ -1,0 +1,34 @@
+#include "policy/option_spec.hpp"
+
+namespace latchkey::policy {
+
+const char* type_name(latchkey_option_type type) {
+    switch (type) {
+        case LATCHKEY_OPT_STRING: return "string";
+        case LATCHKEY_OPT_INT: return "integer";
+        case LATCHKEY_OPT_BOOL: return "boolean";
+        case LATCHKEY_OPT_DURATION: return "duration";
+        case LATCHKEY_OPT_LIST: return "list of strings";
+    }
+    return "unknown";
+}
+
+const std::vector<OptionSpec>& host_site_options() {
+    static const std::vector<OptionSpec> specs = {
+        {"provider", LATCHKEY_OPT_STRING, true, false, true, std::nullopt,
+         "the provider plugin that serves this site"},
+        {"env_prefix", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+         "environment prefix: PREFIX_CLIENT_ID overrides client_id"},
+        {"storage", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+         "token storage for this site (memory | file); default [storage] backend"},
+        {"refresh_before", LATCHKEY_OPT_DURATION, false, false, false, std::nullopt,
+         "refresh this long before expiry; default scales with the token's lifetime"},
+        {"refresh_at", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+         "refresh at this share of the lifetime, e.g. \"75%\""},
+        {"timeout", LATCHKEY_OPT_DURATION, false, false, false, std::string("10s"),
+         "timeout of each HTTP request"},
+    };
+    return specs;
+}
+
+}  // namespace latchkey::policy

@@ -1,0 +1,389 @@
+#include "policy/resolver.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "latchkey/error.hpp"
+#include "util/duration.hpp"
+#include "util/strings.hpp"
+
+namespace latchkey::policy {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& where, const std::string& what) {
+    throw Error(ErrorKind::config, where + ": " + what);
+}
+
+// Names a key may never take from LATCHKEY_<KEY>, because the host owns them.
+bool reserved_env_name(const std::string& upper) {
+    return upper == "CONFIG" || upper == "SITE" || upper == "PLUGIN_PATH" ||
+           upper == "SECRETS_DIR" || upper == "PROVIDER" || upper == "ENV_PREFIX";
+}
+
+std::string expand_home(const std::string& path) {
+    if (path.rfind("~/", 0) == 0) {
+        if (const char* home = std::getenv("HOME")) return std::string(home) + path.substr(1);
+    }
+    return path;
+}
+
+std::optional<std::string> read_value_file(const std::string& path, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = "cannot read " + path + ": " + std::strerror(errno);
+        return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    std::string v = ss.str();
+    // Secret files conventionally end in a newline that is not part of the value.
+    while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
+    return v;
+}
+
+std::string expectation(latchkey_option_type t) {
+    switch (t) {
+        case LATCHKEY_OPT_INT: return "an integer";
+        case LATCHKEY_OPT_BOOL: return "true or false";
+        case LATCHKEY_OPT_DURATION: return "a duration such as \"30s\", \"5m\" or \"1h\"";
+        case LATCHKEY_OPT_LIST: return "a list of strings";
+        default: return "a string";
+    }
+}
+
+}  // namespace
+
+Environment Environment::from_process(const std::vector<std::string>& sets, bool use_dotenv) {
+    Environment env;
+    env.getenv = [](const std::string& name) -> std::optional<std::string> {
+        if (const char* v = std::getenv(name.c_str())) return std::string(v);
+        return std::nullopt;
+    };
+    for (auto& s : sets) {
+        auto eq = s.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw Error(ErrorKind::usage, "--set " + s + ": expected key=value");
+        env.sets.emplace_back(util::trim(s.substr(0, eq)), s.substr(eq + 1));
+    }
+    if (use_dotenv) {
+        env.dotenv_path = ".env";
+        env.dotenv = read_dotenv(env.dotenv_path);
+    }
+    return env;
+}
+
+const ResolvedValue* ResolvedSite::get(const std::string& key) const {
+    auto it = values.find(key);
+    return it == values.end() || !it->second.set ? nullptr : &it->second;
+}
+
+std::optional<int64_t> ResolvedSite::refresh_before_ms() const {
+    if (auto* v = get("refresh_before")) return v->ms;
+    return std::nullopt;
+}
+
+std::optional<double> ResolvedSite::refresh_at() const {
+    if (auto* v = get("refresh_at")) return util::parse_percent(v->text);
+    return std::nullopt;
+}
+
+int64_t ResolvedSite::timeout_ms() const {
+    if (auto* v = get("timeout")) return v->ms;
+    return 10'000;
+}
+
+std::string ResolvedSite::storage() const {
+    if (auto* v = get("storage")) return v->text;
+    return "";
+}
+
+std::string Resolver::select_site(const std::optional<std::string>& at) const {
+    std::vector<std::string> names;
+    for (auto& s : policy_.sites) names.push_back(s.name);
+    auto check = [&](const std::string& name, const std::string& via) {
+        if (policy_.find_site(name)) return name;
+        std::string near = util::nearest(name, names);
+        std::string msg = "unknown site '" + name + "' (from " + via + ")";
+        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        else if (!names.empty()) msg += "; known sites: " + util::join(names, ", ");
+        else msg += "; " + policy_.path() + " defines no [sites.NAME] table";
+        throw Error(ErrorKind::config, msg);
+    };
+    if (at && !at->empty()) return check(*at, "--at");
+    if (auto v = env_.getenv("LATCHKEY_SITE"); v && !v->empty()) return check(*v, "LATCHKEY_SITE");
+    if (policy_.default_site) return *policy_.default_site;
+    if (policy_.sites.size() == 1) return policy_.sites.front().name;
+    if (policy_.sites.empty())
+        throw Error(ErrorKind::config,
+                    "no site is configured: " + policy_.path() +
+                        (policy_.exists() ? " has no [sites.NAME] table" : " does not exist") +
+                        "; start from config/demo.toml, or pass --config FILE");
+    throw Error(ErrorKind::usage, "several sites are configured (" + util::join(names, ", ") +
+                                      "); choose one with --at SITE, LATCHKEY_SITE or default_site");
+}
+
+const SiteTable& Resolver::site_table(const std::string& site) const {
+    if (auto* t = policy_.find_site(site)) return *t;
+    select_site(site);  // throws the helpful unknown-site error
+    throw Error(ErrorKind::config, "unknown site '" + site + "'");
+}
+
+std::string Resolver::provider_of(const std::string& site) const {
+    const SiteTable& st = site_table(site);
+    const toml::node* n = st.table->get("provider");
+    if (!n && policy_.defaults) n = policy_.defaults->get("provider");
+    if (!n)
+        fail(st.pos.str(), "site '" + site + "' names no provider; add provider = \"NAME\" "
+                           "(see `latchkey providers list`)");
+    if (!n->is_string()) fail(policy_.pos_of(*n).str(), "provider: expected a string");
+    return *n->value<std::string>();
+}
+
+ResolvedValue Resolver::from_text(const OptionSpec& spec, const std::string& text,
+                                  const std::string& source) const {
+    ResolvedValue v;
+    v.set = true;
+    v.source = source;
+    v.secret = spec.secret;
+    auto bad = [&] {
+        fail(source, spec.key + ": expected " + expectation(spec.type) +
+                         (spec.secret ? "" : ", got \"" + text + "\""));
+    };
+    switch (spec.type) {
+        case LATCHKEY_OPT_STRING: v.text = text; break;
+        case LATCHKEY_OPT_INT: {
+            std::string t = util::trim(text);
+            size_t i = (!t.empty() && t[0] == '-') ? 1 : 0;
+            if (i == t.size()) bad();
+            for (; i < t.size(); ++i)
+                if (!std::isdigit(static_cast<unsigned char>(t[i]))) bad();
+            v.text = t;
+            break;
+        }
+        case LATCHKEY_OPT_BOOL: {
+            std::string t = util::to_lower(util::trim(text));
+            if (t == "true" || t == "1" || t == "yes" || t == "on") v.text = "true";
+            else if (t == "false" || t == "0" || t == "no" || t == "off") v.text = "false";
+            else bad();
+            break;
+        }
+        case LATCHKEY_OPT_DURATION: {
+            auto ms = util::parse_duration_ms(text);
+            if (!ms) bad();
+            v.ms = *ms;
+            v.text = std::to_string(*ms / 1000);
+            break;
+        }
+        case LATCHKEY_OPT_LIST:
+            v.is_list = true;
+            v.list = util::split(text, ", \t\n");
+            break;
+    }
+    return v;
+}
+
+ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node,
+                                  const std::string& source) const {
+    std::string where = policy_.pos_of(node).str();
+    // Indirections: { env = "NAME" }, { file = "PATH" }, { secret = "NAME" }.
+    if (auto* t = node.as_table()) {
+        if (t->size() != 1)
+            fail(where, spec.key + ": expected a value or one of { env = \"NAME\" }, "
+                                   "{ file = \"PATH\" }, { secret = \"NAME\" }");
+        auto first = t->begin();
+        std::string kind(first->first.str());
+        const toml::node& inner = first->second;
+        if (!inner.is_string())
+            fail(where, spec.key + ": { " + kind + " = ... } expects a string");
+        std::string arg = *inner.value<std::string>();
+        std::string text, error;
+        if (kind == "env") {
+            auto v = env_.getenv(arg);
+            if (!v) {
+                auto it = env_.dotenv.find(arg);
+                if (it != env_.dotenv.end()) v = it->second.value;
+            }
+            if (!v) fail(where, spec.key + ": environment variable " + arg + " is not set");
+            return from_text(spec, *v, source + " via env " + arg);
+        }
+        if (kind == "file" || kind == "secret") {
+            std::string path;
+            if (kind == "file") {
+                path = expand_home(arg);
+            } else {
+                if (arg.find('/') != std::string::npos || arg == ".." || arg.empty())
+                    fail(where, spec.key + ": { secret = \"" + arg + "\" } must be a plain name");
+                std::string dir = env_.getenv("LATCHKEY_SECRETS_DIR").value_or("/run/secrets");
+                path = dir + "/" + arg;
+            }
+            auto v = read_value_file(path, error);
+            if (!v) fail(where, spec.key + ": " + error);
+            return from_text(spec, *v, source + " via " + kind + " " + path);
+        }
+        std::vector<std::string> kinds = {"env", "file", "secret"};
+        std::string near = util::nearest(kind, kinds);
+        fail(where, spec.key + ": unknown indirection '" + kind + "'" +
+                        (near.empty() ? "; use env, file or secret" : "; did you mean '" + near + "'?"));
+    }
+    auto mismatch = [&] {
+        fail(where, spec.key + ": expected " + expectation(spec.type) + ", found " + type_of(node));
+    };
+    switch (spec.type) {
+        case LATCHKEY_OPT_STRING:
+            if (!node.is_string()) mismatch();
+            return from_text(spec, *node.value<std::string>(), source);
+        case LATCHKEY_OPT_INT:
+            if (!node.is_integer()) mismatch();
+            return from_text(spec, std::to_string(*node.value<int64_t>()), source);
+        case LATCHKEY_OPT_BOOL:
+            if (!node.is_boolean()) mismatch();
+            return from_text(spec, *node.value<bool>() ? "true" : "false", source);
+        case LATCHKEY_OPT_DURATION:
+            if (node.is_integer()) return from_text(spec, std::to_string(*node.value<int64_t>()), source);
+            if (!node.is_string()) mismatch();
+            try {
+                return from_text(spec, *node.value<std::string>(), source);
+            } catch (const Error&) {
+                fail(where, spec.key + ": expected " + expectation(spec.type) + ", got \"" +
+                                *node.value<std::string>() + "\"");
+            }
+            break;
+        case LATCHKEY_OPT_LIST: {
+            auto* arr = node.as_array();
+            if (!arr) mismatch();
+            ResolvedValue v;
+            v.set = true;
+            v.is_list = true;
+            v.source = source;
+            v.secret = spec.secret;
+            for (auto& item : *arr) {
+                if (!item.is_string())
+                    fail(policy_.pos_of(item).str(),
+                         spec.key + ": expected a list of strings, found an element of type " +
+                             type_of(item));
+                v.list.push_back(*item.value<std::string>());
+            }
+            return v;
+        }
+    }
+    fail(where, spec.key + ": unsupported option type");
+}
+
+std::optional<ResolvedValue> Resolver::lookup(const SiteTable& site, const std::string& prefix,
+                                              const OptionSpec& spec) const {
+    for (auto it = env_.sets.rbegin(); it != env_.sets.rend(); ++it)
+        if (it->first == spec.key) return from_text(spec, it->second, "--set " + spec.key);
+
+    std::string upper = util::to_upper(spec.key);
+    std::vector<std::string> names;
+    if (!prefix.empty()) names.push_back(prefix + upper);
+    if (!reserved_env_name(upper)) names.push_back("LATCHKEY_" + upper);
+    for (auto& n : names)
+        if (auto v = env_.getenv(n)) return from_text(spec, *v, "env " + n);
+    for (auto& n : names) {
+        auto it = env_.dotenv.find(n);
+        if (it != env_.dotenv.end())
+            return from_text(spec, it->second.value,
+                             env_.dotenv_path + ":" + std::to_string(it->second.line) + " (" + n + ")");
+    }
+    if (auto* n = site.table->get(spec.key)) return from_node(spec, *n, policy_.pos_of(*n).str());
+    if (policy_.defaults)
+        if (auto* n = policy_.defaults->get(spec.key))
+            return from_node(spec, *n, "[defaults] " + policy_.pos_of(*n).str());
+    if (spec.default_value) {
+        ResolvedValue v = from_text(spec, *spec.default_value, "default");
+        return v;
+    }
+    return std::nullopt;
+}
+
+ResolvedSite Resolver::resolve(const std::string& site, const std::vector<OptionSpec>& schema) const {
+    const SiteTable& st = site_table(site);
+    ResolvedSite out;
+    out.name = site;
+    out.pos = st.pos;
+    out.provider = provider_of(site);
+    out.schema = schema;
+
+    std::vector<OptionSpec> all = host_site_options();
+    all.insert(all.end(), schema.begin(), schema.end());
+    std::vector<std::string> known;
+    for (auto& s : all) known.push_back(s.key);
+
+    // Unknown keys in the site's own table are mistakes; name the closest key.
+    for (auto&& [key, node] : *st.table) {
+        std::string k(key.str());
+        bool ok = false;
+        for (auto& s : known) ok = ok || s == k;
+        if (ok) continue;
+        std::string near = util::nearest(k, known);
+        fail(policy_.pos_of(key).str(),
+             "unknown key '" + k + "' in [sites." + site + "] (provider " + out.provider + ")" +
+                 (near.empty() ? "; see `latchkey providers show " + out.provider + "`"
+                               : "; did you mean '" + near + "'?"));
+    }
+    for (auto& [k, v] : env_.sets) {
+        bool ok = false;
+        for (auto& s : known) ok = ok || s == k;
+        if (!ok) {
+            std::string near = util::nearest(k, known);
+            throw Error(ErrorKind::usage, "--set " + k + ": site '" + site + "' (provider " +
+                                              out.provider + ") has no option '" + k + "'" +
+                                              (near.empty() ? "" : "; did you mean '" + near + "'?"));
+        }
+    }
+
+    // env_prefix shapes the environment names, so it comes from the file only.
+    if (auto* n = st.table->get("env_prefix")) {
+        if (!n->is_string()) fail(policy_.pos_of(*n).str(), "env_prefix: expected a string");
+        out.env_prefix = *n->value<std::string>();
+    }
+
+    for (auto& spec : all) {
+        if (spec.key == "provider") {
+            ResolvedValue v;
+            v.set = true;
+            v.text = out.provider;
+            auto* n = st.table->get("provider");
+            v.source = n ? policy_.pos_of(*n).str() : "[defaults]";
+            out.values[spec.key] = v;
+            continue;
+        }
+        if (spec.key == "env_prefix") {
+            if (!out.env_prefix.empty()) {
+                ResolvedValue v;
+                v.set = true;
+                v.text = out.env_prefix;
+                v.source = policy_.pos_of(*st.table->get("env_prefix")).str();
+                out.values[spec.key] = v;
+            }
+            continue;
+        }
+        auto v = lookup(st, out.env_prefix, spec);
+        if (v) {
+            out.values[spec.key] = *v;
+            continue;
+        }
+        if (spec.required) {
+            std::string upper = util::to_upper(spec.key);
+            std::string envs = out.env_prefix.empty() ? "" : out.env_prefix + upper + " or ";
+            fail(st.pos.str(), "site '" + site + "': option '" + spec.key + "' (" +
+                                   type_name(spec.type) + ") is required by provider " +
+                                   out.provider + "; set " + spec.key + " in [sites." + site +
+                                   "] or export " + envs + "LATCHKEY_" + upper);
+        }
+    }
+    if (auto* v = out.get("refresh_at"); v && !util::parse_percent(v->text))
+        fail(v->source, "refresh_at: expected a percentage of the lifetime such as \"75%\"");
+    if (auto* v = out.get("storage")) {
+        if (v->text != "memory" && v->text != "file")
+            fail(v->source, "storage: unknown backend '" + v->text + "'; use memory or file");
+    }
+    return out;
+}
+
+}  // namespace latchkey::policy

@@ -1,0 +1,83 @@
+// Turns the policy plus the environment into the effective options of one
+// site, applying the documented precedence:
+//   --set > env (PREFIX_KEY, then LATCHKEY_KEY) > ./.env > [sites.NAME] > [defaults] > schema default
+// Every value remembers where it came from.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "policy/dotenv.hpp"
+#include "policy/option_spec.hpp"
+#include "policy/policy.hpp"
+
+namespace latchkey::policy {
+
+struct ResolvedValue {
+    bool set = false;
+    bool is_list = false;
+    std::string text;               // scalars; durations as whole seconds
+    int64_t ms = 0;                 // durations, in milliseconds
+    std::vector<std::string> list;  // lists
+    std::string source;             // "--set", "env PL_AUTH_CLIENT_ID", "config.toml:7:1", ...
+    bool secret = false;
+};
+
+struct ResolvedSite {
+    std::string name;
+    std::string provider;
+    SourcePos pos;
+    std::string env_prefix;
+    std::vector<OptionSpec> schema;                // the provider's options
+    std::map<std::string, ResolvedValue> values;  // host and provider keys that are set
+
+    const ResolvedValue* get(const std::string& key) const;
+    // Host settings, read from `values`.
+    std::optional<int64_t> refresh_before_ms() const;
+    std::optional<double> refresh_at() const;
+    int64_t timeout_ms() const;
+    std::string storage() const;  // "" = not set for this site
+};
+
+// What the environment contributes, captured once so resolution is repeatable.
+struct Environment {
+    std::function<std::optional<std::string>(const std::string&)> getenv;
+    Dotenv dotenv;
+    std::string dotenv_path;
+    std::vector<std::pair<std::string, std::string>> sets;  // --set, in order
+
+    static Environment from_process(const std::vector<std::string>& sets, bool use_dotenv);
+};
+
+class Resolver {
+   public:
+    Resolver(const Policy& policy, Environment env) : policy_(policy), env_(std::move(env)) {}
+
+    // The site to use: `at` (--at), LATCHKEY_SITE, default_site, the only site.
+    std::string select_site(const std::optional<std::string>& at) const;
+    // The provider named by the site's table (or [defaults]).
+    std::string provider_of(const std::string& site) const;
+    // Resolves and validates every option of `site` against `schema`.
+    ResolvedSite resolve(const std::string& site, const std::vector<OptionSpec>& schema) const;
+
+    const Policy& policy() const { return policy_; }
+    const Environment& env() const { return env_; }
+
+   private:
+    const SiteTable& site_table(const std::string& site) const;
+    std::optional<ResolvedValue> lookup(const SiteTable& site, const std::string& prefix,
+                                        const OptionSpec& spec) const;
+    ResolvedValue from_text(const OptionSpec& spec, const std::string& text,
+                            const std::string& source) const;
+    ResolvedValue from_node(const OptionSpec& spec, const toml::node& node,
+                            const std::string& source) const;
+
+    const Policy& policy_;
+    Environment env_;
+};
+
+}  // namespace latchkey::policy

@@ -1,0 +1,31 @@
+// Credentials as one JSON file per storage key, shared by every process of
+// this user: directory 0700, files 0600, written to a temporary file, synced
+// and renamed into place (a crash leaves the old or the new file, never half
+// of one), with flock on a sibling .lock file for cross-process single flight.
+#pragma once
+
+#include "storage/storage.hpp"
+
+namespace latchkey::storage {
+
+class FileStorage : public Storage {
+   public:
+    FileStorage(std::string dir, Warn warn);
+    std::string name() const override { return "file"; }
+    const std::string& dir() const { return dir_; }
+    std::optional<detail::CredentialData> load(const std::string& key) override;
+    void save(const std::string& key, const detail::CredentialData& c) override;
+    void erase(const std::string& key) override;
+    std::unique_ptr<Lock> lock(const std::string& key) override;
+    std::vector<std::string> keys() override;
+
+   private:
+    std::string path_of(const std::string& key, const char* ext) const;
+    void ensure_dir();
+
+    std::string dir_;
+    Warn warn_;
+    bool dir_checked_ = false;
+};
+
+}  // namespace latchkey::storage

@@ -1,0 +1,25 @@
+// The immutable payload behind latchkey::Credential.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+
+namespace latchkey::detail {
+
+struct CredentialData {
+    std::string token;
+    std::string token_type = "Bearer";
+    std::string header_name = "Authorization";
+    std::string refresh_token;
+    int64_t expires_at_ms = 0;  // 0 = does not expire
+    int64_t obtained_at_ms = 0;
+    std::map<std::string, std::string> extras;
+    // When the token manager starts refreshing; computed from the policy.
+    int64_t refresh_at_ms = std::numeric_limits<int64_t>::max();
+
+    bool expired_at(int64_t now_ms) const { return expires_at_ms && now_ms >= expires_at_ms; }
+};
+
+}  // namespace latchkey::detail

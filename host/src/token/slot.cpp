@@ -1,0 +1,161 @@
+#include "token/slot.hpp"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include "util/clock.hpp"
+
+namespace latchkey::token {
+
+namespace {
+
+std::atomic<uint64_t> next_slot_id{0};
+
+int64_t jittered(int64_t ms) {
+    // Full jitter between half and all of the delay, so a fleet that failed
+    // together does not retry together.
+    thread_local std::minstd_rand rng(std::random_device{}());
+    std::uniform_int_distribution<int64_t> d(ms / 2, std::max<int64_t>(ms / 2, ms));
+    return d(rng);
+}
+
+int64_t backoff_ms(const RetryPolicy& p, int attempt) {
+    int64_t d = p.base_delay_ms << std::min(attempt, 20);
+    return std::min(d, p.max_delay_ms);
+}
+
+}  // namespace
+
+std::vector<Slot::CacheEntry>& Slot::thread_cache() {
+    thread_local std::vector<CacheEntry> cache;
+    return cache;
+}
+
+int64_t Slot::coarse_now() { return util::coarse_now_ms(); }
+
+Slot::Slot(std::string site, Fetch fetch, Log log, RetryPolicy retry)
+    : id_(next_slot_id.fetch_add(1)),
+      site_(std::move(site)),
+      fetch_(std::move(fetch)),
+      log_(std::move(log)),
+      retry_(retry) {}
+
+void Slot::publish(DataPtr data) {
+    std::lock_guard lock(state_mu_);
+    current_ = std::move(data);
+    failures_ = 0;
+    next_attempt_ms_ = 0;
+    last_error_.reset();
+    generation_.fetch_add(1, std::memory_order_release);
+}
+
+void Slot::invalidate() {
+    std::lock_guard lock(state_mu_);
+    current_.reset();
+    generation_.fetch_add(1, std::memory_order_release);
+}
+
+DataPtr Slot::peek() const {
+    std::lock_guard lock(state_mu_);
+    return current_;
+}
+
+Credential Slot::remember(const DataPtr& data, uint64_t generation) {
+    auto& cache = thread_cache();
+    if (cache.size() <= id_) cache.resize(id_ + 1);
+    // A private copy: its reference count is touched by this thread only.
+    cache[id_] = {generation, std::make_shared<const detail::CredentialData>(*data)};
+    return Credential(cache[id_].data);
+}
+
+void Slot::note_failure(int64_t now) {
+    std::lock_guard lock(state_mu_);
+    ++failures_;
+    next_attempt_ms_ = now + jittered(backoff_ms(retry_, failures_));
+}
+
+Credential Slot::slow_get() {
+    int64_t now = util::now_ms();
+    DataPtr cur;
+    uint64_t gen;
+    bool wait_allowed;
+    {
+        std::lock_guard lock(state_mu_);
+        cur = current_;
+        gen = generation_.load(std::memory_order_relaxed);
+        wait_allowed = now >= next_attempt_ms_;
+    }
+    bool valid = cur && !cur->expired_at(now);
+    if (valid && now < cur->refresh_at_ms) return remember(cur, gen);
+
+    if (valid) {
+        // Refresh window: one caller refreshes, the rest keep the valid one.
+        if (!wait_allowed) return remember(cur, gen);
+        std::unique_lock flight(flight_mu_, std::try_to_lock);
+        if (!flight.owns_lock()) return remember(cur, gen);
+        {
+            std::lock_guard lock(state_mu_);
+            if (current_ != cur) return remember(current_, generation_.load());
+        }
+        try {
+            DataPtr fresh = fetch_(cur);
+            publish(fresh);
+            return remember(fresh, generation_.load());
+        } catch (const Error& e) {
+            note_failure(now);
+            log_(LogLevel::warn, "refresh failed, still serving the current credential until it "
+                                 "expires: " + std::string(e.what()));
+            return remember(cur, gen);
+        }
+    }
+
+    // Absent or expired: everyone waits for one fetch.
+    uint64_t attempts_before;
+    {
+        std::lock_guard lock(state_mu_);
+        attempts_before = attempts_;
+    }
+    std::lock_guard flight(flight_mu_);
+    {
+        std::lock_guard lock(state_mu_);
+        now = util::now_ms();
+        if (current_ && !current_->expired_at(now) && current_ != cur)
+            return remember(current_, generation_.load());
+        // The fetch we waited for failed: share its verdict instead of
+        // hammering the server once per waiting thread.
+        if (attempts_ != attempts_before && last_error_) throw *last_error_;
+        cur = current_;
+    }
+    try {
+        DataPtr fresh = fetch_with_retries(cur);
+        publish(fresh);
+        {
+            std::lock_guard lock(state_mu_);
+            ++attempts_;
+        }
+        return remember(fresh, generation_.load());
+    } catch (const Error& e) {
+        std::lock_guard lock(state_mu_);
+        ++attempts_;
+        last_error_ = std::make_shared<Error>(e);
+        throw;
+    }
+}
+
+DataPtr Slot::fetch_with_retries(const DataPtr& current) {
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return fetch_(current);
+        } catch (const TransientError& e) {
+            if (attempt + 1 >= retry_.max_attempts) throw;
+            int64_t delay = jittered(backoff_ms(retry_, attempt));
+            if (e.retry_after_ms() > 0) delay = std::max(delay, e.retry_after_ms());
+            if (delay > retry_.max_delay_ms) throw;  // the server asks for more patience than we have
+            log_(LogLevel::info, std::string(e.what()) + "; retrying in " + std::to_string(delay) + " ms");
+            std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        }
+    }
+}
+
+}  // namespace latchkey::token

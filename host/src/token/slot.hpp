@@ -1,0 +1,117 @@
+// One site's credential, shared by every thread of the process.
+//
+// Reading is lock-free: each thread keeps its own copy of the current
+// credential, tagged with the slot's generation. A read compares one atomic
+// generation (a shared, read-only cache line) and a coarse clock with its
+// copy, and copies a thread-private shared_ptr: no write to shared memory,
+// so readers on many cores do not slow each other down.
+//
+// Inside the refresh window one caller refreshes while the others keep the
+// still-valid credential. Once it has expired, callers wait for one
+// single-flight fetch. Transient failures are retried with exponential
+// backoff and jitter, a bounded number of times; while refresh keeps
+// failing, a still-valid credential keeps being served.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "latchkey/credential.hpp"
+#include "latchkey/host.hpp"
+#include "latchkey/error.hpp"
+#include "token/credential_data.hpp"
+
+namespace latchkey::token {
+
+using DataPtr = std::shared_ptr<const detail::CredentialData>;
+
+// A failure worth retrying, with the server's advice on how long to wait.
+class TransientError : public Error {
+   public:
+    TransientError(const std::string& message, int64_t retry_after_ms)
+        : Error(ErrorKind::transient, message), retry_after_ms_(retry_after_ms) {}
+    int64_t retry_after_ms() const { return retry_after_ms_; }
+
+   private:
+    int64_t retry_after_ms_;
+};
+
+struct RetryPolicy {
+    int max_attempts = 4;
+    int64_t base_delay_ms = 200;
+    int64_t max_delay_ms = 5'000;
+};
+
+class Slot {
+   public:
+    // `fetch` gets a new credential (the caller holds the slot's flight);
+    // it receives the current one, possibly null, and throws latchkey::Error.
+    using Fetch = std::function<DataPtr(const DataPtr& current)>;
+    using Log = std::function<void(LogLevel, const std::string&)>;
+
+    Slot(std::string site, Fetch fetch, Log log, RetryPolicy retry = {});
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+
+    // The hot path. Throws latchkey::Error when no valid credential can be had.
+    Credential get() {
+        uint64_t gen = generation_.load(std::memory_order_acquire);
+        auto& cache = thread_cache();
+        if (id_ < cache.size()) {
+            auto& e = cache[id_];
+            if (e.generation == gen && e.data && coarse_now() < e.data->refresh_at_ms)
+                return Credential(e.data);
+        }
+        return slow_get();
+    }
+
+    // Makes `data` current (a credential loaded from storage, or a login).
+    void publish(DataPtr data);
+    // Forgets the current credential; the next get() fetches.
+    void invalidate();
+    // The current credential without fetching (may be null or expired).
+    DataPtr peek() const;
+    // Runs `fn` while holding this slot's single flight.
+    template <class Fn>
+    auto with_flight(Fn&& fn) {
+        std::lock_guard lock(flight_mu_);
+        return fn();
+    }
+
+    const std::string& site() const { return site_; }
+
+   private:
+    struct CacheEntry {
+        uint64_t generation = 0;
+        DataPtr data;  // this thread's own copy
+    };
+    static std::vector<CacheEntry>& thread_cache();
+    static int64_t coarse_now();
+
+    Credential slow_get();
+    Credential remember(const DataPtr& data, uint64_t generation);
+    DataPtr fetch_with_retries(const DataPtr& current);
+    void note_failure(int64_t now);
+
+    const uint64_t id_;
+    const std::string site_;
+    Fetch fetch_;
+    Log log_;
+    RetryPolicy retry_;
+
+    std::atomic<uint64_t> generation_{1};
+    mutable std::mutex state_mu_;  // guards the fields below; held only briefly
+    DataPtr current_;
+    int failures_ = 0;
+    int64_t next_attempt_ms_ = 0;
+    uint64_t attempts_ = 0;
+    std::shared_ptr<Error> last_error_;
+
+    std::mutex flight_mu_;  // held for the whole fetch: single flight
+};
+
+}  // namespace latchkey::token
