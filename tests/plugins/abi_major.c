@@ -4,7 +4,7 @@
  * below say so in the error. */
 #include <latchkey/provider.h>
 
-static const latchkey_option options[] = {{NULL}};
+static const latchkey_option options[] = {{0}}; /* the end marker only: no options */
 
 static latchkey_status create(const latchkey_host *host, void **out, latchkey_result *result) {
     *out = NULL;

@@ -16,7 +16,7 @@ typedef struct instance {
     const latchkey_host *host;
 } instance;
 
-static const latchkey_option options[] = {{NULL}};
+static const latchkey_option options[] = {{0}}; /* the end marker only: no options */
 
 static latchkey_status create(const latchkey_host *host, void **out, latchkey_result *result) {
     instance *self = malloc(sizeof *self);

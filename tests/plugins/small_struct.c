@@ -4,7 +4,7 @@
  * them finds something harmless rather than crashing the test. */
 #include <latchkey/provider.h>
 
-static const latchkey_option options[] = {{NULL}};
+static const latchkey_option options[] = {{0}}; /* the end marker only: no options */
 
 static latchkey_status create(const latchkey_host *host, void **out, latchkey_result *result) {
     *out = NULL;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const latchkey_option options[] = {{NULL}};
+static const latchkey_option options[] = {{0}}; /* the end marker only: no options */
 
 typedef struct instance {
     const latchkey_host *host;

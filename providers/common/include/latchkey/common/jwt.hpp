@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <latchkey/common/json.hpp>
 #include <latchkey/provider.hpp>
 #include <optional>
 #include <string>
@@ -64,17 +65,16 @@ inline std::optional<int64_t> jwt_expiry_seconds(const sdk::Host& host, std::str
 
     rapidjson::Document header;
     if (!detail::decode_segment(host, token.substr(0, first), header)) return std::nullopt;
-    auto alg = header.FindMember("alg");
-    if (alg == header.MemberEnd() || !alg->value.IsString()) return std::nullopt;
+    if (!string_member(header, "alg")) return std::nullopt;
 
     rapidjson::Document payload;
     if (!detail::decode_segment(host, token.substr(first + 1, second - first - 1), payload))
         return std::nullopt;
-    auto exp = payload.FindMember("exp");
-    if (exp == payload.MemberEnd() || !exp->value.IsNumber()) return std::nullopt;
+    const rapidjson::Value* exp = member(payload, "exp");
+    if (!exp || !exp->IsNumber()) return std::nullopt;
     // NumericDate may have a fraction; beyond year 9999 it is nonsense and
     // would overflow as milliseconds.
-    double secs = exp->value.GetDouble();
+    double secs = exp->GetDouble();
     if (!std::isfinite(secs) || secs < 0 || secs > 253402300799.0) return std::nullopt;
     return static_cast<int64_t>(std::floor(secs));
 }

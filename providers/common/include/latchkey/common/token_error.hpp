@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/provider.hpp>
 #include <optional>
@@ -25,13 +26,12 @@ inline std::optional<OAuthError> parse_oauth_error(const std::string& body) {
     rapidjson::Document doc;
     doc.Parse(body.data(), body.size());
     if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
-    auto err = doc.FindMember("error");
-    if (err == doc.MemberEnd() || !err->value.IsString()) return std::nullopt;
+    const rapidjson::Value* err = string_member(doc, "error");
+    if (!err) return std::nullopt;
     OAuthError out;
-    out.code = printable(err->value.GetString(), 100);
-    auto desc = doc.FindMember("error_description");
-    if (desc != doc.MemberEnd() && desc->value.IsString())
-        out.description = printable(desc->value.GetString());
+    out.code = printable(err->GetString(), 100);
+    if (const rapidjson::Value* desc = string_member(doc, "error_description"))
+        out.description = printable(desc->GetString());
     return out;
 }
 

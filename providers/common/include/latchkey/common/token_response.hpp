@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/common/token_error.hpp>
 #include <latchkey/provider.hpp>
@@ -61,9 +62,9 @@ inline std::string number_text(const rapidjson::Value& v) {
 
 }  // namespace detail
 
-// Parses the 2xx body `body` from `url`. Registers every token it finds with
-// the host's redaction set before anything else can log it. Throws
-// sdk::Error; the message never quotes the body.
+// Parses the body of `resp`, a 2xx answer from `url`. Registers every token
+// it finds with the host's redaction set before anything else can log it.
+// Throws sdk::Error; the message never quotes the body.
 inline TokenResponse parse_token_response(const sdk::Host& host, const std::string& url,
                                           const sdk::HttpResponse& resp) {
     const std::string invalid = "token endpoint " + url + " returned an invalid response: ";
@@ -75,26 +76,25 @@ inline TokenResponse parse_token_response(const sdk::Host& host, const std::stri
     if (!doc.IsObject()) throw sdk::internal_error(invalid + "not a JSON object");
 
     // Redact first: whatever else is wrong with the answer, these are live.
-    for (const char* key : {"access_token", "refresh_token", "id_token"}) {
-        auto it = doc.FindMember(key);
-        if (it != doc.MemberEnd() && it->value.IsString()) host.add_secret(it->value.GetString());
-    }
+    for_each_member(doc, [&](const rapidjson::Value& name, const rapidjson::Value& v) {
+        if (v.IsString() && detail::is_secret_field(name.GetString()))
+            host.add_secret(v.GetString());
+    });
 
-    auto token = doc.FindMember("access_token");
-    if (token == doc.MemberEnd()) {
+    const rapidjson::Value* token = member(doc, "access_token");
+    if (!token) {
         // Some servers (GitHub, for one) report RFC 6749 errors with HTTP 200.
         if (auto e = parse_oauth_error(resp.body)) throw oauth_error(*e, resp);
         throw sdk::internal_error(invalid + "no access_token");
     }
-    if (!token->value.IsString() || token->value.GetStringLength() == 0)
+    if (!token->IsString() || token->GetStringLength() == 0)
         throw sdk::internal_error(invalid + "access_token is not a non-empty string");
 
     TokenResponse out;
-    out.access_token = token->value.GetString();
-    for (auto& m : doc.GetObject()) {
-        std::string key = m.name.GetString();
-        const rapidjson::Value& v = m.value;
-        if (key == "access_token") continue;
+    out.access_token = token->GetString();
+    for_each_member(doc, [&](const rapidjson::Value& name, const rapidjson::Value& v) {
+        std::string key = name.GetString();
+        if (key == "access_token") return;
         if (key == "token_type") {
             // The scheme is case-insensitive (RFC 6750) but many servers say
             // "bearer"; send the spelling every resource server accepts.
@@ -114,7 +114,7 @@ inline TokenResponse parse_token_response(const sdk::Host& host, const std::stri
             else if (v.IsNumber())
                 out.extras[key] = detail::number_text(v);
         }
-    }
+    });
     return out;
 }
 
