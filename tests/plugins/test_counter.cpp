@@ -15,7 +15,7 @@ const latchkey_option kOptions[] = {
     {"counter_file", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_IDENTITY, nullptr,
      "file counting every acquire/refresh call (created when missing)"},
     {"lifetime", LATCHKEY_OPT_DURATION, 0, "3600",
-     "how long each token lives; 0 = the token never expires"},
+     "how long each token lives; 0 = already expired when issued"},
     {"delay_ms", LATCHKEY_OPT_INT, 0, "0",
      "sleep this long inside each call (makes races visible)"},
     {"fail_transient", LATCHKEY_OPT_INT, 0, "0",
@@ -74,7 +74,9 @@ class TestCounter {
         sdk::Credential c;
         c.token = "tok-" + std::to_string(n);
         c.refresh_token = "rt-" + std::to_string(n);
-        if (lifetime_s_ > 0) c.expires_at_ms = host_.now_ms() + lifetime_s_ * 1000;
+        // Always set, so lifetime 0 yields a credential that is expired on
+        // arrival (what an expiry test wants); the default is an hour.
+        c.expires_at_ms = host_.now_ms() + lifetime_s_ * 1000;
         c.extras["calls"] = std::to_string(n);
         c.extras["via"] = via;
         return c;
