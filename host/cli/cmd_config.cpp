@@ -1,0 +1,116 @@
+// `latchkey config check|explain`
+#include <iostream>
+#include <set>
+
+#include "command.hpp"
+#include "site_view.hpp"
+#include "util/strings.hpp"
+
+namespace latchkey::cli {
+
+namespace {
+
+// Keys in [defaults] must mean something to the host or to some site's provider.
+void check_defaults(HostImpl& host, const std::set<std::string>& known) {
+    auto* defaults = host.policy().defaults;
+    if (!defaults) return;
+    std::vector<std::string> all(known.begin(), known.end());
+    for (auto&& [key, node] : *defaults) {
+        std::string k(key.str());
+        if (known.count(k)) continue;
+        std::string near = util::nearest(k, all);
+        throw Error(ErrorKind::config, host.policy().pos_of(key).str() + ": unknown key '" + k +
+                                           "' in [defaults]: no site's provider takes it" +
+                                           (near.empty() ? "" : "; did you mean '" + near + "'?"));
+    }
+}
+
+int check(Context& ctx) {
+    po::options_description desc("config check");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "config check", "config check", desc, vm)) return 0;
+    auto& host = ctx.host();
+    auto& policy = host.policy();
+    if (!policy.exists())
+        throw Error(ErrorKind::config, policy.path() + " does not exist; pass --config FILE or create it");
+    std::vector<std::pair<std::string, std::string>> failures;
+    std::set<std::string> known;
+    for (auto& h : policy::host_site_options()) known.insert(h.key);
+    for (auto& s : policy.sites) {
+        try {
+            auto& st = host.site(s.name);
+            for (auto& o : st.provider->schema()) known.insert(o.key);
+        } catch (const Error& e) {
+            failures.emplace_back(s.name, e.what());
+        }
+    }
+    try {
+        check_defaults(host, known);
+    } catch (const Error& e) {
+        failures.emplace_back("[defaults]", e.what());
+    }
+    if (ctx.format == Format::json) {
+        Json j;
+        j.w().StartObject();
+        j.key_string("config", policy.path());
+        j.key_bool("ok", failures.empty());
+        j.key_int("sites", static_cast<int64_t>(policy.sites.size()));
+        j.w().Key("errors");
+        j.w().StartArray();
+        for (auto& [site, msg] : failures) {
+            j.w().StartObject();
+            j.key_string("site", site);
+            j.key_string("message", msg);
+            j.w().EndObject();
+        }
+        j.w().EndArray();
+        j.w().EndObject();
+        j.print();
+    } else {
+        for (auto& [site, msg] : failures) std::cerr << "latchkey: " << msg << "\n";
+        if (failures.empty())
+            std::cout << policy.path() << ": ok (" << policy.sites.size() << " site"
+                      << (policy.sites.size() == 1 ? "" : "s") << ")" << std::endl;
+    }
+    return failures.empty() ? 0 : 1;
+}
+
+int explain(Context& ctx) {
+    po::options_description desc("config explain");
+    desc.add_options()("all", "explain every site, not only the selected one");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "config explain", "config explain [--all]", desc, vm)) return 0;
+    auto& host = ctx.host();
+    std::vector<std::string> names;
+    if (vm.count("all"))
+        for (auto& s : host.policy().sites) names.push_back(s.name);
+    else
+        names.push_back(host.selected_site());
+    if (ctx.format == Format::json) {
+        Json j;
+        j.w().StartObject();
+        j.key_string("config", host.policy().path());
+        j.w().Key("sites");
+        j.w().StartArray();
+        for (auto& n : names) write_site_json(j, host.site(n), true);
+        j.w().EndArray();
+        j.w().EndObject();
+        j.print();
+        return 0;
+    }
+    std::cout << "policy " << host.policy().path() << (host.policy().exists() ? "" : " (does not exist)") << "\n";
+    for (auto& n : names) {
+        std::cout << "\n";
+        print_site(ctx, host.site(n), true);
+    }
+    return 0;
+}
+
+}  // namespace
+
+std::vector<Command> config_commands() {
+    return {{"config check", "validate the policy and every site against its provider", check},
+            {"config explain", "show each effective value and where it came from", explain}};
+}
+
+}  // namespace latchkey::cli

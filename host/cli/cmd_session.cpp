@@ -1,0 +1,191 @@
+// `latchkey login|logout|token|status`: getting, dropping, printing and
+// inspecting credentials. Only `token` ever prints a secret.
+#include <iostream>
+
+#include "command.hpp"
+#include "util/clock.hpp"
+
+namespace latchkey::cli {
+
+namespace {
+
+std::string expiry_text(int64_t expires_at_ms, int64_t now) {
+    if (!expires_at_ms) return "does not expire";
+    int64_t left = expires_at_ms - now;
+    return left > 0 ? "expires in " + human_duration(left) + " (" + iso_time(expires_at_ms) + ")"
+                    : "expired " + human_duration(left);
+}
+
+int login(Context& ctx) {
+    po::options_description desc("login");
+    desc.add_options()("force", "log in again even when a valid credential is stored");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "login", "login [--force]", desc, vm)) return 0;
+    ctx.host_options.interactive = true;
+    auto& host = ctx.host();
+    auto& s = host.site(ctx.host_options.site.value_or(""));
+    Credential c = host.login(s, vm.count("force") > 0);
+    int64_t now = util::now_ms();
+    if (ctx.format == Format::json) {
+        Json j;
+        j.w().StartObject();
+        j.key_string("site", s.resolved.name);
+        j.key_string("provider", s.resolved.provider);
+        j.key_int("expires_at_ms", c.expires_at_ms());
+        j.key_int("obtained_at_ms", c.obtained_at_ms());
+        j.w().EndObject();
+        j.print();
+    } else {
+        bool fresh = c.obtained_at_ms() >= now - 60'000 && vm.count("force");
+        std::cout << (fresh || c.obtained_at_ms() >= now - 5'000 ? "logged in to " : "already logged in to ")
+                  << s.resolved.name << " (provider " << s.resolved.provider << "); credential "
+                  << expiry_text(c.expires_at_ms(), now) << std::endl;
+    }
+    return 0;
+}
+
+int logout(Context& ctx) {
+    po::options_description desc("logout");
+    desc.add_options()("all", "log out of every site of the policy");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "logout", "logout [--all]", desc, vm)) return 0;
+    auto& host = ctx.host();
+    std::vector<std::string> names;
+    if (vm.count("all"))
+        for (auto& s : host.policy().sites) names.push_back(s.name);
+    else
+        names.push_back(host.selected_site());
+    int rc = 0;
+    for (auto& n : names) {
+        try {
+            host.logout(host.site(n));
+            if (ctx.format == Format::text) std::cout << "logged out of " << n << std::endl;
+        } catch (const Error& e) {
+            std::cerr << "latchkey: " << e.what() << std::endl;
+            rc = 1;
+        }
+    }
+    if (ctx.format == Format::json) {
+        Json j;
+        j.w().StartObject();
+        j.key_bool("ok", rc == 0);
+        j.w().Key("sites");
+        j.w().StartArray();
+        for (auto& n : names) j.w().String(n.c_str());
+        j.w().EndArray();
+        j.w().EndObject();
+        j.print();
+    }
+    return rc;
+}
+
+int token(Context& ctx) {
+    po::options_description desc("token");
+    desc.add_options()("header", "print the whole HTTP header line, e.g. `Authorization: Bearer ...`");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "token", "token [--header]", desc, vm)) return 0;
+    auto& host = ctx.host();
+    auto& s = host.site(ctx.host_options.site.value_or(""));
+    Credential c = host.token(s);
+    if (ctx.format == Format::json) {
+        Json j;
+        j.w().StartObject();
+        j.key_string("site", s.resolved.name);
+        j.key_string("token", c.token());
+        j.key_string("token_type", c.token_type());
+        j.key_string("header", c.header());
+        j.key_int("expires_at_ms", c.expires_at_ms());
+        j.w().EndObject();
+        j.print();
+    } else {
+        std::cout << (vm.count("header") ? c.header() : c.token()) << std::endl;
+    }
+    return 0;
+}
+
+int status(Context& ctx) {
+    po::options_description desc("status");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "status", "status", desc, vm)) return 0;
+    auto& host = ctx.host();
+    std::vector<std::string> names;
+    if (ctx.host_options.site) names.push_back(host.selected_site());
+    else
+        for (auto& s : host.policy().sites) names.push_back(s.name);
+    int64_t now = util::now_ms();
+    Json j;
+    if (ctx.format == Format::json) {
+        j.w().StartObject();
+        j.w().Key("sites");
+        j.w().StartArray();
+    }
+    int rc = 0;
+    for (auto& n : names) {
+        std::string provider, storage, state, error;
+        std::optional<detail::CredentialData> c;
+        try {
+            auto& s = host.site(n);
+            provider = s.resolved.provider;
+            storage = s.storage_name;
+            c = host.stored(s);
+            if (!c) state = storage == "memory" ? "no credential (memory storage keeps none between runs)"
+                                                : "not logged in";
+            else if (c->expired_at(now)) state = "expired " + human_duration(c->expires_at_ms - now);
+            else state = "valid, " + expiry_text(c->expires_at_ms, now);
+        } catch (const Error& e) {
+            error = e.what();
+            rc = 1;
+        }
+        if (ctx.format == Format::json) {
+            auto& w = j.w();
+            w.StartObject();
+            j.key_string("site", n);
+            j.key_string("provider", provider);
+            j.key_string("storage", storage);
+            if (!error.empty()) j.key_string("error", error);
+            j.key_bool("logged_in", c.has_value() && !c->expired_at(now));
+            if (c) {
+                j.key_int("expires_at_ms", c->expires_at_ms);
+                j.key_int("obtained_at_ms", c->obtained_at_ms);
+                j.key_bool("has_refresh_token", !c->refresh_token.empty());
+                w.Key("extras");
+                w.StartObject();
+                for (auto& [k, v] : c->extras) j.key_string(k.c_str(), v);
+                w.EndObject();
+            }
+            w.EndObject();
+            continue;
+        }
+        std::cout << n << "\n";
+        if (!error.empty()) {
+            std::cout << "  error:    " << error << "\n";
+            continue;
+        }
+        std::cout << "  provider: " << provider << "\n  storage:  " << storage << "\n  state:    " << state << "\n";
+        if (c) {
+            std::cout << "  obtained: " << iso_time(c->obtained_at_ms) << "\n";
+            if (c->expires_at_ms && !c->expired_at(now) && c->refresh_at_ms > now)
+                std::cout << "  refresh:  in " << human_duration(c->refresh_at_ms - now) << "\n";
+            if (!c->refresh_token.empty()) std::cout << "  refresh token: stored\n";
+            for (auto& [k, v] : c->extras) std::cout << "  " << k << ": " << v << "\n";
+        }
+    }
+    if (ctx.format == Format::json) {
+        j.w().EndArray();
+        j.w().EndObject();
+        j.print();
+    }
+    std::cout.flush();
+    return rc;
+}
+
+}  // namespace
+
+std::vector<Command> session_commands() {
+    return {{"login", "get a credential for the site now (interactive when the provider needs it)", login},
+            {"logout", "erase the site's stored credential", logout},
+            {"token", "print the site's token (cached, refreshed or acquired)", token},
+            {"status", "show each site's stored credential state, never the secret", status}};
+}
+
+}  // namespace latchkey::cli

@@ -1,0 +1,12 @@
+// Printing a resolved site: its effective values, secrets masked, and
+// optionally where each value came from.
+#pragma once
+
+#include "command.hpp"
+
+namespace latchkey::cli {
+
+void print_site(Context& ctx, SiteState& s, bool with_sources);
+void write_site_json(Json& j, SiteState& s, bool with_sources);
+
+}  // namespace latchkey::cli
