@@ -75,7 +75,7 @@ typedef enum latchkey_option_type {
 #define LATCHKEY_OPTF_IDENTITY 0x4u /* part of "who": changes the storage key */
 
 /* One entry of a provider's option schema. An array of these ends with an
- * entry whose `key` is NULL. */
+ * all-zero entry (`{0}` in C, `{}` in C++), whose `key` is NULL. */
 typedef struct latchkey_option {
     const char *key;            /* snake_case, e.g. "token_url" */
     latchkey_option_type type;
@@ -199,7 +199,8 @@ typedef struct latchkey_host {
     /* -- encodings, so a provider carries no codec of its own. */
     void (*base64_encode)(void *ctx, const unsigned char *data, size_t len,
                           int url_safe, latchkey_sink sink, void *user);
-    /* Returns LATCHKEY_E_INTERNAL when `text` is not base64. */
+    /* Accepts the standard and the URL-safe alphabet, padded or not (JWT
+     * segments decode directly). LATCHKEY_E_INTERNAL when `text` is not base64. */
     latchkey_status (*base64_decode)(void *ctx, const char *text, size_t len,
                                      latchkey_sink sink, void *user);
     /* application/x-www-form-urlencoded escaping of one component. */

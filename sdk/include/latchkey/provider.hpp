@@ -118,7 +118,10 @@ class Host {
     explicit Host(const latchkey_host* h) : h_(h) {}
 
     const latchkey_host* raw() const { return h_; }
-    std::string site() const { return h_->site_name(h_->ctx); }
+    std::string site() const {
+        const char* s = h_->site_name(h_->ctx);
+        return s ? s : "";
+    }
 
     std::optional<std::string> option(const char* key) const {
         const char* v = h_->option(h_->ctx, key);
@@ -137,7 +140,12 @@ class Host {
     }
     int64_t integer(const char* key, int64_t fallback) const {
         auto v = option(key);
-        return v ? std::stoll(*v) : fallback;
+        if (!v) return fallback;
+        try {
+            return std::stoll(*v);
+        } catch (const std::exception&) {
+            throw config_error("site '" + site() + "': option '" + key + "' is not an integer");
+        }
     }
     bool flag(const char* key, bool fallback) const {
         auto v = option(key);
@@ -173,7 +181,15 @@ class Host {
         latchkey_http_response* resp = nullptr;
         char err[512] = {0};
         latchkey_status st = h_->http(h_->ctx, &req, &resp, err, sizeof err);
-        if (st != LATCHKEY_OK || !resp) throw Error(st == LATCHKEY_OK ? LATCHKEY_E_INTERNAL : st, err);
+        if (st != LATCHKEY_OK || !resp)
+            throw Error(st == LATCHKEY_OK ? LATCHKEY_E_INTERNAL : st,
+                        err[0] ? err : "HTTP request to " + r.url + " failed");
+        // Released on every path, exceptions included.
+        struct Release {
+            const latchkey_host* h;
+            latchkey_http_response* r;
+            ~Release() { h->http_release(h->ctx, r); }
+        } release{h_, resp};
         HttpResponse out;
         out.status = h_->http_status(h_->ctx, resp);
         size_t len = 0;
@@ -182,7 +198,6 @@ class Host {
         for (const char* name : want_headers) {
             if (const char* v = h_->http_header(h_->ctx, resp, name)) out.headers[name] = v;
         }
-        h_->http_release(h_->ctx, resp);
         return out;
     }
 
