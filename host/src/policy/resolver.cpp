@@ -175,6 +175,7 @@ ResolvedValue Resolver::from_text(const OptionSpec& spec, const std::string& tex
             auto ms = util::parse_duration_ms(text);
             if (!ms) bad();
             v.ms = *ms;
+            v.is_duration = true;
             v.text = std::to_string(*ms / 1000);
             break;
         }

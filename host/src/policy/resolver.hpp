@@ -22,6 +22,7 @@ struct ResolvedValue {
     bool is_list = false;
     std::string text;               // scalars; durations as whole seconds
     int64_t ms = 0;                 // durations, in milliseconds
+    bool is_duration = false;
     std::vector<std::string> list;  // lists
     std::string source;             // "--set", "env PL_AUTH_CLIENT_ID", "config.toml:7:1", ...
     bool secret = false;
