@@ -24,8 +24,10 @@ int login(Context& ctx) {
     ctx.host_options.interactive = true;
     auto& host = ctx.host();
     auto& s = host.site(ctx.host_options.site.value_or(""));
+    int64_t started = util::now_ms();
     Credential c = host.login(s, vm.count("force") > 0);
     int64_t now = util::now_ms();
+    bool fetched = c.obtained_at_ms() >= started;
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
@@ -33,11 +35,11 @@ int login(Context& ctx) {
         j.key_string("provider", s.resolved.provider);
         j.key_int("expires_at_ms", c.expires_at_ms());
         j.key_int("obtained_at_ms", c.obtained_at_ms());
+        j.key_bool("fetched", fetched);
         j.w().EndObject();
         j.print();
     } else {
-        bool fresh = c.obtained_at_ms() >= now - 60'000 && vm.count("force");
-        std::cout << (fresh || c.obtained_at_ms() >= now - 5'000 ? "logged in to " : "already logged in to ")
+        std::cout << (fetched ? "logged in to " : "already logged in to ")
                   << s.resolved.name << " (provider " << s.resolved.provider << "); credential "
                   << expiry_text(c.expires_at_ms(), now) << std::endl;
     }

@@ -1,6 +1,7 @@
 #include "host_impl.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 
@@ -47,7 +48,12 @@ std::string storage_key_for(const policy::ResolvedSite& site) {
 
 }  // namespace
 
-HostImpl::HostImpl(HostOptions options) : options_(std::move(options)), policy_(load_policy(options_.config_path)) {
+namespace {
+std::atomic<uint64_t> next_host_id{1};
+}
+
+HostImpl::HostImpl(HostOptions options)
+    : options_(std::move(options)), policy_(load_policy(options_.config_path)), id_(next_host_id++) {
     bool dotenv = policy_.dotenv;
     resolver_ = std::make_unique<policy::Resolver>(
         policy_, policy::Environment::from_process(options_.sets, dotenv));
@@ -82,7 +88,25 @@ storage::Storage& HostImpl::storage_for(const std::string& backend) {
     return *s;
 }
 
-SiteState& HostImpl::site(const std::string& name_in) {
+SiteState& HostImpl::site(const std::string& name) {
+    // Each thread remembers the sites it has looked up, so asking by name on
+    // the hot path touches no shared lock. Sites are never removed from a
+    // host, and the host id keeps a later host at the same address apart.
+    struct Seen {
+        uint64_t host;
+        std::string name;
+        SiteState* state;
+    };
+    thread_local std::vector<Seen> seen;
+    for (auto& e : seen)
+        if (e.host == id_ && e.name == name) return *e.state;
+    SiteState& s = resolve_site(name);
+    if (seen.size() >= 64) seen.erase(seen.begin());
+    seen.push_back({id_, name, &s});
+    return s;
+}
+
+SiteState& HostImpl::resolve_site(const std::string& name_in) {
     std::string name = name_in.empty() ? selected_site() : name_in;
     {
         std::lock_guard lock(mu_);

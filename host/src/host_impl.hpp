@@ -47,6 +47,7 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
 
     std::string selected_site() const;
     // Resolves (once) and returns the site, loading its provider plugin.
+    // "" means the selected site. Repeated lookups take no lock.
     SiteState& site(const std::string& name);
 
     Credential token(SiteState& s);
@@ -62,6 +63,7 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
     std::string storage_dir() const;
 
    private:
+    SiteState& resolve_site(const std::string& name);
     token::DataPtr fetch(SiteState& s, const token::DataPtr& current, bool force);
     bridge::ProviderInstance& instance(SiteState& s);
     [[noreturn]] void raise(SiteState& s, const bridge::Outcome& o);
@@ -74,7 +76,8 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
     bridge::Services services_;
     std::mutex mu_;
     std::map<std::string, std::unique_ptr<storage::Storage>> storages_;
-    std::map<std::string, std::unique_ptr<SiteState>> sites_;
+    std::map<std::string, std::unique_ptr<SiteState>> sites_;  // entries are never removed
+    const uint64_t id_;  // tells this host's entries apart in per-thread lookup caches
 };
 
 // The policy file this process would use: --config, LATCHKEY_CONFIG, XDG.
