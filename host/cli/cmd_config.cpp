@@ -32,7 +32,8 @@ int check(Context& ctx) {
     auto& host = ctx.host();
     auto& policy = host.policy();
     if (!policy.exists())
-        throw Error(ErrorKind::config, policy.path() + " does not exist; pass --config FILE or create it");
+        throw Error(ErrorKind::config,
+                    policy.path() + " does not exist; pass --config FILE or create it");
     std::vector<std::pair<std::string, std::string>> failures;
     std::set<std::string> known;
     for (auto& h : policy::host_site_options()) known.insert(h.key);
@@ -98,7 +99,8 @@ int explain(Context& ctx) {
         j.print();
         return 0;
     }
-    std::cout << "policy " << host.policy().path() << (host.policy().exists() ? "" : " (does not exist)") << "\n";
+    std::cout << "policy " << host.policy().path()
+              << (host.policy().exists() ? "" : " (does not exist)") << "\n";
     for (auto& n : names) {
         std::cout << "\n";
         print_site(ctx, host.site(n), true);

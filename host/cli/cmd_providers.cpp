@@ -45,8 +45,11 @@ int list(Context& ctx) {
             if (!i.provider) continue;
             w.StartObject();
             j.key_string("name", i.provider->name());
-            j.key_string("version", i.provider->descriptor().version ? i.provider->descriptor().version : "");
-            j.key_string("description", i.provider->descriptor().description ? i.provider->descriptor().description : "");
+            j.key_string("version",
+                         i.provider->descriptor().version ? i.provider->descriptor().version : "");
+            j.key_string("description", i.provider->descriptor().description
+                                            ? i.provider->descriptor().description
+                                            : "");
             j.key_string("path", i.path);
             if (!i.shadowed_by.empty()) j.key_string("shadowed_by", i.shadowed_by);
             w.EndObject();
@@ -70,14 +73,17 @@ int list(Context& ctx) {
     for (auto& i : items) {
         if (!i.provider || !i.shadowed_by.empty()) continue;
         auto& d = i.provider->descriptor();
-        rows.push_back({i.provider->name(), d.version ? d.version : "", d.description ? d.description : ""});
+        rows.push_back(
+            {i.provider->name(), d.version ? d.version : "", d.description ? d.description : ""});
     }
-    if (rows.size() == 1) std::cout << "no provider plugins found\n";
-    else print_table(rows);
+    if (rows.size() == 1)
+        std::cout << "no provider plugins found\n";
+    else
+        print_table(rows);
     for (auto& i : items) {
         if (!i.shadowed_by.empty())
-            std::cout << "shadowed: " << i.path << " (provider " << i.provider->name() << " is served by "
-                      << i.shadowed_by << ")\n";
+            std::cout << "shadowed: " << i.path << " (provider " << i.provider->name()
+                      << " is served by " << i.shadowed_by << ")\n";
         if (!i.provider) std::cout << "refused: " << i.refusal << "\n";
     }
     if (ctx.host_options.log_level <= LogLevel::info) {
@@ -93,8 +99,11 @@ int show(Context& ctx) {
     po::positional_options_description pos;
     pos.add("name", 1);
     po::variables_map vm;
-    if (!parse_command_options(ctx, "providers show", "providers show NAME", desc, vm, &pos)) return 0;
-    if (!vm.count("name")) throw Error(ErrorKind::usage, "providers show: which provider? (see `latchkey providers list`)");
+    if (!parse_command_options(ctx, "providers show", "providers show NAME", desc, vm, &pos))
+        return 0;
+    if (!vm.count("name"))
+        throw Error(ErrorKind::usage,
+                    "providers show: which provider? (see `latchkey providers list`)");
     auto catalog = catalog_for(ctx);
     auto p = catalog.get(vm["name"].as<std::string>());
     auto& d = p->descriptor();
@@ -130,8 +139,10 @@ int show(Context& ctx) {
               << (d.description ? d.description : "") << "\n"
               << "file: " << p->path() << "\n"
               << "ABI " << d.abi_major << "." << d.abi_minor
-              << (d.refresh ? ", refreshes" : ", acquires again instead of refreshing") << "\n\noptions:\n";
-    std::vector<std::vector<std::string>> rows{{"  KEY", "TYPE", "FLAGS", "DEFAULT", "DESCRIPTION"}};
+              << (d.refresh ? ", refreshes" : ", acquires again instead of refreshing")
+              << "\n\noptions:\n";
+    std::vector<std::vector<std::string>> rows{
+        {"  KEY", "TYPE", "FLAGS", "DEFAULT", "DESCRIPTION"}};
     for (auto& o : p->schema()) {
         std::string flags;
         if (o.required) flags += "required ";

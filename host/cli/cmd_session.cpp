@@ -39,8 +39,8 @@ int login(Context& ctx) {
         j.w().EndObject();
         j.print();
     } else {
-        std::cout << (fetched ? "logged in to " : "already logged in to ")
-                  << s.resolved.name << " (provider " << s.resolved.provider << "); credential "
+        std::cout << (fetched ? "logged in to " : "already logged in to ") << s.resolved.name
+                  << " (provider " << s.resolved.provider << "); credential "
                   << expiry_text(c.expires_at_ms(), now) << std::endl;
     }
     return 0;
@@ -83,7 +83,8 @@ int logout(Context& ctx) {
 
 int token(Context& ctx) {
     po::options_description desc("token");
-    desc.add_options()("header", "print the whole HTTP header line, e.g. `Authorization: Bearer ...`");
+    desc.add_options()("header",
+                       "print the whole HTTP header line, e.g. `Authorization: Bearer ...`");
     po::variables_map vm;
     if (!parse_command_options(ctx, "token", "token [--header]", desc, vm)) return 0;
     auto& host = ctx.host();
@@ -111,7 +112,8 @@ int status(Context& ctx) {
     if (!parse_command_options(ctx, "status", "status", desc, vm)) return 0;
     auto& host = ctx.host();
     std::vector<std::string> names;
-    if (ctx.host_options.site) names.push_back(host.selected_site());
+    if (ctx.host_options.site)
+        names.push_back(host.selected_site());
     else
         for (auto& s : host.policy().sites) names.push_back(s.name);
     int64_t now = util::now_ms();
@@ -130,10 +132,14 @@ int status(Context& ctx) {
             provider = s.resolved.provider;
             storage = s.storage_name;
             c = host.stored(s);
-            if (!c) state = storage == "memory" ? "no credential (memory storage keeps none between runs)"
-                                                : "not logged in";
-            else if (c->expired_at(now)) state = "expired " + human_duration(c->expires_at_ms - now);
-            else state = "valid, " + expiry_text(c->expires_at_ms, now);
+            if (!c)
+                state = storage == "memory"
+                            ? "no credential (memory storage keeps none between runs)"
+                            : "not logged in";
+            else if (c->expired_at(now))
+                state = "expired " + human_duration(c->expires_at_ms - now);
+            else
+                state = "valid, " + expiry_text(c->expires_at_ms, now);
         } catch (const Error& e) {
             error = e.what();
             rc = 1;
@@ -163,7 +169,8 @@ int status(Context& ctx) {
             std::cout << "  error:    " << error << "\n";
             continue;
         }
-        std::cout << "  provider: " << provider << "\n  storage:  " << storage << "\n  state:    " << state << "\n";
+        std::cout << "  provider: " << provider << "\n  storage:  " << storage
+                  << "\n  state:    " << state << "\n";
         if (c) {
             std::cout << "  obtained: " << iso_time(c->obtained_at_ms) << "\n";
             if (c->expires_at_ms && !c->expired_at(now) && c->refresh_at_ms > now)
@@ -184,7 +191,8 @@ int status(Context& ctx) {
 }  // namespace
 
 std::vector<Command> session_commands() {
-    return {{"login", "get a credential for the site now (interactive when the provider needs it)", login},
+    return {{"login", "get a credential for the site now (interactive when the provider needs it)",
+             login},
             {"logout", "erase the site's stored credential", logout},
             {"token", "print the site's token (cached, refreshed or acquired)", token},
             {"status", "show each site's stored credential state, never the secret", status}};

@@ -44,7 +44,8 @@ int list(Context& ctx) {
         return 0;
     }
     if (policy.sites.empty()) {
-        std::cout << "no sites in " << policy.path() << (policy.exists() ? "" : " (file does not exist)") << "\n";
+        std::cout << "no sites in " << policy.path()
+                  << (policy.exists() ? "" : " (file does not exist)") << "\n";
         return 0;
     }
     std::vector<std::vector<std::string>> rows{{"", "SITE", "PROVIDER"}};

@@ -23,7 +23,7 @@ struct Context {
     // Opens the host lazily: `providers list` must work without a policy.
     HostImpl& host();
 
-   private:
+ private:
     std::shared_ptr<HostImpl> host_;
 };
 

@@ -1,6 +1,7 @@
 // latchkey: the command-line face of liblatchkey.
 //
-//   latchkey [--config F] [--at SITE] [--set k=v]... [--plugin-dir D]... [-o text|json] [-v] COMMAND
+//   latchkey [--config F] [--at SITE] [--set k=v]... [--plugin-dir D]... [-o text|json] [-v]
+//   COMMAND
 //
 // Exit codes: 0 ok, 1 failure, 2 usage, 3 login required.
 #include <csignal>
@@ -28,7 +29,8 @@ bool parse_command_options(Context& ctx, const std::string& name, const std::str
         po::store(parser.run(), vm);
         po::notify(vm);
     } catch (const po::error& e) {
-        throw Error(ErrorKind::usage, name + ": " + e.what() + " (see `latchkey " + name + " --help`)");
+        throw Error(ErrorKind::usage,
+                    name + ": " + e.what() + " (see `latchkey " + name + " --help`)");
     }
     if (vm.count("help")) {
         std::cout << "usage: latchkey [global options] " << usage << "\n\n" << desc << std::endl;
@@ -53,7 +55,8 @@ void print_help(const po::options_description& global) {
     std::vector<std::vector<std::string>> rows;
     for (auto& c : all_commands()) rows.push_back({"  " + c.name, c.summary});
     print_table(rows);
-    std::cout << "\n" << global << "\nexit codes: 0 ok, 1 failure, 2 usage, 3 login required\n"
+    std::cout << "\n"
+              << global << "\nexit codes: 0 ok, 1 failure, 2 usage, 3 login required\n"
               << "`latchkey COMMAND --help` shows a command's options." << std::endl;
 }
 
@@ -68,15 +71,18 @@ int run(int argc, char** argv) {
     po::options_description global("global options");
     std::string format = "text";
     int verbosity = 0;
-    global.add_options()
-        ("config", po::value<std::string>(), "policy file (default: $LATCHKEY_CONFIG, then $XDG_CONFIG_HOME/latchkey/config.toml)")
-        ("at", po::value<std::string>(), "site to use (default: $LATCHKEY_SITE, then default_site)")
-        ("set", po::value<std::vector<std::string>>()->composing(), "override an option: --set key=value (repeatable)")
-        ("plugin-dir", po::value<std::vector<std::string>>()->composing(), "search this directory for provider plugins first (repeatable)")
-        ("output,o", po::value<std::string>(&format)->default_value("text"), "output format: text or json")
-        ("verbose,v", "more detail on standard error (-vv for HTTP traces)")
-        ("version", "print the version")
-        ("help,h", "show help");
+    global.add_options()(
+        "config", po::value<std::string>(),
+        "policy file (default: $LATCHKEY_CONFIG, then $XDG_CONFIG_HOME/latchkey/config.toml)")(
+        "at", po::value<std::string>(), "site to use (default: $LATCHKEY_SITE, then default_site)")(
+        "set", po::value<std::vector<std::string>>()->composing(),
+        "override an option: --set key=value (repeatable)")(
+        "plugin-dir", po::value<std::vector<std::string>>()->composing(),
+        "search this directory for provider plugins first (repeatable)")(
+        "output,o", po::value<std::string>(&format)->default_value("text"),
+        "output format: text or json")("verbose,v",
+                                       "more detail on standard error (-vv for HTTP traces)")(
+        "version", "print the version")("help,h", "show help");
 
     // -vv is two -v switches.
     std::vector<std::string> words;
@@ -111,9 +117,12 @@ int run(int argc, char** argv) {
     if (vm.count("config")) ctx.host_options.config_path = vm["config"].as<std::string>();
     if (vm.count("at")) ctx.host_options.site = vm["at"].as<std::string>();
     if (vm.count("set")) ctx.host_options.sets = vm["set"].as<std::vector<std::string>>();
-    if (vm.count("plugin-dir")) ctx.host_options.plugin_dirs = vm["plugin-dir"].as<std::vector<std::string>>();
+    if (vm.count("plugin-dir"))
+        ctx.host_options.plugin_dirs = vm["plugin-dir"].as<std::vector<std::string>>();
     ctx.host_options.storage = "file";
-    ctx.host_options.log_level = verbosity >= 2 ? LogLevel::debug : verbosity == 1 ? LogLevel::info : LogLevel::warn;
+    ctx.host_options.log_level = verbosity >= 2   ? LogLevel::debug
+                                 : verbosity == 1 ? LogLevel::info
+                                                  : LogLevel::warn;
 
     // The command is the longest run of leading words that names one.
     auto commands = all_commands();
@@ -135,9 +144,10 @@ int run(int argc, char** argv) {
         std::string attempt = rest[0] + (rest.size() > 1 ? " " + rest[1] : "");
         std::string near = util::nearest(attempt, names);
         if (near.empty()) near = util::nearest(rest[0], names);
-        throw Error(ErrorKind::usage, "unknown command '" + attempt + "'" +
-                                          (near.empty() ? "" : "; did you mean `latchkey " + near + "`?") +
-                                          " (see `latchkey --help`)");
+        throw Error(ErrorKind::usage,
+                    "unknown command '" + attempt + "'" +
+                        (near.empty() ? "" : "; did you mean `latchkey " + near + "`?") +
+                        " (see `latchkey --help`)");
     }
     ctx.args.assign(rest.begin() + static_cast<long>(used), rest.end());
     if (vm.count("help")) ctx.args.push_back("--help");

@@ -25,10 +25,14 @@ std::string human_duration(int64_t ms) {
     int64_t s = (past ? -ms : ms) / 1000;
     std::string out;
     int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60, sec = s % 60;
-    if (d) out = std::to_string(d) + "d " + std::to_string(h) + "h";
-    else if (h) out = std::to_string(h) + "h " + std::to_string(m) + "m";
-    else if (m) out = std::to_string(m) + "m " + std::to_string(sec) + "s";
-    else out = std::to_string(sec) + "s";
+    if (d)
+        out = std::to_string(d) + "d " + std::to_string(h) + "h";
+    else if (h)
+        out = std::to_string(h) + "h " + std::to_string(m) + "m";
+    else if (m)
+        out = std::to_string(m) + "m " + std::to_string(sec) + "s";
+    else
+        out = std::to_string(sec) + "s";
     return past ? out + " ago" : out;
 }
 

@@ -16,7 +16,7 @@ using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 // Builds one JSON document; print() writes it to standard output.
 class Json {
-   public:
+ public:
     Json() : w_(buf_) {}
     JsonWriter& w() { return w_; }
     void key_string(const char* k, const std::string& v);
@@ -24,7 +24,7 @@ class Json {
     void key_bool(const char* k, bool v);
     void print();
 
-   private:
+ private:
     rapidjson::StringBuffer buf_;
     JsonWriter w_;
 };

@@ -29,8 +29,10 @@ void print_site(Context& ctx, SiteState& s, bool with_sources) {
                                 : std::vector<std::string>{"  KEY", "VALUE"});
     for (auto& [key, v] : r.values) {
         if (!v.set) continue;
-        if (with_sources) rows.push_back({"  " + key, shown(v), v.source});
-        else rows.push_back({"  " + key, shown(v)});
+        if (with_sources)
+            rows.push_back({"  " + key, shown(v), v.source});
+        else
+            rows.push_back({"  " + key, shown(v)});
     }
     print_table(rows);
 }

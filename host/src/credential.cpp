@@ -26,14 +26,22 @@ const std::map<std::string, std::string>& Credential::extras() const { return da
 
 const char* to_string(ErrorKind kind) noexcept {
     switch (kind) {
-        case ErrorKind::usage: return "usage";
-        case ErrorKind::config: return "config";
-        case ErrorKind::plugin: return "plugin";
-        case ErrorKind::rejected: return "rejected";
-        case ErrorKind::transient: return "transient";
-        case ErrorKind::login_required: return "login_required";
-        case ErrorKind::storage: return "storage";
-        case ErrorKind::internal: return "internal";
+        case ErrorKind::usage:
+            return "usage";
+        case ErrorKind::config:
+            return "config";
+        case ErrorKind::plugin:
+            return "plugin";
+        case ErrorKind::rejected:
+            return "rejected";
+        case ErrorKind::transient:
+            return "transient";
+        case ErrorKind::login_required:
+            return "login_required";
+        case ErrorKind::storage:
+            return "storage";
+        case ErrorKind::internal:
+            return "internal";
     }
     return "unknown";
 }

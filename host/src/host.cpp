@@ -11,7 +11,9 @@ Host Host::open(HostOptions options) {
     return Host(std::make_shared<HostImpl>(std::move(options)));
 }
 
-Credential Host::token(std::string_view site) { return impl_->token(impl_->site(std::string(site))); }
+Credential Host::token(std::string_view site) {
+    return impl_->token(impl_->site(std::string(site)));
+}
 
 Site Host::site(std::string_view name) {
     Site s;

@@ -53,7 +53,9 @@ std::atomic<uint64_t> next_host_id{1};
 }
 
 HostImpl::HostImpl(HostOptions options)
-    : options_(std::move(options)), policy_(load_policy(options_.config_path)), id_(next_host_id++) {
+    : options_(std::move(options)),
+      policy_(load_policy(options_.config_path)),
+      id_(next_host_id++) {
     bool dotenv = policy_.dotenv;
     resolver_ = std::make_unique<policy::Resolver>(
         policy_, policy::Environment::from_process(options_.sets, dotenv));
@@ -117,8 +119,8 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
     std::string provider = resolver_->provider_of(name);
     state->provider = catalog_->get(provider);
     for (auto& shadow : catalog_->shadowed(provider))
-        services_.log(LogLevel::info, "provider " + provider + " at " + shadow + " is shadowed by " +
-                                          state->provider->path());
+        services_.log(LogLevel::info, "provider " + provider + " at " + shadow +
+                                          " is shadowed by " + state->provider->path());
     state->resolved = resolver_->resolve(name, state->provider->schema());
     state->storage_key = storage_key_for(state->resolved);
 
@@ -128,8 +130,10 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
     if (backend.empty()) backend = policy_.storage_backend;
     if (backend.empty()) backend = options_.storage.value_or("file");
     if (backend != "memory" && backend != "file")
-        throw Error(ErrorKind::config, (policy_.storage_backend_pos.known() ? policy_.storage_backend_pos.str() + ": " : "") +
-                                           "unknown storage backend '" + backend + "'; use memory or file");
+        throw Error(
+            ErrorKind::config,
+            (policy_.storage_backend_pos.known() ? policy_.storage_backend_pos.str() + ": " : "") +
+                "unknown storage backend '" + backend + "'; use memory or file");
     state->storage_name = backend;
     state->storage = &storage_for(backend);
     state->refresh = {state->resolved.refresh_before_ms(), state->resolved.refresh_at()};
@@ -156,13 +160,18 @@ void HostImpl::raise(SiteState& s, const bridge::Outcome& o) {
     std::string msg = "site '" + site + "': " + o.message;
     switch (o.status) {
         case LATCHKEY_E_CONFIG:
-            throw Error(ErrorKind::config, msg + " (check the policy: `latchkey config check --at " + site + "`)");
+            throw Error(ErrorKind::config,
+                        msg + " (check the policy: `latchkey config check --at " + site + "`)");
         case LATCHKEY_E_REJECTED:
-            throw Error(ErrorKind::rejected, msg + "; check the credentials configured for this site");
-        case LATCHKEY_E_TRANSIENT: throw token::TransientError(msg, o.retry_after_ms);
+            throw Error(ErrorKind::rejected,
+                        msg + "; check the credentials configured for this site");
+        case LATCHKEY_E_TRANSIENT:
+            throw token::TransientError(msg, o.retry_after_ms);
         case LATCHKEY_E_INTERACTION_REQUIRED:
-            throw Error(ErrorKind::login_required, msg + "; run `latchkey login --at " + site + "`");
-        default: throw Error(ErrorKind::internal, msg);
+            throw Error(ErrorKind::login_required,
+                        msg + "; run `latchkey login --at " + site + "`");
+        default:
+            throw Error(ErrorKind::internal, msg);
     }
 }
 

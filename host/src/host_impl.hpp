@@ -25,8 +25,8 @@ namespace latchkey {
 struct SiteState {
     policy::ResolvedSite resolved;
     std::shared_ptr<plugin::LoadedProvider> provider;
-    std::string storage_key;     // SITE.HASH16 of the identity-relevant settings
-    std::string storage_name;    // memory | file
+    std::string storage_key;   // SITE.HASH16 of the identity-relevant settings
+    std::string storage_name;  // memory | file
     storage::Storage* storage = nullptr;
     token::RefreshPolicy refresh;
     std::mutex instance_mu;
@@ -35,7 +35,7 @@ struct SiteState {
 };
 
 class HostImpl : public std::enable_shared_from_this<HostImpl> {
-   public:
+ public:
     explicit HostImpl(HostOptions options);
     ~HostImpl();
 
@@ -62,7 +62,7 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
     storage::Storage& storage_for(const std::string& backend);
     std::string storage_dir() const;
 
-   private:
+ private:
     SiteState& resolve_site(const std::string& name);
     token::DataPtr fetch(SiteState& s, const token::DataPtr& current, bool force);
     bridge::ProviderInstance& instance(SiteState& s);

@@ -28,7 +28,8 @@ rapidjson::Document DevServer::stats() const {
     rapidjson::Document d;
     auto r = http_get(url_ + "/admin/stats");
     d.Parse(r.body.c_str());
-    if (d.HasParseError() || !d.IsObject()) throw std::runtime_error("bad /admin/stats answer: " + r.body);
+    if (d.HasParseError() || !d.IsObject())
+        throw std::runtime_error("bad /admin/stats answer: " + r.body);
     return d;
 }
 

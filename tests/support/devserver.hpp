@@ -13,7 +13,7 @@
 namespace latchkey::test {
 
 class DevServer {
-   public:
+ public:
     // `args` are extra flags, e.g. {"--client", "demo:s3cret:read,write"}.
     explicit DevServer(const std::vector<std::string>& args = {"--client", "demo:s3cret"});
     ~DevServer();
@@ -27,10 +27,11 @@ class DevServer {
     int issued(const std::string& client_id) const;
     // POST /admin/faults: mode "500" | "503" | "429" | "delay" | "malformed" | "html" |
     // "oversized" | "reset" | "none".
-    void fault(const std::string& mode, int count = 1, int retry_after_s = 0, int delay_ms = 0) const;
+    void fault(const std::string& mode, int count = 1, int retry_after_s = 0,
+               int delay_ms = 0) const;
     int stop();
 
-   private:
+ private:
     std::unique_ptr<Child> child_;
     std::string url_;
 };

@@ -31,7 +31,11 @@ HttpResult perform(const std::string& url, const std::string* json, const std::s
 
 }  // namespace
 
-HttpResult http_get(const std::string& url, const std::string& header) { return perform(url, nullptr, header); }
-HttpResult http_post_json(const std::string& url, const std::string& json) { return perform(url, &json, ""); }
+HttpResult http_get(const std::string& url, const std::string& header) {
+    return perform(url, nullptr, header);
+}
+HttpResult http_post_json(const std::string& url, const std::string& json) {
+    return perform(url, &json, "");
+}
 
 }  // namespace latchkey::test

@@ -27,8 +27,10 @@ std::vector<std::string> build_env(const RunOptions& o) {
         if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     for (auto& [k, v] : o.env) {
-        if (v) env[k] = *v;
-        else env.erase(k);
+        if (v)
+            env[k] = *v;
+        else
+            env.erase(k);
     }
     std::vector<std::string> out;
     for (auto& [k, v] : env) out.push_back(k + "=" + v);

@@ -32,7 +32,7 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options = 
 // A background process whose first stdout line can be read (servers print
 // their URL there). Killed, if still running, when destroyed.
 class Child {
-   public:
+ public:
     Child(const std::vector<std::string>& argv, const RunOptions& options = {});
     ~Child();
     Child(const Child&) = delete;
@@ -44,7 +44,7 @@ class Child {
     int stop(int signal = 15, int timeout_ms = 10'000);
     pid_t pid() const { return pid_; }
 
-   private:
+ private:
     pid_t pid_ = -1;
     int out_fd_ = -1;
     std::string buffered_;

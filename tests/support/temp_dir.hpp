@@ -6,7 +6,7 @@
 namespace latchkey::test {
 
 class TempDir {
-   public:
+ public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -18,7 +18,7 @@ class TempDir {
     // Writes `text` to path()/name with `mode`; returns the path.
     std::string write(const std::string& name, const std::string& text, unsigned mode = 0600) const;
 
-   private:
+ private:
     std::string path_;
 };
 

@@ -13,7 +13,7 @@ struct CredentialData;
 }
 
 class Credential {
-   public:
+ public:
     Credential() = default;
     explicit Credential(std::shared_ptr<const detail::CredentialData> data) : d_(std::move(data)) {}
 
@@ -33,7 +33,7 @@ class Credential {
     // Non-secret fields the provider kept (instance_url, scope, ...).
     const std::map<std::string, std::string>& extras() const;
 
-   private:
+ private:
     std::shared_ptr<const detail::CredentialData> d_;
 };
 

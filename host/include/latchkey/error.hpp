@@ -19,20 +19,23 @@ enum class ErrorKind {
 };
 
 class Error : public std::runtime_error {
-   public:
+ public:
     Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
     ErrorKind kind() const noexcept { return kind_; }
 
     // The command-line exit code for this error: 2 usage, 3 login required, else 1.
     int exit_code() const noexcept {
         switch (kind_) {
-            case ErrorKind::usage: return 2;
-            case ErrorKind::login_required: return 3;
-            default: return 1;
+            case ErrorKind::usage:
+                return 2;
+            case ErrorKind::login_required:
+                return 3;
+            default:
+                return 1;
         }
     }
 
-   private:
+ private:
     ErrorKind kind_;
 };
 

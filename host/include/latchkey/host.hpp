@@ -9,10 +9,9 @@
 // cached credential is outside its refresh window.
 #pragma once
 
+#include <functional>
 #include <latchkey/credential.hpp>
 #include <latchkey/error.hpp>
-
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,11 +40,11 @@ class HostImpl;
 
 // A handle to one site's token slot, for callers that ask very often.
 class Site {
-   public:
+ public:
     Credential token() const;
     const std::string& name() const;
 
-   private:
+ private:
     friend class Host;
     friend class HostImpl;
     std::shared_ptr<HostImpl> host_;
@@ -53,7 +52,7 @@ class Site {
 };
 
 class Host {
-   public:
+ public:
     static Host open(HostOptions options = {});
 
     // The credential for `site` ("" = the selected site), from cache,
@@ -70,7 +69,7 @@ class Host {
 
     HostImpl& impl() { return *impl_; }
 
-   private:
+ private:
     explicit Host(std::shared_ptr<HostImpl> impl) : impl_(std::move(impl)) {}
     std::shared_ptr<HostImpl> impl_;
 };

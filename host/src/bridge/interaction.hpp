@@ -10,7 +10,7 @@
 namespace latchkey::bridge {
 
 class Interaction {
-   public:
+ public:
     virtual ~Interaction() = default;
     virtual bool interactive() const = 0;
     virtual void notice(const std::string& text) = 0;
@@ -21,14 +21,14 @@ class Interaction {
 // Talks to the terminal (standard error and /dev/tty); interactive only when
 // asked to be and a terminal is attached.
 class TerminalInteraction : public Interaction {
-   public:
+ public:
     explicit TerminalInteraction(bool allowed) : allowed_(allowed) {}
     bool interactive() const override;
     void notice(const std::string& text) override;
     std::optional<std::string> prompt(const std::string& question, bool secret) override;
     bool open_url(const std::string& url) override;
 
-   private:
+ private:
     bool allowed_;
 };
 

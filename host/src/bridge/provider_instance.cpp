@@ -118,7 +118,8 @@ void notice(void* ctx, const char* text) {
     if (s->services().interaction && text)
         s->services().interaction->notice(s->services().redactor.redact(text));
 }
-latchkey_status prompt(void* ctx, const char* question, int secret, latchkey_sink sink, void* user) {
+latchkey_status prompt(void* ctx, const char* question, int secret, latchkey_sink sink,
+                       void* user) {
     auto* i = C(ctx)->self->services().interaction;
     if (!i || !i->interactive()) return LATCHKEY_E_INTERACTION_REQUIRED;
     auto answer = i->prompt(question ? question : "", secret != 0);
@@ -138,7 +139,8 @@ int sleep_ms(void*, int64_t ms) {
     auto until = util::now_ms() + ms;
     while (util::now_ms() < until) {
         if (cancelled().load()) return 1;
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(50, until - util::now_ms())));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::min<int64_t>(50, until - util::now_ms())));
     }
     return cancelled().load() ? 1 : 0;
 }
@@ -227,7 +229,8 @@ ProviderInstance::ProviderInstance(std::shared_ptr<plugin::LoadedProvider> provi
     latchkey_result r;
     latchkey_status st = provider_->descriptor().create(&table_, &instance_, &r);
     if (st != LATCHKEY_OK || !instance_) {
-        std::string msg = services_.redactor.redact(r.message.empty() ? "create failed" : r.message);
+        std::string msg =
+            services_.redactor.redact(r.message.empty() ? "create failed" : r.message);
         instance_ = nullptr;
         throw Error(st == LATCHKEY_E_CONFIG ? ErrorKind::config : ErrorKind::plugin,
                     "site '" + site_.name + "' (provider " + provider_->name() + "): " + msg);
@@ -242,7 +245,7 @@ namespace {
 
 // The C view of a credential; valid while `cur` and this object live.
 class CredentialView {
-   public:
+ public:
     explicit CredentialView(const detail::CredentialData& cur) {
         for (auto& [k, v] : cur.extras) keys_.push_back(k.c_str()), values_.push_back(v.c_str());
         view_.struct_size = sizeof view_;
@@ -257,7 +260,7 @@ class CredentialView {
     }
     const latchkey_credential* get() const { return &view_; }
 
-   private:
+ private:
     std::vector<const char*> keys_, values_;
     latchkey_credential view_{};
 };
@@ -270,7 +273,8 @@ Outcome finish(latchkey_status st, latchkey_result& r, Services& services) {
         r.message = "the provider returned no token";
     }
     if (out.status != LATCHKEY_OK) {
-        out.message = services.redactor.redact(r.message.empty() ? "failed without a message" : r.message);
+        out.message =
+            services.redactor.redact(r.message.empty() ? "failed without a message" : r.message);
         out.retry_after_ms = r.retry_after_ms;
         return out;
     }

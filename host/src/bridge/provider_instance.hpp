@@ -25,7 +25,7 @@ struct Outcome {
 };
 
 class ProviderInstance {
-   public:
+ public:
     // Calls the plugin's create(); throws a config/plugin error on failure.
     ProviderInstance(std::shared_ptr<plugin::LoadedProvider> provider, policy::ResolvedSite site,
                      Services& services);
@@ -44,7 +44,7 @@ class ProviderInstance {
 
     struct Context;  // the `ctx` every host callback receives
 
-   private:
+ private:
     std::shared_ptr<plugin::LoadedProvider> provider_;  // declared first: destroyed last
     policy::ResolvedSite site_;
     Services& services_;

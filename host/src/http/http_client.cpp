@@ -61,7 +61,8 @@ bool allowed_scheme(const std::string& url, std::string& error) {
     curl_free(host);
     if (s == "https") return true;
     if (s == "http" && (h == "localhost" || h.rfind("127.", 0) == 0 || h == "[::1]")) return true;
-    error = s == "http" ? "refusing plain http to " + h + " (credentials would travel unencrypted); use https"
+    error = s == "http" ? "refusing plain http to " + h +
+                              " (credentials would travel unencrypted); use https"
                         : "unsupported URL scheme '" + s + "' in " + url;
     return false;
 }
@@ -89,8 +90,10 @@ std::optional<Response> Client::send(const latchkey_http_request& req, int64_t t
     Sink sink{&resp, max_body_};
     char errbuf[CURL_ERROR_SIZE] = {0};
     curl_slist* headers = nullptr;
-    for (size_t i = 0; i < req.header_count; ++i) headers = curl_slist_append(headers, req.headers[i]);
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers_guard(headers, &curl_slist_free_all);
+    for (size_t i = 0; i < req.header_count; ++i)
+        headers = curl_slist_append(headers, req.headers[i]);
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers_guard(headers,
+                                                                              &curl_slist_free_all);
 
     CURL* c = h.get();
     std::string method = req.method ? req.method : "GET";
@@ -113,7 +116,8 @@ std::optional<Response> Client::send(const latchkey_http_request& req, int64_t t
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body ? req.body : "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body_len));
     }
-    if (method != "GET" && method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (method != "GET" && method != "POST")
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
     if (req.basic_user && req.basic_password) {
         curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
         curl_easy_setopt(c, CURLOPT_USERNAME, req.basic_user);

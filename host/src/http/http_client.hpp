@@ -23,7 +23,7 @@ struct Response {
 };
 
 class Client {
-   public:
+ public:
     static constexpr size_t kDefaultMaxBody = 1 << 20;  // 1 MiB: no token response is larger
 
     explicit Client(size_t max_body = kDefaultMaxBody);
@@ -33,7 +33,7 @@ class Client {
     std::optional<Response> send(const latchkey_http_request& req, int64_t timeout_ms,
                                  std::string& error) const;
 
-   private:
+ private:
     size_t max_body_;
 };
 

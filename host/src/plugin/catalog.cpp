@@ -1,10 +1,9 @@
 #include "plugin/catalog.hpp"
 
 #include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
 #include <cstdlib>
 #include <filesystem>
-
-#include <boost/dll/runtime_symbol_info.hpp>
 
 #include "latchkey/error.hpp"
 #include "util/strings.hpp"
@@ -32,14 +31,16 @@ std::vector<SearchDir> default_search_path(const std::vector<std::string>& flag_
     std::vector<SearchDir> out;
     for (auto& d : flag_dirs) out.push_back({expand_home(d), "--plugin-dir"});
     if (const char* env = std::getenv("LATCHKEY_PLUGIN_PATH"))
-        for (auto& d : util::split(env, ":")) out.push_back({expand_home(d), "LATCHKEY_PLUGIN_PATH"});
+        for (auto& d : util::split(env, ":"))
+            out.push_back({expand_home(d), "LATCHKEY_PLUGIN_PATH"});
     for (auto& d : policy_dirs) out.push_back({expand_home(d), "[host] plugin_dirs"});
     if (const char* home = std::getenv("HOME"))
         out.push_back({std::string(home) + "/.local/lib/latchkey/providers", "user dir"});
     // liblatchkey.so sits in PREFIX/lib (or BUILD/lib); providers beside it.
     std::error_code ec;
     auto self = boost::dll::this_line_location(ec);
-    if (!ec) out.push_back({(self.parent_path() / "latchkey" / "providers").string(), "install dir"});
+    if (!ec)
+        out.push_back({(self.parent_path() / "latchkey" / "providers").string(), "install dir"});
 #ifdef LATCHKEY_BUILD_PROVIDER_DIR
     out.push_back({LATCHKEY_BUILD_PROVIDER_DIR, "build tree"});
 #endif
@@ -98,9 +99,9 @@ std::shared_ptr<LoadedProvider> Catalog::get(const std::string& name) {
         if (!fs::exists(f, ec)) continue;
         auto p = load_cached(f.string());
         if (p->name() != name)
-            throw Error(ErrorKind::plugin, "plugin " + f.string() + " refused: it declares provider '" +
-                                               p->name() + "', but a file named " + name +
-                                               ".so must provide '" + name + "'");
+            throw Error(ErrorKind::plugin,
+                        "plugin " + f.string() + " refused: it declares provider '" + p->name() +
+                            "', but a file named " + name + ".so must provide '" + name + "'");
         return p;
     }
     // Slow path: a plugin not named after its provider. Scan everything, and
@@ -112,19 +113,19 @@ std::shared_ptr<LoadedProvider> Catalog::get(const std::string& name) {
         names.push_back(item.provider->name());
         if (item.provider->name() != name) continue;
         if (found && fs::path(found->path()).parent_path() == fs::path(item.path).parent_path())
-            throw Error(ErrorKind::plugin, "provider '" + name + "' is declared by two plugins: " +
-                                               found->path() + " and " + item.path +
-                                               "; remove one of them");
+            throw Error(ErrorKind::plugin, "provider '" + name +
+                                               "' is declared by two plugins: " + found->path() +
+                                               " and " + item.path + "; remove one of them");
         if (!found) found = item.provider;
     }
     if (found) return found;
     std::vector<std::string> searched;
     for (auto& d : dirs_) searched.push_back(d.path + " (" + d.origin + ")");
     std::string near = util::nearest(name, names);
-    throw Error(ErrorKind::plugin,
-                "no provider plugin named '" + name + "'" +
-                    (near.empty() ? "" : "; did you mean '" + near + "'?") + " Searched: " +
-                    util::join(searched, ", ") + ". See `latchkey providers list`.");
+    throw Error(ErrorKind::plugin, "no provider plugin named '" + name + "'" +
+                                       (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                                       " Searched: " + util::join(searched, ", ") +
+                                       ". See `latchkey providers list`.");
 }
 
 std::vector<ListedPlugin> Catalog::list_all() {
@@ -142,11 +143,11 @@ std::vector<ListedPlugin> Catalog::list_all() {
             auto [it, inserted] = first_by_name.emplace(item.provider->name(), out.size());
             if (!inserted) {
                 const ListedPlugin& first = out[it->second];
-                bool same_dir =
-                    fs::path(first.path).parent_path() == fs::path(path).parent_path();
+                bool same_dir = fs::path(first.path).parent_path() == fs::path(path).parent_path();
                 if (same_dir) {
-                    item.refusal = "plugin " + path + " refused: provider '" + item.provider->name() +
-                                   "' is also declared by " + first.path + "; remove one of them";
+                    item.refusal = "plugin " + path + " refused: provider '" +
+                                   item.provider->name() + "' is also declared by " + first.path +
+                                   "; remove one of them";
                     item.provider.reset();
                 } else {
                     item.shadowed_by = first.path;

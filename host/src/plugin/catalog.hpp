@@ -31,7 +31,7 @@ struct ListedPlugin {
 };
 
 class Catalog {
-   public:
+ public:
     explicit Catalog(std::vector<SearchDir> dirs);
 
     const std::vector<SearchDir>& dirs() const { return dirs_; }
@@ -44,7 +44,7 @@ class Catalog {
     // Loads every candidate file; refusals are reported, not thrown.
     std::vector<ListedPlugin> list_all();
 
-   private:
+ private:
     std::vector<std::string> candidate_files() const;
     std::shared_ptr<LoadedProvider> load_cached(const std::string& path);
 

@@ -2,12 +2,11 @@
 
 #include <elf.h>
 
+#include <boost/dll/library_info.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <vector>  // before library_info.hpp: Boost 1.74 forgets it
-
-#include <boost/dll/library_info.hpp>
 
 #include "latchkey/error.hpp"
 #include "util/permissions.hpp"
@@ -58,7 +57,8 @@ std::vector<policy::OptionSpec> read_schema(const std::string& path, const latch
         const latchkey_option& o = opts[i];
         if (o.type < LATCHKEY_OPT_STRING || o.type > LATCHKEY_OPT_LIST)
             refuse(path, "option '" + std::string(o.key) + "' has an unknown type");
-        if (!seen.insert(o.key).second) refuse(path, "option '" + std::string(o.key) + "' is declared twice");
+        if (!seen.insert(o.key).second)
+            refuse(path, "option '" + std::string(o.key) + "' is declared twice");
         policy::OptionSpec s;
         s.key = o.key;
         s.type = o.type;
@@ -107,11 +107,12 @@ std::shared_ptr<LoadedProvider> load_provider(const std::string& path) {
     if (desc->abi_major != LATCHKEY_ABI_MAJOR)
         refuse(path, "built for provider ABI " + std::to_string(desc->abi_major) + "." +
                          std::to_string(desc->abi_minor) + ", this host speaks ABI " +
-                         std::to_string(LATCHKEY_ABI_MAJOR) + "." + std::to_string(LATCHKEY_ABI_MINOR) +
-                         "; rebuild it against this SDK");
+                         std::to_string(LATCHKEY_ABI_MAJOR) + "." +
+                         std::to_string(LATCHKEY_ABI_MINOR) + "; rebuild it against this SDK");
     if (desc->struct_size < LATCHKEY_PROVIDER_V1_0_SIZE)
         refuse(path, "descriptor struct_size " + std::to_string(desc->struct_size) +
-                         " is smaller than ABI 1.0's " + std::to_string(LATCHKEY_PROVIDER_V1_0_SIZE) +
+                         " is smaller than ABI 1.0's " +
+                         std::to_string(LATCHKEY_PROVIDER_V1_0_SIZE) +
                          "; the plugin is corrupt or built against a broken SDK");
     if (!desc->name || !*desc->name) refuse(path, "descriptor has no name");
     if (!desc->create || !desc->acquire || !desc->destroy)

@@ -15,7 +15,7 @@
 namespace latchkey::plugin {
 
 class LoadedProvider {
-   public:
+ public:
     LoadedProvider(std::string path, boost::dll::shared_library lib, const latchkey_provider* desc);
 
     const std::string& path() const { return path_; }
@@ -25,7 +25,7 @@ class LoadedProvider {
     // Fields added after v1.0 are read only when the plugin's struct has them.
     bool has_field(size_t offset_end) const { return desc_->struct_size >= offset_end; }
 
-   private:
+ private:
     std::string path_;
     boost::dll::shared_library lib_;
     const latchkey_provider* desc_;

@@ -4,11 +4,16 @@ namespace latchkey::policy {
 
 const char* type_name(latchkey_option_type type) {
     switch (type) {
-        case LATCHKEY_OPT_STRING: return "string";
-        case LATCHKEY_OPT_INT: return "integer";
-        case LATCHKEY_OPT_BOOL: return "boolean";
-        case LATCHKEY_OPT_DURATION: return "duration";
-        case LATCHKEY_OPT_LIST: return "list of strings";
+        case LATCHKEY_OPT_STRING:
+            return "string";
+        case LATCHKEY_OPT_INT:
+            return "integer";
+        case LATCHKEY_OPT_BOOL:
+            return "boolean";
+        case LATCHKEY_OPT_DURATION:
+            return "duration";
+        case LATCHKEY_OPT_LIST:
+            return "list of strings";
     }
     return "unknown";
 }

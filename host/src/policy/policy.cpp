@@ -1,8 +1,8 @@
 #include "policy/policy.hpp"
 
 #include <filesystem>
-#include <sstream>
 #include <set>
+#include <sstream>
 
 #include "latchkey/error.hpp"
 #include "util/strings.hpp"
@@ -74,8 +74,10 @@ Policy Policy::load(const std::string& path) {
     p.path_ = path;
     p.exists_ = true;
     if (!std::filesystem::exists(path))
-        throw Error(ErrorKind::config, path + ": no such policy file; create it (see config/demo.toml) "
-                                              "or point --config / LATCHKEY_CONFIG elsewhere");
+        throw Error(ErrorKind::config,
+                    path +
+                        ": no such policy file; create it (see config/demo.toml) "
+                        "or point --config / LATCHKEY_CONFIG elsewhere");
     try {
         p.doc_ = std::make_shared<toml::table>(toml::parse_file(path));
     } catch (const toml::parse_error& e) {
@@ -83,8 +85,7 @@ Policy Policy::load(const std::string& path) {
         fail_at(pos, "malformed TOML: " + std::string(e.description()));
     }
     const toml::table& root = *p.doc_;
-    check_keys(p, root, "the policy",
-               {"default_site", "host", "storage", "defaults", "sites"});
+    check_keys(p, root, "the policy", {"default_site", "host", "storage", "defaults", "sites"});
 
     if (auto* n = root.get("default_site")) {
         p.default_site = expect_string(p, *n, "default_site");
@@ -97,7 +98,8 @@ Policy Policy::load(const std::string& path) {
         if (auto* d = t->get("plugin_dirs")) {
             auto* arr = d->as_array();
             if (!arr) fail_at(p.pos_of(*d), "host.plugin_dirs: expected a list of strings");
-            for (auto& item : *arr) p.plugin_dirs.push_back(expect_string(p, item, "host.plugin_dirs"));
+            for (auto& item : *arr)
+                p.plugin_dirs.push_back(expect_string(p, item, "host.plugin_dirs"));
         }
         if (auto* d = t->get("dotenv")) {
             if (!d->is_boolean()) fail_at(p.pos_of(*d), "host.dotenv: expected true or false");
@@ -124,10 +126,11 @@ Policy Policy::load(const std::string& path) {
         for (auto&& [key, node] : *t) {
             std::string name(key.str());
             auto* st = node.as_table();
-            if (!st) fail_at(p.pos_of(key), "sites." + name + ": expected a table [sites." + name + "]");
+            if (!st)
+                fail_at(p.pos_of(key), "sites." + name + ": expected a table [sites." + name + "]");
             if (!valid_site_name(name))
-                fail_at(p.pos_of(key), "site name '" + name +
-                                            "' may only use letters, digits, '-', '_' and '.'");
+                fail_at(p.pos_of(key),
+                        "site name '" + name + "' may only use letters, digits, '-', '_' and '.'");
             p.sites.push_back({name, st, p.pos_of(key)});
         }
     }
@@ -135,7 +138,8 @@ Policy Policy::load(const std::string& path) {
         std::vector<std::string> names;
         for (auto& s : p.sites) names.push_back(s.name);
         std::string near = util::nearest(*p.default_site, names);
-        fail_at(p.default_site_pos, "default_site '" + *p.default_site + "' is not a [sites.NAME] table" +
+        fail_at(p.default_site_pos, "default_site '" + *p.default_site +
+                                        "' is not a [sites.NAME] table" +
                                         (near.empty() ? "" : "; did you mean '" + near + "'?"));
     }
     return p;

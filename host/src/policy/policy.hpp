@@ -23,7 +23,7 @@ struct SiteTable {
 };
 
 class Policy {
-   public:
+ public:
     // Parses and checks the file's structure. Throws a config error naming
     // file:line:column on malformed TOML or an unknown top-level key.
     static Policy load(const std::string& path);
@@ -47,7 +47,7 @@ class Policy {
     SourcePos pos_of(const toml::node& node) const;
     SourcePos pos_of(const toml::key& key) const;
 
-   private:
+ private:
     std::string path_;
     bool exists_ = false;
     std::shared_ptr<toml::table> doc_;  // owns every node the fields point at

@@ -47,11 +47,16 @@ std::optional<std::string> read_value_file(const std::string& path, std::string&
 
 std::string expectation(latchkey_option_type t) {
     switch (t) {
-        case LATCHKEY_OPT_INT: return "an integer";
-        case LATCHKEY_OPT_BOOL: return "true or false";
-        case LATCHKEY_OPT_DURATION: return "a duration such as \"30s\", \"5m\" or \"1h\"";
-        case LATCHKEY_OPT_LIST: return "a list of strings";
-        default: return "a string";
+        case LATCHKEY_OPT_INT:
+            return "an integer";
+        case LATCHKEY_OPT_BOOL:
+            return "true or false";
+        case LATCHKEY_OPT_DURATION:
+            return "a duration such as \"30s\", \"5m\" or \"1h\"";
+        case LATCHKEY_OPT_LIST:
+            return "a list of strings";
+        default:
+            return "a string";
     }
 }
 
@@ -108,9 +113,12 @@ std::string Resolver::select_site(const std::optional<std::string>& at) const {
         if (policy_.find_site(name)) return name;
         std::string near = util::nearest(name, names);
         std::string msg = "unknown site '" + name + "' (from " + via + ")";
-        if (!near.empty()) msg += "; did you mean '" + near + "'?";
-        else if (!names.empty()) msg += "; known sites: " + util::join(names, ", ");
-        else msg += "; " + policy_.path() + " defines no [sites.NAME] table";
+        if (!near.empty())
+            msg += "; did you mean '" + near + "'?";
+        else if (!names.empty())
+            msg += "; known sites: " + util::join(names, ", ");
+        else
+            msg += "; " + policy_.path() + " defines no [sites.NAME] table";
         throw Error(ErrorKind::config, msg);
     };
     if (at && !at->empty()) return check(*at, "--at");
@@ -122,8 +130,9 @@ std::string Resolver::select_site(const std::optional<std::string>& at) const {
                     "no site is configured: " + policy_.path() +
                         (policy_.exists() ? " has no [sites.NAME] table" : " does not exist") +
                         "; start from config/demo.toml, or pass --config FILE");
-    throw Error(ErrorKind::usage, "several sites are configured (" + util::join(names, ", ") +
-                                      "); choose one with --at SITE, LATCHKEY_SITE or default_site");
+    throw Error(ErrorKind::usage,
+                "several sites are configured (" + util::join(names, ", ") +
+                    "); choose one with --at SITE, LATCHKEY_SITE or default_site");
 }
 
 const SiteTable& Resolver::site_table(const std::string& site) const {
@@ -137,8 +146,9 @@ std::string Resolver::provider_of(const std::string& site) const {
     const toml::node* n = st.table->get("provider");
     if (!n && policy_.defaults) n = policy_.defaults->get("provider");
     if (!n)
-        fail(st.pos.str(), "site '" + site + "' names no provider; add provider = \"NAME\" "
-                           "(see `latchkey providers list`)");
+        fail(st.pos.str(), "site '" + site +
+                               "' names no provider; add provider = \"NAME\" "
+                               "(see `latchkey providers list`)");
     if (!n->is_string()) fail(policy_.pos_of(*n).str(), "provider: expected a string");
     return *n->value<std::string>();
 }
@@ -154,7 +164,9 @@ ResolvedValue Resolver::from_text(const OptionSpec& spec, const std::string& tex
                          (spec.secret ? "" : ", got \"" + text + "\""));
     };
     switch (spec.type) {
-        case LATCHKEY_OPT_STRING: v.text = text; break;
+        case LATCHKEY_OPT_STRING:
+            v.text = text;
+            break;
         case LATCHKEY_OPT_INT: {
             std::string t = util::trim(text);
             size_t i = (!t.empty() && t[0] == '-') ? 1 : 0;
@@ -166,9 +178,12 @@ ResolvedValue Resolver::from_text(const OptionSpec& spec, const std::string& tex
         }
         case LATCHKEY_OPT_BOOL: {
             std::string t = util::to_lower(util::trim(text));
-            if (t == "true" || t == "1" || t == "yes" || t == "on") v.text = "true";
-            else if (t == "false" || t == "0" || t == "no" || t == "off") v.text = "false";
-            else bad();
+            if (t == "true" || t == "1" || t == "yes" || t == "on")
+                v.text = "true";
+            else if (t == "false" || t == "0" || t == "no" || t == "off")
+                v.text = "false";
+            else
+                bad();
             break;
         }
         case LATCHKEY_OPT_DURATION: {
@@ -193,13 +208,13 @@ ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node
     // Indirections: { env = "NAME" }, { file = "PATH" }, { secret = "NAME" }.
     if (auto* t = node.as_table()) {
         if (t->size() != 1)
-            fail(where, spec.key + ": expected a value or one of { env = \"NAME\" }, "
-                                   "{ file = \"PATH\" }, { secret = \"NAME\" }");
+            fail(where, spec.key +
+                            ": expected a value or one of { env = \"NAME\" }, "
+                            "{ file = \"PATH\" }, { secret = \"NAME\" }");
         auto first = t->begin();
         std::string kind(first->first.str());
         const toml::node& inner = first->second;
-        if (!inner.is_string())
-            fail(where, spec.key + ": { " + kind + " = ... } expects a string");
+        if (!inner.is_string()) fail(where, spec.key + ": { " + kind + " = ... } expects a string");
         std::string arg = *inner.value<std::string>();
         std::string text, error;
         if (kind == "env") {
@@ -227,8 +242,9 @@ ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node
         }
         std::vector<std::string> kinds = {"env", "file", "secret"};
         std::string near = util::nearest(kind, kinds);
-        fail(where, spec.key + ": unknown indirection '" + kind + "'" +
-                        (near.empty() ? "; use env, file or secret" : "; did you mean '" + near + "'?"));
+        fail(where,
+             spec.key + ": unknown indirection '" + kind + "'" +
+                 (near.empty() ? "; use env, file or secret" : "; did you mean '" + near + "'?"));
     }
     auto mismatch = [&] {
         fail(where, spec.key + ": expected " + expectation(spec.type) + ", found " + type_of(node));
@@ -244,7 +260,8 @@ ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node
             if (!node.is_boolean()) mismatch();
             return from_text(spec, *node.value<bool>() ? "true" : "false", source);
         case LATCHKEY_OPT_DURATION:
-            if (node.is_integer()) return from_text(spec, std::to_string(*node.value<int64_t>()), source);
+            if (node.is_integer())
+                return from_text(spec, std::to_string(*node.value<int64_t>()), source);
             if (!node.is_string()) mismatch();
             try {
                 return from_text(spec, *node.value<std::string>(), source);
@@ -288,8 +305,9 @@ std::optional<ResolvedValue> Resolver::lookup(const SiteTable& site, const std::
     for (auto& n : names) {
         auto it = env_.dotenv.find(n);
         if (it != env_.dotenv.end())
-            return from_text(spec, it->second.value,
-                             env_.dotenv_path + ":" + std::to_string(it->second.line) + " (" + n + ")");
+            return from_text(
+                spec, it->second.value,
+                env_.dotenv_path + ":" + std::to_string(it->second.line) + " (" + n + ")");
     }
     if (auto* n = site.table->get(spec.key)) return from_node(spec, *n, policy_.pos_of(*n).str());
     if (policy_.defaults)
@@ -302,7 +320,8 @@ std::optional<ResolvedValue> Resolver::lookup(const SiteTable& site, const std::
     return std::nullopt;
 }
 
-ResolvedSite Resolver::resolve(const std::string& site, const std::vector<OptionSpec>& schema) const {
+ResolvedSite Resolver::resolve(const std::string& site,
+                               const std::vector<OptionSpec>& schema) const {
     const SiteTable& st = site_table(site);
     ResolvedSite out;
     out.name = site;
@@ -332,9 +351,10 @@ ResolvedSite Resolver::resolve(const std::string& site, const std::vector<Option
         for (auto& s : known) ok = ok || s == k;
         if (!ok) {
             std::string near = util::nearest(k, known);
-            throw Error(ErrorKind::usage, "--set " + k + ": site '" + site + "' (provider " +
-                                              out.provider + ") has no option '" + k + "'" +
-                                              (near.empty() ? "" : "; did you mean '" + near + "'?"));
+            throw Error(ErrorKind::usage,
+                        "--set " + k + ": site '" + site + "' (provider " + out.provider +
+                            ") has no option '" + k + "'" +
+                            (near.empty() ? "" : "; did you mean '" + near + "'?"));
         }
     }
 

@@ -1,6 +1,7 @@
 // Turns the policy plus the environment into the effective options of one
 // site, applying the documented precedence:
-//   --set > env (PREFIX_KEY, then LATCHKEY_KEY) > ./.env > [sites.NAME] > [defaults] > schema default
+//   --set > env (PREFIX_KEY, then LATCHKEY_KEY) > ./.env > [sites.NAME] > [defaults] > schema
+//   default
 // Every value remembers where it came from.
 #pragma once
 
@@ -20,8 +21,8 @@ namespace latchkey::policy {
 struct ResolvedValue {
     bool set = false;
     bool is_list = false;
-    std::string text;               // scalars; durations as whole seconds
-    int64_t ms = 0;                 // durations, in milliseconds
+    std::string text;  // scalars; durations as whole seconds
+    int64_t ms = 0;    // durations, in milliseconds
     bool is_duration = false;
     std::vector<std::string> list;  // lists
     std::string source;             // "--set", "env PL_AUTH_CLIENT_ID", "config.toml:7:1", ...
@@ -33,7 +34,7 @@ struct ResolvedSite {
     std::string provider;
     SourcePos pos;
     std::string env_prefix;
-    std::vector<OptionSpec> schema;                // the provider's options
+    std::vector<OptionSpec> schema;               // the provider's options
     std::map<std::string, ResolvedValue> values;  // host and provider keys that are set
 
     const ResolvedValue* get(const std::string& key) const;
@@ -55,7 +56,7 @@ struct Environment {
 };
 
 class Resolver {
-   public:
+ public:
     Resolver(const Policy& policy, Environment env) : policy_(policy), env_(std::move(env)) {}
 
     // The site to use: `at` (--at), LATCHKEY_SITE, default_site, the only site.
@@ -68,7 +69,7 @@ class Resolver {
     const Policy& policy() const { return policy_; }
     const Environment& env() const { return env_; }
 
-   private:
+ private:
     const SiteTable& site_table(const std::string& site) const;
     std::optional<ResolvedValue> lookup(const SiteTable& site, const std::string& prefix,
                                         const OptionSpec& spec) const;

@@ -27,14 +27,14 @@ namespace {
 std::string errno_text() { return std::strerror(errno); }
 
 class FileLock : public Lock {
-   public:
+ public:
     explicit FileLock(int fd) : fd_(fd) {}
     ~FileLock() override {
         flock(fd_, LOCK_UN);
         close(fd_);
     }
 
-   private:
+ private:
     int fd_;
 };
 
@@ -46,7 +46,8 @@ std::string default_file_store_dir() {
     return std::string(home ? home : "/tmp") + "/.local/state/latchkey";
 }
 
-FileStorage::FileStorage(std::string dir, Warn warn) : dir_(std::move(dir)), warn_(std::move(warn)) {}
+FileStorage::FileStorage(std::string dir, Warn warn)
+    : dir_(std::move(dir)), warn_(std::move(warn)) {}
 
 std::string FileStorage::path_of(const std::string& key, const char* ext) const {
     return dir_ + "/" + key + ext;
@@ -61,11 +62,13 @@ void FileStorage::ensure_dir() {
             fail("cannot create the token store " + dir_ + ": " + errno_text());
     }
     struct stat st {};
-    if (stat(dir_.c_str(), &st) != 0) fail("cannot use the token store " + dir_ + ": " + errno_text());
+    if (stat(dir_.c_str(), &st) != 0)
+        fail("cannot use the token store " + dir_ + ": " + errno_text());
     if (!S_ISDIR(st.st_mode)) fail("the token store " + dir_ + " is not a directory");
     if (st.st_mode & 077)
         fail("the token store " + dir_ + " has mode " + util::octal_mode(st.st_mode) +
-             ", open to other users; run `chmod 700 " + dir_ + "` (latchkey refuses to use it until then)");
+             ", open to other users; run `chmod 700 " + dir_ +
+             "` (latchkey refuses to use it until then)");
     if (st.st_uid != geteuid()) fail("the token store " + dir_ + " belongs to another user");
     dir_checked_ = true;
 }
@@ -83,7 +86,8 @@ std::optional<detail::CredentialData> FileStorage::load(const std::string& key) 
     if (st.st_mode & 077) {
         close(fd);
         fail("stored credential " + path + " has mode " + util::octal_mode(st.st_mode) +
-             ", readable by other users; run `chmod 600 " + path + "` (or `latchkey logout` to drop it)");
+             ", readable by other users; run `chmod 600 " + path +
+             "` (or `latchkey logout` to drop it)");
     }
     std::string text(static_cast<size_t>(st.st_size), '\0');
     ssize_t n = read(fd, text.data(), text.size());
@@ -92,7 +96,8 @@ std::optional<detail::CredentialData> FileStorage::load(const std::string& key) 
     text.resize(static_cast<size_t>(n));
     std::string error;
     auto c = from_json(text, error);
-    if (!c && warn_) warn_("ignoring stored credential " + path + ": " + error + "; a new one will be fetched");
+    if (!c && warn_)
+        warn_("ignoring stored credential " + path + ": " + error + "; a new one will be fetched");
     return c;
 }
 
@@ -101,8 +106,9 @@ void FileStorage::save(const std::string& key, const detail::CredentialData& c) 
     std::string path = path_of(key, ".json");
     unsigned char rnd[6];
     util::random_bytes(rnd, sizeof rnd);
-    std::string tmp = dir_ + "/." + key + ".tmp." + std::to_string(getpid()) + "." +
-                      util::sha256_hex(std::string(reinterpret_cast<char*>(rnd), sizeof rnd)).substr(0, 8);
+    std::string tmp =
+        dir_ + "/." + key + ".tmp." + std::to_string(getpid()) + "." +
+        util::sha256_hex(std::string(reinterpret_cast<char*>(rnd), sizeof rnd)).substr(0, 8);
     int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) fail("cannot write to the token store " + dir_ + ": " + errno_text());
     std::string text = to_json(c);

@@ -9,7 +9,7 @@
 namespace latchkey::storage {
 
 class FileStorage : public Storage {
-   public:
+ public:
     FileStorage(std::string dir, Warn warn);
     std::string name() const override { return "file"; }
     const std::string& dir() const { return dir_; }
@@ -19,7 +19,7 @@ class FileStorage : public Storage {
     std::unique_ptr<Lock> lock(const std::string& key) override;
     std::vector<std::string> keys() override;
 
-   private:
+ private:
     std::string path_of(const std::string& key, const char* ext) const;
     void ensure_dir();
 

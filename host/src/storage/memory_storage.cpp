@@ -1,17 +1,17 @@
 // Credentials kept in this process only: for libraries and short jobs.
+#include "storage/memory_storage.hpp"
+
 #include <map>
 #include <mutex>
-
-#include "storage/memory_storage.hpp"
 
 namespace latchkey::storage {
 
 namespace {
 class MemoryLock : public Lock {
-   public:
+ public:
     explicit MemoryLock(std::mutex& m) : lock_(m) {}
 
-   private:
+ private:
     std::unique_lock<std::mutex> lock_;
 };
 }  // namespace

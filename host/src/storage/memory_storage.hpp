@@ -8,7 +8,7 @@
 namespace latchkey::storage {
 
 class MemoryStorage : public Storage {
-   public:
+ public:
     std::string name() const override { return "memory"; }
     std::optional<detail::CredentialData> load(const std::string& key) override;
     void save(const std::string& key, const detail::CredentialData& c) override;
@@ -16,7 +16,7 @@ class MemoryStorage : public Storage {
     std::unique_ptr<Lock> lock(const std::string& key) override;
     std::vector<std::string> keys() override;
 
-   private:
+ private:
     std::mutex mu_;
     std::map<std::string, detail::CredentialData> items_;
     std::map<std::string, std::mutex> locks_;

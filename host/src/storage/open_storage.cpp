@@ -4,7 +4,8 @@
 
 namespace latchkey::storage {
 
-std::unique_ptr<Storage> open_storage(const std::string& backend, const std::string& path, Warn warn) {
+std::unique_ptr<Storage> open_storage(const std::string& backend, const std::string& path,
+                                      Warn warn) {
     if (backend == "memory") return std::make_unique<MemoryStorage>();
     if (backend == "file" || backend.empty())
         return std::make_unique<FileStorage>(path.empty() ? default_file_store_dir() : path,

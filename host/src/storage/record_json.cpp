@@ -57,11 +57,13 @@ std::optional<detail::CredentialData> from_json(const std::string& text, std::st
         error = "not a latchkey credential";
         return std::nullopt;
     }
-    if (!d.HasMember("version") || !d["version"].IsInt() || d["version"].GetInt() != kFormatVersion) {
-        error = "written by another latchkey version (format version " +
-                (d.HasMember("version") && d["version"].IsInt() ? std::to_string(d["version"].GetInt())
-                                                                : std::string("?")) +
-                ", this one reads " + std::to_string(kFormatVersion) + ")";
+    if (!d.HasMember("version") || !d["version"].IsInt() ||
+        d["version"].GetInt() != kFormatVersion) {
+        error =
+            "written by another latchkey version (format version " +
+            (d.HasMember("version") && d["version"].IsInt() ? std::to_string(d["version"].GetInt())
+                                                            : std::string("?")) +
+            ", this one reads " + std::to_string(kFormatVersion) + ")";
         return std::nullopt;
     }
     auto str = [&](const char* k) -> std::optional<std::string> {

@@ -16,12 +16,12 @@
 namespace latchkey::storage {
 
 class Lock {
-   public:
+ public:
     virtual ~Lock() = default;
 };
 
 class Storage {
-   public:
+ public:
     virtual ~Storage() = default;
     virtual std::string name() const = 0;
     // A missing or unreadable entry is nullopt (an unreadable one is reported
@@ -36,7 +36,8 @@ class Storage {
 using Warn = std::function<void(const std::string&)>;
 
 // "memory" or "file"; `path` is the file store's directory ("" = default).
-std::unique_ptr<Storage> open_storage(const std::string& backend, const std::string& path, Warn warn);
+std::unique_ptr<Storage> open_storage(const std::string& backend, const std::string& path,
+                                      Warn warn);
 
 // $XDG_STATE_HOME/latchkey, or ~/.local/state/latchkey.
 std::string default_file_store_dir();

@@ -13,7 +13,8 @@ void plan_refresh(detail::CredentialData& c, const RefreshPolicy& policy) {
     int64_t lifetime = std::max<int64_t>(0, c.expires_at_ms - c.obtained_at_ms);
     int64_t at;
     if (policy.at_fraction)
-        at = c.obtained_at_ms + static_cast<int64_t>(static_cast<double>(lifetime) * *policy.at_fraction);
+        at = c.obtained_at_ms +
+             static_cast<int64_t>(static_cast<double>(lifetime) * *policy.at_fraction);
     else if (policy.before_ms)
         at = c.expires_at_ms - *policy.before_ms;
     else

@@ -9,7 +9,7 @@
 namespace latchkey::token {
 
 struct RefreshPolicy {
-    std::optional<int64_t> before_ms;  // refresh_before = "60s"
+    std::optional<int64_t> before_ms;   // refresh_before = "60s"
     std::optional<double> at_fraction;  // refresh_at = "75%"
 };
 

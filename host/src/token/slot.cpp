@@ -104,8 +104,10 @@ Credential Slot::slow_get() {
             return remember(fresh, generation_.load());
         } catch (const Error& e) {
             note_failure(now);
-            log_(LogLevel::warn, "refresh failed, still serving the current credential until it "
-                                 "expires: " + std::string(e.what()));
+            log_(LogLevel::warn,
+                 "refresh failed, still serving the current credential until it "
+                 "expires: " +
+                     std::string(e.what()));
             return remember(cur, gen);
         }
     }
@@ -151,8 +153,10 @@ DataPtr Slot::fetch_with_retries(const DataPtr& current) {
             if (attempt + 1 >= retry_.max_attempts) throw;
             int64_t delay = jittered(backoff_ms(retry_, attempt));
             if (e.retry_after_ms() > 0) delay = std::max(delay, e.retry_after_ms());
-            if (delay > retry_.max_delay_ms) throw;  // the server asks for more patience than we have
-            log_(LogLevel::info, std::string(e.what()) + "; retrying in " + std::to_string(delay) + " ms");
+            if (delay > retry_.max_delay_ms)
+                throw;  // the server asks for more patience than we have
+            log_(LogLevel::info,
+                 std::string(e.what()) + "; retrying in " + std::to_string(delay) + " ms");
             std::this_thread::sleep_for(std::chrono::milliseconds(delay));
         }
     }

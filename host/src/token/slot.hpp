@@ -21,8 +21,8 @@
 #include <string>
 
 #include "latchkey/credential.hpp"
-#include "latchkey/host.hpp"
 #include "latchkey/error.hpp"
+#include "latchkey/host.hpp"
 #include "token/credential_data.hpp"
 
 namespace latchkey::token {
@@ -31,12 +31,12 @@ using DataPtr = std::shared_ptr<const detail::CredentialData>;
 
 // A failure worth retrying, with the server's advice on how long to wait.
 class TransientError : public Error {
-   public:
+ public:
     TransientError(const std::string& message, int64_t retry_after_ms)
         : Error(ErrorKind::transient, message), retry_after_ms_(retry_after_ms) {}
     int64_t retry_after_ms() const { return retry_after_ms_; }
 
-   private:
+ private:
     int64_t retry_after_ms_;
 };
 
@@ -47,7 +47,7 @@ struct RetryPolicy {
 };
 
 class Slot {
-   public:
+ public:
     // `fetch` gets a new credential (the caller holds the slot's flight);
     // it receives the current one, possibly null, and throws latchkey::Error.
     using Fetch = std::function<DataPtr(const DataPtr& current)>;
@@ -84,7 +84,7 @@ class Slot {
 
     const std::string& site() const { return site_; }
 
-   private:
+ private:
     struct CacheEntry {
         uint64_t generation = 0;
         DataPtr data;  // this thread's own copy

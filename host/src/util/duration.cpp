@@ -20,12 +20,18 @@ std::optional<int64_t> parse_duration_ms(std::string_view text) {
         std::string unit;
         while (i < t.size() && std::isalpha(static_cast<unsigned char>(t[i]))) unit += t[i++];
         int64_t scale;
-        if (unit.empty() || unit == "s") scale = 1000;
-        else if (unit == "ms") scale = 1;
-        else if (unit == "m") scale = 60'000;
-        else if (unit == "h") scale = 3'600'000;
-        else if (unit == "d") scale = 86'400'000;
-        else return std::nullopt;
+        if (unit.empty() || unit == "s")
+            scale = 1000;
+        else if (unit == "ms")
+            scale = 1;
+        else if (unit == "m")
+            scale = 60'000;
+        else if (unit == "h")
+            scale = 3'600'000;
+        else if (unit == "d")
+            scale = 86'400'000;
+        else
+            return std::nullopt;
         if (unit.empty() && i != t.size()) return std::nullopt;
         total += n * scale;
     }

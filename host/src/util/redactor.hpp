@@ -10,11 +10,11 @@
 namespace latchkey::util {
 
 class Redactor {
-   public:
+ public:
     void add(std::string_view secret);
     std::string redact(std::string_view text) const;
 
-   private:
+ private:
     mutable std::mutex mu_;
     std::set<std::string> secrets_;
 };

@@ -34,14 +34,14 @@ namespace latchkey::sdk {
 // A failure with the category the host acts on. The message is shown to the
 // user: it must name what failed and must never contain a secret.
 class Error : public std::runtime_error {
-   public:
+ public:
     Error(latchkey_status status, const std::string& message, int64_t retry_after_ms = 0)
         : std::runtime_error(message), status_(status), retry_after_ms_(retry_after_ms) {}
     latchkey_status status() const noexcept { return status_; }
     // For TRANSIENT errors: how long the server asked us to wait (0 = no advice).
     int64_t retry_after_ms() const noexcept { return retry_after_ms_; }
 
-   private:
+ private:
     latchkey_status status_;
     int64_t retry_after_ms_;
 };
@@ -80,8 +80,7 @@ struct Current {
         if (c.refresh_token) out.refresh_token = c.refresh_token;
         out.expires_at_ms = c.expires_at_ms;
         out.obtained_at_ms = c.obtained_at_ms;
-        for (size_t i = 0; i < c.extra_count; ++i)
-            out.extras[c.extra_keys[i]] = c.extra_values[i];
+        for (size_t i = 0; i < c.extra_count; ++i) out.extras[c.extra_keys[i]] = c.extra_values[i];
         return out;
     }
 };
@@ -114,7 +113,7 @@ inline void append_to_string(void* user, const char* data, size_t len) {
 
 // The provider's view of the host services.
 class Host {
-   public:
+ public:
     explicit Host(const latchkey_host* h) : h_(h) {}
 
     const latchkey_host* raw() const { return h_; }
@@ -160,9 +159,8 @@ class Host {
 
     // Sends a request; throws Error(TRANSIENT) when no response arrived.
     // `want_headers` lists (lower-case) response headers to copy out.
-    HttpResponse http(const HttpRequest& r,
-                      std::initializer_list<const char*> want_headers = {"content-type",
-                                                                         "retry-after"}) const {
+    HttpResponse http(const HttpRequest& r, std::initializer_list<const char*> want_headers = {
+                                                "content-type", "retry-after"}) const {
         std::vector<const char*> lines;
         for (auto& l : r.headers) lines.push_back(l.c_str());
         latchkey_http_request req{};
@@ -217,8 +215,8 @@ class Host {
         std::string answer;
         if (h_->prompt(h_->ctx, question.c_str(), secret ? 1 : 0, detail::append_to_string,
                        &answer) != LATCHKEY_OK)
-            throw interaction_required("site '" + site() + "' needs a login: run `latchkey login --at " +
-                                       site() + "`");
+            throw interaction_required("site '" + site() +
+                                       "' needs a login: run `latchkey login --at " + site() + "`");
         return answer;
     }
     bool open_url(const std::string& url) const { return h_->open_url(h_->ctx, url.c_str()) == 0; }
@@ -227,7 +225,8 @@ class Host {
     bool sleep_ms(int64_t ms) const { return h_->sleep_ms(h_->ctx, ms) == 0; }
     std::string random_bytes(size_t n) const {
         std::string out(n, '\0');
-        if (h_->random_bytes(h_->ctx, reinterpret_cast<unsigned char*>(out.data()), n) != LATCHKEY_OK)
+        if (h_->random_bytes(h_->ctx, reinterpret_cast<unsigned char*>(out.data()), n) !=
+            LATCHKEY_OK)
             throw internal_error("no secure random source");
         return out;
     }
@@ -260,7 +259,7 @@ class Host {
         return out;
     }
 
-   private:
+ private:
     const latchkey_host* h_;
 };
 
@@ -269,14 +268,15 @@ namespace detail {
 template <class P, class = void>
 struct has_refresh : std::false_type {};
 template <class P>
-struct has_refresh<P, std::void_t<decltype(std::declval<P&>().refresh(std::declval<const Current&>()))>>
+struct has_refresh<
+    P, std::void_t<decltype(std::declval<P&>().refresh(std::declval<const Current&>()))>>
     : std::true_type {};
 
 template <class P, class = void>
 struct has_expired : std::false_type {};
 template <class P>
-struct has_expired<P, std::void_t<decltype(std::declval<P&>().expired(std::declval<const Current&>(),
-                                                                       int64_t{}))>>
+struct has_expired<
+    P, std::void_t<decltype(std::declval<P&>().expired(std::declval<const Current&>(), int64_t{}))>>
     : std::true_type {};
 
 template <class P>
@@ -334,9 +334,8 @@ struct Adapter {
         auto* self = static_cast<Instance<P>*>(inst);
         const latchkey_host* h = self->host.raw();
         if constexpr (has_refresh<P>::value) {
-            return guarded(h, r, [&] {
-                return publish(h, r, self->provider.refresh(Current::from(*cur)));
-            });
+            return guarded(
+                h, r, [&] { return publish(h, r, self->provider.refresh(Current::from(*cur))); });
         } else {
             (void)cur;
             return fail(h, r, LATCHKEY_E_INTERNAL, "refresh not supported");
@@ -357,8 +356,8 @@ struct Adapter {
     }
     static void destroy(void* inst) { delete static_cast<Instance<P>*>(inst); }
 
-    static latchkey_provider descriptor(const char* name, const char* version, const char* description,
-                                        const latchkey_option* options) {
+    static latchkey_provider descriptor(const char* name, const char* version,
+                                        const char* description, const latchkey_option* options) {
         latchkey_provider d{};
         d.struct_size = sizeof d;
         d.abi_major = LATCHKEY_ABI_MAJOR;
@@ -380,12 +379,12 @@ struct Adapter {
 }  // namespace latchkey::sdk
 
 // Exports the entry point for provider class CLASS.
-#define LATCHKEY_PROVIDER(CLASS, NAME, VERSION, DESCRIPTION, OPTIONS)                         \
-    extern "C" LATCHKEY_EXPORT const latchkey_provider* latchkey_provider_v1(void) {          \
-        static const latchkey_provider descriptor =                                           \
-            ::latchkey::sdk::detail::Adapter<CLASS>::descriptor(NAME, VERSION, DESCRIPTION,   \
-                                                                OPTIONS);                     \
-        return &descriptor;                                                                   \
+#define LATCHKEY_PROVIDER(CLASS, NAME, VERSION, DESCRIPTION, OPTIONS)                       \
+    extern "C" LATCHKEY_EXPORT const latchkey_provider* latchkey_provider_v1(void) {        \
+        static const latchkey_provider descriptor =                                         \
+            ::latchkey::sdk::detail::Adapter<CLASS>::descriptor(NAME, VERSION, DESCRIPTION, \
+                                                                OPTIONS);                   \
+        return &descriptor;                                                                 \
     }
 
 #endif  // LATCHKEY_PROVIDER_HPP
