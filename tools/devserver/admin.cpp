@@ -1,0 +1,129 @@
+#include "admin.hpp"
+
+#include <string>
+#include <variant>
+
+#include "json.hpp"
+
+namespace devserver {
+namespace {
+
+void write_params(JsonWriter& w, const ParamMap& params) {
+    w.StartObject();
+    for (auto it = params.begin(); it != params.end();) {
+        const auto end = params.upper_bound(it->first);
+        w.Key(it->first.data(), static_cast<rapidjson::SizeType>(it->first.size()));
+        // Only `resource` may repeat; keep the common single-value case a plain string.
+        if (std::next(it) == end) {
+            write_string(w, it->second);
+        } else {
+            w.StartArray();
+            for (; it != end; ++it) {
+                write_string(w, it->second);
+            }
+            w.EndArray();
+        }
+        it = end;
+    }
+    w.EndObject();
+}
+
+void write_client(JsonWriter& w, const ClientStats& stats) {
+    w.StartObject();
+    w.Key("issued");
+    w.Uint64(stats.issued);
+    w.Key("auth_methods");
+    w.StartObject();
+    w.Key(auth_method_name(AuthMethod::client_secret_basic));
+    w.Uint64(stats.basic);
+    w.Key(auth_method_name(AuthMethod::client_secret_post));
+    w.Uint64(stats.post);
+    w.EndObject();
+    w.Key("last_params");
+    write_params(w, stats.last_params);
+    w.EndObject();
+}
+
+void handle_stats(ServerContext& ctx, httplib::Response& res) {
+    StatsSnapshot snap = ctx.stats.snapshot();
+    // Every configured client appears, with zeros until used, so tests need no guards.
+    for (const auto& [id, client] : ctx.clients.all()) {
+        snap.clients.try_emplace(id);
+    }
+    send_json(res, 200, [&](JsonWriter& w) {
+        w.StartObject();
+        w.Key("token_requests");
+        w.Uint64(snap.token_requests);
+        w.Key("clients");
+        w.StartObject();
+        for (const auto& [id, stats] : snap.clients) {
+            w.Key(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+            write_client(w, stats);
+        }
+        w.EndObject();
+        w.EndObject();
+    });
+}
+
+void handle_faults(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+    const auto parsed = parse_fault_request(req.body);
+    if (const auto* error = std::get_if<std::string>(&parsed)) {
+        send_oauth_error(res, 400, "invalid_request", *error);
+        return;
+    }
+    const Fault& fault = std::get<Fault>(parsed);
+    ctx.faults.arm(fault);
+    send_json(res, 200, [&](JsonWriter& w) {
+        w.StartObject();
+        w.Key("armed");
+        w.String(fault_mode_name(fault.mode));
+        w.EndObject();
+    });
+}
+
+void send_ok(httplib::Response& res) {
+    send_json(res, 200, [](JsonWriter& w) {
+        w.StartObject();
+        w.Key("ok");
+        w.Bool(true);
+        w.EndObject();
+    });
+}
+
+void reset_state(ServerContext& ctx) {
+    ctx.stats.clear();
+    ctx.tokens.clear();
+    ctx.faults.clear();
+}
+
+}  // namespace
+
+void register_admin(httplib::Server& server, ServerContext& ctx) {
+    server.Get("/admin/health", [](const httplib::Request&, httplib::Response& res) {
+        send_ok(res);
+    });
+    server.Get("/admin/stats", [&ctx](const httplib::Request&, httplib::Response& res) {
+        handle_stats(ctx, res);
+    });
+    server.Post("/admin/faults", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        handle_faults(ctx, req, res);
+    });
+    server.Post("/admin/reset", [&ctx](const httplib::Request&, httplib::Response& res) {
+        reset_state(ctx);
+        send_ok(res);
+    });
+    // `curl -X POST .../admin/reset` sends neither Content-Length nor a chunked body, and
+    // httplib 0.11 answers such a POST with 400 before it routes. RFC 9112 §6.3 says that
+    // request simply has no body, so the one body-less endpoint is served before routing.
+    server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (req.method == "POST" && req.path == "/admin/reset" &&
+            !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+            reset_state(ctx);
+            send_ok(res);
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+}
+
+}  // namespace devserver

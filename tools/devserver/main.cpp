@@ -1,0 +1,138 @@
+// latchkey-devserver: flags, wiring and lifecycle. The endpoints live in their own files.
+#include <httplib.h>
+#include <pthread.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "admin.hpp"
+#include "context.hpp"
+#include "json.hpp"
+#include "options.hpp"
+#include "token_endpoint.hpp"
+#include "whoami.hpp"
+
+namespace {
+
+// Loopback only: the server hands out tokens to anyone who knows a client secret from its
+// command line, and its admin endpoints have no authentication at all.
+constexpr const char* kHost = "127.0.0.1";
+
+// Token requests are a few hundred bytes; refuse anything absurd before buffering it.
+constexpr std::size_t kMaxRequestBody = 1024 * 1024;
+
+// One line per request. Method, path and status only: never headers, query or body,
+// which is where secrets and tokens travel.
+void log_request(const httplib::Request& req, const httplib::Response& res) {
+    const std::string line = req.method + " " + req.path + " " + std::to_string(res.status) + "\n";
+    // A single fwrite holds stderr's lock, so lines from pool threads do not interleave.
+    std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+// Unmatched routes get JSON too, so clients that expect JSON fail with a clear message.
+void fill_error_body(const httplib::Request&, httplib::Response& res) {
+    if (res.body.empty() && res.status != 444) {
+        devserver::send_json(res, res.status, [&](devserver::JsonWriter& w) {
+            w.StartObject();
+            w.Key("error");
+            w.String(res.status == 404   ? "not_found"
+                     : res.status >= 500 ? "server_error"
+                                         : "invalid_request");
+            w.EndObject();
+        });
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto parsed = devserver::parse_options(argc, argv);
+    if (!parsed.options) {
+        return parsed.exit_code;
+    }
+    const devserver::Options& options = *parsed.options;
+
+    // Block the stop signals before any thread starts: every thread inherits the mask, so
+    // they are only ever received by sigwait in the watcher below, never in a handler.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // httplib 0.11 sends without MSG_NOSIGNAL; a client hanging up (or the reset fault)
+    // must cost an EPIPE, not the process.
+    std::signal(SIGPIPE, SIG_IGN);
+
+    devserver::ClientRegistry clients;
+    try {
+        for (const auto& client : options.clients) {
+            clients.add(client);
+        }
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "latchkey-devserver: " << e.what() << '\n';
+        return 2;
+    }
+    if (clients.all().empty()) {
+        std::cerr << "latchkey-devserver: warning: no --client given; every token request "
+                     "will fail with invalid_client\n";
+    }
+
+    devserver::TokenStore tokens;
+    devserver::Stats stats;
+    devserver::FaultBoard faults;
+    devserver::ServerContext ctx{clients, tokens, stats, faults, options.token_lifetime};
+
+    httplib::Server server;
+    server.set_payload_max_length(kMaxRequestBody);
+    server.set_logger(log_request);
+    server.set_error_handler(fill_error_body);
+    devserver::register_token_endpoint(server, ctx);
+    devserver::register_whoami(server, ctx);
+    devserver::register_admin(server, ctx);
+
+    int port = options.port;
+    if (port == 0) {
+        port = server.bind_to_any_port(kHost);
+    } else if (!server.bind_to_port(kHost, port)) {
+        port = -1;
+    }
+    if (port <= 0) {
+        std::cerr << "latchkey-devserver: cannot listen on " << kHost << ':' << options.port
+                  << '\n';
+        return 1;
+    }
+    // Tests read this exact line to learn the port, so it goes out before any request.
+    std::printf("latchkey-devserver listening on http://%s:%d\n", kHost, port);
+    std::fflush(stdout);
+
+    std::atomic<bool> listen_returned{false};
+    std::atomic<bool> signalled{false};
+    std::thread watcher([&] {
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        if (listen_returned) {
+            return;  // woken by main after the server stopped on its own
+        }
+        signalled = true;
+        // stop() is a no-op until listen_after_bind has marked the server running, so a
+        // signal that lands right after the port line must wait for that moment.
+        while (!server.is_running() && !listen_returned) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        server.stop();
+    });
+
+    const bool listened = server.listen_after_bind();
+    listen_returned = true;
+    if (!signalled) {
+        pthread_kill(watcher.native_handle(), SIGTERM);
+    }
+    watcher.join();
+    return signalled || listened ? 0 : 1;
+}

@@ -1,0 +1,27 @@
+// Command-line flags of latchkey-devserver.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "clients.hpp"
+
+namespace devserver {
+
+struct Options {
+    int port = 0;  // 0: the kernel picks a free port
+    std::vector<Client> clients;
+    std::int64_t token_lifetime = 3600;
+};
+
+// Either options to run with, or the exit code to stop with (0 after --help, 2 after a
+// usage error, whose message has already gone to stderr).
+struct ParsedOptions {
+    std::optional<Options> options;
+    int exit_code = 0;
+};
+
+ParsedOptions parse_options(int argc, char** argv);
+
+}  // namespace devserver
