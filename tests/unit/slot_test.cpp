@@ -1,0 +1,290 @@
+// token::Slot on its own, with fetch functions the test controls: single
+// flight, the refresh-ahead window, waiting once expired, retries with
+// backoff, shared failure verdicts, invalidate and publish.
+#include <atomic>
+#include <condition_variable>
+#include <latch>
+
+#include "token/refresh_plan.hpp"
+#include "token/slot.hpp"
+#include "unit_support.hpp"
+
+namespace {
+
+using latchkey::Error;
+using latchkey::ErrorKind;
+using latchkey::detail::CredentialData;
+using latchkey::token::DataPtr;
+using latchkey::token::RetryPolicy;
+using latchkey::token::Slot;
+using latchkey::token::TransientError;
+using namespace lkt;
+
+// A credential valid for `life_ms`, whose refresh window opens after
+// `window_after_ms` (negative: already open).
+DataPtr make(const std::string& token, int64_t life_ms = 3'600'000, int64_t window_after_ms = -1) {
+    auto c = std::make_shared<CredentialData>();
+    c->token = token;
+    c->obtained_at_ms = wall_ms();
+    c->expires_at_ms = c->obtained_at_ms + life_ms;
+    c->refresh_at_ms = window_after_ms < 0 ? c->obtained_at_ms + life_ms - 300'000
+                                           : c->obtained_at_ms + window_after_ms;
+    return c;
+}
+
+DataPtr fresh(const std::string& token) { return make(token, 3'600'000, 3'000'000); }
+
+// Blocks fetches until released; counts who came in.
+class Gate {
+   public:
+    void pass() {
+        std::unique_lock l(mu_);
+        ++entered_;
+        cv_.notify_all();
+        cv_.wait(l, [&] { return open_; });
+    }
+    bool wait_entered(int n, int ms = 5000) {
+        std::unique_lock l(mu_);
+        return cv_.wait_for(l, std::chrono::milliseconds(ms), [&] { return entered_ >= n; });
+    }
+    void open() {
+        std::lock_guard l(mu_);
+        open_ = true;
+        cv_.notify_all();
+    }
+
+   private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    int entered_ = 0;
+    bool open_ = false;
+};
+
+Slot::Log quiet() {
+    return [](latchkey::LogLevel, const std::string&) {};
+}
+
+TEST(Slot, SixtyFourThreadsAskingForAnAbsentCredentialCauseOneFetch) {
+    std::atomic<int> calls{0};
+    Slot slot("s", [&](const DataPtr&) {
+        int n = ++calls;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return fresh("tok-" + std::to_string(n));
+    }, quiet());
+    std::latch start(64);
+    std::vector<std::string> got(64);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 64; ++i)
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            got[i] = slot.get().token();
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(calls.load(), 1);
+    for (auto& g : got) EXPECT_EQ(g, "tok-1");
+}
+
+TEST(Slot, OutsideTheWindowNoFetch) {
+    std::atomic<int> calls{0};
+    Slot slot("s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
+    for (int i = 0; i < 1000; ++i) ASSERT_EQ(slot.get().token(), "tok-1");
+    EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(Slot, InsideTheWindowOneRefreshesWhileOthersKeepTheValidCredential) {
+    std::atomic<int> calls{0};
+    Gate gate;
+    DataPtr seen_current;
+    Slot slot("s", [&](const DataPtr& cur) {
+        ++calls;
+        seen_current = cur;
+        gate.pass();
+        return fresh("tok-2");
+    }, quiet());
+    slot.publish(make("tok-1", 60'000, -1));  // valid for a minute, window already open
+
+    std::string refresher_got;
+    std::thread refresher([&] { refresher_got = slot.get().token(); });
+    ASSERT_TRUE(gate.wait_entered(1));
+    // The refresh is held inside fetch: every other caller still gets the
+    // current credential, at once (these calls return while it is held).
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(slot.get().token(), "tok-1");
+    std::vector<std::string> others(8);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i) threads.emplace_back([&, i] { others[i] = slot.get().token(); });
+    for (auto& t : threads) t.join();
+    for (auto& o : others) EXPECT_EQ(o, "tok-1");
+    EXPECT_EQ(calls.load(), 1);
+
+    gate.open();
+    refresher.join();
+    EXPECT_EQ(refresher_got, "tok-2");
+    ASSERT_TRUE(seen_current);
+    EXPECT_EQ(seen_current->token, "tok-1");  // refresh sees what it renews
+    EXPECT_EQ(slot.get().token(), "tok-2");
+    EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(Slot, OnceExpiredCallersWaitForOneFetch) {
+    std::atomic<int> calls{0};
+    Gate gate;
+    Slot slot("s", [&](const DataPtr&) {
+        ++calls;
+        gate.pass();
+        return fresh("tok-2");
+    }, quiet());
+    auto old = make("tok-1", 60'000, -1);
+    auto expired = std::make_shared<CredentialData>(*old);
+    expired->expires_at_ms = wall_ms() - 1;
+    slot.publish(expired);
+
+    std::atomic<int> done{0};
+    std::vector<std::string> got(9);
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] { got[0] = slot.get().token(); ++done; });
+    ASSERT_TRUE(gate.wait_entered(1));
+    for (int i = 1; i < 9; ++i) threads.emplace_back([&, i] { got[i] = slot.get().token(); ++done; });
+    // Nobody is handed the expired credential: they all wait.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(done.load(), 0);
+    gate.open();
+    for (auto& t : threads) t.join();
+    for (auto& g : got) EXPECT_EQ(g, "tok-2");
+    EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(Slot, TransientFailuresAreRetriedWithBackoff) {
+    std::atomic<int> calls{0};
+    LogCapture log;
+    Slot slot("s", [&](const DataPtr&) {
+        int n = ++calls;
+        if (n <= 2) throw TransientError("server busy " + std::to_string(n), 0);
+        return fresh("tok-" + std::to_string(n));
+    }, log.sink(), RetryPolicy{4, 10, 100});
+    EXPECT_EQ(slot.get().token(), "tok-3");
+    EXPECT_EQ(calls.load(), 3);
+    EXPECT_EQ(log.count("; retrying in "), 2u) << log.all();
+    EXPECT_TRUE(log.contains("server busy 1; retrying in ")) << log.all();
+}
+
+TEST(Slot, TransientFailuresBeyondTheBudgetGiveATransientError) {
+    std::atomic<int> calls{0};
+    Slot slot("s", [&](const DataPtr&) -> DataPtr {
+        throw TransientError("server busy " + std::to_string(++calls), 0);
+    }, quiet(), RetryPolicy{3, 5, 50});
+    auto e = catch_error([&] { slot.get(); });
+    EXPECT_EQ(e.kind(), ErrorKind::transient);
+    EXPECT_EQ(std::string(e.what()), "server busy 3");
+    EXPECT_EQ(calls.load(), 3);
+}
+
+TEST(Slot, RetryAfterIsHonouredUpToTheCap) {
+    std::atomic<int> calls{0};
+    Slot slot("s", [&](const DataPtr&) {
+        if (++calls == 1) throw TransientError("slow down", 150);
+        return fresh("tok-2");
+    }, quiet(), RetryPolicy{4, 1, 1000});
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(slot.get().token(), "tok-2");
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(150));
+    EXPECT_EQ(calls.load(), 2);
+
+    // Asked to wait longer than our cap: give up at once rather than hang.
+    std::atomic<int> calls2{0};
+    Slot impatient("s2", [&](const DataPtr&) -> DataPtr {
+        ++calls2;
+        throw TransientError("come back in a minute", 60'000);
+    }, quiet(), RetryPolicy{4, 1, 1000});
+    auto e = catch_error([&] { impatient.get(); });
+    EXPECT_EQ(e.kind(), ErrorKind::transient);
+    EXPECT_EQ(calls2.load(), 1);
+}
+
+TEST(Slot, NonTransientErrorsAreNotRetried) {
+    for (auto kind : {ErrorKind::rejected, ErrorKind::config, ErrorKind::login_required}) {
+        std::atomic<int> calls{0};
+        Slot slot("s", [&](const DataPtr&) -> DataPtr {
+            ++calls;
+            throw Error(kind, "no");
+        }, quiet(), RetryPolicy{4, 1, 10});
+        auto e = catch_error([&] { slot.get(); });
+        EXPECT_EQ(e.kind(), kind);
+        EXPECT_EQ(calls.load(), 1);
+    }
+}
+
+TEST(Slot, WaitersShareTheVerdictOfAFailedFetch) {
+    std::atomic<int> calls{0};
+    Gate gate;
+    Slot slot("s", [&](const DataPtr&) -> DataPtr {
+        ++calls;
+        gate.pass();
+        throw Error(ErrorKind::rejected, "bad secret");
+    }, quiet());
+    std::vector<std::string> errors(9);
+    std::vector<std::thread> threads;
+    auto call = [&](int i) {
+        try {
+            slot.get();
+            errors[i] = "no error";
+        } catch (const Error& e) {
+            errors[i] = std::string(latchkey::to_string(e.kind())) + ": " + e.what();
+        }
+    };
+    threads.emplace_back(call, 0);
+    ASSERT_TRUE(gate.wait_entered(1));
+    for (int i = 1; i < 9; ++i) threads.emplace_back(call, i);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let them queue up
+    gate.open();
+    for (auto& t : threads) t.join();
+    for (auto& e : errors) EXPECT_EQ(e, std::string(latchkey::to_string(ErrorKind::rejected)) + ": bad secret");
+    EXPECT_EQ(calls.load(), 1);
+    // A later call tries again.
+    catch_error([&] { slot.get(); });
+    EXPECT_EQ(calls.load(), 2);
+}
+
+TEST(Slot, AFailingRefreshKeepsServingTheValidCredential) {
+    std::atomic<int> calls{0};
+    LogCapture log;
+    Slot slot("s", [&](const DataPtr&) -> DataPtr {
+        ++calls;
+        throw Error(ErrorKind::internal, "refresh endpoint broken");
+    }, log.sink(), RetryPolicy{4, 5'000, 10'000});
+    slot.publish(make("tok-1", 60'000, -1));
+    EXPECT_EQ(slot.get().token(), "tok-1");
+    EXPECT_EQ(calls.load(), 1);
+    EXPECT_TRUE(log.contains("refresh failed, still serving the current credential until it expires: "
+                             "refresh endpoint broken"))
+        << log.all();
+    // Backing off: the next calls do not hammer the server.
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(slot.get().token(), "tok-1");
+    EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(Slot, InvalidateMakesTheNextCallFetch) {
+    std::atomic<int> calls{0};
+    Slot slot("s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
+    EXPECT_EQ(slot.get().token(), "tok-1");
+    EXPECT_EQ(slot.get().token(), "tok-1");
+    slot.invalidate();
+    EXPECT_EQ(slot.peek(), nullptr);
+    EXPECT_EQ(slot.get().token(), "tok-2");
+    EXPECT_EQ(calls.load(), 2);
+}
+
+TEST(Slot, PublishReachesEveryThreadsCache) {
+    std::atomic<int> calls{0};
+    Slot slot("s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
+    EXPECT_EQ(slot.get().token(), "tok-1");
+    std::string other;
+    std::thread([&] { other = slot.get().token(); }).join();
+    EXPECT_EQ(other, "tok-1");
+    slot.publish(fresh("published"));
+    EXPECT_EQ(slot.get().token(), "published");
+    std::thread([&] { other = slot.get().token(); }).join();
+    EXPECT_EQ(other, "published");
+    EXPECT_EQ(calls.load(), 1);
+}
+
+}  // namespace
