@@ -250,8 +250,14 @@ TEST(Slot, WaitersShareTheVerdictOfAFailedFetch) {
     };
     threads.emplace_back(call, 0);
     ASSERT_TRUE(gate.wait_entered(1));
-    for (int i = 1; i < 9; ++i) threads.emplace_back(call, i);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let them queue up
+    std::atomic<int> started{0};
+    for (int i = 1; i < 9; ++i)
+        threads.emplace_back([&, i] {
+            ++started;
+            call(i);
+        });
+    ASSERT_TRUE(wait_for([&] { return started.load() == 8; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let them queue up on the flight
     gate.open();
     for (auto& t : threads) t.join();
     for (auto& e : errors) EXPECT_EQ(e, std::string(latchkey::to_string(ErrorKind::rejected)) + ": bad secret");
