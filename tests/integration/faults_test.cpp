@@ -66,6 +66,14 @@ TEST_F(Faults, Http429WithRetryAfterWaitsAndSucceeds) {
     EXPECT_NE(r.err.find("retrying in"), std::string::npos) << r.err;
 }
 
+TEST_F(Faults, Http429AskingForTooLongFailsInsteadOfHanging) {
+    server_.fault("429", -1, /*retry_after_s=*/3600);
+    auto r = lk({"token"}, {}, 30'000);
+    EXPECT_FALSE(r.timed_out) << "an hour's Retry-After must not keep the CLI waiting";
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("temporarily_unavailable"), std::string::npos) << r.err;
+}
+
 TEST_F(Faults, ConnectionResetOnceIsRetried) {
     server_.fault("reset", 1);
     auto r = lk({"token"});

@@ -176,3 +176,65 @@ TEST_F(Plugins, ProvidersShowOfAnUnknownProviderSuggests) {
 
 }  // namespace
 }  // namespace latchkey::itest
+
+namespace latchkey::itest {
+namespace {
+
+// The test-counter provider from the `good` case: it logs its `secret`
+// option unredacted and puts it in its error messages, so whatever the CLI
+// shows proves the host's redaction.
+class ThirdPartyPlugin : public CliTest {
+   protected:
+    const std::string secret_ = "tc-Integ-secret-77aa";
+    void SetUp() override {
+        never_print(secret_);
+        write_policy("[sites.counter]\nprovider = \"test-counter\"\ncounter_file = \"" +
+                     sandbox_.file("calls") + "\"\nsecret = { env = \"INTEG_TC_SECRET\" }\n");
+        env_["INTEG_TC_SECRET"] = secret_;
+    }
+    RunResult tc(std::vector<std::string> args) {
+        args.insert(args.begin(), {"--plugin-dir", kCases + "/good"});
+        return lk(args);
+    }
+};
+
+TEST_F(ThirdPartyPlugin, WorksFromPluginDirAndItsLogIsRedacted) {
+    auto r = tc({"-v", "token"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "tok-1\n");
+    EXPECT_NE(r.err.find("using secret ****"), std::string::npos) << r.err;
+    auto again = tc({"token"});
+    EXPECT_EQ(again.out, "tok-1\n");
+    EXPECT_EQ(test::read_file(sandbox_.file("calls")).find('1'), 0u);
+}
+
+TEST_F(ThirdPartyPlugin, RejectionIsAFailureWithARedactedMessage) {
+    auto r = tc({"--set", "reject=true", "token"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("test-counter: rejected"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("****"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("check the credentials"), std::string::npos) << r.err;
+}
+
+TEST_F(ThirdPartyPlugin, TransientFailuresAreRetriedAndRedacted) {
+    auto r = tc({"-v", "--set", "fail_transient=2", "token"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "tok-3\n");
+    EXPECT_NE(r.err.find("transient failure 1 of 2"), std::string::npos) << r.err;
+}
+
+TEST_F(ThirdPartyPlugin, ExceptionsFromAPluginAreContained) {
+    write_policy("[sites.boom]\nprovider = \"throws\"\n");
+    for (const char* where : {"create", "acquire"}) {
+        SCOPED_TRACE(where);
+        auto r = lk({"--plugin-dir", kCases + "/throws", "--set", std::string("throw_in=") + where, "token"});
+        EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+        EXPECT_EQ(r.out, "");
+        EXPECT_NE(r.err.find("site 'boom'"), std::string::npos) << r.err;
+        EXPECT_EQ(r.err.find("terminate called"), std::string::npos) << r.err;
+    }
+}
+
+}  // namespace
+}  // namespace latchkey::itest

@@ -1,6 +1,7 @@
 // Policy files as the CLI shows them: errors with file:line:column and a
 // suggestion, `config check`, `config explain` sources, the precedence of
 // --set, environment and file, site selection and where the policy comes from.
+#include <filesystem>
 #include <regex>
 
 #include "cli_test.hpp"
@@ -346,6 +347,82 @@ TEST_F(PolicySources, SetOverridesTheFileForRealRequests) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto stats = server_.stats();
     EXPECT_EQ(json_string(stats["clients"][kClient.c_str()]["last_params"], "audience"), "aud-set");
+}
+
+// ---- .env, storage backends -------------------------------------------------
+
+class DotenvAndStorage : public DevServerTest {};
+
+TEST_F(DotenvAndStorage, DotenvIsReadWhenThePolicyAsksAndTheEnvironmentBeatsIt) {
+    token_like("k-Integ-dotenv-1");
+    sandbox_.write(".env",
+                   "# read by latchkey when [host] dotenv = true\n"
+                   "INTEG_DOTENV_KEY=\"k-Integ-dotenv-1\"\n"
+                   "LATCHKEY_HEADER=X-From-Dotenv: {token}\n");
+    write_policy("[host]\ndotenv = true\n\n[sites.api]\nprovider = \"api-key\"\n"
+                 "key = { env = \"INTEG_DOTENV_KEY\" }\n");
+    auto r = lk({"token", "--header"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "X-From-Dotenv: k-Integ-dotenv-1\n");
+    auto ex = lk({"config", "explain"});
+    EXPECT_NE(row(ex.out, "header").find(".env:3 (LATCHKEY_HEADER)"), std::string::npos) << ex.out;
+
+    // The environment beats .env (shown by explain: a stored credential keeps
+    // the header it was issued with, see ApiKey.ChangedHeaderTakesEffect).
+    auto env = lk({"config", "explain"}, {{"LATCHKEY_HEADER", "X-From-Env: {token}"}});
+    EXPECT_NE(row(env.out, "header").find("X-From-Env: {token}"), std::string::npos) << env.out;
+    EXPECT_NE(row(env.out, "header").find("env LATCHKEY_HEADER"), std::string::npos) << env.out;
+
+    // Without dotenv = true the file is not read.
+    write_policy("[sites.api]\nprovider = \"api-key\"\nkey = { env = \"INTEG_DOTENV_KEY\" }\n");
+    auto off = lk({"token"});
+    EXPECT_EQ(off.exit_code, 1);
+    EXPECT_NE(off.err.find("INTEG_DOTENV_KEY is not set"), std::string::npos) << off.err;
+}
+
+TEST_F(DotenvAndStorage, MemoryStorageKeepsNothingBetweenRuns) {
+    write_cc_policy("storage = \"memory\"\n");
+    auto a = lk({"token"});
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    auto b = lk({"token"});
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    EXPECT_NE(a.out, b.out);
+    EXPECT_EQ(server_.issued(kClient), 2);
+    auto st = lk({"status"});
+    EXPECT_NE(st.out.find("memory"), std::string::npos) << st.out;
+    std::error_code ec;
+    EXPECT_FALSE(std::filesystem::exists(state_dir() + "/dev.json", ec));
+    for (auto& e : std::filesystem::directory_iterator(sandbox_.file("state"), ec))
+        ADD_FAILURE() << "memory storage wrote " << e.path();
+}
+
+TEST_F(DotenvAndStorage, UnknownStorageBackendInASite) {
+    write_cc_policy("storage = \"redis-cluster\"\n");
+    auto r = lk({"token"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("unknown backend 'redis-cluster'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(policy() + ":6:11"), std::string::npos) << r.err;
+    EXPECT_EQ(server_.issued(kClient), 0);
+}
+
+TEST_F(DotenvAndStorage, UnknownStorageBackendInTheStorageTable) {
+    write_policy("[storage]\nbackend = \"floppy\"\n\n" + cc_site());
+    auto r = lk({"token"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("unknown storage backend 'floppy'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(policy() + ":2:11"), std::string::npos) << r.err;
+}
+
+TEST_F(DotenvAndStorage, StoragePathFromThePolicy) {
+    const std::string dir = sandbox_.file("custom-store");
+    write_policy("[storage]\nbackend = \"file\"\npath = \"" + dir + "\"\n\n" + cc_site());
+    auto r = lk({"token"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    int files = 0;
+    for (auto& e : std::filesystem::directory_iterator(dir))
+        if (e.path().extension() == ".json") ++files;
+    EXPECT_EQ(files, 1);
+    EXPECT_FALSE(std::filesystem::exists(state_dir()));
 }
 
 // ---- which site, which file ------------------------------------------------
