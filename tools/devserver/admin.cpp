@@ -99,12 +99,10 @@ void reset_state(ServerContext& ctx) {
 }  // namespace
 
 void register_admin(httplib::Server& server, ServerContext& ctx) {
-    server.Get("/admin/health", [](const httplib::Request&, httplib::Response& res) {
-        send_ok(res);
-    });
-    server.Get("/admin/stats", [&ctx](const httplib::Request&, httplib::Response& res) {
-        handle_stats(ctx, res);
-    });
+    server.Get("/admin/health",
+               [](const httplib::Request&, httplib::Response& res) { send_ok(res); });
+    server.Get("/admin/stats",
+               [&ctx](const httplib::Request&, httplib::Response& res) { handle_stats(ctx, res); });
     server.Post("/admin/faults", [&ctx](const httplib::Request& req, httplib::Response& res) {
         handle_faults(ctx, req, res);
     });

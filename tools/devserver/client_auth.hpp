@@ -20,10 +20,10 @@ struct ClientCredentials {
 
 // Why the request carried no usable credentials; each maps to a distinct OAuth error.
 enum class AuthProblem {
-    none_presented,   // 401 invalid_client
-    malformed_basic,  // 401 invalid_client (the header was there but undecodable)
-    multiple_methods, // 400 invalid_request (RFC 6749 §2.3: one method per request)
-    mismatched_id,    // 400 invalid_request: body client_id disagrees with Basic
+    none_presented,    // 401 invalid_client
+    malformed_basic,   // 401 invalid_client (the header was there but undecodable)
+    multiple_methods,  // 400 invalid_request (RFC 6749 §2.3: one method per request)
+    mismatched_id,     // 400 invalid_request: body client_id disagrees with Basic
 };
 
 // `form` is the parsed request body only, never the query string.

@@ -59,8 +59,7 @@ const Client* ClientRegistry::find(const std::string& id) const {
     return it == clients_.end() ? nullptr : &it->second;
 }
 
-const Client* ClientRegistry::authenticate(const std::string& id,
-                                           const std::string& secret) const {
+const Client* ClientRegistry::authenticate(const std::string& id, const std::string& secret) const {
     const Client* client = find(id);
     if (client == nullptr || client->secret.size() != secret.size()) {
         return nullptr;

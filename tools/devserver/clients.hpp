@@ -26,7 +26,7 @@ Client parse_client_spec(std::string_view spec);
 
 // Immutable after startup, so handlers on the thread pool read it without locking.
 class ClientRegistry {
-public:
+ public:
     // Throws std::invalid_argument on a duplicate id.
     void add(Client client);
     const Client* find(const std::string& id) const;
@@ -34,7 +34,7 @@ public:
     const Client* authenticate(const std::string& id, const std::string& secret) const;
     const std::map<std::string, Client>& all() const { return clients_; }
 
-private:
+ private:
     std::map<std::string, Client> clients_;
 };
 

@@ -22,10 +22,10 @@ struct ModeName {
 };
 
 constexpr ModeName kModes[] = {
-    {FaultMode::none, "none"},         {FaultMode::http500, "500"},
-    {FaultMode::http503, "503"},       {FaultMode::http429, "429"},
-    {FaultMode::delay, "delay"},       {FaultMode::malformed, "malformed"},
-    {FaultMode::html, "html"},         {FaultMode::oversized, "oversized"},
+    {FaultMode::none, "none"},   {FaultMode::http500, "500"},
+    {FaultMode::http503, "503"}, {FaultMode::http429, "429"},
+    {FaultMode::delay, "delay"}, {FaultMode::malformed, "malformed"},
+    {FaultMode::html, "html"},   {FaultMode::oversized, "oversized"},
     {FaultMode::reset, "reset"},
 };
 
@@ -39,8 +39,8 @@ std::optional<FaultMode> mode_from_name(std::string_view name) {
 }
 
 // Reads an optional integer member into `out`, enforcing a lower bound.
-std::optional<std::string> read_int(const rapidjson::Value& obj, const char* key,
-                                    std::int64_t min, std::int64_t& out) {
+std::optional<std::string> read_int(const rapidjson::Value& obj, const char* key, std::int64_t min,
+                                    std::int64_t& out) {
     const auto it = obj.FindMember(key);
     if (it == obj.MemberEnd()) {
         return std::nullopt;
@@ -209,8 +209,7 @@ bool apply_fault(const Fault& fault, const httplib::Request& req, httplib::Respo
             if (!abort_connection(req)) {
                 // Fallback: promise one byte and fail to produce it. The client then sees
                 // a status line and a truncated body, still a transport error for curl.
-                std::fputs("latchkey-devserver: reset fault could not find the socket\n",
-                           stderr);
+                std::fputs("latchkey-devserver: reset fault could not find the socket\n", stderr);
                 res.status = 200;
                 res.set_content_provider(
                     1, "application/json",

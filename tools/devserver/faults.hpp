@@ -29,13 +29,13 @@ std::variant<Fault, std::string> parse_fault_request(std::string_view body);
 
 // The one armed fault, shared by every handler thread.
 class FaultBoard {
-public:
+ public:
     void arm(const Fault& fault);  // replaces whatever was armed; mode none clears
     void clear();
     // Consumes one use of the armed fault for the current token request, if any.
     std::optional<Fault> take();
 
-private:
+ private:
     std::mutex mutex_;
     Fault armed_;
 };

@@ -1,6 +1,7 @@
 // latchkey-devserver: flags, wiring and lifecycle. The endpoints live in their own files.
 #include <httplib.h>
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -52,19 +53,23 @@ void fill_error_body(const httplib::Request&, httplib::Response& res) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Block the stop signals first thing, before any thread starts: every thread inherits
+    // the mask, so they are only ever received by sigwait in the watcher below, never in a
+    // handler. Doing it this early also keeps a signal sent during startup pending instead
+    // of lost (a background job starts with SIGINT ignored, and an ignored signal that is
+    // not blocked is discarded).
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
     auto parsed = devserver::parse_options(argc, argv);
     if (!parsed.options) {
         return parsed.exit_code;
     }
     const devserver::Options& options = *parsed.options;
 
-    // Block the stop signals before any thread starts: every thread inherits the mask, so
-    // they are only ever received by sigwait in the watcher below, never in a handler.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     // httplib 0.11 sends without MSG_NOSIGNAL; a client hanging up (or the reset fault)
     // must cost an EPIPE, not the process.
     std::signal(SIGPIPE, SIG_IGN);
@@ -90,6 +95,13 @@ int main(int argc, char** argv) {
 
     httplib::Server server;
     server.set_payload_max_length(kMaxRequestBody);
+    // httplib's default socket options add SO_REUSEPORT, which would let a second server
+    // share a busy --port silently and split the requests. SO_REUSEADDR alone still allows
+    // a quick restart on the same port while refusing a port with a live listener.
+    server.set_socket_options([](socket_t sock) {
+        const int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server.set_logger(log_request);
     server.set_error_handler(fill_error_body);
     devserver::register_token_endpoint(server, ctx);

@@ -1,7 +1,6 @@
 #include "options.hpp"
 
 #include <boost/program_options.hpp>
-
 #include <iostream>
 #include <string>
 
@@ -28,8 +27,8 @@ ParsedOptions parse_options(int argc, char** argv) {
     po::variables_map vm;
     try {
         // No abbreviation guessing: a test typing --port must not get a different flag.
-        const auto style = po::command_line_style::default_style &
-                           ~po::command_line_style::allow_guessing;
+        const auto style =
+            po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
         // An empty positional description makes stray arguments an error instead of
         // being silently dropped.
         const po::positional_options_description no_positionals;

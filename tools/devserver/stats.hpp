@@ -17,7 +17,7 @@ struct ClientStats {
     std::uint64_t issued = 0;
     std::uint64_t basic = 0;  // successful authentications per method
     std::uint64_t post = 0;
-    ParamMap last_params;     // of the last successful request, secrets removed
+    ParamMap last_params;  // of the last successful request, secrets removed
 };
 
 struct StatsSnapshot {
@@ -27,7 +27,7 @@ struct StatsSnapshot {
 
 // Thread-safe; every member takes the one mutex, which is plenty for a test server.
 class Stats {
-public:
+ public:
     void count_token_request();
     void record_authentication(const std::string& client_id, AuthMethod method);
     // `params` must already have client_secret removed.
@@ -35,7 +35,7 @@ public:
     StatsSnapshot snapshot() const;
     void clear();
 
-private:
+ private:
     mutable std::mutex mutex_;
     StatsSnapshot data_;
 };

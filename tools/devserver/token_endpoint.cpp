@@ -53,8 +53,7 @@ std::vector<std::string> split_scopes(std::string_view text) {
     while (!text.empty()) {
         const auto space = text.find(' ');
         const std::string_view scope = text.substr(0, space);
-        if (!scope.empty() &&
-            std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) {
+        if (!scope.empty() && std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) {
             scopes.emplace_back(scope);
         }
         if (space == std::string_view::npos) {

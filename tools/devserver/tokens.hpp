@@ -24,7 +24,7 @@ std::int64_t now_epoch_seconds();
 
 // Thread-safe: httplib calls handlers from a thread pool.
 class TokenStore {
-public:
+ public:
     // Returns the new token value ("dev-at-" + 64 hex digits from RAND_bytes).
     // Throws std::runtime_error if the CSPRNG fails.
     std::string issue(TokenGrant grant);
@@ -32,7 +32,7 @@ public:
     std::optional<TokenGrant> lookup(const std::string& token) const;
     void clear();
 
-private:
+ private:
     mutable std::mutex mutex_;
     std::unordered_map<std::string, TokenGrant> tokens_;
 };
