@@ -98,9 +98,12 @@ TEST_F(ClientCredentials, LoginGetsACredentialAndForceGetsAnother) {
     EXPECT_NE(login.out.find("expires in"), std::string::npos) << login.out;
     EXPECT_EQ(server_.issued(kClient), 1);
 
+    EXPECT_EQ(login.out.find("already"), std::string::npos) << login.out;
+
     // Without --force a stored valid credential is kept.
     auto again = lk({"login"});
     ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("already logged in to dev"), std::string::npos) << again.out;
     EXPECT_EQ(server_.issued(kClient), 1);
     std::string kept = token();
     EXPECT_EQ(server_.issued(kClient), 1);
@@ -108,6 +111,7 @@ TEST_F(ClientCredentials, LoginGetsACredentialAndForceGetsAnother) {
     auto forced = lk({"login", "--force"});
     ASSERT_EQ(forced.exit_code, 0) << forced.err;
     EXPECT_NE(forced.out.find("logged in to dev"), std::string::npos) << forced.out;
+    EXPECT_EQ(forced.out.find("already"), std::string::npos) << forced.out;
     EXPECT_EQ(server_.issued(kClient), 2);
     std::string fresh = token();
     EXPECT_NE(fresh, kept);

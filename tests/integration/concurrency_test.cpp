@@ -3,6 +3,7 @@
 // its lock and read what it stored. The server issues exactly one token.
 #include <condition_variable>
 #include <mutex>
+#include <chrono>
 #include <thread>
 
 #include "cli_test.hpp"
@@ -90,6 +91,34 @@ TEST_F(StoreRaces, ConcurrentLogoutAndTokenNeverCorruptTheStore) {
     auto t = lk({"token"});
     ASSERT_EQ(t.exit_code, 0) << t.err;
     EXPECT_EQ(whoami("Authorization: Bearer " + first_line(t.out)).status, 200);
+}
+
+TEST_F(StoreRaces, ProcessesInTheRefreshWindowRefreshOnce) {
+    // 4 s tokens: the refresh window opens 1 s before expiry.
+    test::DevServer server({"--client", kClient + ":" + kSecret, "--token-lifetime", "4"});
+    write_policy(
+        "[sites.dev]\nprovider = \"oauth2-client-credentials\"\ntoken_url = \"" + server.token_url() +
+        "\"\nclient_id = \"" + kClient + "\"\nclient_secret = { env = \"" + kSecretVar + "\" }\n");
+    auto first = lk({"token"});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+    server.fault("delay", -1, 0, 300);
+
+    RunOptions o = options();
+    std::vector<std::string> args{"--config", policy(), "token"};
+    std::vector<RunResult> results(6);
+    std::vector<std::thread> threads;
+    for (auto& r : results) threads.emplace_back([&] { r = test::latchkey(args, o); });
+    for (auto& t : threads) t.join();
+    std::string fresh;
+    for (auto& r : results) {
+        record(args, r);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        if (fresh.empty()) fresh = r.out;
+        EXPECT_EQ(r.out, fresh);
+    }
+    EXPECT_NE(fresh, first.out);
+    EXPECT_EQ(server.issued(kClient), 2);
 }
 
 }  // namespace

@@ -9,12 +9,13 @@
 namespace latchkey::itest {
 namespace {
 
-// The line of `out` that shows `key` in a `config explain` / `sites show` table.
+// The line of `out` that shows `key` in a `config explain` / `sites show`
+// table (the last such line: the table follows the site's header lines).
 std::string row(const std::string& out, const std::string& key) {
     std::regex re("^  " + key + " +(.*)$", std::regex::multiline);
-    std::smatch m;
-    if (!std::regex_search(out, m, re)) return "";
-    return m[1].str();
+    std::string found;
+    for (std::sregex_iterator it(out.begin(), out.end(), re), end; it != end; ++it) found = (*it)[1].str();
+    return found;
 }
 
 bool has_position(const std::string& text, const std::string& file) {
@@ -394,6 +395,18 @@ TEST_F(DotenvAndStorage, MemoryStorageKeepsNothingBetweenRuns) {
     EXPECT_FALSE(std::filesystem::exists(state_dir() + "/dev.json", ec));
     for (auto& e : std::filesystem::directory_iterator(sandbox_.file("state"), ec))
         ADD_FAILURE() << "memory storage wrote " << e.path();
+}
+
+TEST_F(DotenvAndStorage, LatchkeyStorageFromTheEnvironment) {
+    write_cc_policy();
+    auto a = lk({"token"}, {{"LATCHKEY_STORAGE", "memory"}});
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    auto b = lk({"token"}, {{"LATCHKEY_STORAGE", "memory"}});
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    EXPECT_EQ(server_.issued(kClient), 2);
+    EXPECT_FALSE(std::filesystem::exists(state_dir()));
+    auto ex = lk({"config", "explain"}, {{"LATCHKEY_STORAGE", "memory"}});
+    EXPECT_NE(row(ex.out, "storage").find("env LATCHKEY_STORAGE"), std::string::npos) << ex.out;
 }
 
 TEST_F(DotenvAndStorage, UnknownStorageBackendInASite) {
