@@ -42,7 +42,7 @@ int list(Context& ctx) {
         w.Key("providers");
         w.StartArray();
         for (auto& i : items) {
-            if (!i.provider) continue;
+            if (i.refused()) continue;
             w.StartObject();
             j.key_string("name", i.provider->name());
             j.key_string("version",
@@ -58,7 +58,7 @@ int list(Context& ctx) {
         w.Key("refused");
         w.StartArray();
         for (auto& i : items) {
-            if (i.provider) continue;
+            if (!i.refused()) continue;
             w.StartObject();
             j.key_string("path", i.path);
             j.key_string("reason", i.refusal);
@@ -71,7 +71,7 @@ int list(Context& ctx) {
     }
     std::vector<std::vector<std::string>> rows{{"NAME", "VERSION", "DESCRIPTION"}};
     for (auto& i : items) {
-        if (!i.provider || !i.shadowed_by.empty()) continue;
+        if (i.refused() || !i.shadowed_by.empty()) continue;
         auto& d = i.provider->descriptor();
         rows.push_back(
             {i.provider->name(), d.version ? d.version : "", d.description ? d.description : ""});
@@ -82,9 +82,9 @@ int list(Context& ctx) {
         print_table(rows);
     for (auto& i : items) {
         if (!i.shadowed_by.empty())
-            std::cout << "shadowed: " << i.path << " (provider " << i.provider->name()
+            std::cout << "shadowed: " << i.path << " (provider " << i.declared_name
                       << " is served by " << i.shadowed_by << ")\n";
-        if (!i.provider) std::cout << "refused: " << i.refusal << "\n";
+        if (i.refused()) std::cout << "refused: " << i.refusal << "\n";
     }
     if (ctx.host_options.log_level <= LogLevel::info) {
         std::cout << "\nsearch path:\n";

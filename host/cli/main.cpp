@@ -84,12 +84,15 @@ int run(int argc, char** argv) {
                                        "more detail on standard error (-vv for HTTP traces)")(
         "version", "print the version")("help,h", "show help");
 
-    // -vv is two -v switches.
+    // -v, -vv, -v -v and --verbose are counted here; Program_options only
+    // documents the switch (it would refuse a second occurrence).
     std::vector<std::string> words;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a.size() > 2 && a[0] == '-' && a.find_first_not_of('v', 1) == std::string::npos)
-            words.insert(words.end(), a.size() - 1, "-v");
+        if (a == "--verbose")
+            ++verbosity;
+        else if (a.size() >= 2 && a[0] == '-' && a.find_first_not_of('v', 1) == std::string::npos)
+            verbosity += static_cast<int>(a.size()) - 1;
         else
             words.push_back(a);
     }
@@ -100,8 +103,6 @@ int run(int argc, char** argv) {
         po::store(parsed, vm);
         po::notify(vm);
         rest = po::collect_unrecognized(parsed.options, po::include_positional);
-        for (auto& o : parsed.options)
-            if (o.string_key == "verbose") ++verbosity;
     } catch (const po::error& e) {
         throw Error(ErrorKind::usage, std::string(e.what()) + " (see `latchkey --help`)");
     }

@@ -76,7 +76,12 @@ HostImpl::~HostImpl() {
 std::string HostImpl::selected_site() const { return resolver_->select_site(options_.site); }
 
 std::string HostImpl::storage_dir() const {
-    if (policy_.storage_path) return *policy_.storage_path;
+    if (policy_.storage_path) {
+        const std::string& p = *policy_.storage_path;
+        const char* home = std::getenv("HOME");
+        if (p.rfind("~/", 0) == 0 && home) return home + p.substr(1);
+        return p;
+    }
     return storage::default_file_store_dir();
 }
 
@@ -117,7 +122,12 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
     }
     auto state = std::make_unique<SiteState>();
     std::string provider = resolver_->provider_of(name);
-    state->provider = catalog_->get(provider);
+    try {
+        state->provider = catalog_->get(provider);
+    } catch (const Error& e) {
+        throw Error(e.kind(),
+                    resolver_->provider_pos(name).str() + ": site '" + name + "': " + e.what());
+    }
     for (auto& shadow : catalog_->shadowed(provider))
         services_.log(LogLevel::info, "provider " + provider + " at " + shadow +
                                           " is shadowed by " + state->provider->path());
@@ -139,9 +149,15 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
     state->refresh = {state->resolved.refresh_before_ms(), state->resolved.refresh_at()};
 
     SiteState* raw = state.get();
+    token::Slot::Stale stale;
+    if (state->provider->descriptor().expired)
+        stale = [this, raw](const detail::CredentialData& c, int64_t now) {
+            return instance(*raw).expired(c, now);
+        };
     state->slot = std::make_unique<token::Slot>(
         name, [this, raw](const token::DataPtr& cur) { return fetch(*raw, cur, false); },
-        [this, name](LogLevel l, const std::string& m) { services_.log(l, name + ": " + m); });
+        [this, name](LogLevel l, const std::string& m) { services_.log(l, name + ": " + m); },
+        std::move(stale));
 
     std::lock_guard lock(mu_);
     auto [it, inserted] = sites_.emplace(name, std::move(state));
@@ -183,7 +199,8 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
         // Another process may have fetched while we waited for the lock.
         if (auto stored = s.storage->load(s.storage_key)) {
             token::plan_refresh(*stored, s.refresh);
-            if (!stored->expired_at(now) && now < stored->refresh_at_ms)
+            if (!stored->expired_at(now) && now < stored->refresh_at_ms &&
+                !provider_says_stale(s, *stored, now))
                 return std::make_shared<const detail::CredentialData>(std::move(*stored));
             if (!base || stored->obtained_at_ms > base->obtained_at_ms)
                 base = std::make_shared<const detail::CredentialData>(std::move(*stored));
@@ -208,21 +225,23 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
     return o.credential;
 }
 
+bool HostImpl::provider_says_stale(SiteState& s, const detail::CredentialData& c, int64_t now) {
+    return s.provider->descriptor().expired && instance(s).expired(c, now);
+}
+
 Credential HostImpl::token(SiteState& s) { return s.slot->get(); }
 
 Credential HostImpl::login(SiteState& s, bool force) {
-    return s.slot->with_flight([&] {
-        if (!force) {
-            if (auto stored = this->stored(s); stored && !stored->expired_at(util::now_ms())) {
-                auto data = std::make_shared<const detail::CredentialData>(std::move(*stored));
-                s.slot->publish(data);
-                return Credential(data);
-            }
+    if (!force) {
+        int64_t now = util::now_ms();
+        if (auto stored = this->stored(s);
+            stored && !stored->expired_at(now) && !provider_says_stale(s, *stored, now)) {
+            auto data = std::make_shared<const detail::CredentialData>(std::move(*stored));
+            s.slot->publish(data);
+            return Credential(data);
         }
-        auto fresh = fetch(s, nullptr, true);
-        s.slot->publish(fresh);
-        return Credential(fresh);
-    });
+    }
+    return s.slot->fetch_now([&] { return fetch(s, nullptr, true); });
 }
 
 void HostImpl::logout(SiteState& s) {

@@ -66,6 +66,7 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
     SiteState& resolve_site(const std::string& name);
     token::DataPtr fetch(SiteState& s, const token::DataPtr& current, bool force);
     bridge::ProviderInstance& instance(SiteState& s);
+    bool provider_says_stale(SiteState& s, const detail::CredentialData& c, int64_t now);
     [[noreturn]] void raise(SiteState& s, const bridge::Outcome& o);
 
     HostOptions options_;

@@ -18,10 +18,12 @@ const latchkey_option kOptions[] = {
     {"key", LATCHKEY_OPT_STRING,
      LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET | LATCHKEY_OPTF_IDENTITY, nullptr,
      "the API key; usually { env = \"...\" } or { file = \"...\" }"},
-    {"header", LATCHKEY_OPT_STRING, 0, kDefaultHeader,
+    // IDENTITY: the header's shape is stored with the credential, so a new
+    // shape must not be served the old stored record.
+    {"header", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, kDefaultHeader,
      "how the key is sent, \"Name: <prefix> {token}\"; e.g. \"X-API-Key: {token}\" or "
      "\"Authorization: api-key {token}\""},
-    {"jwt_expiry", LATCHKEY_OPT_BOOL, 0, "true",
+    {"jwt_expiry", LATCHKEY_OPT_BOOL, LATCHKEY_OPTF_IDENTITY, "true",
      "when the key is a JWT, its exp claim sets the expiry"},
     {},
 };

@@ -109,13 +109,10 @@ std::shared_ptr<LoadedProvider> Catalog::get(const std::string& name) {
     std::shared_ptr<LoadedProvider> found;
     std::vector<std::string> names;
     for (auto& item : list_all()) {
-        if (!item.provider) continue;
-        names.push_back(item.provider->name());
-        if (item.provider->name() != name) continue;
-        if (found && fs::path(found->path()).parent_path() == fs::path(item.path).parent_path())
-            throw Error(ErrorKind::plugin, "provider '" + name +
-                                               "' is declared by two plugins: " + found->path() +
-                                               " and " + item.path + "; remove one of them");
+        if (item.declared_name.empty()) continue;
+        names.push_back(item.declared_name);
+        if (item.declared_name != name) continue;
+        if (item.refused()) throw Error(ErrorKind::plugin, item.refusal);  // ambiguous
         if (!found) found = item.provider;
     }
     if (found) return found;
@@ -140,6 +137,7 @@ std::vector<ListedPlugin> Catalog::list_all() {
             item.refusal = e.what();
         }
         if (item.provider) {
+            item.declared_name = item.provider->name();
             auto [it, inserted] = first_by_name.emplace(item.provider->name(), out.size());
             if (!inserted) {
                 const ListedPlugin& first = out[it->second];

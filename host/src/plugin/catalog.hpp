@@ -26,7 +26,9 @@ struct SearchDir {
 struct ListedPlugin {
     std::string path;
     std::shared_ptr<LoadedProvider> provider;  // null when refused
+    std::string declared_name;                 // the descriptor's name, when it loaded
     std::string refusal;
+    bool refused() const { return !refusal.empty(); }
     std::string shadowed_by;  // set when an earlier file provides the same name
 };
 

@@ -24,9 +24,13 @@ Dotenv read_dotenv(const std::string& path) {
                                                ": expected NAME=value; fix or remove this line");
         std::string name = util::trim(t.substr(0, eq));
         std::string value = util::trim(t.substr(eq + 1));
-        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-            value.back() == value.front()) {
-            value = value.substr(1, value.size() - 2);
+        if (!value.empty() && (value.front() == '"' || value.front() == '\'')) {
+            // Quoted: the value ends at the matching quote; a comment may follow.
+            auto close = value.find(value.front(), 1);
+            if (close == std::string::npos)
+                throw Error(ErrorKind::config, path + ":" + std::to_string(n) + ": " + name +
+                                                   ": the quote is never closed");
+            value = value.substr(1, close - 1);
         } else if (auto hash = value.find(" #"); hash != std::string::npos) {
             value = util::trim(value.substr(0, hash));
         }

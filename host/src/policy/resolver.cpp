@@ -153,6 +153,13 @@ std::string Resolver::provider_of(const std::string& site) const {
     return *n->value<std::string>();
 }
 
+SourcePos Resolver::provider_pos(const std::string& site) const {
+    const SiteTable& st = site_table(site);
+    const toml::node* n = st.table->get("provider");
+    if (!n && policy_.defaults) n = policy_.defaults->get("provider");
+    return n ? policy_.pos_of(*n) : st.pos;
+}
+
 ResolvedValue Resolver::from_text(const OptionSpec& spec, const std::string& text,
                                   const std::string& source) const {
     ResolvedValue v;
@@ -266,8 +273,9 @@ ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node
             try {
                 return from_text(spec, *node.value<std::string>(), source);
             } catch (const Error&) {
-                fail(where, spec.key + ": expected " + expectation(spec.type) + ", got \"" +
-                                *node.value<std::string>() + "\"");
+                fail(where,
+                     spec.key + ": expected " + expectation(spec.type) +
+                         (spec.secret ? "" : ", got \"" + *node.value<std::string>() + "\""));
             }
             break;
         case LATCHKEY_OPT_LIST: {
@@ -347,6 +355,10 @@ ResolvedSite Resolver::resolve(const std::string& site,
                                : "; did you mean '" + near + "'?"));
     }
     for (auto& [k, v] : env_.sets) {
+        if (k == "provider" || k == "env_prefix")
+            throw Error(ErrorKind::usage, "--set " + k + ": " + k +
+                                              " shapes the site itself; set it in [sites." + site +
+                                              "] of " + policy_.path());
         bool ok = false;
         for (auto& s : known) ok = ok || s == k;
         if (!ok) {

@@ -63,6 +63,8 @@ class Resolver {
     std::string select_site(const std::optional<std::string>& at) const;
     // The provider named by the site's table (or [defaults]).
     std::string provider_of(const std::string& site) const;
+    // Where that name is written, for errors about the provider.
+    SourcePos provider_pos(const std::string& site) const;
     // Resolves and validates every option of `site` against `schema`.
     ResolvedSite resolve(const std::string& site, const std::vector<OptionSpec>& schema) const;
 

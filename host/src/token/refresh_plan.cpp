@@ -19,9 +19,10 @@ void plan_refresh(detail::CredentialData& c, const RefreshPolicy& policy) {
         at = c.expires_at_ms - *policy.before_ms;
     else
         at = c.expires_at_ms - std::min<int64_t>(lifetime / 10, 300'000);
-    // Never later than shortly before expiry: the hot path's clock is coarse,
-    // and a refresh needs a moment to finish.
-    int64_t latest = c.expires_at_ms - std::min<int64_t>(1000, lifetime / 2);
+    // Never later than shortly before expiry: a refresh needs a moment to
+    // finish, and the hot path's coarse clock may lag a few milliseconds.
+    int64_t latest = c.expires_at_ms -
+                     std::max<int64_t>(kCoarseClockSlackMs, std::min<int64_t>(1000, lifetime / 2));
     c.refresh_at_ms = std::clamp(at, std::min(c.obtained_at_ms, latest), latest);
 }
 

@@ -8,6 +8,9 @@
 
 namespace latchkey::token {
 
+// How far CLOCK_REALTIME_COARSE may lag the real clock (a few kernel ticks).
+constexpr int64_t kCoarseClockSlackMs = 20;
+
 struct RefreshPolicy {
     std::optional<int64_t> before_ms;   // refresh_before = "60s"
     std::optional<double> at_fraction;  // refresh_at = "75%"

@@ -34,12 +34,17 @@ std::vector<Slot::CacheEntry>& Slot::thread_cache() {
 
 int64_t Slot::coarse_now() { return util::coarse_now_ms(); }
 
-Slot::Slot(std::string site, Fetch fetch, Log log, RetryPolicy retry)
+Slot::Slot(std::string site, Fetch fetch, Log log, Stale stale, RetryPolicy retry)
     : id_(next_slot_id.fetch_add(1)),
       site_(std::move(site)),
       fetch_(std::move(fetch)),
       log_(std::move(log)),
+      stale_(std::move(stale)),
       retry_(retry) {}
+
+bool Slot::usable(const DataPtr& c, int64_t now) const {
+    return c && !c->expired_at(now) && !(stale_ && stale_(*c, now));
+}
 
 void Slot::publish(DataPtr data) {
     std::lock_guard lock(state_mu_);
@@ -86,7 +91,7 @@ Credential Slot::slow_get() {
         gen = generation_.load(std::memory_order_relaxed);
         wait_allowed = now >= next_attempt_ms_;
     }
-    bool valid = cur && !cur->expired_at(now);
+    bool valid = usable(cur, now);
     if (valid && now < cur->refresh_at_ms) return remember(cur, gen);
 
     if (valid) {
@@ -96,7 +101,9 @@ Credential Slot::slow_get() {
         if (!flight.owns_lock()) return remember(cur, gen);
         {
             std::lock_guard lock(state_mu_);
-            if (current_ != cur) return remember(current_, generation_.load());
+            // Someone published (or invalidated) meanwhile. A newer credential
+            // is served; after an invalidation the one we hold still is valid.
+            if (current_ != cur && current_) return remember(current_, generation_.load());
         }
         try {
             DataPtr fresh = fetch_(cur);
@@ -122,15 +129,14 @@ Credential Slot::slow_get() {
     {
         std::lock_guard lock(state_mu_);
         now = util::now_ms();
-        if (current_ && !current_->expired_at(now) && current_ != cur)
-            return remember(current_, generation_.load());
+        if (current_ != cur && usable(current_, now)) return remember(current_, generation_.load());
         // The fetch we waited for failed: share its verdict instead of
         // hammering the server once per waiting thread.
         if (attempts_ != attempts_before && last_error_) throw *last_error_;
         cur = current_;
     }
     try {
-        DataPtr fresh = fetch_with_retries(cur);
+        DataPtr fresh = with_retries([&] { return fetch_(cur); });
         publish(fresh);
         {
             std::lock_guard lock(state_mu_);
@@ -145,10 +151,17 @@ Credential Slot::slow_get() {
     }
 }
 
-DataPtr Slot::fetch_with_retries(const DataPtr& current) {
+Credential Slot::fetch_now(const std::function<DataPtr()>& fetch) {
+    std::lock_guard flight(flight_mu_);
+    DataPtr fresh = with_retries(fetch);
+    publish(fresh);
+    return remember(fresh, generation_.load());
+}
+
+DataPtr Slot::with_retries(const std::function<DataPtr()>& fetch) {
     for (int attempt = 0;; ++attempt) {
         try {
-            return fetch_(current);
+            return fetch();
         } catch (const TransientError& e) {
             if (attempt + 1 >= retry_.max_attempts) throw;
             int64_t delay = jittered(backoff_ms(retry_, attempt));

@@ -52,8 +52,12 @@ class Slot {
     // it receives the current one, possibly null, and throws latchkey::Error.
     using Fetch = std::function<DataPtr(const DataPtr& current)>;
     using Log = std::function<void(LogLevel, const std::string&)>;
+    // The provider's own verdict on a credential (its expired() hook).
+    using Stale = std::function<bool(const detail::CredentialData&, int64_t now_ms)>;
 
-    Slot(std::string site, Fetch fetch, Log log, RetryPolicy retry = {});
+    // With `stale`, every read asks the provider, so reads leave the
+    // lock-free path: the price of a provider that judges expiry itself.
+    Slot(std::string site, Fetch fetch, Log log, Stale stale = nullptr, RetryPolicy retry = {});
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
 
@@ -61,7 +65,7 @@ class Slot {
     Credential get() {
         uint64_t gen = generation_.load(std::memory_order_acquire);
         auto& cache = thread_cache();
-        if (id_ < cache.size()) {
+        if (id_ < cache.size() && !stale_) {
             auto& e = cache[id_];
             if (e.generation == gen && e.data && coarse_now() < e.data->refresh_at_ms)
                 return Credential(e.data);
@@ -81,6 +85,9 @@ class Slot {
         std::lock_guard lock(flight_mu_);
         return fn();
     }
+    // Holding the single flight, gets a credential with `fetch` (retrying
+    // transient failures like any fetch) and makes it current.
+    Credential fetch_now(const std::function<DataPtr()>& fetch);
 
     const std::string& site() const { return site_; }
 
@@ -94,13 +101,15 @@ class Slot {
 
     Credential slow_get();
     Credential remember(const DataPtr& data, uint64_t generation);
-    DataPtr fetch_with_retries(const DataPtr& current);
+    DataPtr with_retries(const std::function<DataPtr()>& fetch);
+    bool usable(const DataPtr& c, int64_t now) const;
     void note_failure(int64_t now);
 
     const uint64_t id_;
     const std::string site_;
     Fetch fetch_;
     Log log_;
+    Stale stale_;
     RetryPolicy retry_;
 
     std::atomic<uint64_t> generation_{1};

@@ -13,9 +13,7 @@ void Redactor::add(std::string_view secret) {
 std::string Redactor::redact(std::string_view text) const {
     std::string out(text);
     std::lock_guard lock(mu_);
-    // Longest first, so a secret that contains another is hidden whole.
-    for (auto it = secrets_.rbegin(); it != secrets_.rend(); ++it) {
-        const std::string& s = *it;
+    for (const std::string& s : secrets_) {
         for (size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 4))
             out.replace(pos, s.size(), "****");
     }

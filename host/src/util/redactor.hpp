@@ -15,8 +15,14 @@ class Redactor {
     std::string redact(std::string_view text) const;
 
  private:
+    // Longest first, so a secret that contains another is hidden whole.
+    struct LongestFirst {
+        bool operator()(const std::string& a, const std::string& b) const {
+            return a.size() != b.size() ? a.size() > b.size() : a < b;
+        }
+    };
     mutable std::mutex mu_;
-    std::set<std::string> secrets_;
+    std::set<std::string, LongestFirst> secrets_;
 };
 
 }  // namespace latchkey::util
