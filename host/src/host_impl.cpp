@@ -85,13 +85,32 @@ std::string HostImpl::storage_dir() const {
     return storage::default_file_store_dir();
 }
 
-storage::Storage& HostImpl::storage_for(const std::string& backend) {
+storage::Storage& HostImpl::storage_for(const std::string& backend, const std::string& where) {
     std::lock_guard lock(mu_);
     auto& s = storages_[backend];
-    if (!s)
-        s = storage::open_storage(backend, storage_dir(), [this](const std::string& m) {
-            services_.log(LogLevel::warn, m);
-        });
+    if (s) return *s;
+    const storage::Backend* b = storage::find_builtin(backend);
+    if (!b) {
+        std::vector<std::string> names;
+        for (auto& x : storage::builtin_backends()) names.push_back(x.name);
+        std::string near = util::nearest(backend, names);
+        throw Error(ErrorKind::config, (where.empty() ? "" : where + ": ") +
+                                           "storage: unknown backend '" + backend + "'" +
+                                           (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                                           " (built in: " + util::join(names, ", ") + ")");
+    }
+    const toml::table* table = nullptr;
+    if (policy_.storage_table)
+        if (auto* n = policy_.storage_table->get(backend)) table = n->as_table();
+    storage::OpenRequest req;
+    req.backend = backend;
+    req.options = resolver_->resolve_table(table, "[storage." + backend + "]",
+                                           "LATCHKEY_" + util::to_upper(backend) + "_", b->schema);
+    for (auto& [k, v] : req.options)
+        if (v.secret) services_.redactor.add(v.text);
+    req.file_dir = storage_dir();
+    req.warn = [this](const std::string& m) { services_.log(LogLevel::warn, m); };
+    s = b->open(req);
     return *s;
 }
 
@@ -137,15 +156,15 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
     // Storage: LATCHKEY_STORAGE / --set storage / site `storage`, then the
     // [storage] table, then the caller's choice, then file.
     std::string backend = state->resolved.storage();
-    if (backend.empty()) backend = policy_.storage_backend;
+    std::string where = backend.empty() ? "" : state->resolved.get("storage")->source;
+    if (backend.empty() && !policy_.storage_backend.empty()) {
+        backend = policy_.storage_backend;
+        where = policy_.storage_backend_pos.str();
+    }
     if (backend.empty()) backend = options_.storage.value_or("file");
-    if (backend != "memory" && backend != "file")
-        throw Error(
-            ErrorKind::config,
-            (policy_.storage_backend_pos.known() ? policy_.storage_backend_pos.str() + ": " : "") +
-                "unknown storage backend '" + backend + "'; use memory or file");
-    state->storage_name = backend;
-    state->storage = &storage_for(backend);
+    state->storage = &storage_for(backend, where);
+    // "system" may have settled on the file store; say what is really used.
+    state->storage_name = state->storage->name();
     state->refresh = {state->resolved.refresh_before_ms(), state->resolved.refresh_at()};
 
     SiteState* raw = state.get();

@@ -59,7 +59,8 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
     // What storage holds for the site (no fetch, no lock).
     std::optional<detail::CredentialData> stored(SiteState& s);
 
-    storage::Storage& storage_for(const std::string& backend);
+    // Opens (once) the named backend; `where` says where the name came from.
+    storage::Storage& storage_for(const std::string& backend, const std::string& where = "");
     std::string storage_dir() const;
 
  private:

@@ -86,15 +86,20 @@ std::shared_ptr<LoadedProvider> load_provider(const std::string& path) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) refuse(path, "not a regular file");
-    if (auto why = util::untrusted_writer(path)) refuse(path, *why);
-    std::string dir = fs::path(path).parent_path().string();
-    if (auto why = util::untrusted_writer(dir)) refuse(path, "its directory " + dir + ": " + *why);
-    check_is_shared_object(path);
-    check_symbol_table(path);
+    // Judge (and load) the file a symlink really points at, in the directory
+    // it really lives in: a link must not smuggle in a library from an open one.
+    std::string real = fs::canonical(path, ec).string();
+    if (ec) refuse(path, "cannot resolve it: " + ec.message());
+    std::string shown = real == path ? path : path + " (-> " + real + ")";
+    if (auto why = util::untrusted_writer(real)) refuse(shown, *why);
+    std::string dir = fs::path(real).parent_path().string();
+    if (auto why = util::untrusted_writer(dir)) refuse(shown, "its directory " + dir + ": " + *why);
+    check_is_shared_object(real);
+    check_symbol_table(real);
 
     boost::dll::shared_library lib;
     try {
-        lib.load(boost::dll::fs::path(path),
+        lib.load(boost::dll::fs::path(real),
                  boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
     } catch (const std::exception& e) {
         refuse(path, std::string("the loader failed: ") + e.what());

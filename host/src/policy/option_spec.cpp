@@ -25,7 +25,9 @@ const std::vector<OptionSpec>& host_site_options() {
         {"env_prefix", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "environment prefix: PREFIX_CLIENT_ID overrides client_id"},
         {"storage", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
-         "token storage for this site (memory | file); default [storage] backend"},
+         "token storage for this site (memory | file | keyring | system | redis | a storage "
+         "plugin); "
+         "default [storage] backend"},
         {"refresh_before", LATCHKEY_OPT_DURATION, false, false, false, std::nullopt,
          "refresh this long before expiry; default scales with the token's lifetime"},
         {"refresh_at", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,

@@ -109,7 +109,18 @@ Policy Policy::load(const std::string& path) {
     if (auto* n = root.get("storage")) {
         auto* t = n->as_table();
         if (!t) fail_at(p.pos_of(*n), "storage: expected a table [storage]");
-        check_keys(p, *t, "[storage]", {"backend", "path"});
+        // Sub-tables ([storage.redis], ...) hold backend options, checked
+        // against that backend's schema when it is opened.
+        p.storage_table = t;
+        for (auto&& [key, node] : *t) {
+            std::string k(key.str());
+            if (k == "backend" || k == "path" || node.is_table()) continue;
+            std::vector<std::string> allowed = {"backend", "path"};
+            std::string near = util::nearest(k, allowed);
+            fail_at(p.pos_of(key), "unknown key '" + k + "' in [storage]" +
+                                       (near.empty() ? "; backend options go in [storage.BACKEND]"
+                                                     : "; did you mean '" + near + "'?"));
+        }
         if (auto* b = t->get("backend")) {
             p.storage_backend = expect_string(p, *b, "storage.backend");
             p.storage_backend_pos = p.pos_of(*b);

@@ -40,6 +40,7 @@ class Policy {
     std::string storage_backend;  // "" = the caller's default
     SourcePos storage_backend_pos;
     std::optional<std::string> storage_path;
+    const toml::table* storage_table = nullptr;  // for [storage.BACKEND] option tables
     const toml::table* defaults = nullptr;
     std::vector<SiteTable> sites;
 

@@ -1,5 +1,6 @@
 #include "policy/resolver.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -328,6 +329,40 @@ std::optional<ResolvedValue> Resolver::lookup(const SiteTable& site, const std::
     return std::nullopt;
 }
 
+std::map<std::string, ResolvedValue> Resolver::resolve_table(
+    const toml::table* table, const std::string& where, const std::string& env_prefix,
+    const std::vector<OptionSpec>& schema) const {
+    std::vector<std::string> known;
+    for (auto& s : schema) known.push_back(s.key);
+    if (table) {
+        for (auto&& [key, node] : *table) {
+            std::string k(key.str());
+            if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+            std::string near = util::nearest(k, known);
+            fail(policy_.pos_of(key).str(),
+                 "unknown key '" + k + "' in " + where +
+                     (near.empty() ? (known.empty() ? "; it takes no options"
+                                                    : "; valid keys: " + util::join(known, ", "))
+                                   : "; did you mean '" + near + "'?"));
+        }
+    }
+    std::map<std::string, ResolvedValue> out;
+    for (auto& spec : schema) {
+        std::string var = env_prefix + util::to_upper(spec.key);
+        if (auto v = env_.getenv(var)) {
+            out[spec.key] = from_text(spec, *v, "env " + var);
+        } else if (auto* n = table ? table->get(spec.key) : nullptr) {
+            out[spec.key] = from_node(spec, *n, policy_.pos_of(*n).str());
+        } else if (spec.default_value) {
+            out[spec.key] = from_text(spec, *spec.default_value, "default");
+        } else if (spec.required) {
+            fail(where,
+                 "option '" + spec.key + "' is required; set it in " + where + " or export " + var);
+        }
+    }
+    return out;
+}
+
 ResolvedSite Resolver::resolve(const std::string& site,
                                const std::vector<OptionSpec>& schema) const {
     const SiteTable& st = site_table(site);
@@ -397,6 +432,10 @@ ResolvedSite Resolver::resolve(const std::string& site,
             continue;
         }
         auto v = lookup(st, out.env_prefix, spec);
+        if (v && spec.required && (v->is_list ? v->list.empty() : v->text.empty()))
+            fail(v->source, "site '" + site + "': option '" + spec.key +
+                                "' is required by provider " + out.provider +
+                                " and may not be empty");
         if (v) {
             out.values[spec.key] = *v;
             continue;
@@ -412,10 +451,6 @@ ResolvedSite Resolver::resolve(const std::string& site,
     }
     if (auto* v = out.get("refresh_at"); v && !util::parse_percent(v->text))
         fail(v->source, "refresh_at: expected a percentage of the lifetime such as \"75%\"");
-    if (auto* v = out.get("storage")) {
-        if (v->text != "memory" && v->text != "file")
-            fail(v->source, "storage: unknown backend '" + v->text + "'; use memory or file");
-    }
     return out;
 }
 

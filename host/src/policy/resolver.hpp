@@ -67,6 +67,13 @@ class Resolver {
     SourcePos provider_pos(const std::string& site) const;
     // Resolves and validates every option of `site` against `schema`.
     ResolvedSite resolve(const std::string& site, const std::vector<OptionSpec>& schema) const;
+    // Options of a table that is not a site ([storage.redis]): the variable
+    // env_prefix + KEY, then the table, then the schema default. `where` names
+    // the table in messages; `table` may be null.
+    std::map<std::string, ResolvedValue> resolve_table(const toml::table* table,
+                                                       const std::string& where,
+                                                       const std::string& env_prefix,
+                                                       const std::vector<OptionSpec>& schema) const;
 
     const Policy& policy() const { return policy_; }
     const Environment& env() const { return env_; }

@@ -161,6 +161,20 @@ std::unique_ptr<Lock> FileStorage::lock(const std::string& key) {
     return std::make_unique<FileLock>(fd);
 }
 
+std::string FileStorage::check() {
+    ensure_dir();
+    if (access(dir_.c_str(), R_OK | W_OK | X_OK) != 0)
+        fail("the token store " + dir_ + " is not writable: " + errno_text());
+    for (auto& key : keys()) {
+        std::string path = path_of(key, ".json");
+        struct stat st {};
+        if (stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
+            fail("stored credential " + path + " has mode " + util::octal_mode(st.st_mode) +
+                 "; run `chmod 600 " + path + "`");
+    }
+    return "file: " + dir_ + " (mode 0700, owned by you)";
+}
+
 std::vector<std::string> FileStorage::keys() {
     ensure_dir();
     std::vector<std::string> out;

@@ -4,6 +4,8 @@
 // of one), with flock on a sibling .lock file for cross-process single flight.
 #pragma once
 
+#include <atomic>
+
 #include "storage/storage.hpp"
 
 namespace latchkey::storage {
@@ -12,6 +14,8 @@ class FileStorage : public Storage {
  public:
     FileStorage(std::string dir, Warn warn);
     std::string name() const override { return "file"; }
+    std::string location() const override { return dir_; }
+    std::string check() override;
     const std::string& dir() const { return dir_; }
     std::optional<detail::CredentialData> load(const std::string& key) override;
     void save(const std::string& key, const detail::CredentialData& c) override;
@@ -25,7 +29,7 @@ class FileStorage : public Storage {
 
     std::string dir_;
     Warn warn_;
-    bool dir_checked_ = false;
+    std::atomic<bool> dir_checked_{false};
 };
 
 }  // namespace latchkey::storage

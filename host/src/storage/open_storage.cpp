@@ -1,16 +1,28 @@
+// The table of built-in storage backends. Storage plugins are looked up by
+// the host when a name is not in this table.
 #include "latchkey/error.hpp"
 #include "storage/file_storage.hpp"
 #include "storage/memory_storage.hpp"
 
 namespace latchkey::storage {
 
-std::unique_ptr<Storage> open_storage(const std::string& backend, const std::string& path,
-                                      Warn warn) {
-    if (backend == "memory") return std::make_unique<MemoryStorage>();
-    if (backend == "file" || backend.empty())
-        return std::make_unique<FileStorage>(path.empty() ? default_file_store_dir() : path,
-                                             std::move(warn));
-    throw Error(ErrorKind::config, "unknown storage backend '" + backend + "'; use memory or file");
+const std::vector<Backend>& builtin_backends() {
+    static const std::vector<Backend> backends = {
+        {"memory", {}, [](const OpenRequest&) { return std::make_unique<MemoryStorage>(); }},
+        {"file",
+         {},
+         [](const OpenRequest& r) {
+             return std::make_unique<FileStorage>(
+                 r.file_dir.empty() ? default_file_store_dir() : r.file_dir, r.warn);
+         }},
+    };
+    return backends;
+}
+
+const Backend* find_builtin(const std::string& name) {
+    for (auto& b : builtin_backends())
+        if (b.name == name) return &b;
+    return nullptr;
 }
 
 }  // namespace latchkey::storage
