@@ -191,6 +191,8 @@ struct FaultCase {
     int delay_ms = 0;
 };
 
+void PrintTo(const FaultCase& c, std::ostream* os) { *os << c.name; }
+
 class StoredCredentialSurvives : public Faults, public ::testing::WithParamInterface<FaultCase> {};
 
 TEST_P(StoredCredentialSurvives, LoginForceUnderFault) {
@@ -219,7 +221,11 @@ TEST_P(StoredCredentialSurvives, LoginForceUnderFault) {
     auto again = lk({"token"});
     ASSERT_EQ(again.exit_code, 0) << again.err;
     EXPECT_EQ(first_line(again.out), old_token);
-    EXPECT_EQ(issued(), 1);
+    // (a delayed request the client gave up on is still answered, and
+    // counted, by the server: only the others can check the count)
+    if (c.mode != "delay") {
+        EXPECT_EQ(issued(), 1);
+    }
     EXPECT_EQ(whoami("Authorization: Bearer " + old_token).status, 200);
 }
 

@@ -20,6 +20,8 @@ struct RefusalCase {
     std::string reason;  // a phrase of the reason
 };
 
+void PrintTo(const RefusalCase& c, std::ostream* os) { *os << c.dir; }
+
 class PluginRefusals : public CliTest, public ::testing::WithParamInterface<RefusalCase> {};
 
 TEST_P(PluginRefusals, ProvidersListShowsTheRefusal) {
