@@ -37,6 +37,7 @@ std::vector<Command> provider_commands();
 std::vector<Command> site_commands();
 std::vector<Command> config_commands();
 std::vector<Command> session_commands();
+std::vector<Command> storage_commands();
 
 // Parses a command's own options; prints its help and returns false on --help.
 bool parse_command_options(Context& ctx, const std::string& name, const std::string& usage,

@@ -43,7 +43,8 @@ namespace {
 
 std::vector<Command> all_commands() {
     std::vector<Command> all;
-    for (auto group : {provider_commands(), site_commands(), config_commands(), session_commands()})
+    for (auto group : {provider_commands(), site_commands(), config_commands(), session_commands(),
+                       storage_commands()})
         all.insert(all.end(), group.begin(), group.end());
     return all;
 }

@@ -1,0 +1,230 @@
+// `latchkey storage list|migrate|check`: what is stored where, moving
+// credentials between backends, and whether a backend can be used. Never
+// prints a secret.
+#include <iostream>
+#include <set>
+
+#include "command.hpp"
+#include "util/clock.hpp"
+
+namespace latchkey::cli {
+
+namespace {
+
+std::vector<std::string> chosen_sites(Context& ctx) {
+    auto& host = ctx.host();
+    if (ctx.host_options.site) return {host.selected_site()};
+    std::vector<std::string> out;
+    for (auto& s : host.policy().sites) out.push_back(s.name);
+    return out;
+}
+
+std::string state_of(const std::optional<detail::CredentialData>& c, int64_t now) {
+    if (!c) return "-";
+    if (!c->expires_at_ms) return "valid, no expiry";
+    if (c->expired_at(now)) return "expired " + human_duration(c->expires_at_ms - now);
+    return "expires in " + human_duration(c->expires_at_ms - now);
+}
+
+int list(Context& ctx) {
+    po::options_description desc("storage list");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "storage list", "storage list", desc, vm)) return 0;
+    auto& host = ctx.host();
+    int64_t now = util::now_ms();
+    struct Row {
+        std::string site, backend, key, state, expires_at;
+    };
+    std::vector<Row> rows;
+    std::set<std::pair<std::string, std::string>> seen;  // (backend, key) already listed
+    std::set<storage::Storage*> backends;
+    int rc = 0;
+    for (auto& name : chosen_sites(ctx)) {
+        try {
+            auto& s = host.site(name);
+            auto c = host.stored(s);
+            rows.push_back({name, s.storage_name, s.storage_key,
+                            c ? state_of(c, now) : "not stored",
+                            c && c->expires_at_ms ? iso_time(c->expires_at_ms) : ""});
+            seen.insert({s.storage_name, s.storage_key});
+            backends.insert(s.storage);
+        } catch (const Error& e) {
+            std::cerr << "latchkey: " << e.what() << std::endl;
+            rc = 1;
+        }
+    }
+    // Entries no configured identity uses any more (an old client id, say).
+    for (auto* b : backends) {
+        for (auto& key : b->keys()) {
+            if (seen.count({b->name(), key})) continue;
+            auto c = b->load(key);
+            rows.push_back({key.substr(0, key.find('.')) + " (unused identity)", b->name(), key,
+                            state_of(c, now),
+                            c && c->expires_at_ms ? iso_time(c->expires_at_ms) : ""});
+        }
+    }
+    if (ctx.format == Format::json) {
+        Json j;
+        j.w().StartObject();
+        j.w().Key("entries");
+        j.w().StartArray();
+        for (auto& r : rows) {
+            j.w().StartObject();
+            j.key_string("site", r.site);
+            j.key_string("backend", r.backend);
+            j.key_string("storage_key", r.key);
+            j.key_string("state", r.state);
+            if (!r.expires_at.empty()) j.key_string("expires_at", r.expires_at);
+            j.w().EndObject();
+        }
+        j.w().EndArray();
+        j.w().EndObject();
+        j.print();
+        return rc;
+    }
+    std::vector<std::vector<std::string>> table{{"SITE", "BACKEND", "STORAGE KEY", "STATE"}};
+    for (auto& r : rows) table.push_back({r.site, r.backend, r.key, r.state});
+    print_table(table);
+    return rc;
+}
+
+int migrate(Context& ctx) {
+    po::options_description desc("storage migrate");
+    std::string from, to;
+    desc.add_options()("from", po::value<std::string>(&from)->required(),
+                       "backend to move credentials out of")(
+        "to", po::value<std::string>(&to)->required(), "backend to move them into");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "storage migrate",
+                               "storage migrate --from A --to B [--at SITE]", desc, vm))
+        return 0;
+    if (from == to)
+        throw Error(ErrorKind::usage, "storage migrate: --from and --to are both '" + from + "'");
+    auto& host = ctx.host();
+    auto& source = host.storage_for(from, "--from");
+    auto& target = host.storage_for(to, "--to");
+    int moved = 0, absent = 0, rc = 0;
+    for (auto& name : chosen_sites(ctx)) {
+        try {
+            auto& s = host.site(name);
+            const std::string& key = s.storage_key;
+            // Copy, verify, and only then erase: interrupted at any point,
+            // the credential is still in at least one backend.
+            auto held = source.lock(key);
+            auto c = source.load(key);
+            if (!c) {
+                ++absent;
+                if (ctx.format == Format::text)
+                    std::cout << name << ": nothing stored in " << from << "\n";
+                continue;
+            }
+            target.save(key, *c);
+            auto copy = target.load(key);
+            if (!copy || copy->token != c->token || copy->refresh_token != c->refresh_token ||
+                copy->expires_at_ms != c->expires_at_ms)
+                throw Error(ErrorKind::storage, "site '" + name + "': the copy in " + to +
+                                                    " does not read back the same; " + from +
+                                                    " keeps it");
+            source.erase(key);
+            ++moved;
+            if (ctx.format == Format::text)
+                std::cout << name << ": moved from " << from << " to " << to << "\n";
+        } catch (const Error& e) {
+            std::cerr << "latchkey: " << e.what() << std::endl;
+            rc = 1;
+        }
+    }
+    if (ctx.format == Format::json) {
+        Json j;
+        j.w().StartObject();
+        j.key_string("from", from);
+        j.key_string("to", to);
+        j.key_int("moved", moved);
+        j.key_int("absent", absent);
+        j.key_bool("ok", rc == 0);
+        j.w().EndObject();
+        j.print();
+    } else {
+        std::cout << moved << " moved, " << absent << " not stored" << std::endl;
+        if (moved && !ctx.host_options.site)
+            std::cout << "set [storage] backend = \"" << to << "\" in " << host.policy().path()
+                      << " so latchkey uses it from now on" << std::endl;
+    }
+    return rc;
+}
+
+int check(Context& ctx) {
+    po::options_description desc("storage check");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "storage check", "storage check", desc, vm)) return 0;
+    auto& host = ctx.host();
+    // Every backend some site uses, plus the policy's default.
+    std::vector<std::pair<std::string, std::string>> results;  // (line, error)
+    std::set<std::string> names;
+    int rc = 0;
+    auto probe = [&](storage::Storage& b) {
+        if (!names.insert(b.name() + "@" + b.location()).second) return;
+        try {
+            results.emplace_back(b.check(), "");
+        } catch (const Error& e) {
+            results.emplace_back(b.name(), e.what());
+            rc = 1;
+        }
+    };
+    for (auto& name : chosen_sites(ctx)) {
+        try {
+            probe(*host.site(name).storage);
+        } catch (const Error& e) {
+            results.emplace_back(name, e.what());
+            rc = 1;
+        }
+    }
+    if (!ctx.host_options.site && host.policy().sites.empty()) {
+        try {
+            probe(host.storage_for(
+                host.policy().storage_backend.empty() ? "file" : host.policy().storage_backend,
+                host.policy().storage_backend_pos.str()));
+        } catch (const Error& e) {
+            results.emplace_back("[storage]", e.what());
+            rc = 1;
+        }
+    }
+    if (ctx.format == Format::json) {
+        Json j;
+        j.w().StartObject();
+        j.key_bool("ok", rc == 0);
+        j.w().Key("backends");
+        j.w().StartArray();
+        for (auto& [line, err] : results) {
+            j.w().StartObject();
+            j.key_string(err.empty() ? "status" : "backend", line);
+            if (!err.empty()) j.key_string("error", err);
+            j.w().EndObject();
+        }
+        j.w().EndArray();
+        j.w().EndObject();
+        j.print();
+        return rc;
+    }
+    for (auto& [line, err] : results) {
+        if (err.empty())
+            std::cout << "ok: " << line << "\n";
+        else
+            std::cerr << "latchkey: " << err << "\n";
+    }
+    std::cout.flush();
+    return rc;
+}
+
+}  // namespace
+
+std::vector<Command> storage_commands() {
+    return {
+        {"storage list",
+         "what is stored, per site: backend, storage key, expiry (never the secret)", list},
+        {"storage migrate", "move credentials between backends: copy, verify, then erase", migrate},
+        {"storage check", "can the configured backends be reached and are their permissions right",
+         check}};
+}
+
+}  // namespace latchkey::cli
