@@ -62,14 +62,9 @@ class Gate {
     bool open_ = false;
 };
 
-// A slot with a retry policy. Slot's constructor has gained an optional
-// `stale` hook before the retry policy; this works with either signature.
-template <class S = Slot>
-std::unique_ptr<S> make_slot(typename S::Fetch fetch, typename S::Log log, RetryPolicy retry) {
-    if constexpr (std::is_constructible_v<S, std::string, typename S::Fetch, typename S::Log, RetryPolicy>)
-        return std::make_unique<S>("s", std::move(fetch), std::move(log), retry);
-    else
-        return std::make_unique<S>("s", std::move(fetch), std::move(log), nullptr, retry);
+// A slot with a retry policy, no provider expiry hook and no storage.
+std::unique_ptr<Slot> make_slot(Slot::Fetch fetch, Slot::Log log, RetryPolicy retry) {
+    return std::make_unique<Slot>("s", std::move(fetch), std::move(log), nullptr, nullptr, retry);
 }
 
 Slot::Log quiet() {

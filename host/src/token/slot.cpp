@@ -34,13 +34,24 @@ std::vector<Slot::CacheEntry>& Slot::thread_cache() {
 
 int64_t Slot::coarse_now() { return util::coarse_now_ms(); }
 
-Slot::Slot(std::string site, Fetch fetch, Log log, Stale stale, RetryPolicy retry)
+Slot::Slot(std::string site, Fetch fetch, Log log, Stale stale, Load load, RetryPolicy retry)
     : id_(next_slot_id.fetch_add(1)),
       site_(std::move(site)),
       fetch_(std::move(fetch)),
       log_(std::move(log)),
       stale_(std::move(stale)),
+      load_(std::move(load)),
       retry_(retry) {}
+
+void Slot::prime_from_storage() {
+    std::lock_guard flight(flight_mu_);
+    {
+        std::lock_guard lock(state_mu_);
+        if (current_) return;
+    }
+    DataPtr stored = load_();
+    if (usable(stored, util::now_ms())) publish(stored);
+}
 
 bool Slot::usable(const DataPtr& c, int64_t now) const {
     return c && !c->expired_at(now) && !(stale_ && stale_(*c, now));
@@ -81,6 +92,7 @@ void Slot::note_failure(int64_t now) {
 }
 
 Credential Slot::slow_get() {
+    if (load_ && !peek()) prime_from_storage();
     int64_t now = util::now_ms();
     DataPtr cur;
     uint64_t gen;

@@ -55,9 +55,14 @@ class Slot {
     // The provider's own verdict on a credential (its expired() hook).
     using Stale = std::function<bool(const detail::CredentialData&, int64_t now_ms)>;
 
+    // What storage holds, read before the first fetch: a still-valid stored
+    // credential is served (and refreshed in its window) like a cached one.
+    using Load = std::function<DataPtr()>;
+
     // With `stale`, every read asks the provider, so reads leave the
     // lock-free path: the price of a provider that judges expiry itself.
-    Slot(std::string site, Fetch fetch, Log log, Stale stale = nullptr, RetryPolicy retry = {});
+    Slot(std::string site, Fetch fetch, Log log, Stale stale = nullptr, Load load = nullptr,
+         RetryPolicy retry = {});
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
 
@@ -100,6 +105,7 @@ class Slot {
     static int64_t coarse_now();
 
     Credential slow_get();
+    void prime_from_storage();
     Credential remember(const DataPtr& data, uint64_t generation);
     DataPtr with_retries(const std::function<DataPtr()>& fetch);
     bool usable(const DataPtr& c, int64_t now) const;
@@ -110,6 +116,7 @@ class Slot {
     Fetch fetch_;
     Log log_;
     Stale stale_;
+    Load load_;
     RetryPolicy retry_;
 
     std::atomic<uint64_t> generation_{1};
