@@ -176,7 +176,10 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
     state->slot = std::make_unique<token::Slot>(
         name, [this, raw](const token::DataPtr& cur) { return fetch(*raw, cur, false); },
         [this, name](LogLevel l, const std::string& m) { services_.log(l, name + ": " + m); },
-        std::move(stale));
+        std::move(stale), [this, raw]() -> token::DataPtr {
+            auto c = stored(*raw);
+            return c ? std::make_shared<const detail::CredentialData>(std::move(*c)) : nullptr;
+        });
 
     std::lock_guard lock(mu_);
     auto [it, inserted] = sites_.emplace(name, std::move(state));
