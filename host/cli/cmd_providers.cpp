@@ -1,12 +1,18 @@
-// `latchkey providers list|show NAME`
+// `latchkey providers list|show NAME`: provider plugins, and the storage
+// plugins found on the same search path.
 #include <iostream>
 
 #include "command.hpp"
 #include "policy/option_spec.hpp"
+#include "storage/plugin_storage.hpp"
 
 namespace latchkey::cli {
 
 namespace {
+
+using plugin::PluginKind;
+
+const char* text(const char* s) { return s ? s : ""; }
 
 // Listing works without a policy: the search path comes from flags,
 // LATCHKEY_PLUGIN_PATH and the policy only when one exists.
@@ -42,7 +48,7 @@ int list(Context& ctx) {
         w.Key("providers");
         w.StartArray();
         for (auto& i : items) {
-            if (i.refused()) continue;
+            if (i.refused() || i.kind != PluginKind::provider) continue;
             w.StartObject();
             j.key_string("name", i.provider->name());
             j.key_string("version",
@@ -50,6 +56,20 @@ int list(Context& ctx) {
             j.key_string("description", i.provider->descriptor().description
                                             ? i.provider->descriptor().description
                                             : "");
+            j.key_string("path", i.path);
+            if (!i.shadowed_by.empty()) j.key_string("shadowed_by", i.shadowed_by);
+            w.EndObject();
+        }
+        w.EndArray();
+        w.Key("storage_plugins");
+        w.StartArray();
+        for (auto& i : items) {
+            if (i.refused() || i.kind != PluginKind::storage) continue;
+            auto& d = i.storage->descriptor();
+            w.StartObject();
+            j.key_string("name", i.storage->name());
+            j.key_string("version", text(d.version));
+            j.key_string("description", text(d.description));
             j.key_string("path", i.path);
             if (!i.shadowed_by.empty()) j.key_string("shadowed_by", i.shadowed_by);
             w.EndObject();
@@ -71,7 +91,7 @@ int list(Context& ctx) {
     }
     std::vector<std::vector<std::string>> rows{{"NAME", "VERSION", "DESCRIPTION"}};
     for (auto& i : items) {
-        if (i.refused() || !i.shadowed_by.empty()) continue;
+        if (i.refused() || !i.shadowed_by.empty() || i.kind != PluginKind::provider) continue;
         auto& d = i.provider->descriptor();
         rows.push_back(
             {i.provider->name(), d.version ? d.version : "", d.description ? d.description : ""});
@@ -80,16 +100,76 @@ int list(Context& ctx) {
         std::cout << "no provider plugins found\n";
     else
         print_table(rows);
+    // Storage plugins ([storage] backend = "NAME") live on the same path.
+    std::vector<std::vector<std::string>> storage_rows{{"  NAME", "VERSION", "DESCRIPTION"}};
+    for (auto& i : items) {
+        if (i.refused() || !i.shadowed_by.empty() || i.kind != PluginKind::storage) continue;
+        auto& d = i.storage->descriptor();
+        storage_rows.push_back({"  " + i.storage->name(), text(d.version), text(d.description)});
+    }
+    if (storage_rows.size() > 1) {
+        std::cout << "\nstorage plugins:\n";
+        print_table(storage_rows);
+    }
     for (auto& i : items) {
         if (!i.shadowed_by.empty())
-            std::cout << "shadowed: " << i.path << " (provider " << i.declared_name
-                      << " is served by " << i.shadowed_by << ")\n";
+            std::cout << "shadowed: " << i.path << " (" << plugin::kind_name(i.kind) << " "
+                      << i.declared_name << " is served by " << i.shadowed_by << ")\n";
         if (i.refused()) std::cout << "refused: " << i.refusal << "\n";
     }
     if (ctx.host_options.log_level <= LogLevel::info) {
         std::cout << "\nsearch path:\n";
         for (auto& d : catalog.dirs()) std::cout << "  " << d.path << "  (" << d.origin << ")\n";
     }
+    return 0;
+}
+
+// `providers show NAME` for a storage plugin: how to use it and its options.
+int show_storage(Context& ctx, const storage::LoadedStoragePlugin& p) {
+    auto& d = p.descriptor();
+    if (ctx.format == Format::json) {
+        Json j;
+        auto& w = j.w();
+        w.StartObject();
+        j.key_string("name", p.name());
+        j.key_string("kind", "storage");
+        j.key_string("version", text(d.version));
+        j.key_string("description", text(d.description));
+        j.key_string("path", p.path());
+        j.key_string("abi", std::to_string(d.abi_major) + "." + std::to_string(d.abi_minor));
+        w.Key("options");
+        w.StartArray();
+        for (auto& o : p.schema()) {
+            w.StartObject();
+            j.key_string("key", o.key);
+            j.key_string("type", policy::type_name(o.type));
+            j.key_bool("required", o.required);
+            j.key_bool("secret", o.secret);
+            if (o.default_value) j.key_string("default", *o.default_value);
+            j.key_string("doc", o.doc);
+            w.EndObject();
+        }
+        w.EndArray();
+        w.EndObject();
+        j.print();
+        return 0;
+    }
+    std::cout << p.name() << " " << text(d.version) << " - " << text(d.description) << "\n"
+              << "storage plugin, file: " << p.path() << "\n"
+              << "storage ABI " << d.abi_major << "." << d.abi_minor << "\n"
+              << "use it with [storage] backend = \"" << p.name() << "\" (or a site's storage = \""
+              << p.name() << "\")\n\noptions, in [storage." << p.name() << "] or "
+              << storage::env_prefix_for(p.name()) << "KEY:\n";
+    std::vector<std::vector<std::string>> rows{
+        {"  KEY", "TYPE", "FLAGS", "DEFAULT", "DESCRIPTION"}};
+    for (auto& o : p.schema()) {
+        std::string flags;
+        if (o.required) flags += "required ";
+        if (o.secret) flags += "secret";
+        rows.push_back({"  " + o.key, policy::type_name(o.type), flags.empty() ? "-" : flags,
+                        o.default_value ? *o.default_value : "-", o.doc});
+    }
+    print_table(rows);
     return 0;
 }
 
@@ -105,7 +185,20 @@ int show(Context& ctx) {
         throw Error(ErrorKind::usage,
                     "providers show: which provider? (see `latchkey providers list`)");
     auto catalog = catalog_for(ctx);
-    auto p = catalog.get(vm["name"].as<std::string>());
+    std::string name = vm["name"].as<std::string>();
+    std::shared_ptr<plugin::LoadedProvider> p;
+    try {
+        p = catalog.get(name);
+    } catch (const Error&) {
+        // Perhaps a storage plugin of that name; if not, the provider error stands.
+        std::shared_ptr<storage::LoadedStoragePlugin> sp;
+        try {
+            sp = catalog.get_storage(name);
+        } catch (const Error&) {
+        }
+        if (!sp) throw;
+        return show_storage(ctx, *sp);
+    }
     auto& d = p->descriptor();
     if (ctx.format == Format::json) {
         Json j;
@@ -161,8 +254,8 @@ int show(Context& ctx) {
 }  // namespace
 
 std::vector<Command> provider_commands() {
-    return {{"providers list", "list provider plugins on the search path", list},
-            {"providers show", "show a provider's options", show}};
+    return {{"providers list", "list provider and storage plugins on the search path", list},
+            {"providers show", "show a provider's (or storage plugin's) options", show}};
 }
 
 }  // namespace latchkey::cli

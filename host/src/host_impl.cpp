@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "storage/plugin_storage.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
@@ -89,15 +90,34 @@ storage::Storage& HostImpl::storage_for(const std::string& backend, const std::s
     std::lock_guard lock(mu_);
     auto& s = storages_[backend];
     if (s) return *s;
+    std::string at = where.empty() ? "" : where + ": ";
     const storage::Backend* b = storage::find_builtin(backend);
+    // Not built in: a storage plugin, NAME.so on the plugin search path.
+    std::shared_ptr<storage::LoadedStoragePlugin> plugin;
     if (!b) {
-        std::vector<std::string> names;
-        for (auto& x : storage::builtin_backends()) names.push_back(x.name);
-        std::string near = util::nearest(backend, names);
-        throw Error(ErrorKind::config, (where.empty() ? "" : where + ": ") +
-                                           "storage: unknown backend '" + backend + "'" +
-                                           (near.empty() ? "" : "; did you mean '" + near + "'?") +
-                                           " (built in: " + util::join(names, ", ") + ")");
+        std::vector<std::string> plugins;
+        try {
+            plugin = catalog_->get_storage(backend, &plugins);
+        } catch (const Error& e) {
+            throw Error(e.kind(), at + "storage backend '" + backend + "': " + e.what());
+        }
+        if (!plugin) {
+            std::vector<std::string> names;
+            for (auto& x : storage::builtin_backends()) names.push_back(x.name);
+            std::string near = util::nearest(backend, names);
+            if (near.empty()) near = util::nearest(backend, plugins);
+            std::vector<std::string> searched;
+            for (auto& d : catalog_->dirs()) searched.push_back(d.path + " (" + d.origin + ")");
+            throw Error(
+                ErrorKind::config,
+                at + "storage: unknown backend '" + backend + "'" +
+                    (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                    " (built in: " + util::join(names, ", ") + ")" +
+                    (plugins.empty() ? ""
+                                     : " (storage plugins: " + util::join(plugins, ", ") + ")") +
+                    "; and no storage plugin " + backend + ".so in: " + util::join(searched, ", ") +
+                    ". See `latchkey providers list`.");
+        }
     }
     const toml::table* table = nullptr;
     if (policy_.storage_table)
@@ -105,12 +125,27 @@ storage::Storage& HostImpl::storage_for(const std::string& backend, const std::s
     storage::OpenRequest req;
     req.backend = backend;
     req.options = resolver_->resolve_table(table, "[storage." + backend + "]",
-                                           "LATCHKEY_" + util::to_upper(backend) + "_", b->schema);
+                                           storage::env_prefix_for(backend),
+                                           b ? b->schema : plugin->schema());
     for (auto& [k, v] : req.options)
         if (v.secret) services_.redactor.add(v.text);
     req.file_dir = storage_dir();
     req.warn = [this](const std::string& m) { services_.log(LogLevel::warn, m); };
-    s = b->open(req);
+    if (b) {
+        s = b->open(req);
+        return *s;
+    }
+    storage::PluginServices ps;
+    ps.warn = req.warn;
+    ps.log = [this](latchkey_log_level l, const std::string& m) {
+        services_.log(static_cast<LogLevel>(l), m);
+    };
+    ps.redactor = &services_.redactor;
+    try {
+        s = storage::open_plugin_storage(plugin, std::move(req.options), std::move(ps));
+    } catch (const Error& e) {
+        throw Error(e.kind(), at + e.what());
+    }
     return *s;
 }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "latchkey/error.hpp"
+#include "storage/plugin_storage.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::plugin {
@@ -67,6 +68,38 @@ std::shared_ptr<LoadedProvider> Catalog::load_cached(const std::string& path) {
     return p;
 }
 
+std::shared_ptr<storage::LoadedStoragePlugin> Catalog::load_storage_cached(
+    const std::string& path) {
+    std::lock_guard lock(mu_);
+    auto it = storage_by_path_.find(path);
+    if (it != storage_by_path_.end()) return it->second;
+    auto p = storage::load_storage_plugin(path);
+    storage_by_path_[path] = p;
+    return p;
+}
+
+void Catalog::load_any_cached(ListedPlugin& item) {
+    std::lock_guard lock(mu_);
+    if (auto it = by_path_.find(item.path); it != by_path_.end()) {
+        item.provider = it->second;
+        return;
+    }
+    if (auto it = storage_by_path_.find(item.path); it != storage_by_path_.end()) {
+        item.kind = PluginKind::storage;
+        item.storage = it->second;
+        return;
+    }
+    auto checked = load_checked(item.path, {PluginKind::provider, PluginKind::storage});
+    if (checked.kind == PluginKind::storage) {
+        item.kind = PluginKind::storage;
+        item.storage = storage::load_storage_plugin(std::move(checked));
+        storage_by_path_[item.path] = item.storage;
+    } else {
+        item.provider = load_provider(std::move(checked));
+        by_path_[item.path] = item.provider;
+    }
+}
+
 std::vector<std::string> Catalog::candidate_files() const {
     std::vector<std::string> out;
     for (auto& d : dirs_) {
@@ -109,7 +142,7 @@ std::shared_ptr<LoadedProvider> Catalog::get(const std::string& name) {
     std::shared_ptr<LoadedProvider> found;
     std::vector<std::string> names;
     for (auto& item : list_all()) {
-        if (item.declared_name.empty()) continue;
+        if (item.declared_name.empty() || item.kind != PluginKind::provider) continue;
         names.push_back(item.declared_name);
         if (item.declared_name != name) continue;
         if (item.refused()) throw Error(ErrorKind::plugin, item.refusal);  // ambiguous
@@ -125,28 +158,57 @@ std::shared_ptr<LoadedProvider> Catalog::get(const std::string& name) {
                                        ". See `latchkey providers list`.");
 }
 
+std::shared_ptr<storage::LoadedStoragePlugin> Catalog::get_storage(
+    const std::string& name, std::vector<std::string>* available) {
+    // Fast path: NAME.so, first directory that has it.
+    for (auto& d : dirs_) {
+        std::error_code ec;
+        fs::path f = fs::path(d.path) / (name + ".so");
+        if (!fs::exists(f, ec)) continue;
+        auto p = load_storage_cached(f.string());
+        if (p->name() != name)
+            throw Error(ErrorKind::plugin, "plugin " + f.string() +
+                                               " refused: it declares storage plugin '" +
+                                               p->name() + "', but a file named " + name +
+                                               ".so must provide '" + name + "'");
+        return p;
+    }
+    // Slow path: a storage plugin not named after its file.
+    std::shared_ptr<storage::LoadedStoragePlugin> found;
+    for (auto& item : list_all()) {
+        if (item.declared_name.empty() || item.kind != PluginKind::storage) continue;
+        if (available) available->push_back(item.declared_name);
+        if (item.declared_name != name) continue;
+        if (item.refused()) throw Error(ErrorKind::plugin, item.refusal);  // ambiguous
+        if (!found) found = item.storage;
+    }
+    return found;
+}
+
 std::vector<ListedPlugin> Catalog::list_all() {
     std::vector<ListedPlugin> out;
-    std::map<std::string, size_t> first_by_name;
+    std::map<std::pair<PluginKind, std::string>, size_t> first_by_name;
     for (auto& path : candidate_files()) {
         ListedPlugin item;
         item.path = path;
         try {
-            item.provider = load_cached(path);
+            load_any_cached(item);
         } catch (const Error& e) {
             item.refusal = e.what();
         }
-        if (item.provider) {
-            item.declared_name = item.provider->name();
-            auto [it, inserted] = first_by_name.emplace(item.provider->name(), out.size());
+        if (item.provider || item.storage) {
+            item.declared_name = item.provider ? item.provider->name() : item.storage->name();
+            auto [it, inserted] =
+                first_by_name.emplace(std::pair(item.kind, item.declared_name), out.size());
             if (!inserted) {
                 const ListedPlugin& first = out[it->second];
                 bool same_dir = fs::path(first.path).parent_path() == fs::path(path).parent_path();
                 if (same_dir) {
-                    item.refusal = "plugin " + path + " refused: provider '" +
-                                   item.provider->name() + "' is also declared by " + first.path +
+                    item.refusal = "plugin " + path + " refused: " + kind_name(item.kind) + " '" +
+                                   item.declared_name + "' is also declared by " + first.path +
                                    "; remove one of them";
                     item.provider.reset();
+                    item.storage.reset();
                 } else {
                     item.shadowed_by = first.path;
                 }

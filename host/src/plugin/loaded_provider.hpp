@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "plugin/checked_library.hpp"
 #include "policy/option_spec.hpp"
 
 namespace latchkey::plugin {
@@ -33,8 +34,11 @@ class LoadedProvider {
     std::vector<policy::OptionSpec> schema_;
 };
 
-// Runs every check on `path` and loads it (RTLD_LOCAL | RTLD_NOW). Throws a
-// plugin error naming the file and the reason; never crashes on a bad file.
+// Runs every check on `path` (see checked_library.hpp), loads it and checks
+// its descriptor. Throws a plugin error naming the file and the reason; never
+// crashes on a bad file.
 std::shared_ptr<LoadedProvider> load_provider(const std::string& path);
+// The same for a library load_checked() already checked and mapped.
+std::shared_ptr<LoadedProvider> load_provider(CheckedLibrary checked);
 
 }  // namespace latchkey::plugin

@@ -1,0 +1,80 @@
+// Storage plugins (sdk/include/latchkey/storage.h): application-provided
+// storage, loaded like a provider (NAME.so on the plugin search path, every
+// check of plugin/checked_library.hpp) and adapted to the Storage interface.
+// Credentials cross the boundary as documents, the to_json text of
+// record_json.hpp; a document that does not read back as a credential is
+// reported and treated as absent. Every text a plugin hands back (errors,
+// locations) is cleaned and redacted before anyone sees it.
+#pragma once
+
+#include <latchkey/storage.h>
+
+#include <boost/dll/shared_library.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plugin/checked_library.hpp"
+#include "policy/option_spec.hpp"
+#include "storage/storage.hpp"
+
+namespace latchkey::util {
+class Redactor;
+}
+
+namespace latchkey::storage {
+
+// A storage plugin that passed every check and is mapped into the process.
+// Instances hold a shared_ptr to it, so the library is unmapped only after
+// every instance it made has been closed.
+class LoadedStoragePlugin {
+ public:
+    LoadedStoragePlugin(std::string path, boost::dll::shared_library lib,
+                        const latchkey_storage* desc);
+
+    const std::string& path() const { return path_; }
+    const latchkey_storage& descriptor() const { return *desc_; }
+    const std::string& name() const { return name_; }
+    const std::vector<policy::OptionSpec>& schema() const { return schema_; }
+    // Fields added after v1.0 are read only when the plugin's struct has them.
+    bool has_field(size_t offset_end) const { return desc_->struct_size >= offset_end; }
+
+ private:
+    std::string path_;
+    boost::dll::shared_library lib_;
+    const latchkey_storage* desc_;
+    std::string name_;
+    std::vector<policy::OptionSpec> schema_;
+};
+
+// Runs every check on `path`, loads it and checks its descriptor (storage ABI
+// major, struct_size, name, the required functions, the option schema).
+// Throws a plugin error naming the file and the reason.
+std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(const std::string& path);
+// The same for a library plugin::load_checked() already checked and mapped.
+std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(plugin::CheckedLibrary checked);
+
+// What an open storage plugin reports through.
+struct PluginServices {
+    // Recoverable problems: a corrupt entry, keys that are not keys.
+    Warn warn;
+    // The plugin's own log() calls; null: warnings and errors go to `warn`.
+    std::function<void(latchkey_log_level, const std::string&)> log;
+    // Every message passes through it, and the tokens of documents read or
+    // written are added to it. May be null (the adapter still redacts the
+    // options marked secret and the document at hand).
+    util::Redactor* redactor = nullptr;
+};
+
+// Opens an instance of `plugin` with its resolved [storage.NAME] options.
+// Throws Error(storage), or Error(config) when the plugin says its options
+// are wrong, naming the backend, the file and the next step.
+std::unique_ptr<Storage> open_plugin_storage(std::shared_ptr<LoadedStoragePlugin> plugin,
+                                             Options options, PluginServices services);
+
+// The environment prefix of a backend's options: LATCHKEY_ + NAME upper-cased
+// with '-' as '_' ("directory-storage" -> "LATCHKEY_DIRECTORY_STORAGE_").
+std::string env_prefix_for(const std::string& backend);
+
+}  // namespace latchkey::storage
