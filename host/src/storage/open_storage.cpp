@@ -2,6 +2,7 @@
 // the host when a name is not in this table.
 #include "latchkey/error.hpp"
 #include "storage/file_storage.hpp"
+#include "storage/keyring_storage.hpp"
 #include "storage/memory_storage.hpp"
 
 namespace latchkey::storage {
@@ -14,6 +15,18 @@ const std::vector<Backend>& builtin_backends() {
          [](const OpenRequest& r) {
              return std::make_unique<FileStorage>(
                  r.file_dir.empty() ? default_file_store_dir() : r.file_dir, r.warn);
+         }},
+        {"keyring",
+         {},
+         [](const OpenRequest& r) {
+             return std::make_unique<KeyringStorage>(
+                 r.file_dir.empty() ? default_file_store_dir() : r.file_dir, r.warn);
+         }},
+        {"system",
+         {},
+         [](const OpenRequest& r) {
+             return open_system_storage(r.file_dir.empty() ? default_file_store_dir() : r.file_dir,
+                                        r.warn);
          }},
     };
     return backends;
