@@ -125,12 +125,7 @@ TEST_F(PolicyErrors, UnknownProviderWithSuggestion) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("no provider plugin named 'api-kee'"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("did you mean 'api-key'"), std::string::npos) << r.err;
-    if (!has_position(r.err, policy()))
-        GTEST_SKIP() << "BUG: an unknown provider is reported without the policy position of its "
-                        "`provider = ...` line (DESIGN: every error names file:line:column). "
-                        "HostImpl::site (host/src/host_impl.cpp) calls catalog_->get(provider) "
-                        "and lets the catalog's error through unchanged. stderr: "
-                     << r.err;
+    // The position of the `provider = ...` value.
     EXPECT_NE(r.err.find(policy() + ":2:12"), std::string::npos) << r.err;
 }
 
@@ -415,13 +410,6 @@ TEST_F(DotenvAndStorage, UnknownStorageBackendInASite) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("backend 'redis-cluster'"), std::string::npos) << r.err;
     EXPECT_EQ(server_.issued(kClient), 0);
-    if (!has_position(r.err, policy()))
-        GTEST_SKIP() << "BUG: an unknown `storage` backend named in [sites.dev] is reported "
-                        "without the policy position of its line (DESIGN: every error names "
-                        "file:line:column); the check that knew the position "
-                        "(Resolver::resolve, host/src/policy/resolver.cpp) no longer reports it. "
-                        "stderr: "
-                     << r.err;
     EXPECT_NE(r.err.find(policy() + ":6:11"), std::string::npos) << r.err;
 }
 
