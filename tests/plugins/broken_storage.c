@@ -8,7 +8,8 @@
  *  BROKEN_STORAGE_GARBAGE  garbage-storage.so: every load finds a document
  *      that is not a credential (`garbage` = "bytes": binary junk with NULs;
  *      "json": JSON of another shape; "huge": more than the host accepts);
- *      list returns names that are not keys; location has control bytes.
+ *      list returns names that are not keys; location has control bytes;
+ *      open logs at a level that does not exist.
  *      Saves and erases succeed and are forgotten.
  *  BROKEN_STORAGE_ABI_MAJOR abi-major-storage.so: a descriptor for storage
  *      ABI 2, whose functions say so if they are ever called.
@@ -93,6 +94,7 @@ static latchkey_status s_open(const latchkey_storage_host *host, void **out, cha
     const char *g = host->option(host->ctx, "garbage");
     (void)error, (void)error_len;
     if (g) garbage = g;
+    host->log(host->ctx, (latchkey_log_level)99, "opened\nwith a log level that is none");
     *out = &instance_token;
     return LATCHKEY_OK;
 }

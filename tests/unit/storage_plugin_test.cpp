@@ -62,9 +62,11 @@ CredentialData credential(const std::string& token) {
 // Warnings an open plugin storage reported.
 struct Warnings {
     std::vector<std::string> lines;
+    std::vector<std::pair<latchkey_log_level, std::string>> logged;  // the plugin's log()
     PluginServices services() {
         PluginServices s;
         s.warn = [this](const std::string& m) { lines.push_back(m); };
+        s.log = [this](latchkey_log_level l, const std::string& m) { logged.emplace_back(l, m); };
         return s;
     }
     std::string all() const {
@@ -254,6 +256,10 @@ TEST_F(StoragePlugin, GarbageIsReportedAndTreatedAsAbsent) {
     EXPECT_EQ(s->keys(), (std::vector<std::string>{"good.0123456789abcdef"}));
     ASSERT_EQ(w.lines.size(), 1u) << w.all();
     EXPECT_EQ(w.lines[0], who + ": ignoring 4 listed name(s) that are not storage keys");
+    // The plugin's log line arrives at a level that exists, on one line.
+    ASSERT_EQ(w.logged.size(), 1u);
+    EXPECT_EQ(w.logged[0].first, LATCHKEY_LOG_ERROR);
+    EXPECT_EQ(w.logged[0].second, "storage garbage-storage: opened with a log level that is none");
     // A location with control bytes comes out as one printable line.
     EXPECT_EQ(s->location(), "[31mred vault://10.9.9.9");
     // Without a check function the host probes with list.

@@ -246,12 +246,17 @@ const char* option_list_item(void* ctx, const char* key, size_t i) {
 }
 void log(void* ctx, latchkey_log_level level, const char* message) {
     auto* in = I(ctx);
-    std::string line =
-        in->redact("storage " + in->plugin->name() + ": " + clean(message ? message : ""));
-    if (in->services.log)
-        in->services.log(level, line);
-    else if (level >= LATCHKEY_LOG_WARN && in->services.warn)
-        in->services.warn(line);
+    // Whatever the plugin passes, a known level; and nothing thrown back into C.
+    if (level < LATCHKEY_LOG_DEBUG || level > LATCHKEY_LOG_ERROR) level = LATCHKEY_LOG_ERROR;
+    try {
+        std::string line =
+            in->redact("storage " + in->plugin->name() + ": " + clean(message ? message : ""));
+        if (in->services.log)
+            in->services.log(level, line);
+        else if (level >= LATCHKEY_LOG_WARN && in->services.warn)
+            in->services.warn(line);
+    } catch (...) {
+    }
 }
 int64_t now_ms(void*) { return util::now_ms(); }
 }  // namespace cb
