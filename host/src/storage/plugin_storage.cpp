@@ -1,6 +1,6 @@
 #include "storage/plugin_storage.hpp"
 
-#include <cstring>
+#include <cctype>
 #include <map>
 
 #include "latchkey/error.hpp"
