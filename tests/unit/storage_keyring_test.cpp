@@ -70,6 +70,13 @@ RunOptions private_session_env(const TempDir& home) {
     return o;
 }
 
+// Shell text that ends the process group it runs in once the test process
+// is gone, so a test that crashes leaves no bus or keyring behind.
+std::string watchdog() {
+    return "( while kill -0 " + std::to_string(getpid()) +
+           " 2>/dev/null; do sleep 1; done; kill -TERM 0 ) & ";
+}
+
 // Stops the whole process group of `child`: dbus-run-session leaves its bus
 // and the keyring behind when it alone is signalled.
 void stop_group(Child& child) {
@@ -114,8 +121,9 @@ exit 1
         // output (gnome-keyring is chatty when items are replaced at once).
         child_ = std::make_unique<Child>(
             std::vector<std::string>{"/bin/sh", "-c",
-                                     "exec 2>>\"$HOME/session.log\"; exec \"$0\" -- /bin/sh -c "
-                                     "\"$LATCHKEY_TEST_KEYRING_SCRIPT\"",
+                                     "exec 2>>\"$HOME/session.log\"; " + watchdog() +
+                                         "exec \"$0\" -- /bin/sh -c "
+                                         "\"$LATCHKEY_TEST_KEYRING_SCRIPT\"",
                                      run_session},
             o);
         auto line = child_->read_line(20'000);
@@ -162,8 +170,8 @@ class BareBus {
 )");
         child_ = std::make_unique<Child>(
             std::vector<std::string>{"/bin/sh", "-c",
-                                     "exec \"$0\" --nofork --print-address=1 "
-                                     "--config-file=\"$1\" 2>/dev/null",
+                                     watchdog() + "exec \"$0\" --nofork --print-address=1 "
+                                                  "--config-file=\"$1\" 2>/dev/null",
                                      daemon, config},
             private_session_env(dir_));
         auto line = child_->read_line(10'000);
@@ -196,7 +204,11 @@ Shared& shared() {
 }
 
 // Starts the shared keyring on first use and points this process at it.
+// Threads of one test may ask at once (the conformance suite opens a handle
+// in each).
 const std::string& test_keyring() {
+    static std::mutex mu;
+    std::lock_guard lock(mu);
     Shared& s = shared();
     if (!s.keyring && s.failure.empty()) {
         try {
