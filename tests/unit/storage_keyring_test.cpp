@@ -488,8 +488,12 @@ TEST_F(Keyring, KeysListsOnlyLatchkeyItems) {
         return x;
     }();
     GError* e = nullptr;
-    ASSERT_TRUE(secret_password_store_sync(&other, SECRET_COLLECTION_DEFAULT, "not latchkey's", "x",
-                                           nullptr, &e, "storage_key", "foreign.1", nullptr));
+    gboolean stored =
+        secret_password_store_sync(&other, SECRET_COLLECTION_DEFAULT, "not latchkey's", "x",
+                                   nullptr, &e, "storage_key", "foreign.1", nullptr);
+    std::string why = e ? e->message : "";
+    if (e) g_error_free(e);
+    ASSERT_TRUE(stored) << why;
     auto s = open();
     std::string key = unique_key("listed");
     s->save(key, credential("tok-listed"));
