@@ -11,26 +11,28 @@
 //                          returning a copy of the token (the design of
 //                          Azure's C++ TokenCache); it holds the very token
 //                          the host returns, so both sides copy the same bytes
+//   BM_BaselineSharedMutex_LongToken
+//                          the same with a 1 KiB token (JWT-sized), for
+//                          information: a copied string costs more when long,
+//                          a latchkey::Credential does not
 //   BM_CalibrationPrivateWork
 //                          thread-private arithmetic that shares nothing: on
 //                          an idle machine with two free cores it runs twice
 //                          as fast at 2 threads; less means other work was
 //                          competing for the CPUs, and every 2-thread figure
 //                          of that run understates the library's scaling
-//   BM_BaselineSharedMutex_LongToken
-//                          the same with a 1 KiB token (JWT-sized), for
-//                          information: a copied string costs more when long,
-//                          a latchkey::Credential does not
 //
-// each at 1 and 2 threads, in real time. Before any benchmark runs, main()
-// starts and joins a thread: glibc lets a process that has never created a
-// thread skip the lock prefix on shared_ptr reference counts
-// (__libc_single_threaded), which would flatter every one-thread figure
-// run before the first two-thread one; an application reading tokens from
-// several threads never gets that discount.
-// items_per_second is the total
-// throughput of all threads, so ratios between runs are throughput ratios.
-// tools/bench derives and checks them; nothing here asserts a speed.
+// each at 1 and 2 threads, in real time. items_per_second is the total
+// throughput of all threads, so ratios between runs are throughput ratios;
+// the CPU column is CPU time per read, which other processes on the machine
+// disturb less. tools/bench derives and checks them; nothing here asserts a
+// speed.
+//
+// Before any benchmark runs, main() starts and joins a thread: glibc lets a
+// process that has never created a thread skip the lock prefix on
+// shared_ptr reference counts (__libc_single_threaded), which would flatter
+// every one-thread figure run before the first two-thread one; an
+// application reading tokens from several threads never gets that discount.
 #include <benchmark/benchmark.h>
 #include <latchkey/host.hpp>
 
