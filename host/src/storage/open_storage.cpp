@@ -4,6 +4,7 @@
 #include "storage/file_storage.hpp"
 #include "storage/keyring_storage.hpp"
 #include "storage/memory_storage.hpp"
+#include "storage/redis_storage.hpp"
 
 namespace latchkey::storage {
 
@@ -28,6 +29,7 @@ const std::vector<Backend>& builtin_backends() {
              return open_system_storage(r.file_dir.empty() ? default_file_store_dir() : r.file_dir,
                                         r.warn);
          }},
+        {"redis", redis_option_schema(), open_redis_storage},
     };
     return backends;
 }
