@@ -138,13 +138,23 @@ TEST_P(StorageConformance, LockExcludesOtherHandles) {
 
 TEST_P(StorageConformance, TwoIdentitiesOfOneSiteStayApart) {
     auto s = GetParam().open();
-    // Storage keys are SITE.HASH(identity); two identities of one site.
-    std::string a = unique_key("site"), b = unique_key("site");
+    // Storage keys are SITE.HASH(identity): two identities of one site. A
+    // backend may keep both, or only the newest (the keyring keeps one item
+    // per site), but never serves one identity the other's token.
+    std::string site = unique_key("site");
+    std::string a = site + ".aaaaaaaaaaaaaaaa", b = site + ".bbbbbbbbbbbbbbbb";
     s->save(a, credential("tok-identity-a"));
+    ASSERT_EQ(s->load(a)->token, "tok-identity-a");
     s->save(b, credential("tok-identity-b"));
-    EXPECT_EQ(s->load(a)->token, "tok-identity-a");
-    EXPECT_EQ(s->load(b)->token, "tok-identity-b");
+    auto back_b = s->load(b);
+    ASSERT_TRUE(back_b.has_value());
+    EXPECT_EQ(back_b->token, "tok-identity-b");
+    auto back_a = s->load(a);
+    if (back_a) {
+        EXPECT_EQ(back_a->token, "tok-identity-a");
+    }
     s->erase(a);
+    ASSERT_TRUE(s->load(b).has_value());
     EXPECT_EQ(s->load(b)->token, "tok-identity-b");
     s->erase(b);
 }

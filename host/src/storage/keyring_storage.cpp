@@ -369,6 +369,9 @@ void KeyringStorage::save(const std::string& key, const detail::CredentialData& 
                                    SECRET_COLLECTION_DEFAULT, label.c_str(), value.get(), nullptr,
                                    err.out()))
         fail_call("cannot store " + describe(key), err);
+    // One item per site: a site whose identity changed keeps only the new one.
+    for (auto& other : keys())
+        if (other != key && site_of(other) == site_of(key)) erase(other);
 }
 
 void KeyringStorage::erase(const std::string& key) {
