@@ -576,6 +576,12 @@ TEST_F(RedisStorageTest, ALockThatNeverExpiresIsAnErrorNotAHang) {
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
     EXPECT_EQ(e.kind(), ErrorKind::storage);
     EXPECT_TRUE(contains(e.what(), "PTTL latchkey:" + key + ":lock")) << e.what();
+
+    // Not even a string where the lock should be.
+    raw->cmd({"HSET", "latchkey:" + key + ".h:lock", "f", "v"});
+    e = catch_error([&] { s->lock(key + ".h"); });
+    EXPECT_EQ(e.kind(), ErrorKind::storage);
+    EXPECT_TRUE(contains(e.what(), "PTTL latchkey:" + key + ".h:lock")) << e.what();
 }
 
 TEST_F(RedisStorageTest, LockWaitersProceedRightAfterRelease) {
@@ -595,6 +601,46 @@ TEST_F(RedisStorageTest, LockWaitersProceedRightAfterRelease) {
     t.join();
     // Woken by the release (not its next poll); generous for a busy machine.
     EXPECT_LT(acquired_at - released_at, 200);
+}
+
+// The lock script reads the value as it takes the lock, for the load() that
+// follows; that copy never outlives the lock nor a write through the store.
+TEST_F(RedisStorageTest, TheValueReadWithTheLockNeverGoesStale) {
+    auto s = open();
+    std::string key = "held." + unique_suffix();
+    auto raw = server().raw();
+    s->save(key, credential("tok-1"));
+    {
+        auto lock = s->lock(key);
+        EXPECT_EQ(s->load(key)->token, "tok-1");
+        s->save(key, credential("tok-2"));
+        EXPECT_EQ(s->load(key)->token, "tok-2");
+    }
+    {
+        auto lock = s->lock(key);
+        s->erase(key);
+        EXPECT_FALSE(s->load(key).has_value());
+    }
+    s->save(key, credential("tok-3"));
+    s->lock(key).reset();  // taken and released without a load
+    raw->cmd({"SET", "latchkey:" + key, latchkey::storage::to_json(credential("tok-4"))});
+    EXPECT_EQ(s->load(key)->token, "tok-4");
+
+    // A corrupted value read with the lock is reported like any other.
+    raw->cmd({"SET", "latchkey:" + key, "{garbage"});
+    {
+        auto lock = s->lock(key);
+        EXPECT_FALSE(s->load(key).has_value());
+    }
+    EXPECT_TRUE(contains(all_warnings(), "ignoring stored credential latchkey:" + key))
+        << all_warnings();
+    raw->cmd({"DEL", "latchkey:" + key});
+    raw->cmd({"HSET", "latchkey:" + key, "f", "v"});
+    {
+        auto lock = s->lock(key);
+        EXPECT_FALSE(s->load(key).has_value());
+    }
+    EXPECT_TRUE(contains(all_warnings(), "WRONGTYPE")) << all_warnings();
 }
 
 TEST_F(RedisStorageTest, ReleaseIsAnnouncedOnTheLockChannel) {

@@ -30,6 +30,19 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kUnlockScript =
     "if redis.call(\"get\",KEYS[1]) == ARGV[1] then redis.call(\"del\",KEYS[1]) "
     "redis.call(\"publish\",KEYS[1],\"released\") return 1 else return 0 end";
+// Takes the lock (SET NX PX) and reads the value it guards, in one round
+// trip: {1, value or nil} when taken ({1} when the value is not a string, for
+// load() to report); else {0, the owner's token}. Waiters woken together by a
+// release each make one round trip, and the one that wins needs no second one
+// to read what the previous holder saved.
+constexpr const char* kAcquireScript =
+    "if redis.call(\"set\",KEYS[1],ARGV[1],\"NX\",\"PX\",ARGV[2]) then "
+    "local v = redis.pcall(\"get\",KEYS[2]) "
+    "if type(v) == \"table\" then return {1} end "
+    "return {1, v} end "
+    "local o = redis.pcall(\"get\",KEYS[1]) "
+    "if type(o) == \"table\" then o = \"(not a lock)\" end "
+    "return {0, o}";
 constexpr auto kLockPoll = std::chrono::milliseconds(5);
 constexpr const char* kUrlHint = "check [storage.redis] url or LATCHKEY_REDIS_URL";
 constexpr const char* kPasswordHint = "check [storage.redis] password or LATCHKEY_REDIS_PASSWORD";
@@ -443,8 +456,22 @@ RedisStorage::Reply RedisStorage::command(const std::vector<std::string>& args) 
 
 std::optional<detail::CredentialData> RedisStorage::load(const std::string& key) {
     const std::string k = config_.key_prefix + key;
-    Reply r = command({"GET", k});
     std::string problem;
+    {
+        // Read when this process took the lock on `key`, a moment ago.
+        std::lock_guard g(held_mu_);
+        if (auto it = held_.find(key); it != held_.end()) {
+            std::optional<std::string> value = std::move(it->second);
+            held_.erase(it);
+            if (!value) return std::nullopt;
+            if (auto c = from_json(*value, problem)) return c;
+            if (warn_)
+                warn_("redis storage at " + config_.shown_url() + ": ignoring stored credential " +
+                      k + ": " + problem + "; a new one will be fetched");
+            return std::nullopt;
+        }
+    }
+    Reply r = command({"GET", k});
     if (r->type == REDIS_REPLY_NIL) return std::nullopt;
     if (r->type == REDIS_REPLY_STRING) {
         auto c = from_json(std::string(r->str, r->len), problem);
@@ -460,7 +487,13 @@ std::optional<detail::CredentialData> RedisStorage::load(const std::string& key)
     return std::nullopt;
 }
 
+void RedisStorage::forget_held(const std::string& key) {
+    std::lock_guard g(held_mu_);
+    held_.erase(key);
+}
+
 void RedisStorage::save(const std::string& key, const detail::CredentialData& c) {
+    forget_held(key);
     const std::string k = config_.key_prefix + key;
     if (c.expires_at_ms == 0) {
         command({"SET", k, to_json(c)});
@@ -475,7 +508,10 @@ void RedisStorage::save(const std::string& key, const detail::CredentialData& c)
     command({"SET", k, to_json(c), "PX", std::to_string(left)});
 }
 
-void RedisStorage::erase(const std::string& key) { command({"DEL", config_.key_prefix + key}); }
+void RedisStorage::erase(const std::string& key) {
+    forget_held(key);
+    command({"DEL", config_.key_prefix + key});
+}
 
 std::vector<std::string> RedisStorage::keys() {
     const std::string& prefix = config_.key_prefix;
@@ -588,12 +624,13 @@ class RedisLock : public Lock {
 
  private:
     RedisStorage& s_;
-    std::string key_;
+    std::string key_;  // the storage key
     std::string token_;
 };
 
 std::unique_ptr<Lock> RedisStorage::lock(const std::string& key) {
-    const std::string lk = config_.key_prefix + key + ":lock";
+    const std::string vk = config_.key_prefix + key;
+    const std::string lk = vk + ":lock";
     unsigned char rnd[16];
     if (!util::random_bytes(rnd, sizeof rnd))
         fail("cannot make a lock token (no randomness available)");
@@ -609,11 +646,29 @@ std::unique_ptr<Lock> RedisStorage::lock(const std::string& key) {
     auto owner_since = Clock::now();
     std::unique_ptr<ReleaseWatch> watch;
     for (;;) {
-        Reply r = command({"SET", lk, token, "NX", "PX", ttl});
-        if (r->type == REDIS_REPLY_STATUS) return std::make_unique<RedisLock>(*this, lk, token);
+        Reply r = command({"EVAL", kAcquireScript, "2", lk, vk, token, ttl});
+        if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+            r->element[0]->type != REDIS_REPLY_INTEGER)
+            fail("unexpected answer to the lock script; is this a Redis server? " +
+                 std::string(kUrlHint));
+        std::optional<std::string> second;
+        if (r->elements > 1 && r->element[1]->type == REDIS_REPLY_STRING)
+            second.emplace(r->element[1]->str, r->element[1]->len);
+        if (r->element[0]->integer == 1) {
+            std::lock_guard g(held_mu_);
+            if (r->elements > 1)
+                held_[key] = second;  // the value, for the load() that follows
+            else
+                held_.erase(key);
+            return std::make_unique<RedisLock>(*this, key, token);
+        }
+        std::string now_owner = second.value_or("");
+        // Our attempt went through but its answer was lost with a dropped
+        // connection, and this one is the retry.
+        if (now_owner == token) return std::make_unique<RedisLock>(*this, key, token);
         if (!watch) {
             // Subscribed, try again at once: a release that came between the
-            // failed SET and the SUBSCRIBE is not waited for.
+            // failed attempt and the SUBSCRIBE is not waited for.
             redisContext* c = nullptr;
             try {
                 c = open_context().release();
@@ -622,10 +677,6 @@ std::unique_ptr<Lock> RedisStorage::lock(const std::string& key) {
             watch = std::make_unique<ReleaseWatch>(c, lk);
             continue;
         }
-        Reply h = command({"GET", lk});
-        std::string now_owner = h->type == REDIS_REPLY_STRING ? std::string(h->str, h->len) : "";
-        // Our SET went through but its answer was lost with a dropped connection.
-        if (now_owner == token) return std::make_unique<RedisLock>(*this, lk, token);
         auto now = Clock::now();
         if (now_owner != owner) {
             owner = now_owner;
@@ -641,7 +692,9 @@ std::unique_ptr<Lock> RedisStorage::lock(const std::string& key) {
     }
 }
 
-void RedisStorage::release(const std::string& lock_key, const std::string& token) {
+void RedisStorage::release(const std::string& key, const std::string& token) {
+    forget_held(key);
+    const std::string lock_key = config_.key_prefix + key + ":lock";
     try {
         Reply r = command({"EVAL", kUnlockScript, "1", lock_key, token});
         if (r->type == REDIS_REPLY_INTEGER && r->integer == 0 && warn_)

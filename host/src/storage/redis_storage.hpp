@@ -17,7 +17,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
+#include <optional>
 
 #include "storage/storage.hpp"
 
@@ -92,12 +94,18 @@ class RedisStorage : public Storage {
     void connect_locked();
     void disconnect_locked();
     [[noreturn]] void fail(const std::string& what) const;
-    void release(const std::string& lock_key, const std::string& token);
+    void release(const std::string& key, const std::string& token);
+    void forget_held(const std::string& key);
 
     RedisConfig config_;
     Warn warn_;
     std::mutex mu_;
     redisContext* ctx_ = nullptr;
+    // The value read with each lock this process holds, by storage key:
+    // consumed by the first load() of that key (see kAcquireScript), dropped
+    // on save, erase and release.
+    std::mutex held_mu_;
+    std::map<std::string, std::optional<std::string>> held_;
 };
 
 }  // namespace latchkey::storage
