@@ -7,11 +7,18 @@
 //
 // The lock is `SET lock TOKEN NX PX lock_ttl` with a random token, released
 // only by its owner (a Lua compare-and-delete), so a holder that crashed is
-// survived once its lock expires. Waiters poll the lock every 5 ms and, once
-// they hold it, read the value the previous holder saved (the host's flow:
-// lock, load, fetch only if still needed, save, unlock). There is no shortcut
-// that hands a waiter the value without the lock: lock() always means the
-// lock is held, as every backend promises.
+// survived once its lock expires. Waiters retry every 5 ms and, sooner, the
+// moment the holder releases: the release is published on a channel named
+// after the lock, to which each waiter subscribes with a second connection.
+// Once a waiter holds the lock it reads the value the previous holder saved
+// (the host's flow: lock, load, fetch only if still needed, save, unlock);
+// the lock script reads it as it takes the lock, so that load() costs no
+// further round trip. There is no shortcut that hands a waiter the value
+// without the lock: lock() always means the lock is held, as every backend
+// promises. Every waiter thus still holds the lock in turn, briefly.
+//
+// The lock and its value are two keys, which Redis Cluster would put in
+// different slots: one server (or a primary with replicas) only.
 //
 // hiredis 0.14 (Debian 12) has no TLS, so only redis:// URLs are accepted.
 #pragma once
