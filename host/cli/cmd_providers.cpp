@@ -10,6 +10,39 @@ namespace latchkey::cli {
 
 namespace {
 
+// An option schema as a JSON array under "options" (providers and storage plugins alike).
+void write_schema_json(Json& j, const std::vector<policy::OptionSpec>& schema) {
+    auto& w = j.w();
+    w.StartArray();
+    for (auto& o : schema) {
+        w.StartObject();
+        j.key_string("key", o.key);
+        j.key_string("type", policy::type_name(o.type));
+        j.key_bool("required", o.required);
+        j.key_bool("secret", o.secret);
+        j.key_bool("identity", o.identity);
+        if (o.default_value) j.key_string("default", *o.default_value);
+        j.key_string("doc", o.doc);
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+// An option schema as an indented table.
+void print_schema(const std::vector<policy::OptionSpec>& schema) {
+    std::vector<std::vector<std::string>> rows{
+        {"  KEY", "TYPE", "FLAGS", "DEFAULT", "DESCRIPTION"}};
+    for (auto& o : schema) {
+        std::string flags;
+        if (o.required) flags += "required ";
+        if (o.secret) flags += "secret ";
+        if (o.identity) flags += "identity";
+        rows.push_back({"  " + o.key, policy::type_name(o.type), flags.empty() ? "-" : flags,
+                        o.default_value ? *o.default_value : "-", o.doc});
+    }
+    print_table(rows);
+}
+
 using plugin::PluginKind;
 
 const char* text(const char* s) { return s ? s : ""; }
@@ -138,18 +171,7 @@ int show_storage(Context& ctx, const storage::LoadedStoragePlugin& p) {
         j.key_string("path", p.path());
         j.key_string("abi", std::to_string(d.abi_major) + "." + std::to_string(d.abi_minor));
         w.Key("options");
-        w.StartArray();
-        for (auto& o : p.schema()) {
-            w.StartObject();
-            j.key_string("key", o.key);
-            j.key_string("type", policy::type_name(o.type));
-            j.key_bool("required", o.required);
-            j.key_bool("secret", o.secret);
-            if (o.default_value) j.key_string("default", *o.default_value);
-            j.key_string("doc", o.doc);
-            w.EndObject();
-        }
-        w.EndArray();
+        write_schema_json(j, p.schema());
         w.EndObject();
         j.print();
         return 0;
@@ -160,16 +182,7 @@ int show_storage(Context& ctx, const storage::LoadedStoragePlugin& p) {
               << "use it with [storage] backend = \"" << p.name() << "\" (or a site's storage = \""
               << p.name() << "\")\n\noptions, in [storage." << p.name() << "] or "
               << storage::env_prefix_for(p.name()) << "KEY:\n";
-    std::vector<std::vector<std::string>> rows{
-        {"  KEY", "TYPE", "FLAGS", "DEFAULT", "DESCRIPTION"}};
-    for (auto& o : p.schema()) {
-        std::string flags;
-        if (o.required) flags += "required ";
-        if (o.secret) flags += "secret";
-        rows.push_back({"  " + o.key, policy::type_name(o.type), flags.empty() ? "-" : flags,
-                        o.default_value ? *o.default_value : "-", o.doc});
-    }
-    print_table(rows);
+    print_schema(p.schema());
     return 0;
 }
 
@@ -211,19 +224,7 @@ int show(Context& ctx) {
         j.key_string("abi", std::to_string(d.abi_major) + "." + std::to_string(d.abi_minor));
         j.key_bool("refresh", d.refresh != nullptr);
         w.Key("options");
-        w.StartArray();
-        for (auto& o : p->schema()) {
-            w.StartObject();
-            j.key_string("key", o.key);
-            j.key_string("type", policy::type_name(o.type));
-            j.key_bool("required", o.required);
-            j.key_bool("secret", o.secret);
-            j.key_bool("identity", o.identity);
-            if (o.default_value) j.key_string("default", *o.default_value);
-            j.key_string("doc", o.doc);
-            w.EndObject();
-        }
-        w.EndArray();
+        write_schema_json(j, p->schema());
         w.EndObject();
         j.print();
         return 0;
@@ -234,17 +235,7 @@ int show(Context& ctx) {
               << "ABI " << d.abi_major << "." << d.abi_minor
               << (d.refresh ? ", refreshes" : ", acquires again instead of refreshing")
               << "\n\noptions:\n";
-    std::vector<std::vector<std::string>> rows{
-        {"  KEY", "TYPE", "FLAGS", "DEFAULT", "DESCRIPTION"}};
-    for (auto& o : p->schema()) {
-        std::string flags;
-        if (o.required) flags += "required ";
-        if (o.secret) flags += "secret ";
-        if (o.identity) flags += "identity";
-        rows.push_back({"  " + o.key, policy::type_name(o.type), flags.empty() ? "-" : flags,
-                        o.default_value ? *o.default_value : "-", o.doc});
-    }
-    print_table(rows);
+    print_schema(p->schema());
     std::cout << "\nevery site also takes: ";
     for (auto& h : policy::host_site_options()) std::cout << h.key << " ";
     std::cout << std::endl;
