@@ -18,8 +18,9 @@
 #include "plugin/checked_library.hpp"
 #include "plugin/loaded_provider.hpp"
 
+struct latchkey_storage;
 namespace latchkey::storage {
-class LoadedStoragePlugin;
+using LoadedStoragePlugin = plugin::LoadedPlugin<latchkey_storage>;
 }
 
 namespace latchkey::plugin {

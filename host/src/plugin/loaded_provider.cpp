@@ -4,12 +4,6 @@
 
 namespace latchkey::plugin {
 
-LoadedProvider::LoadedProvider(std::string path, boost::dll::shared_library lib,
-                               const latchkey_provider* desc)
-    : path_(std::move(path)), lib_(std::move(lib)), desc_(desc), name_(desc->name) {
-    schema_ = read_schema(path_, desc_->options, policy::host_site_options());
-}
-
 std::shared_ptr<LoadedProvider> load_provider(const std::string& path) {
     return load_provider(load_checked(path, {PluginKind::provider}));
 }
@@ -26,7 +20,8 @@ std::shared_ptr<LoadedProvider> load_provider(CheckedLibrary checked) {
     if (!desc->name || !*desc->name) refuse(path, "descriptor has no name");
     if (!desc->create || !desc->acquire || !desc->destroy)
         refuse(path, "descriptor lacks create, acquire or destroy");
-    return std::make_shared<LoadedProvider>(path, std::move(checked.lib), desc);
+    return std::make_shared<LoadedProvider>(path, std::move(checked.lib), desc,
+                                            policy::host_site_options());
 }
 
 }  // namespace latchkey::plugin

@@ -94,12 +94,6 @@ struct ErrorText {
 
 // ---------------------------------------------------------------- loading
 
-LoadedStoragePlugin::LoadedStoragePlugin(std::string path, boost::dll::shared_library lib,
-                                         const latchkey_storage* desc)
-    : path_(std::move(path)), lib_(std::move(lib)), desc_(desc), name_(desc->name) {
-    schema_ = plugin::read_schema(path_, desc_->options, {});
-}
-
 std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(const std::string& path) {
     return load_storage_plugin(plugin::load_checked(path, {plugin::PluginKind::storage}));
 }
@@ -119,7 +113,8 @@ std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(plugin::CheckedLibrary 
     if (!desc->open || !desc->load || !desc->save || !desc->erase || !desc->lock || !desc->unlock ||
         !desc->list || !desc->close)
         refuse(path, "descriptor lacks one of open, load, save, erase, lock, unlock, list, close");
-    return std::make_shared<LoadedStoragePlugin>(path, std::move(checked.lib), desc);
+    return std::make_shared<LoadedStoragePlugin>(path, std::move(checked.lib), desc,
+                                                 std::vector<policy::OptionSpec>{});
 }
 
 std::string env_prefix_for(const std::string& backend) {
@@ -396,12 +391,9 @@ std::unique_ptr<Storage> open_plugin_storage(std::shared_ptr<LoadedStoragePlugin
     in->plugin = std::move(plugin);
     in->options = std::move(options);
     in->services = std::move(services);
-    for (auto& [k, v] : in->options) {
+    for (auto& [k, v] : in->options)
         if (v.is_list) in->joined[k] = util::join(v.list, " ");
-        if (!v.secret) continue;
-        in->own.add(v.text);
-        for (auto& item : v.list) in->own.add(item);
-    }
+    for (auto& s : policy::secret_texts(in->options)) in->own.add(s);
     latchkey_storage_host& t = in->table;
     t.struct_size = sizeof t;
     t.abi_major = LATCHKEY_STORAGE_ABI_MAJOR;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "plugin/checked_library.hpp"
+#include "plugin/loaded_plugin.hpp"
 #include "policy/option_spec.hpp"
 #include "storage/storage.hpp"
 
@@ -26,27 +27,7 @@ class Redactor;
 namespace latchkey::storage {
 
 // A storage plugin that passed every check and is mapped into the process.
-// Instances hold a shared_ptr to it, so the library is unmapped only after
-// every instance it made has been closed.
-class LoadedStoragePlugin {
- public:
-    LoadedStoragePlugin(std::string path, boost::dll::shared_library lib,
-                        const latchkey_storage* desc);
-
-    const std::string& path() const { return path_; }
-    const latchkey_storage& descriptor() const { return *desc_; }
-    const std::string& name() const { return name_; }
-    const std::vector<policy::OptionSpec>& schema() const { return schema_; }
-    // Fields added after v1.0 are read only when the plugin's struct has them.
-    bool has_field(size_t offset_end) const { return desc_->struct_size >= offset_end; }
-
- private:
-    std::string path_;
-    boost::dll::shared_library lib_;
-    const latchkey_storage* desc_;
-    std::string name_;
-    std::vector<policy::OptionSpec> schema_;
-};
+using LoadedStoragePlugin = plugin::LoadedPlugin<latchkey_storage>;
 
 // Runs every check on `path`, loads it and checks its descriptor (storage ABI
 // major, struct_size, name, the required functions, the option schema).
