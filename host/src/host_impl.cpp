@@ -127,8 +127,7 @@ storage::Storage& HostImpl::storage_for(const std::string& backend, const std::s
     req.options = resolver_->resolve_table(table, "[storage." + backend + "]",
                                            storage::env_prefix_for(backend),
                                            b ? b->schema : plugin->schema());
-    for (auto& [k, v] : req.options)
-        if (v.secret) services_.redactor.add(v.text);
+    for (auto& s : policy::secret_texts(req.options)) services_.redactor.add(s);
     req.file_dir = storage_dir();
     req.warn = [this](const std::string& m) { services_.log(LogLevel::warn, m); };
     if (b) {
@@ -211,7 +210,8 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
     state->slot = std::make_unique<token::Slot>(
         name, [this, raw](const token::DataPtr& cur) { return fetch(*raw, cur, false); },
         [this, name](LogLevel l, const std::string& m) { services_.log(l, name + ": " + m); },
-        std::move(stale), [this, raw]() -> token::DataPtr {
+        std::move(stale),
+        [this, raw]() -> token::DataPtr {
             auto c = stored(*raw);
             return c ? std::make_shared<const detail::CredentialData>(std::move(*c)) : nullptr;
         });

@@ -186,11 +186,7 @@ ProviderInstance::ProviderInstance(std::shared_ptr<plugin::LoadedProvider> provi
     : provider_(std::move(provider)), site_(std::move(site)), services_(services) {
     ctx_ = std::make_unique<Context>();
     ctx_->self = this;
-    for (auto& [k, v] : site_.values) {
-        if (!v.secret) continue;
-        services_.redactor.add(v.text);
-        for (auto& item : v.list) services_.redactor.add(item);
-    }
+    for (auto& s : policy::secret_texts(site_.values)) services_.redactor.add(s);
     latchkey_host& t = table_;
     t.struct_size = sizeof t;
     t.abi_major = LATCHKEY_ABI_MAJOR;

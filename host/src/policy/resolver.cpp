@@ -154,6 +154,16 @@ std::string Resolver::provider_of(const std::string& site) const {
     return *n->value<std::string>();
 }
 
+std::vector<std::string> secret_texts(const std::map<std::string, ResolvedValue>& values) {
+    std::vector<std::string> out;
+    for (auto& [key, v] : values) {
+        if (!v.secret) continue;
+        if (!v.text.empty()) out.push_back(v.text);
+        out.insert(out.end(), v.list.begin(), v.list.end());
+    }
+    return out;
+}
+
 SourcePos Resolver::provider_pos(const std::string& site) const {
     const SiteTable& st = site_table(site);
     const toml::node* n = st.table->get("provider");

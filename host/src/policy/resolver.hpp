@@ -45,6 +45,9 @@ struct ResolvedSite {
     std::string storage() const;  // "" = not set for this site
 };
 
+// Every secret among `values` (scalars and list items), for the redactor.
+std::vector<std::string> secret_texts(const std::map<std::string, ResolvedValue>& values);
+
 // What the environment contributes, captured once so resolution is repeatable.
 struct Environment {
     std::function<std::optional<std::string>(const std::string&)> getenv;
