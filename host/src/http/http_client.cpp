@@ -75,10 +75,13 @@ const std::string* Response::header(const std::string& lower_name) const {
     return nullptr;
 }
 
-Client::Client(size_t max_body) : max_body_(max_body) { global_init(); }
+Client::Client(size_t max_body) : max_body_(max_body) {}
 
 std::optional<Response> Client::send(const latchkey_http_request& req, int64_t timeout_ms,
                                      std::string& error) const {
+    // Initialised on the first request, not at start-up: a cached token
+    // never pays for TLS set-up.
+    global_init();
     std::string url = req.url ? req.url : "";
     if (!allowed_scheme(url, error)) return std::nullopt;
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), &curl_easy_cleanup);
