@@ -82,11 +82,7 @@ int explain(Context& ctx) {
     po::variables_map vm;
     if (!parse_command_options(ctx, "config explain", "config explain [--all]", desc, vm)) return 0;
     auto& host = ctx.host();
-    std::vector<std::string> names;
-    if (vm.count("all"))
-        for (auto& s : host.policy().sites) names.push_back(s.name);
-    else
-        names.push_back(host.selected_site());
+    std::vector<std::string> names = ctx.site_names(vm.count("all") > 0);
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();

@@ -52,11 +52,7 @@ int logout(Context& ctx) {
     po::variables_map vm;
     if (!parse_command_options(ctx, "logout", "logout [--all]", desc, vm)) return 0;
     auto& host = ctx.host();
-    std::vector<std::string> names;
-    if (vm.count("all"))
-        for (auto& s : host.policy().sites) names.push_back(s.name);
-    else
-        names.push_back(host.selected_site());
+    std::vector<std::string> names = ctx.site_names(vm.count("all") > 0);
     int rc = 0;
     for (auto& n : names) {
         try {
@@ -111,11 +107,8 @@ int status(Context& ctx) {
     po::variables_map vm;
     if (!parse_command_options(ctx, "status", "status", desc, vm)) return 0;
     auto& host = ctx.host();
-    std::vector<std::string> names;
-    if (ctx.host_options.site)
-        names.push_back(host.selected_site());
-    else
-        for (auto& s : host.policy().sites) names.push_back(s.name);
+    // `status` covers every site unless one was chosen with --at.
+    std::vector<std::string> names = ctx.site_names(!ctx.host_options.site);
     int64_t now = util::now_ms();
     Json j;
     if (ctx.format == Format::json) {

@@ -11,14 +11,6 @@ namespace latchkey::cli {
 
 namespace {
 
-std::vector<std::string> chosen_sites(Context& ctx) {
-    auto& host = ctx.host();
-    if (ctx.host_options.site) return {host.selected_site()};
-    std::vector<std::string> out;
-    for (auto& s : host.policy().sites) out.push_back(s.name);
-    return out;
-}
-
 std::string state_of(const std::optional<detail::CredentialData>& c, int64_t now) {
     if (!c) return "-";
     if (!c->expires_at_ms) return "valid, no expiry";
@@ -39,7 +31,7 @@ int list(Context& ctx) {
     std::set<std::pair<std::string, std::string>> seen;  // (backend, key) already listed
     std::set<storage::Storage*> backends;
     int rc = 0;
-    for (auto& name : chosen_sites(ctx)) {
+    for (auto& name : ctx.site_names(!ctx.host_options.site)) {
         try {
             auto& s = host.site(name);
             auto c = host.stored(s);
@@ -104,7 +96,7 @@ int migrate(Context& ctx) {
     auto& source = host.storage_for(from, "--from");
     auto& target = host.storage_for(to, "--to");
     int moved = 0, absent = 0, rc = 0;
-    for (auto& name : chosen_sites(ctx)) {
+    for (auto& name : ctx.site_names(!ctx.host_options.site)) {
         try {
             auto& s = host.site(name);
             const std::string& key = s.storage_key;
@@ -171,7 +163,7 @@ int check(Context& ctx) {
             rc = 1;
         }
     };
-    for (auto& name : chosen_sites(ctx)) {
+    for (auto& name : ctx.site_names(!ctx.host_options.site)) {
         try {
             probe(*host.site(name).storage);
         } catch (const Error& e) {

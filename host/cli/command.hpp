@@ -22,6 +22,8 @@ struct Context {
 
     // Opens the host lazily: `providers list` must work without a policy.
     HostImpl& host();
+    // Every site of the policy when `all`, else the selected one.
+    std::vector<std::string> site_names(bool all);
 
  private:
     std::shared_ptr<HostImpl> host_;

@@ -18,6 +18,13 @@ HostImpl& Context::host() {
     return *host_;
 }
 
+std::vector<std::string> Context::site_names(bool all) {
+    if (!all) return {host().selected_site()};
+    std::vector<std::string> out;
+    for (auto& s : host().policy().sites) out.push_back(s.name);
+    return out;
+}
+
 bool parse_command_options(Context& ctx, const std::string& name, const std::string& usage,
                            po::options_description& desc, po::variables_map& vm,
                            po::positional_options_description* positional) {
