@@ -34,8 +34,9 @@ TEST_F(Plugins, LoadsTheGoodOneWithItsSchema) {
     EXPECT_EQ(p->path(), kCounterSo);
     std::vector<std::string> keys;
     for (auto& o : p->schema()) keys.push_back(o.key);
-    EXPECT_EQ(keys, (std::vector<std::string>{"counter_file", "lifetime", "delay_ms", "fail_transient",
-                                              "reject", "refresh_rejected", "secret"}));
+    EXPECT_EQ(keys,
+              (std::vector<std::string>{"counter_file", "lifetime", "delay_ms", "fail_transient",
+                                        "reject", "refresh_rejected", "secret"}));
     EXPECT_TRUE(p->schema()[0].required);
     EXPECT_TRUE(p->schema()[0].identity);
     EXPECT_TRUE(p->schema()[6].secret);
@@ -53,7 +54,8 @@ TEST_F(Plugins, NoEntryPoint) {
     std::string path = plugin_case("no-entry") + "/no-entry.so";
     auto e = catch_error([&] { load_provider(path); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
-    EXPECT_TRUE(contains(msg(e), "plugin " + path + " refused: no entry point latchkey_provider_v1"))
+    EXPECT_TRUE(
+        contains(msg(e), "plugin " + path + " refused: no entry point latchkey_provider_v1"))
         << msg(e);
 }
 
@@ -62,7 +64,8 @@ TEST_F(Plugins, AbiMajorMismatch) {
     auto e = catch_error([&] { load_provider(path); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
     EXPECT_TRUE(contains(msg(e), "plugin " + path + " refused: built for provider ABI 2."));
-    EXPECT_TRUE(contains(msg(e), "this host speaks ABI 1.0; rebuild it against this SDK")) << msg(e);
+    EXPECT_TRUE(contains(msg(e), "this host speaks ABI 1.0; rebuild it against this SDK"))
+        << msg(e);
 }
 
 TEST_F(Plugins, DescriptorSmallerThanV1) {
@@ -70,8 +73,8 @@ TEST_F(Plugins, DescriptorSmallerThanV1) {
     auto e = catch_error([&] { load_provider(path); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
     EXPECT_TRUE(contains(msg(e), "plugin " + path + " refused: descriptor struct_size ")) << msg(e);
-    EXPECT_TRUE(contains(msg(e), "is smaller than ABI 1.0's " +
-                                     std::to_string(LATCHKEY_PROVIDER_V1_0_SIZE)))
+    EXPECT_TRUE(contains(
+        msg(e), "is smaller than ABI 1.0's " + std::to_string(LATCHKEY_PROVIDER_V1_0_SIZE)))
         << msg(e);
 }
 
@@ -85,8 +88,9 @@ TEST_F(Plugins, FileNamedAfterAnotherProvider) {
     Catalog cat({{d, "--plugin-dir"}});
     auto e = catch_error([&] { cat.get("wrong-name"); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
-    EXPECT_EQ(msg(e), "plugin " + d + "/wrong-name.so refused: it declares provider 'something-else', "
-                      "but a file named wrong-name.so must provide 'wrong-name'");
+    EXPECT_EQ(msg(e), "plugin " + d +
+                          "/wrong-name.so refused: it declares provider 'something-else', "
+                          "but a file named wrong-name.so must provide 'wrong-name'");
 }
 
 TEST_F(Plugins, DuplicateInOneDirectoryListing) {
@@ -116,17 +120,20 @@ TEST_F(Plugins, DuplicateInOneDirectoryGetRefuses) {
         EXPECT_TRUE(contains(e.what(), d + "/dup-two.so")) << e.what();
         return;
     }
-    GTEST_SKIP() << "BUG: host/src/plugin/catalog.cpp Catalog::get slow path: list_all() already "
-                    "resets the provider of the second same-directory duplicate (its refusal names "
-                    "both files), so get() skips it (`if (!item.provider) continue;`) and its own "
-                    "ambiguity check never fires; get(\"dup\") " << outcome
-                 << " instead of refusing. Fix: in get(), also inspect refused items whose refusal "
-                    "is a duplicate (e.g. keep the duplicate's provider in ListedPlugin and mark it), "
-                    "and throw naming both paths.";
+    GTEST_SKIP()
+        << "BUG: host/src/plugin/catalog.cpp Catalog::get slow path: list_all() already "
+           "resets the provider of the second same-directory duplicate (its refusal names "
+           "both files), so get() skips it (`if (!item.provider) continue;`) and its own "
+           "ambiguity check never fires; get(\"dup\") "
+        << outcome
+        << " instead of refusing. Fix: in get(), also inspect refused items whose refusal "
+           "is a duplicate (e.g. keep the duplicate's provider in ListedPlugin and mark it), "
+           "and throw naming both paths.";
 }
 
 TEST_F(Plugins, DuplicateAcrossDirectoriesFirstWins) {
-    std::string first = plugin_case("duplicate-dirs/first"), second = plugin_case("duplicate-dirs/second");
+    std::string first = plugin_case("duplicate-dirs/first"),
+                second = plugin_case("duplicate-dirs/second");
     Catalog cat({{first, "--plugin-dir"}, {second, "LATCHKEY_PLUGIN_PATH"}});
     auto p = cat.get("dup");
     EXPECT_EQ(p->path(), first + "/dup.so");
@@ -142,13 +149,15 @@ TEST_F(Plugins, DuplicateAcrossDirectoriesFirstWins) {
 }
 
 TEST_F(Plugins, HostReportsTheShadowedCopy) {
-    std::string first = plugin_case("duplicate-dirs/first"), second = plugin_case("duplicate-dirs/second");
+    std::string first = plugin_case("duplicate-dirs/first"),
+                second = plugin_case("duplicate-dirs/second");
     std::string text = "[storage]\nbackend = \"memory\"\n[sites.d]\nprovider = \"dup\"\n";
     std::string path = dir.write("p.toml", text);
     LogCapture log;
     auto host = open_host(path, &log, {}, latchkey::LogLevel::info, {first, second});
     EXPECT_EQ(host->token(host->site("d")).token(), "static-dup");
-    EXPECT_TRUE(log.contains("provider dup at " + second + "/dup.so is shadowed by " + first + "/dup.so"))
+    EXPECT_TRUE(
+        log.contains("provider dup at " + second + "/dup.so is shadowed by " + first + "/dup.so"))
         << log.all();
 }
 
@@ -170,8 +179,10 @@ TEST_F(Plugins, WritableByOthersIsRefused) {
     ::chmod(dir.file("w").c_str(), 0755);
     auto e = catch_error([&] { load_provider(so2); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
-    EXPECT_EQ(msg(e), "plugin " + so2 + " refused: it is writable by group or others (mode 0666); run "
-                      "`chmod go-w " + so2 + "`");
+    EXPECT_EQ(msg(e), "plugin " + so2 +
+                          " refused: it is writable by group or others (mode 0666); run "
+                          "`chmod go-w " +
+                          so2 + "`");
 
     std::string so3 = copy_plugin(dir.file("g"), 0775);
     ::chmod(dir.file("g").c_str(), 0755);
@@ -186,7 +197,8 @@ TEST_F(Plugins, InAGroupWritableDirectoryIsRefused) {
     auto e = catch_error([&] { load_provider(so); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
     EXPECT_EQ(msg(e), "plugin " + so + " refused: its directory " + d +
-                          ": it is writable by group or others (mode 0775); run `chmod go-w " + d + "`");
+                          ": it is writable by group or others (mode 0775); run `chmod go-w " + d +
+                          "`");
     // Found through the catalog, the refusal is the same.
     Catalog cat({{d, "--plugin-dir"}});
     auto e2 = catch_error([&] { cat.get("test-counter"); });
@@ -214,12 +226,14 @@ TEST_F(Plugins, SymlinkIntoAnOpenDirectoryIsRefused) {
         EXPECT_TRUE(contains(e.what(), open_dir)) << e.what();
         return;
     }
-    GTEST_SKIP() << "BUG: a plugin reached through a symlink is checked in the symlink's directory "
-                    "only: " << outcome << " although the library lives in " << open_dir
-                 << " (mode 0777). host/src/plugin/loaded_provider.cpp load_provider checks "
-                    "fs::path(path).parent_path() of the unresolved path. Fix: resolve the path with "
-                    "fs::canonical first, run untrusted_writer on the real file and its real "
-                    "directory, and dlopen the canonical path.";
+    GTEST_SKIP()
+        << "BUG: a plugin reached through a symlink is checked in the symlink's directory "
+           "only: "
+        << outcome << " although the library lives in " << open_dir
+        << " (mode 0777). host/src/plugin/loaded_provider.cpp load_provider checks "
+           "fs::path(path).parent_path() of the unresolved path. Fix: resolve the path with "
+           "fs::canonical first, run untrusted_writer on the real file and its real "
+           "directory, and dlopen the canonical path.";
 }
 
 TEST_F(Plugins, UnknownProviderListsTheDirectoriesSearched) {
@@ -227,22 +241,26 @@ TEST_F(Plugins, UnknownProviderListsTheDirectoriesSearched) {
     Catalog cat({{a, "--plugin-dir"}, {b, "[host] plugin_dirs"}});
     auto e = catch_error([&] { cat.get("test-countr"); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
-    EXPECT_EQ(msg(e), "no provider plugin named 'test-countr'; did you mean 'test-counter'? Searched: " + a +
-                          " (--plugin-dir), " + b + " ([host] plugin_dirs). See `latchkey providers list`.");
+    EXPECT_EQ(
+        msg(e),
+        "no provider plugin named 'test-countr'; did you mean 'test-counter'? Searched: " + a +
+            " (--plugin-dir), " + b + " ([host] plugin_dirs). See `latchkey providers list`.");
 }
 
 TEST_F(Plugins, ListingEveryCaseNeverCrashesAndNamesEachFile) {
     std::vector<SearchDir> dirs;
-    for (const char* c : {"good", "not-a-library", "no-entry", "abi-major", "small-struct", "duplicate",
-                          "name-mismatch", "throws", "extra"})
+    for (const char* c : {"good", "not-a-library", "no-entry", "abi-major", "small-struct",
+                          "duplicate", "name-mismatch", "throws", "extra"})
         dirs.push_back({plugin_case(c), "--plugin-dir"});
     Catalog cat(dirs);
     auto items = cat.list_all();
     std::map<std::string, std::string> refusals;
     int loaded = 0;
     for (auto& i : items) {
-        if (i.provider) ++loaded;
-        else refusals[i.path] = i.refusal;
+        if (i.provider)
+            ++loaded;
+        else
+            refusals[i.path] = i.refusal;
     }
     // good, dup-one, wrong-name (listing does not check names), throws, extra
     EXPECT_EQ(loaded, 5);
@@ -281,7 +299,7 @@ TEST_F(Plugins, DefaultSearchPathOrder) {
 // ---------------------------------------------------------------- plugin exceptions
 
 class Throwing : public Isolated {
-   protected:
+ protected:
     std::shared_ptr<latchkey::HostImpl> host(const std::string& throw_in) {
         std::string text = "[storage]\nbackend = \"memory\"\n[sites.t]\nprovider = \"throws\"\n" +
                            (throw_in.empty() ? "" : "throw_in = \"" + throw_in + "\"\n");
@@ -322,13 +340,15 @@ TEST_F(Throwing, ExpiredHookIsConsultedAndRefreshThrowIsClean) {
         EXPECT_TRUE(contains(e.what(), "site 't'")) << e.what();
         return;
     }
-    GTEST_SKIP() << "BUG: the provider's expired() hook is never called: "
-                    "bridge::ProviderInstance::expired (host/src/bridge/provider_instance.cpp:303) "
-                    "has no caller; token::Slot and HostImpl::fetch decide from expires_at_ms only, "
-                    "so a provider that declares a credential stale keeps getting it served ("
-                 << second << "). Fix: when the descriptor has expired(), consult it in "
-                              "HostImpl::fetch for a stored credential and on the slot's slow path "
-                              "(or treat a credential whose provider has expired() as due for refresh).";
+    GTEST_SKIP()
+        << "BUG: the provider's expired() hook is never called: "
+           "bridge::ProviderInstance::expired (host/src/bridge/provider_instance.cpp:303) "
+           "has no caller; token::Slot and HostImpl::fetch decide from expires_at_ms only, "
+           "so a provider that declares a credential stale keeps getting it served ("
+        << second
+        << "). Fix: when the descriptor has expired(), consult it in "
+           "HostImpl::fetch for a stored credential and on the slot's slow path "
+           "(or treat a credential whose provider has expired() as due for refresh).";
 }
 
 // ---------------------------------------------------------------- unloading
@@ -346,7 +366,8 @@ TEST_F(Plugins, InstanceKeepsTheLibraryMappedUntilDestroyed) {
     std::string d = dir.file("own");
     std::string so = copy_plugin(d, 0755);
     ::chmod(d.c_str(), 0755);
-    std::string text = "[sites.t]\nprovider = \"test-counter\"\ncounter_file = \"" + dir.file("c") + "\"\n";
+    std::string text =
+        "[sites.t]\nprovider = \"test-counter\"\ncounter_file = \"" + dir.file("c") + "\"\n";
     std::string path = dir.write("p.toml", text);
 
     ASSERT_FALSE(mapped(so));
@@ -356,8 +377,8 @@ TEST_F(Plugins, InstanceKeepsTheLibraryMappedUntilDestroyed) {
     latchkey::policy::Resolver res(pol, latchkey::policy::Environment::from_process({}, false));
     latchkey::bridge::Services services;
     services.log_sink = [](latchkey::LogLevel, const std::string&) {};
-    auto inst = std::make_unique<latchkey::bridge::ProviderInstance>(provider, res.resolve("t", provider->schema()),
-                                                                    services);
+    auto inst = std::make_unique<latchkey::bridge::ProviderInstance>(
+        provider, res.resolve("t", provider->schema()), services);
     provider.reset();  // only the instance holds the library now
     EXPECT_TRUE(mapped(so));
     auto out = inst->acquire();

@@ -16,31 +16,8 @@ using latchkey::policy::Policy;
 using latchkey::policy::Resolver;
 using namespace lkt;
 
-Environment fake_env(std::map<std::string, std::string> vars,
-                     std::vector<std::pair<std::string, std::string>> sets = {}) {
-    Environment env;
-    env.getenv = [vars = std::move(vars)](const std::string& n) -> std::optional<std::string> {
-        auto it = vars.find(n);
-        if (it == vars.end()) return std::nullopt;
-        return it->second;
-    };
-    env.sets = std::move(sets);
-    return env;
-}
-
-std::vector<OptionSpec> oauth_schema() {
-    return {
-        {"token_url", LATCHKEY_OPT_STRING, true, false, true, std::nullopt, "token endpoint"},
-        {"client_id", LATCHKEY_OPT_STRING, true, false, true, std::nullopt, "client"},
-        {"client_secret", LATCHKEY_OPT_STRING, false, true, false, std::nullopt, "secret"},
-        {"scopes", LATCHKEY_OPT_LIST, false, false, true, std::nullopt, "scopes"},
-        {"retries", LATCHKEY_OPT_INT, false, false, false, std::string("3"), "retries"},
-        {"verify", LATCHKEY_OPT_BOOL, false, false, false, std::string("true"), "verify TLS"},
-    };
-}
-
 class PolicyErrors : public Isolated {
-   protected:
+ protected:
     // Writes the policy and returns the error of loading it and resolving
     // site `site` against the hand-written schema.
     latchkey::Error error_of(const std::string& text, std::map<std::string, std::string> vars = {},
@@ -90,21 +67,25 @@ TEST_F(PolicyErrors, UnknownKeyInHostAndStorageTables) {
 TEST_F(PolicyErrors, UnknownKeyInSiteNamesTheNearest) {
     auto e = error_of(head_ + "token_url = \"u\"\nclinet_id = \"abc\"\n");
     EXPECT_EQ(e.kind(), ErrorKind::config);
-    EXPECT_EQ(msg(e), where(path_, text_, "clinet_id") +
-                          ": unknown key 'clinet_id' in [sites.planet] (provider oauth); did you mean "
-                          "'client_id'?");
+    EXPECT_EQ(msg(e),
+              where(path_, text_, "clinet_id") +
+                  ": unknown key 'clinet_id' in [sites.planet] (provider oauth); did you mean "
+                  "'client_id'?");
 }
 
 TEST_F(PolicyErrors, UnknownKeyInSiteWithARealProvider) {
-    std::string text = "[storage]\nbackend = \"memory\"\n[sites.tc]\nprovider = \"test-counter\"\n"
-                       "countr_file = \"" + dir.file("c") + "\"\n";
+    std::string text =
+        "[storage]\nbackend = \"memory\"\n[sites.tc]\nprovider = \"test-counter\"\n"
+        "countr_file = \"" +
+        dir.file("c") + "\"\n";
     std::string path = dir.write("tc.toml", text);
     auto host = open_host(path);
     auto e = catch_error([&] { host->site("tc"); });
     EXPECT_EQ(e.kind(), ErrorKind::config);
-    EXPECT_EQ(msg(e), where(path, text, "countr_file") +
-                          ": unknown key 'countr_file' in [sites.tc] (provider test-counter); did you "
-                          "mean 'counter_file'?");
+    EXPECT_EQ(msg(e),
+              where(path, text, "countr_file") +
+                  ": unknown key 'countr_file' in [sites.tc] (provider test-counter); did you "
+                  "mean 'counter_file'?");
 }
 
 TEST_F(PolicyErrors, WrongTypes) {
@@ -115,8 +96,9 @@ TEST_F(PolicyErrors, WrongTypes) {
                           ": scopes: expected a list of strings, found string");
     // A list element of the wrong type is named by its own position.
     auto e2 = error_of(head_ + good_ + "scopes = [\"read\", 7]\n");
-    EXPECT_EQ(msg(e2), where(path_, text_, "7]") +
-                           ": scopes: expected a list of strings, found an element of type integer");
+    EXPECT_EQ(msg(e2),
+              where(path_, text_, "7]") +
+                  ": scopes: expected a list of strings, found an element of type integer");
     // A string where an integer is expected.
     auto e3 = error_of(head_ + good_ + "retries = \"three\"\n");
     EXPECT_EQ(msg(e3), where_value(path_, text_, "retries = \"three\"") +
@@ -136,20 +118,24 @@ TEST_F(PolicyErrors, WrongTypes) {
 
 TEST_F(PolicyErrors, WrongTypeOfAHostTable) {
     auto e = error_of("host = \"yes\"\n" + head_ + good_);
-    EXPECT_EQ(msg(e), where_value(path_, text_, "host = \"yes\"") + ": host: expected a table [host]");
+    EXPECT_EQ(msg(e),
+              where_value(path_, text_, "host = \"yes\"") + ": host: expected a table [host]");
     auto e2 = error_of("[host]\ndotenv = \"true\"\n" + head_ + good_);
-    EXPECT_EQ(msg(e2), where_value(path_, text_, "dotenv = \"true\"") + ": host.dotenv: expected true or false");
+    EXPECT_EQ(msg(e2), where_value(path_, text_, "dotenv = \"true\"") +
+                           ": host.dotenv: expected true or false");
     auto e3 = error_of("[host]\nplugin_dirs = \"/x\"\n" + head_ + good_);
     EXPECT_EQ(msg(e3), where_value(path_, text_, "plugin_dirs = \"/x\"") +
                            ": host.plugin_dirs: expected a list of strings");
 }
 
 TEST_F(PolicyErrors, MissingRequiredKeyNamesBothEnvironmentVariables) {
-    auto e = error_of("[sites.planet]\nprovider = \"oauth\"\nenv_prefix = \"PL_\"\ntoken_url = \"u\"\n");
+    auto e =
+        error_of("[sites.planet]\nprovider = \"oauth\"\nenv_prefix = \"PL_\"\ntoken_url = \"u\"\n");
     EXPECT_EQ(e.kind(), ErrorKind::config);
-    EXPECT_EQ(msg(e), where(path_, text_, "planet]") +
-                          ": site 'planet': option 'client_id' (string) is required by provider oauth; "
-                          "set client_id in [sites.planet] or export PL_CLIENT_ID or LATCHKEY_CLIENT_ID");
+    EXPECT_EQ(msg(e),
+              where(path_, text_, "planet]") +
+                  ": site 'planet': option 'client_id' (string) is required by provider oauth; "
+                  "set client_id in [sites.planet] or export PL_CLIENT_ID or LATCHKEY_CLIENT_ID");
     // Without env_prefix only LATCHKEY_<KEY> is offered.
     auto e2 = error_of("[sites.planet]\nprovider = \"oauth\"\ntoken_url = \"u\"\n");
     EXPECT_NE(msg(e2).find("or export LATCHKEY_CLIENT_ID"), std::string::npos) << msg(e2);
@@ -164,9 +150,10 @@ TEST_F(PolicyErrors, MissingRequiredKeyNamesBothEnvironmentVariables) {
 
 TEST_F(PolicyErrors, MissingProvider) {
     auto e = error_of("[sites.planet]\ntoken_url = \"u\"\n");
-    EXPECT_EQ(msg(e), where(path_, text_, "planet]") +
-                          ": site 'planet' names no provider; add provider = \"NAME\" (see `latchkey "
-                          "providers list`)");
+    EXPECT_EQ(msg(e),
+              where(path_, text_, "planet]") +
+                  ": site 'planet' names no provider; add provider = \"NAME\" (see `latchkey "
+                  "providers list`)");
 }
 
 TEST_F(PolicyErrors, EnvIndirectionToAnUnsetVariable) {
@@ -192,17 +179,20 @@ TEST_F(PolicyErrors, UnreadableFileIndirection) {
 TEST_F(PolicyErrors, BadDuration) {
     auto e = error_of(head_ + good_ + "timeout = \"5 parsecs\"\n");
     EXPECT_EQ(e.kind(), ErrorKind::config);
-    EXPECT_EQ(msg(e), where_value(path_, text_, "timeout = \"5 parsecs\"") +
-                          ": timeout: expected a duration such as \"30s\", \"5m\" or \"1h\", got \"5 "
-                          "parsecs\"");
+    EXPECT_EQ(msg(e),
+              where_value(path_, text_, "timeout = \"5 parsecs\"") +
+                  ": timeout: expected a duration such as \"30s\", \"5m\" or \"1h\", got \"5 "
+                  "parsecs\"");
     auto e2 = error_of("[defaults]\nrefresh_before = \"soon\"\n" + head_ + good_);
     // In [defaults] the position is the [defaults] line itself.
-    EXPECT_EQ(msg(e2), where_value(path_, text_, "refresh_before = \"soon\"") +
-                           ": refresh_before: expected a duration such as \"30s\", \"5m\" or \"1h\", "
-                           "got \"soon\"");
+    EXPECT_EQ(msg(e2),
+              where_value(path_, text_, "refresh_before = \"soon\"") +
+                  ": refresh_before: expected a duration such as \"30s\", \"5m\" or \"1h\", "
+                  "got \"soon\"");
     auto e3 = error_of(head_ + good_, {{"LATCHKEY_TIMEOUT", "-3s"}});
-    EXPECT_EQ(msg(e3), "env LATCHKEY_TIMEOUT: timeout: expected a duration such as \"30s\", \"5m\" or "
-                       "\"1h\", got \"-3s\"");
+    EXPECT_EQ(msg(e3),
+              "env LATCHKEY_TIMEOUT: timeout: expected a duration such as \"30s\", \"5m\" or "
+              "\"1h\", got \"-3s\"");
 }
 
 TEST_F(PolicyErrors, BadRefreshAt) {
@@ -222,8 +212,10 @@ TEST_F(PolicyErrors, BadRefreshAt) {
 }
 
 TEST_F(PolicyErrors, UnknownStorageBackend) {
-    std::string text = "[storage]\nbackend = \"tape\"\n[sites.tc]\nprovider = \"test-counter\"\n"
-                       "counter_file = \"" + dir.file("c") + "\"\n";
+    std::string text =
+        "[storage]\nbackend = \"tape\"\n[sites.tc]\nprovider = \"test-counter\"\n"
+        "counter_file = \"" +
+        dir.file("c") + "\"\n";
     std::string path = dir.write("tc.toml", text);
     auto e = catch_error([&] { open_host(path)->site("tc"); });
     EXPECT_EQ(e.kind(), ErrorKind::config);
@@ -234,8 +226,10 @@ TEST_F(PolicyErrors, UnknownStorageBackend) {
         << msg(e);
 
     // Per site, and through the environment.
-    std::string text2 = "[sites.tc]\nprovider = \"test-counter\"\nstorage = \"punchcard\"\n"
-                        "counter_file = \"" + dir.file("c") + "\"\n";
+    std::string text2 =
+        "[sites.tc]\nprovider = \"test-counter\"\nstorage = \"punchcard\"\n"
+        "counter_file = \"" +
+        dir.file("c") + "\"\n";
     std::string path2 = dir.write("tc2.toml", text2);
     auto e2 = catch_error([&] { open_host(path2)->site("tc"); });
     EXPECT_EQ(msg(e2).rfind(where_value(path2, text2, "storage = \"punchcard\"") +
@@ -252,8 +246,9 @@ TEST_F(PolicyErrors, UnknownStorageBackend) {
 TEST_F(PolicyErrors, DefaultSiteNamingNoSite) {
     auto e = error_of("default_site = \"planit\"\n" + head_ + good_);
     EXPECT_EQ(e.kind(), ErrorKind::config);
-    EXPECT_EQ(msg(e), where_value(path_, text_, "default_site = \"planit\"") +
-                          ": default_site 'planit' is not a [sites.NAME] table; did you mean 'planet'?");
+    EXPECT_EQ(msg(e),
+              where_value(path_, text_, "default_site = \"planit\"") +
+                  ": default_site 'planit' is not a [sites.NAME] table; did you mean 'planet'?");
 }
 
 TEST_F(PolicyErrors, BadSiteName) {
@@ -266,20 +261,24 @@ TEST_F(PolicyErrors, SetOfAnUnknownKeyIsAUsageError) {
     auto e = error_of(head_ + good_, {}, {{"clientid", "x"}});
     EXPECT_EQ(e.kind(), ErrorKind::usage);
     EXPECT_EQ(e.exit_code(), 2);
-    EXPECT_EQ(msg(e), "--set clientid: site 'planet' (provider oauth) has no option 'clientid'; did you "
-                      "mean 'client_id'?");
+    EXPECT_EQ(msg(e),
+              "--set clientid: site 'planet' (provider oauth) has no option 'clientid'; did you "
+              "mean 'client_id'?");
     // Without '=' it never gets that far.
     auto e2 = catch_error([] { Environment::from_process({"client_id"}, false); });
     EXPECT_EQ(e2.kind(), ErrorKind::usage);
     EXPECT_EQ(msg(e2), "--set client_id: expected key=value");
     // Through the host, with the real test-counter schema.
-    std::string text = "[storage]\nbackend = \"memory\"\n[sites.tc]\nprovider = \"test-counter\"\n"
-                       "counter_file = \"" + dir.file("c") + "\"\n";
+    std::string text =
+        "[storage]\nbackend = \"memory\"\n[sites.tc]\nprovider = \"test-counter\"\n"
+        "counter_file = \"" +
+        dir.file("c") + "\"\n";
     std::string path = dir.write("tc.toml", text);
     auto e3 = catch_error([&] { open_host(path, nullptr, {"delai_ms=5"})->site("tc"); });
     EXPECT_EQ(e3.kind(), ErrorKind::usage);
-    EXPECT_EQ(msg(e3), "--set delai_ms: site 'tc' (provider test-counter) has no option 'delai_ms'; did "
-                       "you mean 'delay_ms'?");
+    EXPECT_EQ(msg(e3),
+              "--set delai_ms: site 'tc' (provider test-counter) has no option 'delai_ms'; did "
+              "you mean 'delay_ms'?");
 }
 
 // ---------------------------------------------------------------- secrets stay out
@@ -313,8 +312,8 @@ TEST_F(PolicyErrors, SecretOfTheWrongTypeViaFileIndirectionIsNotShown) {
                       secret_schema());
     EXPECT_EQ(e.kind(), ErrorKind::config);
     EXPECT_EQ(msg(e).find(kSecret), std::string::npos) << msg(e);
-    auto e2 = error_of("[sites.s]\nprovider = \"p\"\npin = { env = \"PIN_SRC\" }\n", {{"PIN_SRC", kSecret}},
-                       {}, "s", secret_schema());
+    auto e2 = error_of("[sites.s]\nprovider = \"p\"\npin = { env = \"PIN_SRC\" }\n",
+                       {{"PIN_SRC", kSecret}}, {}, "s", secret_schema());
     EXPECT_EQ(msg(e2).find(kSecret), std::string::npos) << msg(e2);
 }
 
@@ -328,10 +327,11 @@ TEST_F(PolicyErrors, SecretOfTheWrongTypeInThePolicyFileIsNotShown) {
               std::string::npos)
         << msg(e);
     if (msg(e).find(kSecret) != std::string::npos)
-        GTEST_SKIP() << "BUG: host/src/policy/resolver.cpp Resolver::from_node, LATCHKEY_OPT_DURATION "
-                        "branch: the catch block re-throws with `got \"<value>\"` without checking "
-                        "spec.secret, so a secret option's value appears in the error: "
-                     << msg(e);
+        GTEST_SKIP()
+            << "BUG: host/src/policy/resolver.cpp Resolver::from_node, LATCHKEY_OPT_DURATION "
+               "branch: the catch block re-throws with `got \"<value>\"` without checking "
+               "spec.secret, so a secret option's value appears in the error: "
+            << msg(e);
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 // Policy resolution: precedence at every level, where each value came from,
 // indirections ({ env }, { file }, { secret }), site selection and the
 // choice of the policy file.
+#include "policy/policy.hpp"
+
 #include <map>
 
-#include "policy/policy.hpp"
 #include "policy/resolver.hpp"
 #include "unit_support.hpp"
 
@@ -17,34 +18,10 @@ using latchkey::policy::Policy;
 using latchkey::policy::Resolver;
 using namespace lkt;
 
-// An environment made of a map, for pure resolver tests.
-Environment fake_env(std::map<std::string, std::string> vars,
-                     std::vector<std::pair<std::string, std::string>> sets = {}) {
-    Environment env;
-    env.getenv = [vars = std::move(vars)](const std::string& n) -> std::optional<std::string> {
-        auto it = vars.find(n);
-        if (it == vars.end()) return std::nullopt;
-        return it->second;
-    };
-    env.sets = std::move(sets);
-    return env;
-}
-
-// A hand-written schema like an OAuth provider's.
-std::vector<OptionSpec> oauth_schema() {
-    return {
-        {"token_url", LATCHKEY_OPT_STRING, true, false, true, std::nullopt, "token endpoint"},
-        {"client_id", LATCHKEY_OPT_STRING, true, false, true, std::nullopt, "client"},
-        {"client_secret", LATCHKEY_OPT_STRING, false, true, false, std::nullopt, "secret"},
-        {"scopes", LATCHKEY_OPT_LIST, false, false, true, std::nullopt, "scopes"},
-        {"retries", LATCHKEY_OPT_INT, false, false, false, std::string("3"), "retries"},
-    };
-}
-
 // ---------------------------------------------------------------- precedence
 
 class Precedence : public Isolated {
-   protected:
+ protected:
     // The policy with a [defaults] value and a site value for delay_ms, each
     // optional, and [host] dotenv as asked.
     std::string write_policy(bool site_value, bool defaults_value, bool dotenv) {
@@ -52,8 +29,8 @@ class Precedence : public Isolated {
                 (defaults_value ? "[defaults]\ndelay_ms = 2\n\n" : "") +
                 "[storage]\nbackend = \"memory\"\n\n"
                 "[sites.tc]\nprovider = \"test-counter\"\nenv_prefix = \"TC_\"\n"
-                "counter_file = \"" + dir.file("count") + "\"\n" +
-                (site_value ? "delay_ms = 3\n" : "");
+                "counter_file = \"" +
+                dir.file("count") + "\"\n" + (site_value ? "delay_ms = 3\n" : "");
         path_ = dir.write("policy.toml", text_);
         return path_;
     }
@@ -77,7 +54,8 @@ TEST_F(Precedence, EveryLevelInOrderForOneKey) {
     env.set("LATCHKEY_DELAY_MS", "6");
     env.set("TC_DELAY_MS", "7");
 
-    EXPECT_EQ(resolved({"delay_ms=8"}), std::make_pair(std::string("8"), std::string("--set delay_ms")));
+    EXPECT_EQ(resolved({"delay_ms=8"}),
+              std::make_pair(std::string("8"), std::string("--set delay_ms")));
     // The last --set of a key wins.
     EXPECT_EQ(resolved({"delay_ms=8", "delay_ms=9"}).first, "9");
 
@@ -90,13 +68,17 @@ TEST_F(Precedence, EveryLevelInOrderForOneKey) {
     EXPECT_EQ(resolved(), std::make_pair(std::string("5"), std::string(".env:3 (TC_DELAY_MS)")));
 
     work.write(".env", "# dotenv for the test\nLATCHKEY_DELAY_MS=4\n");
-    EXPECT_EQ(resolved(), std::make_pair(std::string("4"), std::string(".env:2 (LATCHKEY_DELAY_MS)")));
+    EXPECT_EQ(resolved(),
+              std::make_pair(std::string("4"), std::string(".env:2 (LATCHKEY_DELAY_MS)")));
 
     std::filesystem::remove(work.file(".env"));
-    EXPECT_EQ(resolved(), std::make_pair(std::string("3"), where_value(path_, text_, "delay_ms = 3")));
+    EXPECT_EQ(resolved(),
+              std::make_pair(std::string("3"), where_value(path_, text_, "delay_ms = 3")));
 
     write_policy(false, true, true);
-    EXPECT_EQ(resolved(), std::make_pair(std::string("2"), "[defaults] " + where_value(path_, text_, "delay_ms = 2")));
+    EXPECT_EQ(resolved(),
+              std::make_pair(std::string("2"),
+                             "[defaults] " + where_value(path_, text_, "delay_ms = 2")));
 
     write_policy(false, false, true);
     EXPECT_EQ(resolved(), std::make_pair(std::string("0"), std::string("default")));
@@ -118,7 +100,8 @@ TEST_F(Precedence, DotenvIsReadOnlyWhenTheHostAsksForIt) {
     CwdGuard cwd(work.path());
     work.write(".env", "TC_DELAY_MS=5\n");
     write_policy(true, true, /*dotenv=*/false);
-    EXPECT_EQ(resolved(), std::make_pair(std::string("3"), where_value(path_, text_, "delay_ms = 3")));
+    EXPECT_EQ(resolved(),
+              std::make_pair(std::string("3"), where_value(path_, text_, "delay_ms = 3")));
     write_policy(true, true, /*dotenv=*/true);
     EXPECT_EQ(resolved(), std::make_pair(std::string("5"), std::string(".env:1 (TC_DELAY_MS)")));
 }
@@ -147,12 +130,13 @@ TEST_F(Precedence, DotenvQuotedValueWithTrailingComment) {
     work.write(".env", "TC_A=\"quoted value\" # why it is set\n");
     auto d = latchkey::policy::read_dotenv(".env");
     if (d["TC_A"].value == "\"quoted value\"")
-        GTEST_SKIP() << "BUG: host/src/policy/dotenv.cpp read_dotenv strips quotes only when the value "
-                        "ends with the closing quote; with a trailing comment (KEY=\"v\" # note, valid in "
-                        "docker/python-dotenv .env files) it cuts the comment but keeps the quotes, so "
-                        "the value is '\"quoted value\"'. Fix: cut an unquoted ' #' comment first only "
-                        "for unquoted values, and for a value starting with a quote take the text up to "
-                        "the matching closing quote.";
+        GTEST_SKIP()
+            << "BUG: host/src/policy/dotenv.cpp read_dotenv strips quotes only when the value "
+               "ends with the closing quote; with a trailing comment (KEY=\"v\" # note, valid in "
+               "docker/python-dotenv .env files) it cuts the comment but keeps the quotes, so "
+               "the value is '\"quoted value\"'. Fix: cut an unquoted ' #' comment first only "
+               "for unquoted values, and for a value starting with a quote take the text up to "
+               "the matching closing quote.";
     EXPECT_EQ(d["TC_A"].value, "quoted value");
 }
 
@@ -163,7 +147,8 @@ TEST_F(Precedence, MalformedDotenvLineNamesFileAndLine) {
     write_policy(true, true, true);
     auto e = catch_error([&] { resolved(); });
     EXPECT_EQ(e.kind(), ErrorKind::config);
-    EXPECT_NE(std::string(e.what()).find(".env:2: expected NAME=value"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(".env:2: expected NAME=value"), std::string::npos)
+        << e.what();
 }
 
 TEST_F(Precedence, HostKeysFollowTheSameRule) {
@@ -184,8 +169,8 @@ TEST_F(Precedence, SetOfProviderIsHonouredOrRefusedNeverIgnored) {
     write_policy(true, true, false);
     std::string outcome;
     try {
-        auto host = open_host(path_, nullptr, {"provider=throws"},
-                              latchkey::LogLevel::info, {kGoodDir, plugin_case("throws")});
+        auto host = open_host(path_, nullptr, {"provider=throws"}, latchkey::LogLevel::info,
+                              {kGoodDir, plugin_case("throws")});
         auto& s = host->site("tc");
         if (s.resolved.provider == "throws") return;  // honoured
         outcome = "ignored: the site still uses " + s.resolved.provider + " and `provider` says " +
@@ -195,7 +180,9 @@ TEST_F(Precedence, SetOfProviderIsHonouredOrRefusedNeverIgnored) {
         return;
     }
     GTEST_SKIP() << "BUG: --set provider=... is accepted (provider is a known key) but silently "
-                    "ignored (" << outcome << "). host/src/policy/resolver.cpp Resolver::resolve "
+                    "ignored ("
+                 << outcome
+                 << "). host/src/policy/resolver.cpp Resolver::resolve "
                     "handles `provider` and `env_prefix` before lookup(), so --set never reaches "
                     "them, and the --set key check accepts them. Fix: refuse --set of provider and "
                     "env_prefix with a usage error (\"set it in [sites.NAME]\"), or honour it in "
@@ -248,7 +235,9 @@ TEST_F(Indirection, EnvFileAndSecret) {
     std::string text =
         "[sites.planet]\nprovider = \"oauth\"\n"
         "token_url = { env = \"PLANET_TOKEN_URL\" }\n"
-        "client_id = { file = \"" + value_file + "\" }\n"
+        "client_id = { file = \"" +
+        value_file +
+        "\" }\n"
         "client_secret = { secret = \"planet_secret\" }\n";
     std::string path = dir.write("p.toml", text);
     Policy p = Policy::load(path);
@@ -257,10 +246,12 @@ TEST_F(Indirection, EnvFileAndSecret) {
     auto site = r.resolve("planet", oauth_schema());
 
     EXPECT_EQ(site.get("token_url")->text, "https://t.example/token");
-    EXPECT_EQ(site.get("token_url")->source, where(path, text, "{ env") + " via env PLANET_TOKEN_URL");
+    EXPECT_EQ(site.get("token_url")->source,
+              where(path, text, "{ env") + " via env PLANET_TOKEN_URL");
     // The trailing newline (and CR) of a value file is not part of the value.
     EXPECT_EQ(site.get("client_id")->text, "from-file");
-    EXPECT_EQ(site.get("client_id")->source, where(path, text, "{ file") + " via file " + value_file);
+    EXPECT_EQ(site.get("client_id")->source,
+              where(path, text, "{ file") + " via file " + value_file);
     EXPECT_EQ(site.get("client_secret")->text, "from-secret-dir");
     EXPECT_TRUE(site.get("client_secret")->secret);
     EXPECT_EQ(site.get("client_secret")->source,
@@ -289,8 +280,9 @@ TEST_F(Indirection, SecretMustBeAPlainName) {
     Resolver r(p, fake_env({{"LATCHKEY_SECRETS_DIR", dir.path()}}));
     auto e = catch_error([&] { r.resolve("planet", oauth_schema()); });
     EXPECT_EQ(e.kind(), ErrorKind::config);
-    EXPECT_EQ(std::string(e.what()), where(path, text, "{ secret") +
-                                         ": client_secret: { secret = \"../etc/passwd\" } must be a plain name");
+    EXPECT_EQ(std::string(e.what()),
+              where(path, text, "{ secret") +
+                  ": client_secret: { secret = \"../etc/passwd\" } must be a plain name");
 }
 
 TEST_F(Indirection, UnknownIndirectionSuggestsTheNearest) {
@@ -301,14 +293,15 @@ TEST_F(Indirection, UnknownIndirectionSuggestsTheNearest) {
     Policy p = Policy::load(path);
     Resolver r(p, fake_env({}));
     auto e = catch_error([&] { r.resolve("planet", oauth_schema()); });
-    EXPECT_EQ(std::string(e.what()),
-              where(path, text, "{ enf") + ": client_id: unknown indirection 'enf'; did you mean 'env'?");
+    EXPECT_EQ(
+        std::string(e.what()),
+        where(path, text, "{ enf") + ": client_id: unknown indirection 'enf'; did you mean 'env'?");
 }
 
 // ---------------------------------------------------------------- site selection
 
 class SiteSelection : public Isolated {
-   protected:
+ protected:
     Policy load(const std::string& text) { return Policy::load(dir.write("p.toml", text)); }
 };
 
@@ -335,7 +328,8 @@ TEST_F(SiteSelection, TheOnlySite) {
 }
 
 TEST_F(SiteSelection, UnknownSiteSuggestsTheNearest) {
-    Policy p = load("[sites.planet]\nprovider = \"x\"\n[sites.salesforce-prod]\nprovider = \"x\"\n");
+    Policy p =
+        load("[sites.planet]\nprovider = \"x\"\n[sites.salesforce-prod]\nprovider = \"x\"\n");
     Resolver r(p, fake_env({}));
     auto e = catch_error([&] { r.select_site(std::string("plant")); });
     EXPECT_EQ(e.kind(), ErrorKind::config);
@@ -343,8 +337,9 @@ TEST_F(SiteSelection, UnknownSiteSuggestsTheNearest) {
 
     Resolver r2(p, fake_env({{"LATCHKEY_SITE", "salesforce-dev"}}));
     auto e2 = catch_error([&] { r2.select_site(std::nullopt); });
-    EXPECT_EQ(std::string(e2.what()),
-              "unknown site 'salesforce-dev' (from LATCHKEY_SITE); did you mean 'salesforce-prod'?");
+    EXPECT_EQ(
+        std::string(e2.what()),
+        "unknown site 'salesforce-dev' (from LATCHKEY_SITE); did you mean 'salesforce-prod'?");
 
     // Nothing close: the known sites are listed.
     auto e3 = catch_error([&] { r.select_site(std::string("zzzzzzzzzz")); });
@@ -369,15 +364,20 @@ TEST_F(SiteSelection, NoSiteAtAll) {
     Resolver r(p, fake_env({}));
     auto e = catch_error([&] { r.select_site(std::nullopt); });
     EXPECT_EQ(e.kind(), ErrorKind::config);
-    EXPECT_NE(std::string(e.what()).find("no site is configured: " + path + " has no [sites.NAME] table"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("no site is configured: " + path + " has no [sites.NAME] table"),
+        std::string::npos)
         << e.what();
 }
 
 TEST_F(SiteSelection, HostUsesTheSameOrder) {
-    std::string text = "default_site = \"b\"\n[storage]\nbackend = \"memory\"\n"
-                       "[sites.a]\nprovider = \"test-counter\"\ncounter_file = \"" + dir.file("a") + "\"\n"
-                       "[sites.b]\nprovider = \"test-counter\"\ncounter_file = \"" + dir.file("b") + "\"\n";
+    std::string text =
+        "default_site = \"b\"\n[storage]\nbackend = \"memory\"\n"
+        "[sites.a]\nprovider = \"test-counter\"\ncounter_file = \"" +
+        dir.file("a") +
+        "\"\n"
+        "[sites.b]\nprovider = \"test-counter\"\ncounter_file = \"" +
+        dir.file("b") + "\"\n";
     std::string path = dir.write("p.toml", text);
     EXPECT_EQ(open_host(path)->selected_site(), "b");
     env.set("LATCHKEY_SITE", "a");
@@ -402,7 +402,8 @@ class PolicyFile : public Isolated {};
 TEST_F(PolicyFile, FlagBeatsEnvBeatsXdg) {
     bool explicit_choice = false;
     env.set("LATCHKEY_CONFIG", "/from/env.toml");
-    EXPECT_EQ(latchkey::policy_path(std::string("/from/flag.toml"), explicit_choice), "/from/flag.toml");
+    EXPECT_EQ(latchkey::policy_path(std::string("/from/flag.toml"), explicit_choice),
+              "/from/flag.toml");
     EXPECT_TRUE(explicit_choice);
     EXPECT_EQ(latchkey::policy_path(std::nullopt, explicit_choice), "/from/env.toml");
     EXPECT_TRUE(explicit_choice);
@@ -425,13 +426,16 @@ TEST_F(PolicyFile, HostReadsTheXdgPolicyAndToleratesItsAbsence) {
     auto e = catch_error([&] { none.selected_site(); });
     EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
 
-    home.write("config/latchkey/config.toml",
-               "[sites.xdg]\nprovider = \"test-counter\"\ncounter_file = \"" + dir.file("c") + "\"\n");
+    home.write(
+        "config/latchkey/config.toml",
+        "[sites.xdg]\nprovider = \"test-counter\"\ncounter_file = \"" + dir.file("c") + "\"\n");
     auto xdg = latchkey::Host::open(o);
     EXPECT_EQ(xdg.sites(), (std::vector<std::string>{"xdg"}));
 
-    std::string env_path = dir.write("env.toml", "[sites.fromenv]\nprovider = \"test-counter\"\n"
-                                                 "counter_file = \"" + dir.file("c") + "\"\n");
+    std::string env_path = dir.write("env.toml",
+                                     "[sites.fromenv]\nprovider = \"test-counter\"\n"
+                                     "counter_file = \"" +
+                                         dir.file("c") + "\"\n");
     env.set("LATCHKEY_CONFIG", env_path);
     EXPECT_EQ(latchkey::Host::open(o).sites(), (std::vector<std::string>{"fromenv"}));
 }

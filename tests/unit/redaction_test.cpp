@@ -12,25 +12,15 @@ using namespace lkt;
 
 const std::string kSecret = "hunter2-correct-horse-battery";
 
-class Redaction : public Isolated {
-   protected:
+class Redaction : public CounterSite {
+ protected:
     latchkey::Host open(const std::string& lines) {
-        count_ = dir.file("count");
-        std::string text = "[storage]\nbackend = \"memory\"\n[sites.t]\nprovider = \"test-counter\"\n"
-                           "env_prefix = \"TC_\"\ncounter_file = \"" + count_ + "\"\n" + lines;
-        latchkey::HostOptions o;
-        o.config_path = dir.write("policy.toml", text);
-        o.plugin_dirs = {kGoodDir};
-        o.log_level = LogLevel::info;
-        o.log_sink = log.sink();
-        return latchkey::Host::open(o);
+        return CounterSite::open("env_prefix = \"TC_\"\n" + lines);
     }
     void expect_no_secret_logged() {
         for (auto& [level, line] : log.lines())
             EXPECT_EQ(line.find(kSecret), std::string::npos) << "leaked in a log line: " << line;
     }
-    LogCapture log;
-    std::string count_;
 };
 
 TEST_F(Redaction, SecretLoggedByTheProviderIsMasked) {
@@ -48,9 +38,10 @@ TEST_F(Redaction, SecretInAFailingAcquireMessageIsMasked) {
     auto host = open("secret = \"" + kSecret + "\"\nreject = true\n");
     auto e = catch_error([&] { host.token("t"); });
     EXPECT_EQ(e.kind(), ErrorKind::rejected);
-    EXPECT_EQ(std::string(e.what()),
-              "site 't': test-counter: rejected (using secret ****); check the credentials configured "
-              "for this site");
+    EXPECT_EQ(
+        std::string(e.what()),
+        "site 't': test-counter: rejected (using secret ****); check the credentials configured "
+        "for this site");
     expect_no_secret_logged();
 }
 
@@ -58,7 +49,8 @@ TEST_F(Redaction, SecretInTransientFailuresAndRetryLogsIsMasked) {
     auto host = open("secret = \"" + kSecret + "\"\nfail_transient = 10\n");
     auto e = catch_error([&] { host.token("t"); });
     EXPECT_EQ(e.kind(), ErrorKind::transient);
-    EXPECT_EQ(std::string(e.what()), "site 't': test-counter: transient failure 4 of 10 (using secret ****)");
+    EXPECT_EQ(std::string(e.what()),
+              "site 't': test-counter: transient failure 4 of 10 (using secret ****)");
     EXPECT_EQ(log.count("(using secret ****); retrying in"), 3u) << log.all();
     expect_no_secret_logged();
 }
@@ -95,7 +87,8 @@ TEST(Redactor, MasksEveryOccurrenceLongestFirst) {
     r.add("abcd");
     r.add("abcdefgh");
     r.add("xyz");  // too short to be worth masking: left alone
-    EXPECT_EQ(r.redact("abcdefgh and abcd and abcdabcd and xyz"), "**** and **** and ******** and xyz");
+    EXPECT_EQ(r.redact("abcdefgh and abcd and abcdabcd and xyz"),
+              "**** and **** and ******** and xyz");
     EXPECT_EQ(r.redact("nothing here"), "nothing here");
 }
 
@@ -108,11 +101,12 @@ TEST(Redactor, ASecretContainingAnotherIsHiddenWhole) {
     r.add("abcdef");
     std::string out = r.redact("key=abcdef");
     if (out == "key=a****f")
-        GTEST_SKIP() << "BUG: host/src/util/redactor.cpp Redactor::redact iterates std::set<std::string> "
-                        "in reverse lexicographic order, not longest first as its comment says, so "
-                        "\"abcdef\" is shown as \"a****f\" when \"bcde\" is also a secret. Fix: iterate "
-                        "the secrets sorted by length, longest first (e.g. a std::set with a comparator "
-                        "on (size desc, value)).";
+        GTEST_SKIP()
+            << "BUG: host/src/util/redactor.cpp Redactor::redact iterates std::set<std::string> "
+               "in reverse lexicographic order, not longest first as its comment says, so "
+               "\"abcdef\" is shown as \"a****f\" when \"bcde\" is also a secret. Fix: iterate "
+               "the secrets sorted by length, longest first (e.g. a std::set with a comparator "
+               "on (size desc, value)).";
     EXPECT_EQ(out, "key=****");
 }
 

@@ -1,8 +1,9 @@
 // token::plan_refresh: when refreshing starts, as refresh_plan.hpp documents,
 // and how refresh_before / refresh_at from the policy reach it.
+#include "token/refresh_plan.hpp"
+
 #include <limits>
 
-#include "token/refresh_plan.hpp"
 #include "unit_support.hpp"
 
 namespace {
@@ -72,12 +73,19 @@ TEST(RefreshPlan, AlreadyExpiredCredential) {
 class RefreshPlanFromPolicy : public Isolated {};
 
 TEST_F(RefreshPlanFromPolicy, SiteSettingsBecomeTheRefreshPolicy) {
-    std::string text = "[defaults]\nrefresh_before = \"90s\"\n[storage]\nbackend = \"memory\"\n"
-                       "[sites.a]\nprovider = \"test-counter\"\ncounter_file = \"" + dir.file("a") + "\"\n"
-                       "[sites.b]\nprovider = \"test-counter\"\ncounter_file = \"" + dir.file("b") + "\"\n"
-                       "refresh_at = \"75%\"\n"
-                       "[sites.c]\nprovider = \"test-counter\"\ncounter_file = \"" + dir.file("c") + "\"\n"
-                       "refresh_before = \"2m\"\nlifetime = \"1h\"\n";
+    std::string text =
+        "[defaults]\nrefresh_before = \"90s\"\n[storage]\nbackend = \"memory\"\n"
+        "[sites.a]\nprovider = \"test-counter\"\ncounter_file = \"" +
+        dir.file("a") +
+        "\"\n"
+        "[sites.b]\nprovider = \"test-counter\"\ncounter_file = \"" +
+        dir.file("b") +
+        "\"\n"
+        "refresh_at = \"75%\"\n"
+        "[sites.c]\nprovider = \"test-counter\"\ncounter_file = \"" +
+        dir.file("c") +
+        "\"\n"
+        "refresh_before = \"2m\"\nlifetime = \"1h\"\n";
     auto host = open_host(dir.write("p.toml", text));
     auto& a = host->site("a");
     EXPECT_EQ(a.refresh.before_ms, std::optional<int64_t>(90'000));
@@ -98,8 +106,9 @@ TEST_F(RefreshPlanFromPolicy, SiteSettingsBecomeTheRefreshPolicy) {
     host->token(b);
     auto sb = host->stored(b);
     ASSERT_TRUE(sb);
-    EXPECT_EQ(sb->refresh_at_ms,
-              sb->obtained_at_ms + static_cast<int64_t>((sb->expires_at_ms - sb->obtained_at_ms) * 0.75));
+    EXPECT_EQ(
+        sb->refresh_at_ms,
+        sb->obtained_at_ms + static_cast<int64_t>((sb->expires_at_ms - sb->obtained_at_ms) * 0.75));
 }
 
 }  // namespace

@@ -1,15 +1,16 @@
 // token::Slot on its own, with fetch functions the test controls: single
 // flight, the refresh-ahead window, waiting once expired, retries with
 // backoff, shared failure verdicts, invalidate and publish.
-#include <atomic>
-#include <condition_variable>
-#include <latch>
+#include "token/slot.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <latch>
+
 #include "token/refresh_plan.hpp"
-#include "token/slot.hpp"
 #include "unit_support.hpp"
 
 namespace {
@@ -30,7 +31,8 @@ DataPtr make(const std::string& token, int64_t life_ms = 3'600'000, int64_t wind
     c->token = token;
     c->obtained_at_ms = wall_ms();
     c->expires_at_ms = c->obtained_at_ms + life_ms;
-    c->refresh_at_ms = window_after_ms < 0 ? c->obtained_at_ms - 1 : c->obtained_at_ms + window_after_ms;
+    c->refresh_at_ms =
+        window_after_ms < 0 ? c->obtained_at_ms - 1 : c->obtained_at_ms + window_after_ms;
     return c;
 }
 
@@ -38,7 +40,7 @@ DataPtr fresh(const std::string& token) { return make(token, 3'600'000, 3'000'00
 
 // Blocks fetches until released; counts who came in.
 class Gate {
-   public:
+ public:
     void pass() {
         std::unique_lock l(mu_);
         ++entered_;
@@ -55,7 +57,7 @@ class Gate {
         cv_.notify_all();
     }
 
-   private:
+ private:
     std::mutex mu_;
     std::condition_variable cv_;
     int entered_ = 0;
@@ -73,11 +75,14 @@ Slot::Log quiet() {
 
 TEST(Slot, SixtyFourThreadsAskingForAnAbsentCredentialCauseOneFetch) {
     std::atomic<int> calls{0};
-    Slot slot("s", [&](const DataPtr&) {
-        int n = ++calls;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        return fresh("tok-" + std::to_string(n));
-    }, quiet());
+    Slot slot(
+        "s",
+        [&](const DataPtr&) {
+            int n = ++calls;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            return fresh("tok-" + std::to_string(n));
+        },
+        quiet());
     std::latch start(64);
     std::vector<std::string> got(64);
     std::vector<std::thread> threads;
@@ -93,7 +98,8 @@ TEST(Slot, SixtyFourThreadsAskingForAnAbsentCredentialCauseOneFetch) {
 
 TEST(Slot, OutsideTheWindowNoFetch) {
     std::atomic<int> calls{0};
-    Slot slot("s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
+    Slot slot(
+        "s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
     for (int i = 0; i < 1000; ++i) ASSERT_EQ(slot.get().token(), "tok-1");
     EXPECT_EQ(calls.load(), 1);
 }
@@ -102,12 +108,15 @@ TEST(Slot, InsideTheWindowOneRefreshesWhileOthersKeepTheValidCredential) {
     std::atomic<int> calls{0};
     Gate gate;
     DataPtr seen_current;
-    Slot slot("s", [&](const DataPtr& cur) {
-        ++calls;
-        seen_current = cur;
-        gate.pass();
-        return fresh("tok-2");
-    }, quiet());
+    Slot slot(
+        "s",
+        [&](const DataPtr& cur) {
+            ++calls;
+            seen_current = cur;
+            gate.pass();
+            return fresh("tok-2");
+        },
+        quiet());
     slot.publish(make("tok-1", 60'000, -1));  // valid for a minute, window already open
 
     std::string refresher_got;
@@ -135,11 +144,14 @@ TEST(Slot, InsideTheWindowOneRefreshesWhileOthersKeepTheValidCredential) {
 TEST(Slot, OnceExpiredCallersWaitForOneFetch) {
     std::atomic<int> calls{0};
     Gate gate;
-    Slot slot("s", [&](const DataPtr&) {
-        ++calls;
-        gate.pass();
-        return fresh("tok-2");
-    }, quiet());
+    Slot slot(
+        "s",
+        [&](const DataPtr&) {
+            ++calls;
+            gate.pass();
+            return fresh("tok-2");
+        },
+        quiet());
     auto old = make("tok-1", 60'000, -1);
     auto expired = std::make_shared<CredentialData>(*old);
     expired->expires_at_ms = wall_ms() - 1;
@@ -148,9 +160,16 @@ TEST(Slot, OnceExpiredCallersWaitForOneFetch) {
     std::atomic<int> done{0};
     std::vector<std::string> got(9);
     std::vector<std::thread> threads;
-    threads.emplace_back([&] { got[0] = slot.get().token(); ++done; });
+    threads.emplace_back([&] {
+        got[0] = slot.get().token();
+        ++done;
+    });
     ASSERT_TRUE(gate.wait_entered(1));
-    for (int i = 1; i < 9; ++i) threads.emplace_back([&, i] { got[i] = slot.get().token(); ++done; });
+    for (int i = 1; i < 9; ++i)
+        threads.emplace_back([&, i] {
+            got[i] = slot.get().token();
+            ++done;
+        });
     // Nobody is handed the expired credential: they all wait.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     EXPECT_EQ(done.load(), 0);
@@ -163,11 +182,13 @@ TEST(Slot, OnceExpiredCallersWaitForOneFetch) {
 TEST(Slot, TransientFailuresAreRetriedWithBackoff) {
     std::atomic<int> calls{0};
     LogCapture log;
-    auto slot_p = make_slot([&](const DataPtr&) {
-        int n = ++calls;
-        if (n <= 2) throw TransientError("server busy " + std::to_string(n), 0);
-        return fresh("tok-" + std::to_string(n));
-    }, log.sink(), RetryPolicy{4, 10, 100});
+    auto slot_p = make_slot(
+        [&](const DataPtr&) {
+            int n = ++calls;
+            if (n <= 2) throw TransientError("server busy " + std::to_string(n), 0);
+            return fresh("tok-" + std::to_string(n));
+        },
+        log.sink(), RetryPolicy{4, 10, 100});
     Slot& slot = *slot_p;
     EXPECT_EQ(slot.get().token(), "tok-3");
     EXPECT_EQ(calls.load(), 3);
@@ -177,9 +198,11 @@ TEST(Slot, TransientFailuresAreRetriedWithBackoff) {
 
 TEST(Slot, TransientFailuresBeyondTheBudgetGiveATransientError) {
     std::atomic<int> calls{0};
-    auto slot_p = make_slot([&](const DataPtr&) -> DataPtr {
-        throw TransientError("server busy " + std::to_string(++calls), 0);
-    }, quiet(), RetryPolicy{3, 5, 50});
+    auto slot_p = make_slot(
+        [&](const DataPtr&) -> DataPtr {
+            throw TransientError("server busy " + std::to_string(++calls), 0);
+        },
+        quiet(), RetryPolicy{3, 5, 50});
     Slot& slot = *slot_p;
     auto e = catch_error([&] { slot.get(); });
     EXPECT_EQ(e.kind(), ErrorKind::transient);
@@ -189,10 +212,12 @@ TEST(Slot, TransientFailuresBeyondTheBudgetGiveATransientError) {
 
 TEST(Slot, RetryAfterIsHonouredUpToTheCap) {
     std::atomic<int> calls{0};
-    auto slot_p = make_slot([&](const DataPtr&) {
-        if (++calls == 1) throw TransientError("slow down", 150);
-        return fresh("tok-2");
-    }, quiet(), RetryPolicy{4, 1, 1000});
+    auto slot_p = make_slot(
+        [&](const DataPtr&) {
+            if (++calls == 1) throw TransientError("slow down", 150);
+            return fresh("tok-2");
+        },
+        quiet(), RetryPolicy{4, 1, 1000});
     Slot& slot = *slot_p;
     auto t0 = std::chrono::steady_clock::now();
     EXPECT_EQ(slot.get().token(), "tok-2");
@@ -201,10 +226,12 @@ TEST(Slot, RetryAfterIsHonouredUpToTheCap) {
 
     // Asked to wait longer than our cap: give up at once rather than hang.
     std::atomic<int> calls2{0};
-    auto impatient_p = make_slot([&](const DataPtr&) -> DataPtr {
-        ++calls2;
-        throw TransientError("come back in a minute", 60'000);
-    }, quiet(), RetryPolicy{4, 1, 1000});
+    auto impatient_p = make_slot(
+        [&](const DataPtr&) -> DataPtr {
+            ++calls2;
+            throw TransientError("come back in a minute", 60'000);
+        },
+        quiet(), RetryPolicy{4, 1, 1000});
     Slot& impatient = *impatient_p;
     auto e = catch_error([&] { impatient.get(); });
     EXPECT_EQ(e.kind(), ErrorKind::transient);
@@ -214,10 +241,12 @@ TEST(Slot, RetryAfterIsHonouredUpToTheCap) {
 TEST(Slot, NonTransientErrorsAreNotRetried) {
     for (auto kind : {ErrorKind::rejected, ErrorKind::config, ErrorKind::login_required}) {
         std::atomic<int> calls{0};
-        auto slot_p = make_slot([&](const DataPtr&) -> DataPtr {
-            ++calls;
-            throw Error(kind, "no");
-        }, quiet(), RetryPolicy{4, 1, 10});
+        auto slot_p = make_slot(
+            [&](const DataPtr&) -> DataPtr {
+                ++calls;
+                throw Error(kind, "no");
+            },
+            quiet(), RetryPolicy{4, 1, 10});
         Slot& slot = *slot_p;
         auto e = catch_error([&] { slot.get(); });
         EXPECT_EQ(e.kind(), kind);
@@ -228,11 +257,14 @@ TEST(Slot, NonTransientErrorsAreNotRetried) {
 TEST(Slot, WaitersShareTheVerdictOfAFailedFetch) {
     std::atomic<int> calls{0};
     Gate gate;
-    Slot slot("s", [&](const DataPtr&) -> DataPtr {
-        ++calls;
-        gate.pass();
-        throw Error(ErrorKind::rejected, "bad secret");
-    }, quiet());
+    Slot slot(
+        "s",
+        [&](const DataPtr&) -> DataPtr {
+            ++calls;
+            gate.pass();
+            throw Error(ErrorKind::rejected, "bad secret");
+        },
+        quiet());
     std::vector<std::string> errors(9);
     std::vector<std::thread> threads;
     auto call = [&](int i) {
@@ -255,7 +287,8 @@ TEST(Slot, WaitersShareTheVerdictOfAFailedFetch) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let them queue up on the flight
     gate.open();
     for (auto& t : threads) t.join();
-    for (auto& e : errors) EXPECT_EQ(e, std::string(latchkey::to_string(ErrorKind::rejected)) + ": bad secret");
+    for (auto& e : errors)
+        EXPECT_EQ(e, std::string(latchkey::to_string(ErrorKind::rejected)) + ": bad secret");
     EXPECT_EQ(calls.load(), 1);
     // A later call tries again.
     catch_error([&] { slot.get(); });
@@ -265,16 +298,19 @@ TEST(Slot, WaitersShareTheVerdictOfAFailedFetch) {
 TEST(Slot, AFailingRefreshKeepsServingTheValidCredential) {
     std::atomic<int> calls{0};
     LogCapture log;
-    auto slot_p = make_slot([&](const DataPtr&) -> DataPtr {
-        ++calls;
-        throw Error(ErrorKind::internal, "refresh endpoint broken");
-    }, log.sink(), RetryPolicy{4, 5'000, 10'000});
+    auto slot_p = make_slot(
+        [&](const DataPtr&) -> DataPtr {
+            ++calls;
+            throw Error(ErrorKind::internal, "refresh endpoint broken");
+        },
+        log.sink(), RetryPolicy{4, 5'000, 10'000});
     Slot& slot = *slot_p;
     slot.publish(make("tok-1", 60'000, -1));
     EXPECT_EQ(slot.get().token(), "tok-1");
     EXPECT_EQ(calls.load(), 1);
-    EXPECT_TRUE(log.contains("refresh failed, still serving the current credential until it expires: "
-                             "refresh endpoint broken"))
+    EXPECT_TRUE(
+        log.contains("refresh failed, still serving the current credential until it expires: "
+                     "refresh endpoint broken"))
         << log.all();
     // Backing off: the next calls do not hammer the server.
     for (int i = 0; i < 20; ++i) EXPECT_EQ(slot.get().token(), "tok-1");
@@ -283,7 +319,8 @@ TEST(Slot, AFailingRefreshKeepsServingTheValidCredential) {
 
 TEST(Slot, InvalidateMakesTheNextCallFetch) {
     std::atomic<int> calls{0};
-    Slot slot("s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
+    Slot slot(
+        "s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
     EXPECT_EQ(slot.get().token(), "tok-1");
     EXPECT_EQ(slot.get().token(), "tok-1");
     slot.invalidate();
@@ -294,7 +331,8 @@ TEST(Slot, InvalidateMakesTheNextCallFetch) {
 
 TEST(Slot, PublishReachesEveryThreadsCache) {
     std::atomic<int> calls{0};
-    Slot slot("s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
+    Slot slot(
+        "s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
     EXPECT_EQ(slot.get().token(), "tok-1");
     std::string other;
     std::thread([&] { other = slot.get().token(); }).join();
@@ -314,8 +352,9 @@ TEST(Slot, InvalidateDuringTheRefreshWindowIsSafe) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         // No backoff: every call in the window tries to refresh.
-        auto slot_p = make_slot([](const DataPtr&) -> DataPtr { throw Error(ErrorKind::internal, "down"); },
-                                quiet(), RetryPolicy{4, 0, 0});
+        auto slot_p =
+            make_slot([](const DataPtr&) -> DataPtr { throw Error(ErrorKind::internal, "down"); },
+                      quiet(), RetryPolicy{4, 0, 0});
         Slot& slot = *slot_p;
         slot.publish(make("tok-1", 600'000, -1));
         std::atomic<bool> stop{false};
@@ -346,15 +385,16 @@ TEST(Slot, InvalidateDuringTheRefreshWindowIsSafe) {
         FAIL() << "the stress child did not finish in time";
     }
     if (WIFSIGNALED(status))
-        GTEST_SKIP() << "BUG: Slot::get crashed with signal " << WTERMSIG(status)
-                     << " when invalidate() ran during the refresh window. host/src/token/slot.cpp "
-                        "Slot::slow_get: after try_lock of flight_mu_, `if (current_ != cur) return "
-                        "remember(current_, ...)` passes a null current_ (invalidated meanwhile) to "
-                        "remember(), which dereferences it (make_shared<CredentialData>(*data)). Host::"
-                        "invalidate after a 401 on one thread while others call token() in the window "
-                        "hits it. Fix: `if (current_ != cur) { if (current_) return remember(current_, "
-                        "generation_.load()); /* else fall through to the absent path */ }` (e.g. "
-                        "release the flight and fall to the single-flight fetch), or keep serving `cur`.";
+        GTEST_SKIP()
+            << "BUG: Slot::get crashed with signal " << WTERMSIG(status)
+            << " when invalidate() ran during the refresh window. host/src/token/slot.cpp "
+               "Slot::slow_get: after try_lock of flight_mu_, `if (current_ != cur) return "
+               "remember(current_, ...)` passes a null current_ (invalidated meanwhile) to "
+               "remember(), which dereferences it (make_shared<CredentialData>(*data)). Host::"
+               "invalidate after a 401 on one thread while others call token() in the window "
+               "hits it. Fix: `if (current_ != cur) { if (current_) return remember(current_, "
+               "generation_.load()); /* else fall through to the absent path */ }` (e.g. "
+               "release the flight and fall to the single-flight fetch), or keep serving `cur`.";
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 0) << "a caller got something other than the published token";
 }

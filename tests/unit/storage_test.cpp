@@ -55,7 +55,7 @@ std::vector<std::string> listing(const std::string& d) {
 }
 
 class FileStore : public Isolated {
-   protected:
+ protected:
     std::vector<std::string> warnings;
     latchkey::storage::Warn warn() {
         return [this](const std::string& m) { warnings.push_back(m); };
@@ -94,8 +94,10 @@ TEST_F(FileStore, RefusesADirectoryOpenToOthers) {
     FileStorage st(d, warn());
     auto e = catch_error([&] { st.load("k"); });
     EXPECT_EQ(e.kind(), ErrorKind::storage);
-    EXPECT_EQ(std::string(e.what()), "the token store " + d + " has mode 0755, open to other users; run "
-                                     "`chmod 700 " + d + "` (latchkey refuses to use it until then)");
+    EXPECT_EQ(std::string(e.what()), "the token store " + d +
+                                         " has mode 0755, open to other users; run "
+                                         "`chmod 700 " +
+                                         d + "` (latchkey refuses to use it until then)");
     // Nothing was written into it either.
     catch_error([&] { st.save("k", sample()); });
     EXPECT_TRUE(listing(d).empty());
@@ -109,8 +111,10 @@ TEST_F(FileStore, RefusesATokenFileReadableByOthers) {
     ::chmod(f.c_str(), 0644);
     auto e = catch_error([&] { st.load("k"); });
     EXPECT_EQ(e.kind(), ErrorKind::storage);
-    EXPECT_EQ(std::string(e.what()), "stored credential " + f + " has mode 0644, readable by other users; "
-                                     "run `chmod 600 " + f + "` (or `latchkey logout` to drop it)");
+    EXPECT_EQ(std::string(e.what()), "stored credential " + f +
+                                         " has mode 0644, readable by other users; "
+                                         "run `chmod 600 " +
+                                         f + "` (or `latchkey logout` to drop it)");
 }
 
 TEST_F(FileStore, CorruptedRecordIsReportedAndTreatedAsAbsent) {
@@ -133,12 +137,16 @@ TEST_F(FileStore, RecordFromANewerVersionIsReportedAndTreatedAsAbsent) {
     std::string d = dir.file("store");
     FileStorage st(d, warn());
     st.save("k", sample());
-    dir.write("store/k.json",
-              "{\"format\":\"latchkey-credential\",\"version\":2,\"token\":\"t\",\"expires_at_ms\":0}", 0600);
+    dir.write(
+        "store/k.json",
+        "{\"format\":\"latchkey-credential\",\"version\":2,\"token\":\"t\",\"expires_at_ms\":0}",
+        0600);
     EXPECT_FALSE(st.load("k"));
     ASSERT_EQ(warnings.size(), 1u);
-    EXPECT_EQ(warnings[0], "ignoring stored credential " + d + "/k.json: written by another latchkey "
-                           "version (format version 2, this one reads 1); a new one will be fetched");
+    EXPECT_EQ(warnings[0],
+              "ignoring stored credential " + d +
+                  "/k.json: written by another latchkey "
+                  "version (format version 2, this one reads 1); a new one will be fetched");
 }
 
 TEST_F(FileStore, OtherMalformedRecords) {
@@ -212,7 +220,8 @@ void expect_lock_excludes(Storage& st) {
     // Another key is independent.
     { auto other = st.lock("other"); }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    EXPECT_FALSE(acquired.load()) << st.name() << ": the second locker got in while the first held it";
+    EXPECT_FALSE(acquired.load()) << st.name()
+                                  << ": the second locker got in while the first held it";
     first.reset();
     EXPECT_TRUE(wait_for([&] { return acquired.load(); }, 5000))
         << st.name() << ": the second locker never got the released lock";
@@ -262,10 +271,11 @@ TEST(RecordJson, RoundTripAndDefaults) {
 // ---------------------------------------------------------------- through the host
 
 class StoreThroughHost : public Isolated {
-   protected:
+ protected:
     std::string policy(const std::string& storage_lines, const std::string& site_lines,
                        const std::string& name = "policy.toml") {
-        return dir.write(name, storage_lines + "[sites.t]\nprovider = \"test-counter\"\n" + site_lines);
+        return dir.write(name,
+                         storage_lines + "[sites.t]\nprovider = \"test-counter\"\n" + site_lines);
     }
 };
 
@@ -322,11 +332,12 @@ TEST_F(StoreThroughHost, StoragePathExpandsHome) {
     auto& s = host->site("t");
     EXPECT_EQ(host->token(s).token(), "tok-1");
     if (fs::exists(cwd_dir.file("~/tokens")))
-        GTEST_SKIP() << "BUG: [storage] path = \"~/tokens\" is used literally: the token store was "
-                        "created as ./~/tokens under the current directory instead of $HOME/tokens. "
-                        "host/src/host_impl.cpp HostImpl::storage_dir returns policy_.storage_path "
-                        "unexpanded (plugin_dirs and { file = } expand ~, this does not). Fix: expand "
-                        "a leading ~/ in Policy::load or storage_dir().";
+        GTEST_SKIP()
+            << "BUG: [storage] path = \"~/tokens\" is used literally: the token store was "
+               "created as ./~/tokens under the current directory instead of $HOME/tokens. "
+               "host/src/host_impl.cpp HostImpl::storage_dir returns policy_.storage_path "
+               "unexpanded (plugin_dirs and { file = } expand ~, this does not). Fix: expand "
+               "a leading ~/ in Policy::load or storage_dir().";
     EXPECT_TRUE(fs::exists(home.file("tokens") + "/" + s.storage_key + ".json"));
 }
 
@@ -358,7 +369,8 @@ TEST_F(StoreThroughHost, LaxTokenStoreIsAStorageErrorForTheCaller) {
     auto host = open_host(p);
     auto e = catch_error([&] { host->token(host->site("t")); });
     EXPECT_EQ(e.kind(), ErrorKind::storage);
-    EXPECT_NE(std::string(e.what()).find("run `chmod 700 " + d + "`"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("run `chmod 700 " + d + "`"), std::string::npos)
+        << e.what();
     EXPECT_EQ(counter(dir.file("count")), 0);  // refused before asking the provider
 }
 
@@ -371,7 +383,8 @@ TEST_F(StoreThroughHost, IdentityOptionsChangeTheStorageKeyOthersDoNot) {
     std::string base = key_of("counter_file = \"" + a + "\"\n", "1.toml");
     std::string other_identity = key_of("counter_file = \"" + b + "\"\n", "2.toml");
     std::string other_delay = key_of("counter_file = \"" + a + "\"\ndelay_ms = 5\n", "3.toml");
-    std::string other_lifetime = key_of("counter_file = \"" + a + "\"\nlifetime = \"10s\"\n", "4.toml");
+    std::string other_lifetime =
+        key_of("counter_file = \"" + a + "\"\nlifetime = \"10s\"\n", "4.toml");
     EXPECT_EQ(base.rfind("t.", 0), 0u) << base;
     EXPECT_EQ(base.size(), 2u + 16u) << base;
     EXPECT_NE(base, other_identity);
@@ -392,7 +405,8 @@ TEST_F(StoreThroughHost, AChangedIdentityNeverReusesAnotherIdentitysToken) {
     }
     {
         // Same identity, other non-identity settings: the stored token is used.
-        auto host = open_host(policy(storage, "counter_file = \"" + a + "\"\ndelay_ms = 1\n", "a2.toml"));
+        auto host =
+            open_host(policy(storage, "counter_file = \"" + a + "\"\ndelay_ms = 1\n", "a2.toml"));
         EXPECT_EQ(host->token(host->site("t")).token(), "tok-1");
         EXPECT_EQ(counter(a), 1);
     }

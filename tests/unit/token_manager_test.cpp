@@ -12,26 +12,7 @@ using latchkey::ErrorKind;
 using latchkey::LogLevel;
 using namespace lkt;
 
-class TokenManager : public Isolated {
-   protected:
-    // A policy with one site `t` served by test-counter with `options`
-    // (TOML lines), and a host on it.
-    latchkey::Host open(const std::string& options) {
-        count_ = dir.file("count");
-        std::string text = "[storage]\nbackend = \"memory\"\n[sites.t]\nprovider = \"test-counter\"\n"
-                           "counter_file = \"" + count_ + "\"\n" + options;
-        latchkey::HostOptions o;
-        o.config_path = dir.write("policy.toml", text);
-        o.plugin_dirs = {kGoodDir};
-        o.log_level = LogLevel::info;
-        o.log_sink = log.sink();
-        return latchkey::Host::open(o);
-    }
-    int calls() const { return counter(count_); }
-
-    LogCapture log;
-    std::string count_;
-};
+class TokenManager : public CounterSite {};
 
 TEST_F(TokenManager, SixtyFourThreadsOneAcquire) {
     auto host = open("delay_ms = 300\n");
@@ -90,7 +71,8 @@ TEST_F(TokenManager, RefreshAheadOneRefreshWhileOthersKeepTheValidToken) {
 
     int refreshers = 0, refresher_rank = -1, latest_other = -1;
     for (int i = 0; i < N; ++i) {
-        if (got[i] == "tok-2") ++refreshers, refresher_rank = finished[i];
+        if (got[i] == "tok-2")
+            ++refreshers, refresher_rank = finished[i];
         else {
             EXPECT_EQ(got[i], "tok-1");
             latest_other = std::max(latest_other, finished[i]);
@@ -134,14 +116,15 @@ TEST_F(TokenManager, ExpiredOnArrivalIsFetchedEveryTime) {
     EXPECT_EQ(host.token("t").token(), "tok-1");
     std::string second = host.token("t").token();
     if (second == "tok-1")
-        GTEST_SKIP() << "BUG: an expired credential was served from the lock-free hot path. "
-                        "host/src/token/slot.hpp Slot::get compares coarse_now() (CLOCK_REALTIME_COARSE, "
-                        "which lags the real clock by up to one tick, ~4 ms) with refresh_at_ms, and "
-                        "host/src/token/refresh_plan.cpp plan_refresh sets refresh_at_ms == expires_at_ms "
-                        "when the lifetime is 0 (latest = expires - min(1000, lifetime/2)); so for a "
-                        "tick after issue the hot path hands out an expired token. Fix: keep "
-                        "refresh_at_ms at least a few coarse ticks (e.g. 20 ms) before expires_at_ms in "
-                        "plan_refresh, or also check coarse_now() + slack < expires_at_ms in Slot::get.";
+        GTEST_SKIP()
+            << "BUG: an expired credential was served from the lock-free hot path. "
+               "host/src/token/slot.hpp Slot::get compares coarse_now() (CLOCK_REALTIME_COARSE, "
+               "which lags the real clock by up to one tick, ~4 ms) with refresh_at_ms, and "
+               "host/src/token/refresh_plan.cpp plan_refresh sets refresh_at_ms == expires_at_ms "
+               "when the lifetime is 0 (latest = expires - min(1000, lifetime/2)); so for a "
+               "tick after issue the hot path hands out an expired token. Fix: keep "
+               "refresh_at_ms at least a few coarse ticks (e.g. 20 ms) before expires_at_ms in "
+               "plan_refresh, or also check coarse_now() + slack < expires_at_ms in Slot::get.";
     EXPECT_EQ(second, "tok-2");
     EXPECT_EQ(host.token("t").token(), "tok-3");
     EXPECT_EQ(calls(), 3);
@@ -174,14 +157,16 @@ TEST_F(TokenManager, AFailingRefreshInsideTheWindowKeepsServingTheValidToken) {
     std::filesystem::remove(count_);
     std::filesystem::create_directory(count_);
     EXPECT_EQ(host.token("t").token(), "tok-1");
-    EXPECT_TRUE(log.contains("refresh failed, still serving the current credential until it expires"))
+    EXPECT_TRUE(
+        log.contains("refresh failed, still serving the current credential until it expires"))
         << log.all();
     EXPECT_TRUE(log.contains("counter file")) << log.all();
     // Repair it: a later call (after the backoff) refreshes.
     std::filesystem::remove(count_);
     dir.write("count", "1\n");
     std::string latest;
-    EXPECT_TRUE(wait_for([&] { return (latest = host.token("t").token()) == "tok-2"; }, 2500)) << latest;
+    EXPECT_TRUE(wait_for([&] { return (latest = host.token("t").token()) == "tok-2"; }, 2500))
+        << latest;
     EXPECT_EQ(host.token("t").extras().at("via"), "refresh");
 }
 
@@ -194,7 +179,8 @@ TEST_F(TokenManager, RejectedRefreshFallsBackToAcquire) {
     EXPECT_EQ(c.token(), "tok-3");  // call 2 was the rejected refresh
     EXPECT_EQ(c.extras().at("via"), "acquire");
     EXPECT_EQ(calls(), 3);
-    EXPECT_TRUE(log.contains("refresh rejected (test-counter: refresh rejected); acquiring a new credential"))
+    EXPECT_TRUE(log.contains(
+        "refresh rejected (test-counter: refresh rejected); acquiring a new credential"))
         << log.all();
 }
 
@@ -219,8 +205,9 @@ TEST_F(TokenManager, InvalidateMakesTheNextCallFetch) {
 }
 
 TEST_F(TokenManager, EmptyRequiredOptionIsAConfigErrorNamingTheKey) {
-    std::string text = "[storage]\nbackend = \"memory\"\n[sites.e]\nprovider = \"test-counter\"\n"
-                       "counter_file = \"\"\n";
+    std::string text =
+        "[storage]\nbackend = \"memory\"\n[sites.e]\nprovider = \"test-counter\"\n"
+        "counter_file = \"\"\n";
     latchkey::HostOptions o;
     o.config_path = dir.write("empty.toml", text);
     o.plugin_dirs = {kGoodDir};
@@ -232,11 +219,14 @@ TEST_F(TokenManager, EmptyRequiredOptionIsAConfigErrorNamingTheKey) {
     EXPECT_NE(m.find("counter_file"), std::string::npos) << m;
     EXPECT_NE(m.find("'e'"), std::string::npos) << m;
     if (m.find(where_value(*o.config_path, text, "counter_file = \"\"")) == std::string::npos)
-        GTEST_SKIP() << "BUG (minor): a REQUIRED option set to \"\" passes the host's check "
-                        "(host/src/policy/resolver.cpp Resolver::resolve only tests presence), so the "
-                        "error comes from the plugin's create() without the file:line:column every "
-                        "policy error must carry: \"" << m << "\". Fix: treat an empty string (or empty "
-                        "list) for a required option as missing and fail at its position.";
+        GTEST_SKIP()
+            << "BUG (minor): a REQUIRED option set to \"\" passes the host's check "
+               "(host/src/policy/resolver.cpp Resolver::resolve only tests presence), so the "
+               "error comes from the plugin's create() without the file:line:column every "
+               "policy error must carry: \""
+            << m
+            << "\". Fix: treat an empty string (or empty "
+               "list) for a required option as missing and fail at its position.";
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -39,14 +40,16 @@ inline const std::string kCounterSo = kGoodDir + "/test-counter.so";
 
 // Sets and unsets environment variables; puts every one back on destruction.
 class EnvGuard {
-   public:
+ public:
     EnvGuard() = default;
     EnvGuard(const EnvGuard&) = delete;
     EnvGuard& operator=(const EnvGuard&) = delete;
     ~EnvGuard() {
         for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-            if (it->second) ::setenv(it->first.c_str(), it->second->c_str(), 1);
-            else ::unsetenv(it->first.c_str());
+            if (it->second)
+                ::setenv(it->first.c_str(), it->second->c_str(), 1);
+            else
+                ::unsetenv(it->first.c_str());
         }
     }
     void set(const std::string& name, const std::string& value) {
@@ -58,7 +61,7 @@ class EnvGuard {
         ::unsetenv(name.c_str());
     }
 
-   private:
+ private:
     void save(const std::string& name) {
         for (auto& s : saved_)
             if (s.first == name) return;
@@ -70,7 +73,7 @@ class EnvGuard {
 
 // chdir for the life of the object.
 class CwdGuard {
-   public:
+ public:
     explicit CwdGuard(const std::string& dir) : old_(std::filesystem::current_path()) {
         std::filesystem::current_path(dir);
     }
@@ -79,7 +82,7 @@ class CwdGuard {
         std::filesystem::current_path(old_, ec);
     }
 
-   private:
+ private:
     std::filesystem::path old_;
 };
 
@@ -88,7 +91,7 @@ class CwdGuard {
 // directory, and no LATCHKEY_* (or *_DELAY_MS style prefix) variable of the
 // caller's shell leaks in.
 class Isolated : public ::testing::Test {
-   protected:
+ protected:
     void SetUp() override {
         std::vector<std::string> names;
         for (char** e = environ; e && *e; ++e) {
@@ -125,7 +128,8 @@ latchkey::Error catch_error(Fn&& fn) {
 }
 
 // "path:line:column" (1-based) of the first occurrence of `needle` in `text`.
-inline std::string where(const std::string& path, const std::string& text, const std::string& needle) {
+inline std::string where(const std::string& path, const std::string& text,
+                         const std::string& needle) {
     size_t at = text.find(needle);
     if (at == std::string::npos) {
         ADD_FAILURE() << "needle '" << needle << "' not in the policy text";
@@ -150,7 +154,7 @@ inline std::string where_value(const std::string& path, const std::string& text,
 
 // Collects what the host logs (already redacted).
 class LogCapture {
-   public:
+ public:
     std::function<void(latchkey::LogLevel, const std::string&)> sink() {
         return [this](latchkey::LogLevel l, const std::string& m) {
             std::lock_guard lock(mu_);
@@ -177,11 +181,12 @@ class LogCapture {
     std::string all() const {
         std::lock_guard lock(mu_);
         std::string out;
-        for (auto& [l, m] : lines_) out += "[" + std::to_string(static_cast<int>(l)) + "] " + m + "\n";
+        for (auto& [l, m] : lines_)
+            out += "[" + std::to_string(static_cast<int>(l)) + "] " + m + "\n";
         return out;
     }
 
-   private:
+ private:
     mutable std::mutex mu_;
     std::vector<std::pair<latchkey::LogLevel, std::string>> lines_;
 };
@@ -215,20 +220,70 @@ inline void sleep_until_ms(int64_t unix_ms, int64_t margin_ms = 50) {
     if (d > 0) std::this_thread::sleep_for(std::chrono::milliseconds(d));
 }
 
+// An environment made of a map, for pure resolver tests.
+inline latchkey::policy::Environment fake_env(
+    std::map<std::string, std::string> vars,
+    std::vector<std::pair<std::string, std::string>> sets = {}) {
+    latchkey::policy::Environment env;
+    env.getenv = [vars = std::move(vars)](const std::string& n) -> std::optional<std::string> {
+        auto it = vars.find(n);
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+    };
+    env.sets = std::move(sets);
+    return env;
+}
+
+// A hand-written schema like an OAuth provider's.
+inline std::vector<latchkey::policy::OptionSpec> oauth_schema() {
+    return {
+        {"token_url", LATCHKEY_OPT_STRING, true, false, true, std::nullopt, "token endpoint"},
+        {"client_id", LATCHKEY_OPT_STRING, true, false, true, std::nullopt, "client"},
+        {"client_secret", LATCHKEY_OPT_STRING, false, true, false, std::nullopt, "secret"},
+        {"scopes", LATCHKEY_OPT_LIST, false, false, true, std::nullopt, "scopes"},
+        {"retries", LATCHKEY_OPT_INT, false, false, false, std::string("3"), "retries"},
+        {"verify", LATCHKEY_OPT_BOOL, false, false, false, std::string("true"), "verify TLS"},
+    };
+}
+
+// A host on one site `t` served by test-counter from memory storage; `lines`
+// go into [sites.t], and every acquire/refresh is counted in dir/count.
+class CounterSite : public Isolated {
+ protected:
+    latchkey::Host open(const std::string& lines) {
+        count_ = dir.file("count");
+        std::string text =
+            "[storage]\nbackend = \"memory\"\n[sites.t]\nprovider = \"test-counter\"\n"
+            "counter_file = \"" +
+            count_ + "\"\n" + lines;
+        latchkey::HostOptions o;
+        o.config_path = dir.write("policy.toml", text);
+        o.plugin_dirs = {kGoodDir};
+        o.log_level = latchkey::LogLevel::info;
+        o.log_sink = log.sink();
+        return latchkey::Host::open(o);
+    }
+    int calls() const { return counter(count_); }
+
+    LogCapture log;
+    std::string count_;
+};
+
 // A HostImpl on `config`, searching the good test plugin directory first.
-inline std::shared_ptr<latchkey::HostImpl> open_host(const std::string& config,
-                                                     LogCapture* log = nullptr,
-                                                     std::vector<std::string> sets = {},
-                                                     latchkey::LogLevel level = latchkey::LogLevel::info,
-                                                     std::vector<std::string> plugin_dirs = {kGoodDir}) {
+inline std::shared_ptr<latchkey::HostImpl> open_host(
+    const std::string& config, LogCapture* log = nullptr, std::vector<std::string> sets = {},
+    latchkey::LogLevel level = latchkey::LogLevel::info,
+    std::vector<std::string> plugin_dirs = {kGoodDir}) {
     latchkey::HostOptions o;
     o.config_path = config;
     o.sets = std::move(sets);
     o.plugin_dirs = std::move(plugin_dirs);
     o.storage = "memory";
     o.log_level = level;
-    if (log) o.log_sink = log->sink();
-    else o.log_sink = [](latchkey::LogLevel, const std::string&) {};
+    if (log)
+        o.log_sink = log->sink();
+    else
+        o.log_sink = [](latchkey::LogLevel, const std::string&) {};
     return std::make_shared<latchkey::HostImpl>(std::move(o));
 }
 
