@@ -32,6 +32,8 @@ static const latchkey_provider descriptor = {
     NULL,
     NULL,
     destroy,
+    NULL, /* revoke: nothing to revoke */
+    NULL, /* whoami */
 };
 
 LATCHKEY_EXPORT const latchkey_provider *latchkey_provider_v1(void) { return &descriptor; }

@@ -35,10 +35,12 @@ static latchkey_status acquire(void *self, latchkey_result *result) {
 
 static void destroy(void *self) { free(self); }
 
+/* Built as a plugin of ABI 1.0 would be: the descriptor ends at `destroy`, so
+ * the host must not read the fields 1.1 appended. */
 static const latchkey_provider descriptor = {
-    sizeof(latchkey_provider),
+    LATCHKEY_PROVIDER_V1_0_SIZE,
     LATCHKEY_ABI_MAJOR,
-    LATCHKEY_ABI_MINOR,
+    0,
     TESTPLUGIN_NAME,
     "1.0.0",
     TESTPLUGIN_DESCRIPTION,
@@ -48,6 +50,8 @@ static const latchkey_provider descriptor = {
     NULL, /* refresh: the host acquires again */
     NULL, /* expired: the host decides from expires_at */
     destroy,
+    NULL, /* past struct_size: never read */
+    NULL,
 };
 
 LATCHKEY_EXPORT const latchkey_provider *latchkey_provider_v1(void) { return &descriptor; }

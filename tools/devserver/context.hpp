@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "clients.hpp"
 #include "faults.hpp"
@@ -16,6 +18,8 @@ struct ServerContext {
     Stats& stats;
     FaultBoard& faults;
     std::int64_t token_lifetime;  // seconds, reported as expires_in
+    // --setting KEY=VALUE pairs, for endpoint modules' own knobs (a public key file, say).
+    const std::map<std::string, std::string>& settings;
 };
 
 }  // namespace devserver

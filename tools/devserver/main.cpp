@@ -16,6 +16,7 @@
 #include "context.hpp"
 #include "json.hpp"
 #include "options.hpp"
+#include "routes.hpp"
 #include "token_endpoint.hpp"
 #include "whoami.hpp"
 
@@ -91,7 +92,8 @@ int main(int argc, char** argv) {
     devserver::TokenStore tokens;
     devserver::Stats stats;
     devserver::FaultBoard faults;
-    devserver::ServerContext ctx{clients, tokens, stats, faults, options.token_lifetime};
+    devserver::ServerContext ctx{clients, tokens, stats, faults, options.token_lifetime,
+                                 options.settings};
 
     httplib::Server server;
     server.set_payload_max_length(kMaxRequestBody);
@@ -107,6 +109,7 @@ int main(int argc, char** argv) {
     devserver::register_token_endpoint(server, ctx);
     devserver::register_whoami(server, ctx);
     devserver::register_admin(server, ctx);
+    devserver::install_route_modules(server, ctx);
 
     int port = options.port;
     if (port == 0) {

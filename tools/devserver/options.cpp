@@ -21,7 +21,9 @@ ParsedOptions parse_options(int argc, char** argv) {
          "ID:SECRET[:SCOPE1,SCOPE2...] a client that may get tokens (repeatable); "
          "without scopes the client may ask for any scope")
         ("token-lifetime", po::value<std::int64_t>()->default_value(3600),
-         "seconds until an issued token expires (expires_in)");
+         "seconds until an issued token expires (expires_in)")
+        ("setting", po::value<std::vector<std::string>>()->composing(),
+         "KEY=VALUE a setting read by an endpoint module (repeatable)");
     // clang-format on
 
     po::variables_map vm;
@@ -67,6 +69,17 @@ ParsedOptions parse_options(int argc, char** argv) {
         } catch (const std::invalid_argument& e) {
             std::cerr << "latchkey-devserver: " << e.what() << '\n';
             return {std::nullopt, 2};
+        }
+    }
+    if (vm.count("setting")) {
+        for (const auto& pair : vm["setting"].as<std::vector<std::string>>()) {
+            const auto eq = pair.find('=');
+            if (eq == std::string::npos || eq == 0) {
+                std::cerr << "latchkey-devserver: --setting wants KEY=VALUE, got '" << pair
+                          << "'\n";
+                return {std::nullopt, 2};
+            }
+            options.settings[pair.substr(0, eq)] = pair.substr(eq + 1);
         }
     }
     return {std::move(options), 0};

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -13,6 +15,7 @@ struct Options {
     int port = 0;  // 0: the kernel picks a free port
     std::vector<Client> clients;
     std::int64_t token_lifetime = 3600;
+    std::map<std::string, std::string> settings;  // --setting KEY=VALUE
 };
 
 // Either options to run with, or the exit code to stop with (0 after --help, 2 after a

@@ -188,7 +188,7 @@ ProviderInstance::ProviderInstance(std::shared_ptr<plugin::LoadedProvider> provi
     ctx_->self = this;
     for (auto& s : policy::secret_texts(site_.values)) services_.redactor.add(s);
     latchkey_host& t = table_;
-    t.struct_size = sizeof t;
+    t.struct_size = LATCHKEY_HOST_V1_0_SIZE;  // 1.1 services: being wired
     t.abi_major = LATCHKEY_ABI_MAJOR;
     t.abi_minor = LATCHKEY_ABI_MINOR;
     t.ctx = ctx_.get();

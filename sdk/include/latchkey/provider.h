@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define LATCHKEY_ABI_MAJOR 1
-#define LATCHKEY_ABI_MINOR 0
+#define LATCHKEY_ABI_MINOR 1
 
 /* The one symbol a provider plugin exports. */
 #define LATCHKEY_PROVIDER_ENTRY "latchkey_provider_v1"
@@ -105,7 +105,14 @@ typedef struct latchkey_credential {
     size_t extra_count;
     const char *const *extra_keys;
     const char *const *extra_values;
+
+    /* ---- ABI 1.1 (read only when struct_size covers it). */
+    const char *header_name; /* "Authorization", "X-Api-Key" ... */
 } latchkey_credential;
+
+/* Receives a credential from a host service; valid only during the call. */
+typedef void (*latchkey_credential_sink)(void *user,
+                                         const latchkey_credential *credential);
 
 /* ---------------------------------------------------------------- HTTP */
 
@@ -123,6 +130,13 @@ typedef struct latchkey_http_request {
     const char *basic_password;
     /* 0 means the site's `timeout`. */
     int64_t timeout_ms;
+
+    /* ---- ABI 1.1: TLS client authentication (RFC 8705 tls_client_auth).
+     * PEM files; the key may be encrypted with `client_key_password`. The
+     * host reads these fields only when struct_size covers them. */
+    const char *client_cert_file;
+    const char *client_key_file;
+    const char *client_key_password;
 } latchkey_http_request;
 
 typedef enum latchkey_log_level {
@@ -225,7 +239,52 @@ typedef struct latchkey_host {
     /* With a TRANSIENT error: the server asked to wait this long (429/503
      * Retry-After). The host never waits longer than its own cap. */
     void (*result_retry_after)(latchkey_result *result, int64_t ms);
+
+    /* ---- ABI 1.1. Present when struct_size >= LATCHKEY_HOST_V1_1_SIZE;
+     * provider.hpp checks before calling. */
+
+    /* Signs `data` with the private key in the PEM file `key_file` (optionally
+     * encrypted with `passphrase`, which may be NULL). `alg` is a JOSE name:
+     * "RS256", "RS384", "RS512" (RSASSA-PKCS1-v1_5), "PS256" (RSASSA-PSS) or
+     * "ES256", "ES384" (ECDSA; the signature comes as JOSE r||s, not DER).
+     * The raw signature bytes go to `sink`. LATCHKEY_E_CONFIG with a message
+     * in `error` when the key cannot be read, is the wrong type for `alg`, or
+     * the passphrase is wrong. */
+    latchkey_status (*sign)(void *ctx, const char *alg, const char *key_file,
+                            const char *passphrase, const unsigned char *data,
+                            size_t len, latchkey_sink sink, void *user,
+                            char *error, size_t error_len);
+
+    /* A small per-site cache kept in the site's token storage (discovery
+     * documents, say), shared by every process that uses the site. `name`
+     * is the provider's own key. cache_get returns 1 and sends the value to
+     * `sink` when an unexpired entry exists, else 0. cache_put stores or
+     * replaces the entry until `expires_at_ms` (0 = no expiry). */
+    int (*cache_get)(void *ctx, const char *name, latchkey_sink sink,
+                     void *user);
+    void (*cache_put)(void *ctx, const char *name, const char *value,
+                      size_t len, int64_t expires_at_ms);
+
+    /* A one-line status that replaces itself (a countdown while polling).
+     * Shown only on a terminal during `latchkey login`; "" clears it. */
+    void (*progress)(void *ctx, const char *line);
+
+    /* Fetches the current credential of another site of the same policy,
+     * through that site's own provider, cache and storage, and hands it to
+     * `sink` once. On failure returns that site's status with its message in
+     * `error`. A site that reaches itself again is refused (LATCHKEY_E_CONFIG).
+     * For composite providers such as `chain`. */
+    latchkey_status (*fetch_site)(void *ctx, const char *site,
+                                  latchkey_credential_sink sink, void *user,
+                                  char *error, size_t error_len);
 } latchkey_host;
+
+/* Size of the host table up to the last field of ABI 1.0 and of 1.1. */
+#define LATCHKEY_HOST_V1_0_SIZE                                                \
+    (offsetof(latchkey_host, result_retry_after) +                             \
+     sizeof(void (*)(latchkey_result *, int64_t)))
+#define LATCHKEY_HOST_V1_1_SIZE                                                \
+    (offsetof(latchkey_host, fetch_site) + sizeof(void *))
 
 /* ---------------------------------------------------------------- the descriptor */
 
@@ -254,12 +313,32 @@ typedef struct latchkey_provider {
     int (*expired)(void *instance, const latchkey_credential *current,
                    int64_t now_ms);
     void (*destroy)(void *instance);
+
+    /* ---- ABI 1.1. The host reads these only when struct_size covers them;
+     * NULL means "not supported". */
+
+    /* Invalidates `current` at the server (RFC 7009 revocation, say) before
+     * `latchkey logout` erases it. An error is shown; the local erase still
+     * happens. */
+    latchkey_status (*revoke)(void *instance,
+                              const latchkey_credential *current,
+                              latchkey_result *result);
+    /* Describes who `current` belongs to, as one JSON object sent to `sink`
+     * (an OIDC userinfo response, or the claims of an ID token or JWT access
+     * token — never a token or a signature). For `latchkey whoami`. */
+    latchkey_status (*whoami)(void *instance,
+                              const latchkey_credential *current,
+                              latchkey_sink sink, void *user,
+                              latchkey_result *result);
 } latchkey_provider;
 
 /* Size of the first published version of the descriptor; the host refuses a
  * smaller one. */
 #define LATCHKEY_PROVIDER_V1_0_SIZE \
     (offsetof(latchkey_provider, destroy) + sizeof(void (*)(void *)))
+/* Size of the descriptor as of ABI 1.1. */
+#define LATCHKEY_PROVIDER_V1_1_SIZE                                            \
+    (offsetof(latchkey_provider, whoami) + sizeof(void *))
 
 typedef const latchkey_provider *(*latchkey_provider_entry_fn)(void);
 

@@ -8,6 +8,8 @@
 //     latchkey::sdk::Credential acquire();
 //     // optional: latchkey::sdk::Credential refresh(const latchkey::sdk::Current&);
 //     // optional: bool expired(const latchkey::sdk::Current&, int64_t now_ms);
+//     // optional (ABI 1.1): void revoke(const latchkey::sdk::Current&);
+//     // optional (ABI 1.1): std::string whoami(const latchkey::sdk::Current&);  // JSON object
 //   };
 //   LATCHKEY_PROVIDER(MyProvider, "my-provider", "1.0.0", "One line.", kOptions)
 //
@@ -18,6 +20,7 @@
 
 #include <latchkey/provider.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <map>
@@ -68,6 +71,7 @@ struct Credential {
 struct Current {
     std::string token;
     std::string token_type;
+    std::string header_name;  // "" when the host did not say (ABI 1.0 host)
     std::optional<std::string> refresh_token;
     int64_t expires_at_ms = 0;
     int64_t obtained_at_ms = 0;
@@ -77,6 +81,9 @@ struct Current {
         Current out;
         out.token = c.token ? c.token : "";
         out.token_type = c.token_type ? c.token_type : "";
+        if (c.struct_size >= offsetof(latchkey_credential, header_name) + sizeof(void*) &&
+            c.header_name)
+            out.header_name = c.header_name;
         if (c.refresh_token) out.refresh_token = c.refresh_token;
         out.expires_at_ms = c.expires_at_ms;
         out.obtained_at_ms = c.obtained_at_ms;
@@ -92,6 +99,10 @@ struct HttpRequest {
     std::string body;
     std::optional<std::pair<std::string, std::string>> basic_auth;
     int64_t timeout_ms = 0;
+    // TLS client authentication (ABI 1.1 hosts); empty means none.
+    std::string client_cert_file;
+    std::string client_key_file;
+    std::string client_key_password;
 };
 
 struct HttpResponse {
@@ -109,6 +120,10 @@ namespace detail {
 inline void append_to_string(void* user, const char* data, size_t len) {
     static_cast<std::string*>(user)->append(data, len);
 }
+inline void copy_credential(void* user, const latchkey_credential* c) {
+    *static_cast<std::optional<Current>*>(user) = Current::from(*c);
+}
+inline const char* c_str_or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 }  // namespace detail
 
 // The provider's view of the host services.
@@ -176,6 +191,12 @@ class Host {
             req.basic_password = r.basic_auth->second.c_str();
         }
         req.timeout_ms = r.timeout_ms;
+        req.client_cert_file = detail::c_str_or_null(r.client_cert_file);
+        req.client_key_file = detail::c_str_or_null(r.client_key_file);
+        req.client_key_password = detail::c_str_or_null(r.client_key_password);
+        if (!r.client_cert_file.empty() && !has_v1_1())
+            throw config_error("site '" + site() +
+                               "': TLS client certificates need latchkey 1.1 or later");
         latchkey_http_response* resp = nullptr;
         char err[512] = {0};
         latchkey_status st = h_->http(h_->ctx, &req, &resp, err, sizeof err);
@@ -249,6 +270,57 @@ class Host {
         h_->url_encode(h_->ctx, text.c_str(), detail::append_to_string, &out);
         return out;
     }
+    // ---- ABI 1.1 services. Each throws (or degrades, where noted) on an older host.
+
+    // True when the host offers the 1.1 services below.
+    bool has_v1_1() const { return h_->struct_size >= LATCHKEY_HOST_V1_1_SIZE; }
+
+    // Raw signature of `data` with the PEM private key in `key_file`; see latchkey_host.sign.
+    std::string sign(const std::string& alg, const std::string& key_file,
+                     const std::string& passphrase, std::string_view data) const {
+        require_v1_1("signing");
+        std::string out;
+        char err[512] = {0};
+        latchkey_status st = h_->sign(h_->ctx, alg.c_str(), key_file.c_str(),
+                                      passphrase.empty() ? nullptr : passphrase.c_str(),
+                                      reinterpret_cast<const unsigned char*>(data.data()),
+                                      data.size(), detail::append_to_string, &out, err, sizeof err);
+        if (st != LATCHKEY_OK)
+            throw Error(st, err[0] ? err : "cannot sign with key " + key_file);
+        return out;
+    }
+
+    // Per-site cache shared through the site's storage. Without a 1.1 host: always a miss.
+    std::optional<std::string> cache_get(const std::string& name) const {
+        if (!has_v1_1()) return std::nullopt;
+        std::string out;
+        if (h_->cache_get(h_->ctx, name.c_str(), detail::append_to_string, &out) == 0)
+            return std::nullopt;
+        return out;
+    }
+    void cache_put(const std::string& name, std::string_view value, int64_t expires_at_ms) const {
+        if (has_v1_1())
+            h_->cache_put(h_->ctx, name.c_str(), value.data(), value.size(), expires_at_ms);
+    }
+
+    // A self-replacing status line during login; falls back to nothing on a 1.0 host.
+    void progress(const std::string& line) const {
+        if (has_v1_1()) h_->progress(h_->ctx, line.c_str());
+    }
+
+    // Another site's current credential; throws that site's error.
+    Current fetch_site(const std::string& name) const {
+        require_v1_1("fetching another site");
+        std::optional<Current> got;
+        char err[1024] = {0};
+        latchkey_status st = h_->fetch_site(h_->ctx, name.c_str(), detail::copy_credential, &got,
+                                            err, sizeof err);
+        if (st != LATCHKEY_OK || !got)
+            throw Error(st == LATCHKEY_OK ? LATCHKEY_E_INTERNAL : st,
+                        err[0] ? err : "site '" + name + "' gave no credential");
+        return *got;
+    }
+
     // application/x-www-form-urlencoded body from ordered pairs.
     std::string form(const std::vector<std::pair<std::string, std::string>>& fields) const {
         std::string out;
@@ -260,6 +332,11 @@ class Host {
     }
 
  private:
+    void require_v1_1(const char* what) const {
+        if (!has_v1_1())
+            throw internal_error(std::string(what) + " needs a latchkey host with ABI 1.1");
+    }
+
     const latchkey_host* h_;
 };
 
@@ -277,6 +354,20 @@ struct has_expired : std::false_type {};
 template <class P>
 struct has_expired<
     P, std::void_t<decltype(std::declval<P&>().expired(std::declval<const Current&>(), int64_t{}))>>
+    : std::true_type {};
+
+template <class P, class = void>
+struct has_revoke : std::false_type {};
+template <class P>
+struct has_revoke<
+    P, std::void_t<decltype(std::declval<P&>().revoke(std::declval<const Current&>()))>>
+    : std::true_type {};
+
+template <class P, class = void>
+struct has_whoami : std::false_type {};
+template <class P>
+struct has_whoami<
+    P, std::void_t<decltype(std::declval<P&>().whoami(std::declval<const Current&>()))>>
     : std::true_type {};
 
 template <class P>
@@ -355,6 +446,34 @@ struct Adapter {
         }
     }
     static void destroy(void* inst) { delete static_cast<Instance<P>*>(inst); }
+    static latchkey_status revoke(void* inst, const latchkey_credential* cur, latchkey_result* r) {
+        auto* self = static_cast<Instance<P>*>(inst);
+        const latchkey_host* h = self->host.raw();
+        if constexpr (has_revoke<P>::value) {
+            return guarded(h, r, [&] {
+                self->provider.revoke(Current::from(*cur));
+                return LATCHKEY_OK;
+            });
+        } else {
+            (void)cur;
+            return fail(h, r, LATCHKEY_E_INTERNAL, "revocation not supported");
+        }
+    }
+    static latchkey_status whoami(void* inst, const latchkey_credential* cur, latchkey_sink sink,
+                                  void* user, latchkey_result* r) {
+        auto* self = static_cast<Instance<P>*>(inst);
+        const latchkey_host* h = self->host.raw();
+        if constexpr (has_whoami<P>::value) {
+            return guarded(h, r, [&] {
+                const std::string json = self->provider.whoami(Current::from(*cur));
+                sink(user, json.data(), json.size());
+                return LATCHKEY_OK;
+            });
+        } else {
+            (void)cur, (void)sink, (void)user;
+            return fail(h, r, LATCHKEY_E_INTERNAL, "whoami not supported");
+        }
+    }
 
     static latchkey_provider descriptor(const char* name, const char* version,
                                         const char* description, const latchkey_option* options) {
@@ -371,6 +490,8 @@ struct Adapter {
         d.refresh = has_refresh<P>::value ? &refresh : nullptr;
         d.expired = has_expired<P>::value ? &expired : nullptr;
         d.destroy = &destroy;
+        d.revoke = has_revoke<P>::value ? &revoke : nullptr;
+        d.whoami = has_whoami<P>::value ? &whoami : nullptr;
         return d;
     }
 };
