@@ -4,6 +4,8 @@
 // No refresh(): the grant issues no refresh token worth using (§4.4.3), so
 // the host simply acquires again. No expired(): the host decides from
 // expires_at, which comes from expires_in.
+#include <array>
+#include <latchkey/common/option_table.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/common/token_endpoint.hpp>
 #include <latchkey/provider.hpp>
@@ -17,7 +19,7 @@ using namespace latchkey;
 
 constexpr unsigned kIdentity = LATCHKEY_OPTF_IDENTITY;
 
-const latchkey_option kOptions[] = {
+constexpr std::array<latchkey_option, 8> kOwnOptions = {{
     {"token_url", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
      "the authorization server's token endpoint (https://...)"},
     {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
@@ -26,7 +28,7 @@ const latchkey_option kOptions[] = {
      "the client secret; usually { env = \"...\" } or { file = \"...\" }"},
     {"auth_method", LATCHKEY_OPT_STRING, 0, "client_secret_basic",
      "how the client authenticates: client_secret_basic (HTTP Basic) or client_secret_post "
-     "(in the form)"},
+     "(in the form); client_auth, when set, wins"},
     {"scopes", LATCHKEY_OPT_LIST, kIdentity, nullptr,
      "scopes to request, sent space-separated as `scope`; none: the server's default"},
     {"audience", LATCHKEY_OPT_STRING, kIdentity, nullptr,
@@ -35,8 +37,9 @@ const latchkey_option kOptions[] = {
      "`resource` parameter (RFC 8707 resource indicator), sent when set"},
     {"extra_params", LATCHKEY_OPT_LIST, 0, nullptr,
      "additional form parameters as \"name=value\" entries"},
-    {},
-};
+}};
+
+constexpr auto kOptions = common::option_table(kOwnOptions, common::kClientAuthOptions);
 
 class ClientCredentialsProvider {
  public:
@@ -49,16 +52,8 @@ class ClientCredentialsProvider {
         if (!s_.audience.empty()) form.emplace_back("audience", s_.audience);
         if (!s_.resource.empty()) form.emplace_back("resource", s_.resource);
         form.insert(form.end(), s_.extra_params.begin(), s_.extra_params.end());
-        if (s_.auth_method == client_credentials::AuthMethod::post) {
-            form.emplace_back("client_id", s_.client_id);
-            form.emplace_back("client_secret", s_.client_secret);
-        }
 
-        sdk::HttpRequest req = common::token_request(host_, s_.token_url, form);
-        if (s_.auth_method == client_credentials::AuthMethod::basic)
-            req.basic_auth = common::client_basic_auth(host_, s_.client_id, s_.client_secret);
-
-        common::TokenResponse t = common::request_token(host_, req);
+        common::TokenResponse t = common::request_token(host_, s_.auth, s_.token_url, form);
         sdk::Credential c;
         c.token = t.access_token;
         c.token_type = t.token_type;
@@ -84,4 +79,4 @@ class ClientCredentialsProvider {
 }  // namespace
 
 LATCHKEY_PROVIDER(ClientCredentialsProvider, "oauth2-client-credentials", "1.0.0",
-                  "OAuth 2.0 client credentials grant (RFC 6749 section 4.4).", kOptions)
+                  "OAuth 2.0 client credentials grant (RFC 6749 section 4.4).", kOptions.data())

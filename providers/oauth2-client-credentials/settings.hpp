@@ -4,21 +4,17 @@
 #ifndef LATCHKEY_CLIENT_CREDENTIALS_SETTINGS_HPP
 #define LATCHKEY_CLIENT_CREDENTIALS_SETTINGS_HPP
 
+#include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/text.hpp>
-#include <latchkey/common/token_endpoint.hpp>
 #include <latchkey/provider.hpp>
 #include <string>
 #include <vector>
 
 namespace latchkey::client_credentials {
 
-enum class AuthMethod { basic, post };
-
 struct Settings {
     std::string token_url;
-    std::string client_id;
-    std::string client_secret;
-    AuthMethod auth_method = AuthMethod::basic;
+    common::ClientAuth auth;
     std::vector<std::string> scopes;
     std::string audience;  // "" when unset
     std::string resource;  // "" when unset
@@ -28,7 +24,7 @@ struct Settings {
 // Form fields the provider sets itself; extra_params may not override them.
 inline bool is_reserved_param(const std::string& name) {
     return name == "grant_type" || name == "client_id" || name == "client_secret" ||
-           name == "scope";
+           name == "client_assertion" || name == "client_assertion_type" || name == "scope";
 }
 
 inline Settings read_settings(const sdk::Host& host) {
@@ -39,17 +35,8 @@ inline Settings read_settings(const sdk::Host& host) {
         !common::istarts_with(s.token_url, "http://"))
         throw sdk::config_error(site + "option 'token_url' (\"" + common::printable(s.token_url) +
                                 "\") must be an http:// or https:// URL");
-    s.client_id = host.require("client_id");
-    s.client_secret = host.require("client_secret");
-
-    std::string method = host.option_or("auth_method", "client_secret_basic");
-    if (method == "client_secret_basic")
-        s.auth_method = AuthMethod::basic;
-    else if (method == "client_secret_post")
-        s.auth_method = AuthMethod::post;
-    else
-        throw sdk::config_error(site + "option 'auth_method' is \"" + common::printable(method) +
-                                "\"; valid values: client_secret_basic, client_secret_post");
+    // `auth_method` is this provider's older name for client_auth.
+    s.auth = common::read_client_auth(host, "auth_method");
 
     for (auto& scope : host.list("scopes"))
         if (!common::trim(scope).empty()) s.scopes.emplace_back(common::trim(scope));

@@ -5,8 +5,11 @@
 #define LATCHKEY_COMMON_JSON_HPP
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <cstddef>
+#include <string>
 
 namespace latchkey::common {
 
@@ -30,6 +33,21 @@ void for_each_member(const rapidjson::Value& obj, Fn&& fn) {
         const auto& m = first[i];
         fn(m.name, m.value);
     }
+}
+
+// `v` serialised as compact JSON.
+inline std::string to_json(const rapidjson::Value& v) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    v.Accept(w);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+// Adds the string member `key` = `value` to object `obj` (both copied).
+inline void add_string(rapidjson::Document& doc, rapidjson::Value& obj, const char* key,
+                       const std::string& value) {
+    auto& a = doc.GetAllocator();
+    obj.AddMember(rapidjson::Value(key, a), rapidjson::Value(value.c_str(), a), a);
 }
 
 }  // namespace latchkey::common

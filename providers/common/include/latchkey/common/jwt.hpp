@@ -52,11 +52,12 @@ inline bool decode_segment(const sdk::Host& host, std::string_view segment,
 
 }  // namespace detail
 
-// The `exp` claim of `token` in Unix seconds; nullopt when `token` is not a
-// JWS-compact JWT (three segments, a header naming "alg", an object payload)
-// or carries no usable `exp`. The header check keeps an opaque key that
-// happens to contain two dots from being mistaken for a JWT.
-inline std::optional<int64_t> jwt_expiry_seconds(const sdk::Host& host, std::string_view token) {
+// The claims of `token` when it is a JWS-compact JWT (three segments, a
+// header naming "alg", an object payload); nullopt otherwise. The header
+// check keeps an opaque key that happens to contain two dots from being
+// mistaken for a JWT. The signature is neither checked nor kept.
+inline std::optional<rapidjson::Document> jwt_claims(const sdk::Host& host,
+                                                     std::string_view token) {
     size_t first = token.find('.');
     if (first == std::string_view::npos) return std::nullopt;
     size_t second = token.find('.', first + 1);
@@ -70,7 +71,15 @@ inline std::optional<int64_t> jwt_expiry_seconds(const sdk::Host& host, std::str
     rapidjson::Document payload;
     if (!detail::decode_segment(host, token.substr(first + 1, second - first - 1), payload))
         return std::nullopt;
-    const rapidjson::Value* exp = member(payload, "exp");
+    return payload;
+}
+
+// The `exp` claim of `token` in Unix seconds; nullopt when `token` is not a
+// JWT (see jwt_claims) or carries no usable `exp`.
+inline std::optional<int64_t> jwt_expiry_seconds(const sdk::Host& host, std::string_view token) {
+    auto payload = jwt_claims(host, token);
+    if (!payload) return std::nullopt;
+    const rapidjson::Value* exp = member(*payload, "exp");
     if (!exp || !exp->IsNumber()) return std::nullopt;
     // NumericDate may have a fraction; beyond year 9999 it is nonsense and
     // would overflow as milliseconds.

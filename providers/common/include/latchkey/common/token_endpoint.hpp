@@ -2,6 +2,8 @@
 #ifndef LATCHKEY_COMMON_TOKEN_ENDPOINT_HPP
 #define LATCHKEY_COMMON_TOKEN_ENDPOINT_HPP
 
+#include <latchkey/common/client_auth.hpp>
+#include <latchkey/common/form_post.hpp>
 #include <latchkey/common/token_error.hpp>
 #include <latchkey/common/token_response.hpp>
 #include <latchkey/provider.hpp>
@@ -12,37 +14,19 @@
 
 namespace latchkey::common {
 
-using FormFields = std::vector<std::pair<std::string, std::string>>;
-
-// A token request (RFC 6749 §4.x): form-encoded POST asking for JSON.
-inline sdk::HttpRequest token_request(const sdk::Host& host, const std::string& url,
-                                      const FormFields& fields) {
-    sdk::HttpRequest req;
-    req.method = "POST";
-    req.url = url;
-    req.headers = {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"};
-    req.body = host.form(fields);
-    return req;
-}
-
-// HTTP Basic client authentication per RFC 6749 §2.3.1: id and secret are
-// form-urlencoded first, then Basic-encoded by the host. The encoded secret
-// differs from the configured one when it has special characters, so it is
-// registered for redaction too.
-inline std::pair<std::string, std::string> client_basic_auth(const sdk::Host& host,
-                                                             const std::string& client_id,
-                                                             const std::string& client_secret) {
-    std::string secret = host.url_encode(client_secret);
-    host.add_secret(secret);
-    return {host.url_encode(client_id), secret};
-}
-
 // Sends `req` and returns the parsed token; throws sdk::Error with the
 // category the host acts on (see token_error.hpp).
 inline TokenResponse request_token(const sdk::Host& host, const sdk::HttpRequest& req) {
     sdk::HttpResponse resp = host.http(req, {"content-type", "retry-after", "location"});
     if (resp.status < 200 || resp.status > 299) throw token_endpoint_error(req.url, resp);
     return parse_token_response(host, req.url, resp);
+}
+
+// POSTs `form` to `token_url`, authenticating the client as `auth` says,
+// and returns the parsed token (throws as above).
+inline TokenResponse request_token(const sdk::Host& host, const ClientAuth& auth,
+                                   const std::string& token_url, const FormFields& form) {
+    return request_token(host, client_form_request(host, auth, token_url, form, token_url));
 }
 
 }  // namespace latchkey::common

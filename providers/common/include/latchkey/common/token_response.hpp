@@ -26,6 +26,7 @@ struct TokenResponse {
     int64_t expires_at_ms = 0;  // 0: the server did not say
     std::string refresh_token;  // "" when none
     std::string scope;          // "" when the server did not say
+    std::string id_token;       // OpenID Connect ID token; "" when none
     // Other top-level string/number fields that are not secrets, e.g.
     // Salesforce's instance_url. Numbers keep their JSON spelling.
     std::map<std::string, std::string> extras;
@@ -108,6 +109,8 @@ inline TokenResponse parse_token_response(const sdk::Host& host, const std::stri
             if (v.IsString()) out.refresh_token = v.GetString();
         } else if (key == "scope") {
             if (v.IsString()) out.scope = v.GetString();
+        } else if (key == "id_token") {
+            if (v.IsString()) out.id_token = v.GetString();
         } else if (!detail::is_secret_field(key)) {
             if (v.IsString())
                 out.extras[key] = v.GetString();
