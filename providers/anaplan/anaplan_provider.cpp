@@ -1,0 +1,117 @@
+// The anaplan provider: Anaplan's token service (auth.anaplan.com). Logs in
+// with HTTP Basic (email and password) or with a CA certificate and its
+// private key (a signed nonce, see certificate_login.hpp), refreshes through
+// /token/refresh, and presents the token as "Authorization: AnaplanAuthToken
+// <token>". Tokens live about 35 minutes.
+#include <latchkey/common/text.hpp>
+#include <latchkey/provider.hpp>
+#include <string>
+
+#include "anaplan_response.hpp"
+#include "certificate_login.hpp"
+
+namespace {
+
+using namespace latchkey;
+
+constexpr const char* kScheme = "AnaplanAuthToken";
+
+const latchkey_option kOptions[] = {
+    {"method", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, "basic",
+     "\"basic\" (email and password) or \"certificate\" (CA certificate and private key)"},
+    {"auth_url", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, "https://auth.anaplan.com",
+     "Anaplan's authentication service; another region's, or a test server"},
+    {"email", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, nullptr,
+     "the user's email address (method \"basic\")"},
+    {"password", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
+     "the user's password (method \"basic\"); usually { env = \"...\" }"},
+    {"certificate", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, nullptr,
+     "PEM file of the CA-issued certificate registered with Anaplan (method \"certificate\")"},
+    {"private_key", LATCHKEY_OPT_STRING, 0, nullptr,
+     "PEM file of the certificate's RSA private key (method \"certificate\")"},
+    {"private_key_password", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
+     "passphrase of an encrypted private key"},
+    {"encoded_data_format", LATCHKEY_OPT_STRING, 0, "v1",
+     "\"v1\" signs 150 random bytes; \"v2\" prefixes them with the time, against replay"},
+    {},
+};
+
+class AnaplanProvider {
+ public:
+    // Every option is checked here, so `latchkey config check` names a bad one.
+    explicit AnaplanProvider(sdk::Host& host) : host_(host) {
+        auth_url_ = std::string(common::trim(host.require("auth_url")));
+        while (!auth_url_.empty() && auth_url_.back() == '/') auth_url_.pop_back();
+        const std::string method = host.option_or("method", "basic");
+        const std::string format = host.option_or("encoded_data_format", "v1");
+        if (format != "v1" && format != "v2")
+            throw sdk::config_error("encoded_data_format must be \"v1\" or \"v2\", not \"" +
+                                    common::printable(format, 40) + "\"");
+        if (method == "basic") {
+            certificate_ = false;
+            email_ = host.require("email");
+            host.require("password");
+        } else if (method == "certificate") {
+            certificate_ = true;
+            cert_.certificate_file = host.require("certificate");
+            cert_.private_key_file = host.require("private_key");
+            cert_.v2 = format == "v2";
+        } else {
+            throw sdk::config_error("method must be \"basic\" or \"certificate\", not \"" +
+                                    common::printable(method, 40) + "\"");
+        }
+    }
+
+    sdk::Credential acquire() {
+        sdk::HttpRequest req;
+        req.url = auth_url_ + "/token/authenticate";
+        req.headers = {"Accept: application/json"};
+        if (certificate_) {
+            // Read at each login: the passphrase is a secret and a renewed
+            // certificate file is picked up without a restart.
+            cert_.private_key_password = host_.option_or("private_key_password", "");
+            req.headers.push_back(anaplan::certificate_header(host_, cert_));
+            req.headers.push_back("Content-Type: application/json");
+            req.body = anaplan::certificate_login_body(host_, cert_);
+        } else {
+            req.basic_auth = {{email_, host_.require("password")}};
+        }
+        return credential(send(req, "Anaplan login"));
+    }
+
+    // Anaplan renews a live token in exchange for itself. A refused refresh
+    // (the token was revoked or has expired) makes the host log in again.
+    sdk::Credential refresh(const sdk::Current& current) {
+        sdk::HttpRequest req;
+        req.url = auth_url_ + "/token/refresh";
+        req.headers = {"Accept: application/json",
+                       std::string("Authorization: ") + kScheme + " " + current.token};
+        return credential(send(req, "Anaplan token refresh"));
+    }
+
+ private:
+    anaplan::AnaplanToken send(const sdk::HttpRequest& req, const std::string& what) {
+        sdk::HttpResponse resp = host_.http(req);
+        return anaplan::parse_token_response(host_, what + " at " + req.url, resp);
+    }
+
+    sdk::Credential credential(const anaplan::AnaplanToken& t) const {
+        sdk::Credential c;
+        c.token = t.value;
+        c.token_type = kScheme;
+        c.expires_at_ms = t.expires_at_ms;
+        return c;
+    }
+
+    const sdk::Host& host_;
+    std::string auth_url_;
+    bool certificate_ = false;
+    std::string email_;
+    anaplan::CertificateSettings cert_;
+};
+
+}  // namespace
+
+LATCHKEY_PROVIDER(AnaplanProvider, "anaplan", "1.0.0",
+                  "Anaplan's token service: basic or CA-certificate login, AnaplanAuthToken.",
+                  kOptions)
