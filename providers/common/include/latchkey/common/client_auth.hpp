@@ -42,12 +42,15 @@ inline constexpr std::array<latchkey_option, 1> kClientSecretOption = {{
      "\"...\" }"},
 }};
 
-// How the client authenticates, and the key or certificate it does it with.
-inline constexpr std::array<latchkey_option, 8> kClientAuthOptions = {{
-    {"client_auth", LATCHKEY_OPT_STRING, 0, nullptr,
-     "client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth or none; unset: "
-     "client_secret_basic with a secret, private_key_jwt with a key, tls_client_auth with a "
-     "certificate, else none (public client)"},
+// How the client authenticates, and the key or certificate it does it with,
+// in parts for providers that need only some (kClientAuthOptions: all).
+inline constexpr latchkey_option kClientAuthOption = {
+    "client_auth", LATCHKEY_OPT_STRING, 0, nullptr,
+    "client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth or none; unset: "
+    "client_secret_basic with a secret, private_key_jwt with a key, tls_client_auth with a "
+    "certificate, else none (public client)"};
+
+inline constexpr std::array<latchkey_option, 4> kClientKeyOptions = {{
     {"private_key_file", LATCHKEY_OPT_STRING, 0, nullptr,
      "private_key_jwt: PEM private key that signs the client assertion"},
     {"private_key_passphrase", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
@@ -56,11 +59,25 @@ inline constexpr std::array<latchkey_option, 8> kClientAuthOptions = {{
      "`kid` header of the client assertion (the key's id at the server)"},
     {"signing_alg", LATCHKEY_OPT_STRING, 0, "RS256",
      "JWS algorithm of the client assertion: RS256, RS384, RS512, PS256, ES256 or ES384"},
+}};
+
+inline constexpr std::array<latchkey_option, 3> kClientCertOptions = {{
     {"client_cert_file", LATCHKEY_OPT_STRING, 0, nullptr,
      "PEM client certificate presented in TLS (tls_client_auth, or certificate-bound tokens)"},
     {"client_key_file", LATCHKEY_OPT_STRING, 0, nullptr, "PEM private key of client_cert_file"},
     {"client_key_password", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
      "password of an encrypted client_key_file"},
+}};
+
+inline constexpr std::array<latchkey_option, 8> kClientAuthOptions = {{
+    kClientAuthOption,
+    kClientKeyOptions[0],
+    kClientKeyOptions[1],
+    kClientKeyOptions[2],
+    kClientKeyOptions[3],
+    kClientCertOptions[0],
+    kClientCertOptions[1],
+    kClientCertOptions[2],
 }};
 
 struct ClientAuth {
@@ -90,9 +107,12 @@ inline ClientAuthMethod parse_client_auth_method(const sdk::Host& host, const ch
 
 // Reads the client's id and authentication from the options. `legacy_option`
 // is an older name for client_auth a provider still honours (used when
-// client_auth is unset). Throws config_error when the chosen method lacks
-// what it needs.
-inline ClientAuth read_client_auth(const sdk::Host& host, const char* legacy_option = nullptr) {
+// client_auth is unset). `key_means_private_key_jwt`: whether a configured
+// private_key_file makes private_key_jwt the default (not for a provider
+// whose key signs something else). Throws config_error when the chosen
+// method lacks what it needs.
+inline ClientAuth read_client_auth(const sdk::Host& host, const char* legacy_option = nullptr,
+                                   bool key_means_private_key_jwt = true) {
     const std::string site = detail::site_prefix(host);
     ClientAuth a;
     a.client_id = host.require("client_id");
@@ -111,7 +131,7 @@ inline ClientAuth read_client_auth(const sdk::Host& host, const char* legacy_opt
         a.method = detail::parse_client_auth_method(host, legacy_option, *old);
     else if (!a.client_secret.empty())
         a.method = ClientAuthMethod::client_secret_basic;
-    else if (!a.key.key_file.empty())
+    else if (key_means_private_key_jwt && !a.key.key_file.empty())
         a.method = ClientAuthMethod::private_key_jwt;
     else if (!a.client_cert_file.empty())
         a.method = ClientAuthMethod::tls_client_auth;

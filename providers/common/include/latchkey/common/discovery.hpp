@@ -184,6 +184,12 @@ class Endpoints {
 
     const std::string& issuer() const { return issuer_; }
 
+    // An address the provider derives itself (from a Salesforce instance,
+    // say): used when the option is unset, before any discovery.
+    void set_fallback(const char* option, const std::string& url) {
+        explicit_.emplace(option, url);
+    }
+
     // Required endpoints: throw config_error naming both ways to set them.
     std::string token() { return required("token_url", &ServerMetadata::token_endpoint); }
     std::string authorization() {

@@ -67,27 +67,31 @@ inline latchkey_status oauth_error_status(const std::string& code, long http_sta
 }
 
 // The error for an RFC 6749 error body, whatever HTTP status carried it.
-inline sdk::Error oauth_error(const OAuthError& e, const sdk::HttpResponse& resp) {
-    std::string msg = "token endpoint refused the request: " + e.code;
+inline sdk::Error oauth_error(const OAuthError& e, const sdk::HttpResponse& resp,
+                              const std::string& what = "token endpoint") {
+    std::string msg = what + " refused the request: " + e.code;
     if (!e.description.empty()) msg += ": " + e.description;
     latchkey_status st = oauth_error_status(e.code, resp.status);
     return sdk::Error(st, msg, st == LATCHKEY_E_TRANSIENT ? retry_after_ms(resp) : 0);
 }
 
-// The error for any answer from `url` that is not a 2xx.
-inline sdk::Error token_endpoint_error(const std::string& url, const sdk::HttpResponse& resp) {
-    const std::string where = "token endpoint " + url;
+// The error for any answer from `url` that is not a 2xx. `what` names the
+// endpoint in messages, `option` the policy option that sets its address.
+inline sdk::Error token_endpoint_error(const std::string& url, const sdk::HttpResponse& resp,
+                                       const std::string& what = "token endpoint",
+                                       const std::string& option = "token_url") {
+    const std::string where = what + " " + url;
     if (resp.status >= 300 && resp.status <= 399) {
         // The host never follows redirects: a POST carrying a client secret
         // must not be replayed to an address nobody configured.
         std::string location = printable(resp.header("location"));
         if (location.empty())
             return sdk::config_error(where + " answered HTTP " + std::to_string(resp.status) +
-                                     " (a redirect without a Location); check token_url");
-        return sdk::config_error(where + " redirected to " + location +
-                                 "; set token_url to the final address");
+                                     " (a redirect without a Location); check " + option);
+        return sdk::config_error(where + " redirected to " + location + "; set " + option +
+                                 " to the final address");
     }
-    if (auto e = parse_oauth_error(resp.body)) return oauth_error(*e, resp);
+    if (auto e = parse_oauth_error(resp.body)) return oauth_error(*e, resp, what);
     if (is_transient_status(resp.status))
         return sdk::Error(LATCHKEY_E_TRANSIENT,
                           where + " answered HTTP " + std::to_string(resp.status),

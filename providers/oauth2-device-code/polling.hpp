@@ -1,0 +1,89 @@
+// Step two of the device authorization grant (RFC 8628 §3.4-3.5): poll the
+// token endpoint until the person approves, denies, or the code expires,
+// with a countdown on the host's progress line.
+#ifndef LATCHKEY_DEVICE_CODE_POLLING_HPP
+#define LATCHKEY_DEVICE_CODE_POLLING_HPP
+
+#include <algorithm>
+#include <cstdint>
+#include <latchkey/common/client_auth.hpp>
+#include <latchkey/common/token_endpoint.hpp>
+#include <latchkey/provider.hpp>
+#include <string>
+
+#include "device_authorization.hpp"
+
+namespace latchkey::device_code {
+
+inline constexpr const char* kDeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
+inline constexpr int64_t kSlowDownStepMs = 5000;  // RFC 8628 §3.5
+
+namespace detail {
+
+inline std::string countdown(int64_t ms_left) {
+    int64_t s = std::max<int64_t>(0, (ms_left + 999) / 1000);
+    std::string secs = std::to_string(s % 60);
+    return std::to_string(s / 60) + ":" + (secs.size() < 2 ? "0" : "") + secs;
+}
+
+inline sdk::Error expired(const sdk::Host& host, const DeviceAuthorization& d) {
+    return sdk::interaction_required("site '" + host.site() + "': the code " + d.user_code +
+                                     " expired before it was approved; run `latchkey login --at " +
+                                     host.site() + "` again");
+}
+
+// Waits `ms`, one second at a time so the countdown moves. Throws when the
+// person presses Ctrl-C or the code expires meanwhile.
+inline void wait(const sdk::Host& host, const DeviceAuthorization& d, int64_t ms) {
+    const int64_t wake = host.now_ms() + ms;
+    for (int64_t now = host.now_ms(); now < wake; now = host.now_ms()) {
+        if (now >= d.expires_at_ms) throw expired(host, d);
+        host.progress("Waiting for approval of code " + d.user_code + " (" +
+                      countdown(d.expires_at_ms - now) + " left, Ctrl-C to stop)");
+        if (!host.sleep_ms(std::min<int64_t>(1000, wake - now))) {
+            host.progress("");
+            throw sdk::interaction_required("site '" + host.site() +
+                                            "': login cancelled; nothing was stored");
+        }
+    }
+}
+
+}  // namespace detail
+
+// The token the person approved for `d`. Throws interaction_required when the
+// code expires or the person cancels, rejected when they deny it.
+inline common::TokenResponse poll_for_token(const sdk::Host& host, const common::ClientAuth& auth,
+                                            const std::string& token_url,
+                                            const DeviceAuthorization& d) {
+    int64_t interval = d.interval_ms;
+    for (;;) {
+        detail::wait(host, d, interval);
+        if (host.now_ms() >= d.expires_at_ms) throw detail::expired(host, d);
+        sdk::HttpRequest req = common::client_form_request(
+            host, auth, token_url,
+            {{"grant_type", kDeviceCodeGrant}, {"device_code", d.device_code}}, token_url);
+        sdk::HttpResponse resp = host.http(req, {"content-type", "retry-after", "location"});
+        if (resp.status >= 200 && resp.status <= 299) {
+            host.progress("");
+            return common::parse_token_response(host, token_url, resp);
+        }
+        auto e = common::parse_oauth_error(resp.body);
+        if (e && e->code == "authorization_pending") continue;
+        if (e && e->code == "slow_down") {
+            interval += kSlowDownStepMs;
+            host.debug("slow_down: polling every " + std::to_string(interval) + " ms");
+            continue;
+        }
+        host.progress("");
+        if (e && e->code == "expired_token") throw detail::expired(host, d);
+        if (e && e->code == "access_denied")
+            throw sdk::rejected("site '" + host.site() + "': the sign-in with code " + d.user_code +
+                                " was denied; run `latchkey login --at " + host.site() +
+                                "` to try again");
+        throw common::token_endpoint_error(token_url, resp);
+    }
+}
+
+}  // namespace latchkey::device_code
+
+#endif  // LATCHKEY_DEVICE_CODE_POLLING_HPP

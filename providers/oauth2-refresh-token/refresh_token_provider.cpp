@@ -1,0 +1,90 @@
+// The oauth2-refresh-token provider: starts from a refresh token the policy
+// gives (obtained elsewhere: a vendor console, another tool) and owns it
+// from then on. Every answer's rotated refresh token goes to the store with
+// the access token (the host saves the whole credential before handing the
+// token out), and every later refresh uses the stored token, never the
+// configured one again.
+#include <array>
+#include <latchkey/common/account.hpp>
+#include <latchkey/common/client_auth.hpp>
+#include <latchkey/common/discovery.hpp>
+#include <latchkey/common/option_table.hpp>
+#include <latchkey/common/refresh_grant.hpp>
+#include <latchkey/common/text.hpp>
+#include <latchkey/provider.hpp>
+#include <string>
+
+#include "seed_token.hpp"
+
+namespace {
+
+using namespace latchkey;
+
+constexpr std::array<latchkey_option, 7> kOwnOptions = {{
+    {"refresh_token", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET, nullptr,
+     "the refresh token to start from, used once; usually { env = \"...\" }, { file = \"...\" } "
+     "or { secret = \"...\" }"},
+    common::kIssuerOption,
+    common::kTokenUrlOption,
+    common::kRevocationUrlOption,
+    common::kUserinfoUrlOption,
+    {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_IDENTITY, nullptr,
+     "the client the refresh token was issued to"},
+    common::kClientSecretOption[0],
+}};
+
+constexpr auto kOptions = common::option_table(kOwnOptions, common::kClientAuthOptions);
+
+class RefreshTokenProvider {
+ public:
+    explicit RefreshTokenProvider(sdk::Host& host)
+        : host_(host),
+          seed_(host, std::string(common::trim(host.require("refresh_token")))),
+          auth_(common::read_client_auth(host)),
+          endpoints_(host) {}
+
+    // Only when the store holds nothing: exchanges the configured token,
+    // unless it was already spent.
+    sdk::Credential acquire() {
+        if (auto spent = seed_.spent_at_ms())
+            throw sdk::config_error(
+                "site '" + host_.site() +
+                "': the configured refresh_token was already exchanged (" +
+                common::format_utc(*spent / 1000) +
+                ") and may not be sent again; the token chain that followed was refused or logged "
+                "out. Set 'refresh_token' to a new refresh token, then run `latchkey login --at " +
+                host_.site() + "`");
+        sdk::Credential c = common::refresh_grant(host_, auth_, endpoints_.token(), seed_.value());
+        seed_.mark_spent();
+        return c;
+    }
+
+    sdk::Credential refresh(const sdk::Current& current) {
+        if (!current.refresh_token || current.refresh_token->empty())
+            throw sdk::rejected("site '" + host_.site() +
+                                "': the stored credential has no refresh token");
+        return common::refresh_grant(host_, auth_, endpoints_.token(), *current.refresh_token,
+                                     current.extras);
+    }
+
+    void revoke(const sdk::Current& current) {
+        common::revoke_credential(host_, auth_, endpoints_, current);
+    }
+
+    std::string whoami(const sdk::Current& current) {
+        return common::whoami_json(host_, endpoints_, current);
+    }
+
+ private:
+    const sdk::Host& host_;
+    refresh_token::SeedToken seed_;
+    common::ClientAuth auth_;
+    common::Endpoints endpoints_;
+};
+
+}  // namespace
+
+LATCHKEY_PROVIDER(RefreshTokenProvider, "oauth2-refresh-token", "1.0.0",
+                  "OAuth 2.0 refresh token grant from a configured refresh token, keeping every "
+                  "rotated token (RFC 6749 section 6).",
+                  kOptions.data())
