@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <stdexcept>
+#include <utility>
 
 #include "http.hpp"
 
@@ -52,6 +53,91 @@ void DevServer::fault(const std::string& mode, int count, int retry_after_s, int
     w.EndObject();
     auto r = http_post_json(url_ + "/admin/faults", buf.GetString());
     if (r.status != 200) throw std::runtime_error("arming fault " + mode + " failed: " + r.body);
+}
+
+namespace {
+
+// {"key": "value", ...} with only the non-empty values.
+std::string json_object(const std::vector<std::pair<const char*, std::string>>& members,
+                        const char* int_key = nullptr, int int_value = 0) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    for (const auto& [key, value] : members) {
+        if (!value.empty()) {
+            w.Key(key);
+            w.String(value.c_str());
+        }
+    }
+    if (int_key != nullptr) {
+        w.Key(int_key);
+        w.Int(int_value);
+    }
+    w.EndObject();
+    return buf.GetString();
+}
+
+rapidjson::Document admin_post(const std::string& url, const std::string& json,
+                               const std::string& what) {
+    const auto r = http_post_json(url, json);
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    if (r.status != 200 || d.HasParseError() || !d.IsObject()) {
+        throw std::runtime_error(what + " failed (HTTP " + std::to_string(r.status) +
+                                 "): " + r.body);
+    }
+    return d;
+}
+
+int affected(const rapidjson::Document& d) {
+    return d["access_token"].GetInt() + d["refresh_token"].GetInt();
+}
+
+}  // namespace
+
+std::string DevServer::seed_refresh_token(const std::string& client_id, const std::string& scope,
+                                          const std::string& sub, int expires_in_s) const {
+    const auto body = json_object({{"client_id", client_id}, {"scope", scope}, {"sub", sub}},
+                                  expires_in_s >= 0 ? "expires_in" : nullptr, expires_in_s);
+    return admin_post(url_ + "/admin/refresh_tokens", body,
+                      "seeding a refresh token")["refresh_token"]
+        .GetString();
+}
+
+int DevServer::revoke_tokens(const std::string& filter_json) const {
+    return affected(admin_post(url_ + "/admin/tokens/revoke", filter_json, "revoking tokens"));
+}
+
+int DevServer::expire_tokens(const std::string& filter_json) const {
+    return affected(admin_post(url_ + "/admin/tokens/expire", filter_json, "expiring tokens"));
+}
+
+std::string DevServer::approve_device(const std::string& user_code, const std::string& sub) const {
+    const auto body = json_object({{"user_code", user_code}, {"sub", sub}});
+    return admin_post(url_ + "/admin/device/approve", body, "approving a device")["approved"]
+        .GetString();
+}
+
+std::string DevServer::deny_device(const std::string& user_code) const {
+    const auto body = json_object({{"user_code", user_code}});
+    return admin_post(url_ + "/admin/device/deny", body, "denying a device")["denied"].GetString();
+}
+
+void DevServer::force_slow_down(const std::string& user_code, int count) const {
+    admin_post(url_ + "/admin/device/slow_down",
+               json_object({{"user_code", user_code}}, "count", count), "forcing slow_down");
+}
+
+std::vector<std::string> DevServer::pending_user_codes() const {
+    rapidjson::Document d;
+    d.Parse(http_get(url_ + "/admin/device").body.c_str());
+    std::vector<std::string> codes;
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("pending")) {
+        for (const auto& p : d["pending"].GetArray()) {
+            codes.emplace_back(p["user_code"].GetString());
+        }
+    }
+    return codes;
 }
 
 }  // namespace latchkey::test

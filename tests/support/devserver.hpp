@@ -31,6 +31,27 @@ class DevServer {
                int delay_ms = 0) const;
     int stop();
 
+    // --- OAuth flows (tools/devserver; full API in the server's devserver-api notes) ---
+    // POST /admin/refresh_tokens: a refresh token for `client_id`, as if a user flow had
+    // issued it. `scope` "" = none; `sub` "" = the default user; expires_in_s < 0 = the
+    // default lifetime, 0 = never.
+    std::string seed_refresh_token(const std::string& client_id, const std::string& scope = "",
+                                   const std::string& sub = "", int expires_in_s = -1) const;
+    // POST /admin/tokens/revoke and /admin/tokens/expire. `filter_json` selects the tokens,
+    // e.g. R"({"client_id":"demo"})" or R"({"token":"...","type":"refresh_token"})";
+    // "{}" = all. Returns how many access + refresh tokens were affected.
+    int revoke_tokens(const std::string& filter_json = "{}") const;
+    int expire_tokens(const std::string& filter_json = "{}") const;
+    // Device flow (RFC 8628) without a browser. `user_code` "" = the newest pending one.
+    // approve/deny return the user code decided and throw when none is pending.
+    std::string approve_device(const std::string& user_code = "",
+                               const std::string& sub = "") const;
+    std::string deny_device(const std::string& user_code = "") const;
+    // The next `count` polls answer slow_down.
+    void force_slow_down(const std::string& user_code = "", int count = 1) const;
+    // User codes of the device authorizations still waiting for a decision.
+    std::vector<std::string> pending_user_codes() const;
+
  private:
     std::unique_ptr<Child> child_;
     std::string url_;

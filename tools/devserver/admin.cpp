@@ -3,6 +3,7 @@
 #include <string>
 #include <variant>
 
+#include "admin_json.hpp"
 #include "json.hpp"
 
 namespace devserver {
@@ -28,17 +29,28 @@ void write_params(JsonWriter& w, const ParamMap& params) {
     w.EndObject();
 }
 
+void write_counters(JsonWriter& w, const std::map<std::string, std::uint64_t>& counters) {
+    w.StartObject();
+    for (const auto& [name, n] : counters) {
+        w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+        w.Uint64(n);
+    }
+    w.EndObject();
+}
+
 void write_client(JsonWriter& w, const ClientStats& stats) {
     w.StartObject();
     w.Key("issued");
     w.Uint64(stats.issued);
     w.Key("auth_methods");
     w.StartObject();
-    w.Key(auth_method_name(AuthMethod::client_secret_basic));
-    w.Uint64(stats.basic);
-    w.Key(auth_method_name(AuthMethod::client_secret_post));
-    w.Uint64(stats.post);
+    for (const AuthMethod method : kAuthMethods) {
+        w.Key(auth_method_name(method));
+        w.Uint64(stats.auth_methods[static_cast<std::size_t>(method)]);
+    }
     w.EndObject();
+    w.Key("grants");
+    write_counters(w, stats.grants);
     w.Key("last_params");
     write_params(w, stats.last_params);
     w.EndObject();
@@ -61,6 +73,8 @@ void handle_stats(ServerContext& ctx, httplib::Response& res) {
             write_client(w, stats);
         }
         w.EndObject();
+        w.Key("counters");
+        write_counters(w, snap.counters);
         w.EndObject();
     });
 }
@@ -81,26 +95,18 @@ void handle_faults(ServerContext& ctx, const httplib::Request& req, httplib::Res
     });
 }
 
-void send_ok(httplib::Response& res) {
-    send_json(res, 200, [](JsonWriter& w) {
-        w.StartObject();
-        w.Key("ok");
-        w.Bool(true);
-        w.EndObject();
-    });
-}
-
 void reset_state(ServerContext& ctx) {
     ctx.stats.clear();
     ctx.tokens.clear();
     ctx.faults.clear();
+    ctx.oauth.clear();
 }
 
 }  // namespace
 
 void register_admin(httplib::Server& server, ServerContext& ctx) {
     server.Get("/admin/health",
-               [](const httplib::Request&, httplib::Response& res) { send_ok(res); });
+               [](const httplib::Request&, httplib::Response& res) { send_admin_ok(res); });
     server.Get("/admin/stats",
                [&ctx](const httplib::Request&, httplib::Response& res) { handle_stats(ctx, res); });
     server.Post("/admin/faults", [&ctx](const httplib::Request& req, httplib::Response& res) {
@@ -108,7 +114,7 @@ void register_admin(httplib::Server& server, ServerContext& ctx) {
     });
     server.Post("/admin/reset", [&ctx](const httplib::Request&, httplib::Response& res) {
         reset_state(ctx);
-        send_ok(res);
+        send_admin_ok(res);
     });
     // `curl -X POST .../admin/reset` sends neither Content-Length nor a chunked body, and
     // httplib 0.11 answers such a POST with 400 before it routes. RFC 9112 §6.3 says that
@@ -117,7 +123,7 @@ void register_admin(httplib::Server& server, ServerContext& ctx) {
         if (req.method == "POST" && req.path == "/admin/reset" &&
             !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
             reset_state(ctx);
-            send_ok(res);
+            send_admin_ok(res);
             return httplib::Server::HandlerResponse::Handled;
         }
         return httplib::Server::HandlerResponse::Unhandled;

@@ -1,33 +1,13 @@
 #include "client_auth.hpp"
 
-#include <openssl/evp.h>
-
 #include <cctype>
 #include <optional>
 #include <string_view>
-#include <vector>
+
+#include "base64.hpp"
 
 namespace devserver {
 namespace {
-
-// Base64 via OpenSSL. EVP_DecodeBlock pads its output with zero bytes for each '='
-// in the input, so those are trimmed off again here.
-std::optional<std::string> decode_base64(const std::string& in) {
-    if (in.empty() || in.size() % 4 != 0) {
-        return std::nullopt;
-    }
-    std::vector<unsigned char> out(in.size() / 4 * 3);
-    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    if (n < 0) {
-        return std::nullopt;
-    }
-    std::size_t len = static_cast<std::size_t>(n);
-    for (auto it = in.rbegin(); it != in.rend() && *it == '=' && len > 0; ++it) {
-        --len;
-    }
-    return std::string(reinterpret_cast<const char*>(out.data()), len);
-}
 
 std::optional<ClientCredentials> parse_basic(const std::string& header) {
     // The scheme name is case-insensitive (RFC 7235 §2.1).
@@ -55,6 +35,7 @@ std::optional<ClientCredentials> parse_basic(const std::string& header) {
         AuthMethod::client_secret_basic,
         httplib::detail::decode_url(decoded->substr(0, colon), true),
         httplib::detail::decode_url(decoded->substr(colon + 1), true),
+        "",
     };
 }
 
@@ -71,19 +52,27 @@ const char* auth_method_name(AuthMethod method) {
             return "client_secret_basic";
         case AuthMethod::client_secret_post:
             return "client_secret_post";
+        case AuthMethod::none:
+            return "none";
+        case AuthMethod::private_key_jwt:
+            return "private_key_jwt";
+        case AuthMethod::tls_client_auth:
+            return "tls_client_auth";
     }
     return "unknown";
 }
 
 std::variant<ClientCredentials, AuthProblem> extract_client_credentials(
-    const httplib::Request& req, const httplib::Params& form) {
+    const httplib::Request& req, const httplib::Params& form, bool has_client_certificate) {
     const std::string* form_id = single_value(form, "client_id");
     const std::string* form_secret = single_value(form, "client_secret");
+    const std::string* assertion = single_value(form, "client_assertion");
+    const std::string* assertion_type = single_value(form, "client_assertion_type");
 
     if (req.has_header("Authorization")) {
         // A secret in the body next to a Basic header is two methods at once. A client_id
         // alone in the body is tolerated (some clients always send it) if it agrees.
-        if (form_secret != nullptr) {
+        if (form_secret != nullptr || assertion != nullptr || assertion_type != nullptr) {
             return AuthProblem::multiple_methods;
         }
         auto basic = parse_basic(req.get_header_value("Authorization"));
@@ -95,8 +84,25 @@ std::variant<ClientCredentials, AuthProblem> extract_client_credentials(
         }
         return std::move(*basic);
     }
+    if (assertion != nullptr || assertion_type != nullptr) {
+        if (form_secret != nullptr) {
+            return AuthProblem::multiple_methods;
+        }
+        if (assertion == nullptr || assertion_type == nullptr ||
+            *assertion_type != kClientAssertionType) {
+            return AuthProblem::bad_assertion;
+        }
+        return ClientCredentials{AuthMethod::private_key_jwt, form_id ? *form_id : "", "",
+                                 *assertion};
+    }
     if (form_id != nullptr && form_secret != nullptr) {
-        return ClientCredentials{AuthMethod::client_secret_post, *form_id, *form_secret};
+        return ClientCredentials{AuthMethod::client_secret_post, *form_id, *form_secret, ""};
+    }
+    if (form_id != nullptr) {
+        // RFC 8705 §2: the certificate authenticates, the body names the client.
+        return ClientCredentials{
+            has_client_certificate ? AuthMethod::tls_client_auth : AuthMethod::none, *form_id, "",
+            ""};
     }
     return AuthProblem::none_presented;
 }

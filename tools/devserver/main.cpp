@@ -17,6 +17,7 @@
 #include "json.hpp"
 #include "options.hpp"
 #include "routes.hpp"
+#include "settings.hpp"
 #include "token_endpoint.hpp"
 #include "whoami.hpp"
 
@@ -75,10 +76,16 @@ int main(int argc, char** argv) {
     // must cost an EPIPE, not the process.
     std::signal(SIGPIPE, SIG_IGN);
 
+    if (const auto problem = devserver::check_settings(options.settings)) {
+        std::cerr << "latchkey-devserver: " << *problem << '\n';
+        return 2;
+    }
     devserver::ClientRegistry clients;
     try {
-        for (const auto& client : options.clients) {
-            clients.add(client);
+        auto configured = options.clients;
+        devserver::apply_client_settings(configured, options.settings);
+        for (auto& client : configured) {
+            clients.add(std::move(client));
         }
     } catch (const std::invalid_argument& e) {
         std::cerr << "latchkey-devserver: " << e.what() << '\n';
@@ -92,8 +99,9 @@ int main(int argc, char** argv) {
     devserver::TokenStore tokens;
     devserver::Stats stats;
     devserver::FaultBoard faults;
-    devserver::ServerContext ctx{clients, tokens, stats, faults, options.token_lifetime,
-                                 options.settings};
+    devserver::OAuthState oauth;
+    devserver::ServerContext ctx{clients,          tokens, stats, faults, options.token_lifetime,
+                                 options.settings, oauth};
 
     httplib::Server server;
     server.set_payload_max_length(kMaxRequestBody);
@@ -122,6 +130,7 @@ int main(int argc, char** argv) {
                   << '\n';
         return 1;
     }
+    ctx.issuer = std::string("http://") + kHost + ':' + std::to_string(port);
     // Tests read this exact line to learn the port, so it goes out before any request.
     std::printf("latchkey-devserver listening on http://%s:%d\n", kHost, port);
     std::fflush(stdout);

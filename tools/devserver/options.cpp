@@ -11,7 +11,7 @@ namespace po = boost::program_options;
 ParsedOptions parse_options(int argc, char** argv) {
     po::options_description desc(
         "Usage: latchkey-devserver [options]\n"
-        "Local OAuth 2.0 client-credentials server for latchkey demos and tests.\n"
+        "Local OAuth 2.0 / OpenID Connect authorization server for latchkey demos and tests.\n"
         "Listens on 127.0.0.1 only.\n\nOptions");
     // clang-format off
     desc.add_options()
@@ -19,7 +19,8 @@ ParsedOptions parse_options(int argc, char** argv) {
         ("port", po::value<int>()->default_value(0), "TCP port on 127.0.0.1; 0 picks a free one")
         ("client", po::value<std::vector<std::string>>()->composing(),
          "ID:SECRET[:SCOPE1,SCOPE2...] a client that may get tokens (repeatable); "
-         "without scopes the client may ask for any scope")
+         "without scopes the client may ask for any scope; an empty SECRET (ID: or "
+         "ID::SCOPES) makes a public client (auth method none)")
         ("token-lifetime", po::value<std::int64_t>()->default_value(3600),
          "seconds until an issued token expires (expires_in)")
         ("setting", po::value<std::vector<std::string>>()->composing(),

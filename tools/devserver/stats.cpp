@@ -1,5 +1,7 @@
 #include "stats.hpp"
 
+#include <string_view>
+
 namespace devserver {
 
 void Stats::count_token_request() {
@@ -9,8 +11,7 @@ void Stats::count_token_request() {
 
 void Stats::record_authentication(const std::string& client_id, AuthMethod method) {
     std::lock_guard lock(mutex_);
-    auto& client = data_.clients[client_id];
-    ++(method == AuthMethod::client_secret_basic ? client.basic : client.post);
+    ++data_.clients[client_id].auth_methods[static_cast<std::size_t>(method)];
 }
 
 void Stats::record_issued(const std::string& client_id, ParamMap params) {
@@ -18,6 +19,16 @@ void Stats::record_issued(const std::string& client_id, ParamMap params) {
     auto& client = data_.clients[client_id];
     ++client.issued;
     client.last_params = std::move(params);
+}
+
+void Stats::record_grant(const std::string& client_id, const std::string& grant_type) {
+    std::lock_guard lock(mutex_);
+    ++data_.clients[client_id].grants[grant_type];
+}
+
+void Stats::count(const std::string& event, std::uint64_t n) {
+    std::lock_guard lock(mutex_);
+    data_.counters[event] += n;
 }
 
 StatsSnapshot Stats::snapshot() const {
@@ -28,6 +39,24 @@ StatsSnapshot Stats::snapshot() const {
 void Stats::clear() {
     std::lock_guard lock(mutex_);
     data_ = StatsSnapshot{};
+}
+
+ParamMap without_secrets(const std::multimap<std::string, std::string>& form) {
+    static constexpr std::string_view kSecretParams[] = {
+        "client_secret", "client_assertion", "assertion",   "refresh_token",
+        "code",          "code_verifier",    "device_code", "token",
+    };
+    ParamMap kept;
+    for (const auto& [name, value] : form) {
+        bool secret = false;
+        for (const std::string_view s : kSecretParams) {
+            secret = secret || name == s;
+        }
+        if (!secret) {
+            kept.emplace(name, value);
+        }
+    }
+    return kept;
 }
 
 }  // namespace devserver

@@ -1,6 +1,7 @@
 // Counters that tests read through GET /admin/stats to check what reached the server.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -14,15 +15,18 @@ namespace devserver {
 using ParamMap = std::multimap<std::string, std::string>;
 
 struct ClientStats {
-    std::uint64_t issued = 0;
-    std::uint64_t basic = 0;  // successful authentications per method
-    std::uint64_t post = 0;
-    ParamMap last_params;  // of the last successful request, secrets removed
+    std::uint64_t issued = 0;  // access tokens, whatever the grant
+    // Successful authentications, indexed by AuthMethod.
+    std::array<std::uint64_t, std::size(kAuthMethods)> auth_methods{};
+    std::map<std::string, std::uint64_t> grants;  // access tokens issued per grant_type
+    ParamMap last_params;                         // of the last successful request, secrets removed
 };
 
 struct StatsSnapshot {
     std::uint64_t token_requests = 0;
     std::map<std::string, ClientStats> clients;
+    // Server-wide events by name ("revoked_access_tokens", "refresh_replays", ...).
+    std::map<std::string, std::uint64_t> counters;
 };
 
 // Thread-safe; every member takes the one mutex, which is plenty for a test server.
@@ -30,8 +34,10 @@ class Stats {
  public:
     void count_token_request();
     void record_authentication(const std::string& client_id, AuthMethod method);
-    // `params` must already have client_secret removed.
+    // `params` must already have secrets removed (see without_secrets).
     void record_issued(const std::string& client_id, ParamMap params);
+    void record_grant(const std::string& client_id, const std::string& grant_type);
+    void count(const std::string& event, std::uint64_t n = 1);
     StatsSnapshot snapshot() const;
     void clear();
 
@@ -39,5 +45,9 @@ class Stats {
     mutable std::mutex mutex_;
     StatsSnapshot data_;
 };
+
+// The form parameters worth showing in /admin/stats: every value that is a secret or a
+// token (client_secret, refresh_token, code, assertion ...) left out.
+ParamMap without_secrets(const std::multimap<std::string, std::string>& form);
 
 }  // namespace devserver

@@ -1,4 +1,5 @@
-// POST /oauth2/token: the RFC 6749 §4.4 client credentials grant.
+// POST /oauth2/token: parses the form, authenticates the client and dispatches on
+// grant_type through the grant table (grants.hpp).
 #pragma once
 
 #include <httplib.h>

@@ -11,14 +11,16 @@ namespace {
 
 constexpr std::size_t kTokenBytes = 32;
 
-std::string random_token_value() {
+}  // namespace
+
+std::string random_token_value(const char* prefix) {
     std::array<unsigned char, kTokenBytes> bytes{};
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
         throw std::runtime_error("RAND_bytes failed");
     }
     // Lower-case hex keeps the token URL- and header-safe without any escaping.
     static constexpr char kDigits[] = "0123456789abcdef";
-    std::string value = "dev-at-";
+    std::string value = prefix;
     value.reserve(value.size() + 2 * bytes.size());
     for (const unsigned char b : bytes) {
         value.push_back(kDigits[b >> 4]);
@@ -27,15 +29,13 @@ std::string random_token_value() {
     return value;
 }
 
-}  // namespace
-
 std::int64_t now_epoch_seconds() {
     using namespace std::chrono;
     return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
 std::string TokenStore::issue(TokenGrant grant) {
-    std::string value = random_token_value();
+    std::string value = random_token_value("dev-at-");
     const std::int64_t now = now_epoch_seconds();
     std::lock_guard lock(mutex_);
     // Drop expired tokens as we go so a long test run does not grow without bound.
@@ -51,6 +51,24 @@ std::optional<TokenGrant> TokenStore::lookup(const std::string& token) const {
         return std::nullopt;
     }
     return it->second;
+}
+
+std::size_t TokenStore::revoke(const TokenFilter& filter) {
+    std::lock_guard lock(mutex_);
+    return std::erase_if(tokens_, [&](const auto& e) { return filter.matches(e.first, e.second); });
+}
+
+std::size_t TokenStore::expire(const TokenFilter& filter) {
+    const std::int64_t now = now_epoch_seconds();
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (auto& [value, grant] : tokens_) {
+        if (filter.matches(value, grant) && grant.expires_at > now) {
+            grant.expires_at = now;
+            ++n;
+        }
+    }
+    return n;
 }
 
 void TokenStore::clear() {

@@ -72,6 +72,10 @@ void handle_whoami(ServerContext& ctx, const httplib::Request& req, httplib::Res
         }
         w.Key("expires_at");
         w.Int64(grant->expires_at);
+        // The user a user-flow token acts for; null for a client's own token.
+        w.Key("sub");
+        write_optional(
+            w, grant->subject.empty() ? std::nullopt : std::optional<std::string>(grant->subject));
         w.EndObject();
     });
 }

@@ -1,0 +1,20 @@
+// What the user-facing OAuth flows remember between requests. One instance per server,
+// cleared by POST /admin/reset.
+#pragma once
+
+#include "device_store.hpp"
+#include "refresh_tokens.hpp"
+
+namespace devserver {
+
+struct OAuthState {
+    RefreshStore refresh;
+    DeviceStore devices;
+
+    void clear() {
+        refresh.clear();
+        devices.clear();
+    }
+};
+
+}  // namespace devserver
