@@ -207,10 +207,12 @@ std::vector<std::string> secrets_in(std::string_view out) {
 ParsedOutput parse_output(std::string_view out, AwsToken aws_token) {
     if (common::trim(out).empty()) throw FormatError("it printed nothing on standard output");
     rapidjson::Document doc;
-    if (!parse(doc, out))
-        throw FormatError(std::string("its standard output is not JSON (") +
-                          rapidjson::GetParseError_En(doc.GetParseError()) + " at byte " +
+    if (!parse(doc, out)) {
+        std::string why = rapidjson::GetParseError_En(doc.GetParseError());
+        if (!why.empty() && why.back() == '.') why.pop_back();
+        throw FormatError("its standard output is not JSON (" + why + " at byte " +
                           std::to_string(doc.GetErrorOffset()) + ")");
+    }
     if (!doc.IsObject()) throw FormatError("its standard output is JSON but not an object");
     if (member(doc, "kind") || member(doc, "apiVersion")) return kubernetes(doc);
     if (member(doc, "Version")) return aws(doc, aws_token);

@@ -186,7 +186,9 @@ class ExecProvider {
             case RunOutcome::End::timed_out:
                 throw sdk::internal_error(
                     program + " timed out after " + std::to_string(spec.timeout_ms / 1000) +
-                    "s and was stopped (SIGTERM, then SIGKILL)" + wrote + "; raise the site's `" +
+                    "s and was stopped " +
+                    (r.needed_sigkill ? "with SIGKILL (it ignored SIGTERM)" : "with SIGTERM") +
+                    wrote + "; raise the site's `" +
                     (with_person ? "interactive_timeout" : "timeout") + "` if it needs longer");
             case RunOutcome::End::too_much_output:
                 throw sdk::internal_error(program +

@@ -216,6 +216,7 @@ class Runner {
         // child of it did not.
         if (!spec_.interactive) kill(-pid_, SIGKILL);
         if (!ended) {
+            outcome_.needed_sigkill = true;
             kill(pid_, SIGKILL);
             reap(0);
         }

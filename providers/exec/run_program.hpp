@@ -46,6 +46,7 @@ struct RunOutcome {
     std::string out;
     std::string err;  // the tail, when there was more than max_stderr_kept
     bool err_truncated = false;
+    bool needed_sigkill = false;  // it outlived SIGTERM's grace period
 };
 
 // Starts the program and waits for it. On a deadline, too much output or

@@ -1,0 +1,132 @@
+// The chain provider through the real CLI: sources that are real sites of
+// the same policy (exec programs the test controls, an api-key from the
+// environment), tried in order through the host's fetch_site.
+#include "exec_chain_test.hpp"
+
+namespace latchkey::itest {
+namespace {
+
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+class Chain : public ExecChainTest {
+ protected:
+    // An exec source that serves `token` while sandbox/NAME.state does not
+    // say "down", and fails with "NAME is down" when it does. Memory storage:
+    // every latchkey process runs it afresh, so a change shows at once.
+    std::string switchable_source(const std::string& name, const std::string& token) {
+        std::string state = sandbox_.write(name + ".state", "up\n");
+        std::string p = program(name, "if grep -q down " + state + "; then echo '" + name +
+                                          " is down' >&2; exit 1; fi\n"
+                                          "printf '{\"token\": \"%s\", \"expires_at\": %s}' '" +
+                                          token + "' $(( $(date +%s) + 3600 ))\n");
+        return exec_site(name, p, "storage = \"memory\"\n");
+    }
+    void set_state(const std::string& name, const std::string& state) {
+        sandbox_.write(name + ".state", state + "\n");
+    }
+
+    // A chain site; refresh_at 0% makes every call choose again.
+    static std::string chain_site(const std::string& name, const std::string& sources) {
+        return "[sites." + name + "]\nprovider = \"chain\"\nsources = " + sources +
+               "\nrefresh_at = \"0%\"\n\n";
+    }
+};
+
+TEST_F(Chain, FirstFailingSourceFallsThroughToTheNext) {
+    token_like("tok-Integ-exec-b");
+    token_like("key-Integ-env-a");
+    write_policy(chain_site("main", "[\"env-key\", \"exec-b\"]") +
+                 "[sites.env-key]\nprovider = \"api-key\"\nkey = { env = \"INTEG_CHAIN_KEY\" }\n"
+                 "header = \"X-Api-Key: {token}\"\nstorage = \"memory\"\n\n" +
+                 switchable_source("exec-b", "tok-Integ-exec-b"));
+
+    // No key in the environment: the stored-login stand-in serves.
+    EXPECT_EQ(header_line({"--at", "main"}), "Authorization: Bearer tok-Integ-exec-b\n");
+    auto st = lk({"--at", "main", "status"});
+    ASSERT_EQ(st.exit_code, 0) << st.err;
+    EXPECT_TRUE(has(st.out, "served_by: exec-b")) << st.out;
+
+    // With the key set, the first source serves, in its own header.
+    auto k = lk({"--at", "main", "token", "--header"}, {{"INTEG_CHAIN_KEY", "key-Integ-env-a"}});
+    ASSERT_EQ(k.exit_code, 0) << k.err;
+    EXPECT_EQ(k.out, "X-Api-Key: key-Integ-env-a\n");
+    EXPECT_EQ(extra(status_json("main"), "served_by"), "env-key");
+}
+
+TEST_F(Chain, ReselectsOnEveryRefreshAndPrefersARecoveredSource) {
+    token_like("tok-Integ-a");
+    token_like("tok-Integ-b");
+    write_policy(chain_site("main", "[\"a\", \"b\"]") + switchable_source("a", "tok-Integ-a") +
+                 switchable_source("b", "tok-Integ-b"));
+
+    auto first = lk({"--at", "main", "token"});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    EXPECT_EQ(first.out, "tok-Integ-a\n");
+    EXPECT_EQ(extra(status_json("main"), "served_by"), "a");
+
+    set_state("a", "down");
+    auto second = lk({"--at", "main", "token"});
+    ASSERT_EQ(second.exit_code, 0) << second.err;
+    EXPECT_EQ(second.out, "tok-Integ-b\n");
+    EXPECT_EQ(extra(status_json("main"), "served_by"), "b");
+
+    set_state("a", "up");
+    auto third = lk({"--at", "main", "token"});
+    ASSERT_EQ(third.exit_code, 0) << third.err;
+    EXPECT_EQ(third.out, "tok-Integ-a\n");
+    EXPECT_EQ(extra(status_json("main"), "served_by"), "a");
+}
+
+TEST_F(Chain, AllSourcesFailingListsEveryReason) {
+    std::string garbage = program("garbage", "echo 'this is not a credential'\n");
+    write_policy(chain_site("main", "[\"a\", \"g\", \"k\"]") + switchable_source("a", "tok-a") +
+                 exec_site("g", garbage, "storage = \"memory\"\n") +
+                 "[sites.k]\nprovider = \"api-key\"\nkey = { env = \"INTEG_CHAIN_UNSET\" }\n"
+                 "storage = \"memory\"\n");
+    set_state("a", "down");
+    auto r = lk({"--at", "main", "token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(has(r.err, "no source of chain 'main' could serve")) << r.err;
+    EXPECT_TRUE(has(r.err, "[1] a: ")) << r.err;
+    EXPECT_TRUE(has(r.err, "a is down")) << r.err;
+    EXPECT_TRUE(has(r.err, "[2] g: ")) << r.err;
+    EXPECT_TRUE(has(r.err, "not JSON")) << r.err;
+    EXPECT_TRUE(has(r.err, "[3] k: ")) << r.err;
+    EXPECT_TRUE(has(r.err, "INTEG_CHAIN_UNSET is not set")) << r.err;
+}
+
+TEST_F(Chain, SourcesThatNeedALoginAskForOne) {
+    std::string asks =
+        program("asks", "read code || exit 1\nprintf '{\"token\": \"%s\"}' \"$code\"\n");
+    write_policy(chain_site("main", "[\"sso-a\", \"sso-b\"]") +
+                 exec_site("sso-a", asks, "interactive = true\n") +
+                 exec_site("sso-b", asks, "interactive = true\n"));
+    auto r = lk({"--at", "main", "token"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_TRUE(has(r.err, "`latchkey login --at sso-a` or `latchkey login --at sso-b`")) << r.err;
+}
+
+TEST_F(Chain, ACycleIsRefused) {
+    write_policy(chain_site("x", "[\"y\"]") + chain_site("y", "[\"x\"]"));
+    auto r = lk({"--at", "x", "token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(has(r.err, "no source of chain 'x' could serve")) << r.err;
+    EXPECT_TRUE(has(r.err, "[1] y: ")) << r.err;
+    EXPECT_TRUE(has(r.err, "itself")) << r.err;
+
+    write_policy(chain_site("x", "[\"x\"]"));
+    auto self = lk({"--at", "x", "token"});
+    EXPECT_EQ(self.exit_code, 1) << self.err;
+    EXPECT_TRUE(has(self.err, "option 'sources' names the site itself ('x')")) << self.err;
+}
+
+TEST_F(Chain, OptionsAreListed) {
+    auto r = run_cli({"providers", "show", "chain"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "sources")) << r.out;
+}
+
+}  // namespace
+}  // namespace latchkey::itest
