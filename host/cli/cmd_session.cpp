@@ -1,5 +1,9 @@
 // `latchkey login|logout|token|status`: getting, dropping, printing and
 // inspecting credentials. Only `token` ever prints a secret.
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <iostream>
 
 #include "command.hpp"
@@ -56,7 +60,12 @@ int logout(Context& ctx) {
     int rc = 0;
     for (auto& n : names) {
         try {
-            host.logout(host.site(n));
+            auto problem = host.logout(host.site(n));
+            // The local copy is gone either way; a failed revocation is worth
+            // knowing (the token stays valid at the server until it expires).
+            if (problem)
+                std::cerr << "latchkey: warning: site '" << n
+                          << "': the server did not confirm revocation: " << *problem << std::endl;
             if (ctx.format == Format::text) std::cout << "logged out of " << n << std::endl;
         } catch (const Error& e) {
             std::cerr << "latchkey: " << e.what() << std::endl;
@@ -75,6 +84,40 @@ int logout(Context& ctx) {
         j.print();
     }
     return rc;
+}
+
+int whoami(Context& ctx) {
+    po::options_description desc("whoami");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "whoami", "whoami", desc, vm)) return 0;
+    auto& host = ctx.host();
+    auto& s = host.site(ctx.host_options.site.value_or(""));
+    const std::string json = host.whoami(s);
+    if (ctx.format == Format::json) {
+        std::cout << json << std::endl;
+        return 0;
+    }
+    // Text: one `claim: value` line per member, values as their JSON text.
+    rapidjson::Document doc;
+    if (doc.Parse(json.c_str()).HasParseError() || !doc.IsObject()) {
+        std::cout << json << std::endl;
+        return 0;
+    }
+    std::cout << s.resolved.name << "\n";
+    for (auto& m : doc.GetObject()) {
+        std::string value;
+        if (m.value.IsString()) {
+            value = m.value.GetString();
+        } else {
+            rapidjson::StringBuffer buf;
+            rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+            m.value.Accept(w);
+            value = buf.GetString();
+        }
+        std::cout << "  " << m.name.GetString() << ": " << value << "\n";
+    }
+    std::cout.flush();
+    return 0;
 }
 
 int token(Context& ctx) {
@@ -184,11 +227,13 @@ int status(Context& ctx) {
 }  // namespace
 
 std::vector<Command> session_commands() {
-    return {{"login", "get a credential for the site now (interactive when the provider needs it)",
-             login},
-            {"logout", "erase the site's stored credential", logout},
-            {"token", "print the site's token (cached, refreshed or acquired)", token},
-            {"status", "show each site's stored credential state, never the secret", status}};
+    return {
+        {"login", "get a credential for the site now (interactive when the provider needs it)",
+         login},
+        {"logout", "revoke (when the server supports it) and erase the site's credential", logout},
+        {"whoami", "show who the site's credential belongs to (userinfo or token claims)", whoami},
+        {"token", "print the site's token (cached, refreshed or acquired)", token},
+        {"status", "show each site's stored credential state, never the secret", status}};
 }
 
 }  // namespace latchkey::cli

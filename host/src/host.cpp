@@ -22,7 +22,7 @@ Site Host::site(std::string_view name) {
     return s;
 }
 
-void Host::invalidate(std::string_view site) { impl_->logout(impl_->site(std::string(site))); }
+void Host::invalidate(std::string_view site) { impl_->forget(impl_->site(std::string(site))); }
 
 std::string Host::selected_site() const { return impl_->selected_site(); }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
@@ -224,8 +225,72 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
 bridge::ProviderInstance& HostImpl::instance(SiteState& s) {
     std::lock_guard lock(s.instance_mu);
     if (!s.instance)
-        s.instance = std::make_unique<bridge::ProviderInstance>(s.provider, s.resolved, services_);
+        s.instance = std::make_unique<bridge::ProviderInstance>(s.provider, s.resolved, services_,
+                                                                links_for(s));
     return *s.instance;
+}
+
+namespace {
+
+// Cache entries live beside the site's credential in the same backend, under
+// SITE.HASH16.cache-NAME, so they follow the site's identity and storage.
+std::string cache_key(const std::string& storage_key, const std::string& name) {
+    std::string safe;
+    for (char c : name) safe += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+    return storage_key + ".cache-" + safe;
+}
+
+}  // namespace
+
+bridge::SiteLinks HostImpl::links_for(SiteState& s) {
+    bridge::SiteLinks links;
+    SiteState* raw = &s;
+    links.cache_get = [raw](const std::string& name) -> std::optional<std::string> {
+        auto entry = raw->storage->load(cache_key(raw->storage_key, name));
+        if (!entry || entry->expired_at(util::now_ms())) return std::nullopt;
+        return entry->token;
+    };
+    links.cache_put = [raw](const std::string& name, const std::string& value,
+                            int64_t expires_at_ms) {
+        detail::CredentialData entry;
+        entry.token = value;
+        entry.token_type = "cache";
+        entry.expires_at_ms = expires_at_ms;
+        entry.obtained_at_ms = util::now_ms();
+        raw->storage->save(cache_key(raw->storage_key, name), entry);
+    };
+    links.fetch_site = [this, raw](const std::string& name) {
+        return fetch_for_other_site(raw->resolved.name, name);
+    };
+    return links;
+}
+
+detail::CredentialData HostImpl::fetch_for_other_site(const std::string& from,
+                                                      const std::string& name) {
+    // The sites being fetched on this thread, outermost first: a source that
+    // leads back to one of them would wait on its own single flight forever.
+    thread_local std::vector<std::string> in_progress;
+    std::vector<std::string> path = in_progress;
+    path.push_back(from);
+    if (std::find(path.begin(), path.end(), name) != path.end()) {
+        path.push_back(name);
+        throw Error(ErrorKind::config, "site '" + from + "': sources lead back to site '" + name +
+                                           "' (" + util::join(path, " -> ") +
+                                           "); remove the loop from the policy");
+    }
+    in_progress.push_back(from);
+    struct Pop {
+        ~Pop() { in_progress.pop_back(); }
+    } pop;
+    Credential c = token(site(name));
+    detail::CredentialData out;
+    out.token = c.token();
+    out.token_type = c.token_type();
+    out.header_name = c.header_name();
+    out.expires_at_ms = c.expires_at_ms();
+    out.obtained_at_ms = c.obtained_at_ms();
+    out.extras = c.extras();
+    return out;
 }
 
 void HostImpl::raise(SiteState& s, const bridge::Outcome& o) {
@@ -268,8 +333,11 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
     if (!force && base && !base->refresh_token.empty() && inst.can_refresh()) {
         o = inst.refresh(*base);
         if (o.status == LATCHKEY_E_REJECTED) {
+            // The server says the refresh token is dead (invalid_grant): keeping
+            // it would only repeat the failure, in every process that shares it.
             services_.log(LogLevel::info, s.resolved.name + ": refresh rejected (" + o.message +
-                                              "); acquiring a new credential");
+                                              "); stored credential erased, acquiring anew");
+            s.storage->erase(s.storage_key);
             o = inst.acquire();
         }
     } else {
@@ -301,13 +369,52 @@ Credential HostImpl::login(SiteState& s, bool force) {
     return s.slot->fetch_now([&] { return fetch(s, nullptr, true); });
 }
 
-void HostImpl::logout(SiteState& s) {
+void HostImpl::forget(SiteState& s) {
     s.slot->with_flight([&] {
         auto lock = s.storage->lock(s.storage_key);
         s.storage->erase(s.storage_key);
         s.slot->invalidate();
         return 0;
     });
+}
+
+std::optional<std::string> HostImpl::logout(SiteState& s) {
+    std::optional<std::string> problem;
+    s.slot->with_flight([&] {
+        auto lock = s.storage->lock(s.storage_key);
+        if (auto current = s.storage->load(s.storage_key)) {
+            try {
+                auto& inst = instance(s);
+                if (inst.can_revoke()) {
+                    auto o = inst.revoke(*current);
+                    if (o.status != LATCHKEY_OK) problem = o.message;
+                }
+            } catch (const Error& e) {
+                problem = e.what();  // the provider cannot even start: still log out locally
+            }
+        }
+        s.storage->erase(s.storage_key);
+        s.slot->invalidate();
+        return 0;
+    });
+    return problem;
+}
+
+std::string HostImpl::whoami(SiteState& s) {
+    Credential c = token(s);
+    detail::CredentialData data;
+    data.token = c.token();
+    data.token_type = c.token_type();
+    data.header_name = c.header_name();
+    data.expires_at_ms = c.expires_at_ms();
+    data.obtained_at_ms = c.obtained_at_ms();
+    data.extras = c.extras();
+    if (auto stored = this->stored(s); stored && stored->token == data.token)
+        data.refresh_token = stored->refresh_token;
+    std::string json;
+    auto o = instance(s).whoami(data, json);
+    if (o.status != LATCHKEY_OK) raise(s, o);
+    return json;
 }
 
 std::optional<detail::CredentialData> HostImpl::stored(SiteState& s) {

@@ -54,8 +54,14 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
     // Gets a credential the way `latchkey login` does: interactively allowed,
     // and with `force` always from the provider.
     Credential login(SiteState& s, bool force);
-    // Erases the stored and cached credential.
-    void logout(SiteState& s);
+    // Revokes the stored credential at the server when the provider can (ABI
+    // 1.1), then erases it from storage and cache. Returns why revocation
+    // failed, if it did; the local erase happens regardless.
+    std::optional<std::string> logout(SiteState& s);
+    // Erases the stored and cached credential, nothing more (after a 401).
+    void forget(SiteState& s);
+    // The provider's JSON description of who the site's credential belongs to.
+    std::string whoami(SiteState& s);
     // What storage holds for the site (no fetch, no lock).
     std::optional<detail::CredentialData> stored(SiteState& s);
 
@@ -68,6 +74,8 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
     token::DataPtr fetch(SiteState& s, const token::DataPtr& current, bool force);
     bridge::ProviderInstance& instance(SiteState& s);
     bool provider_says_stale(SiteState& s, const detail::CredentialData& c, int64_t now);
+    bridge::SiteLinks links_for(SiteState& s);
+    detail::CredentialData fetch_for_other_site(const std::string& from, const std::string& name);
     [[noreturn]] void raise(SiteState& s, const bridge::Outcome& o);
 
     HostOptions options_;

@@ -6,6 +6,7 @@
 #include "latchkey/error.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
+#include "util/signing.hpp"
 #include "util/strings.hpp"
 
 // The result object handed to plugins: a credential under construction.
@@ -33,10 +34,37 @@ namespace {
 
 ProviderInstance::Context* C(void* ctx) { return static_cast<ProviderInstance::Context*>(ctx); }
 
+void detail_sink_append(void* user, const char* data, size_t len) {
+    static_cast<std::string*>(user)->append(data, len);
+}
+
 void copy_error(char* buf, size_t len, const std::string& text) {
     if (!buf || !len) return;
     std::snprintf(buf, len, "%s", text.c_str());
 }
+
+// The C view of a credential; valid while `cur` and this object live.
+class CredentialView {
+ public:
+    explicit CredentialView(const detail::CredentialData& cur) {
+        for (auto& [k, v] : cur.extras) keys_.push_back(k.c_str()), values_.push_back(v.c_str());
+        view_.struct_size = sizeof view_;
+        view_.token = cur.token.c_str();
+        view_.token_type = cur.token_type.c_str();
+        view_.refresh_token = cur.refresh_token.empty() ? nullptr : cur.refresh_token.c_str();
+        view_.expires_at_ms = cur.expires_at_ms;
+        view_.obtained_at_ms = cur.obtained_at_ms;
+        view_.extra_count = keys_.size();
+        view_.extra_keys = keys_.data();
+        view_.extra_values = values_.data();
+        view_.header_name = cur.header_name.c_str();
+    }
+    const latchkey_credential* get() const { return &view_; }
+
+ private:
+    std::vector<const char*> keys_, values_;
+    latchkey_credential view_{};
+};
 
 }  // namespace
 
@@ -75,7 +103,7 @@ latchkey_status http(void* ctx, const latchkey_http_request* req, latchkey_http_
     std::string err;
     self->services().log(LogLevel::debug, std::string(req->method ? req->method : "GET") + " " +
                                               (req->url ? req->url : ""));
-    auto resp = self->services().http.send(*req, timeout, err);
+    auto resp = self->services().http.send(*req, timeout, err, self->site().ca_file());
     if (!resp) {
         copy_error(error, error_len, self->services().redactor.redact(err));
         return err.rfind("refusing", 0) == 0 || err.rfind("invalid URL", 0) == 0 ||
@@ -162,6 +190,90 @@ latchkey_status base64_decode(void*, const char* text, size_t len, latchkey_sink
 }
 void url_encode(void*, const char* text, latchkey_sink sink, void* user);
 
+latchkey_status sign(void* ctx, const char* alg, const char* key_file, const char* passphrase,
+                     const unsigned char* data, size_t len, latchkey_sink sink, void* user,
+                     char* error, size_t error_len) {
+    auto* self = C(ctx)->self;
+    if (!alg || !key_file || (!data && len)) {
+        copy_error(error, error_len, "sign: algorithm and key file are required");
+        return LATCHKEY_E_INTERNAL;
+    }
+    if (passphrase) self->services().redactor.add(passphrase);
+    std::string err;
+    auto sig = util::sign_pem(alg, key_file, passphrase,
+                              std::string_view(reinterpret_cast<const char*>(data), len), err);
+    if (!sig) {
+        copy_error(error, error_len,
+                   "site '" + self->site().name + "': " + self->services().redactor.redact(err));
+        return LATCHKEY_E_CONFIG;
+    }
+    sink(user, sig->data(), sig->size());
+    return LATCHKEY_OK;
+}
+
+int cache_get(void* ctx, const char* name, latchkey_sink sink, void* user) {
+    const auto& links = C(ctx)->self->links();
+    if (!name || !links.cache_get) return 0;
+    auto value = links.cache_get(name);
+    if (!value) return 0;
+    sink(user, value->data(), value->size());
+    return 1;
+}
+void cache_put(void* ctx, const char* name, const char* value, size_t len, int64_t expires_at_ms) {
+    auto* self = C(ctx)->self;
+    if (!name || !self->links().cache_put) return;
+    try {
+        self->links().cache_put(name, std::string(value ? value : "", value ? len : 0),
+                                expires_at_ms);
+    } catch (const std::exception& e) {
+        // A cache that cannot be written costs a later re-fetch, not this request.
+        self->services().log(LogLevel::warn, self->site().name + ": cache not saved: " + e.what());
+    }
+}
+
+void progress(void* ctx, const char* line) {
+    auto* s = C(ctx)->self;
+    if (s->services().interaction && line)
+        s->services().interaction->progress(s->services().redactor.redact(line));
+}
+
+latchkey_status status_of(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::config:
+        case ErrorKind::usage:
+            return LATCHKEY_E_CONFIG;
+        case ErrorKind::rejected:
+            return LATCHKEY_E_REJECTED;
+        case ErrorKind::transient:
+            return LATCHKEY_E_TRANSIENT;
+        case ErrorKind::login_required:
+            return LATCHKEY_E_INTERACTION_REQUIRED;
+        default:
+            return LATCHKEY_E_INTERNAL;
+    }
+}
+
+latchkey_status fetch_site(void* ctx, const char* site, latchkey_credential_sink sink, void* user,
+                           char* error, size_t error_len) {
+    auto* self = C(ctx)->self;
+    if (!site || !sink || !self->links().fetch_site) {
+        copy_error(error, error_len, "fetch_site: no site named");
+        return LATCHKEY_E_INTERNAL;
+    }
+    try {
+        detail::CredentialData got = self->links().fetch_site(site);
+        CredentialView view(got);
+        sink(user, view.get());
+        return LATCHKEY_OK;
+    } catch (const Error& e) {
+        copy_error(error, error_len, self->services().redactor.redact(e.what()));
+        return status_of(e.kind());
+    } catch (const std::exception& e) {
+        copy_error(error, error_len, self->services().redactor.redact(e.what()));
+        return LATCHKEY_E_INTERNAL;
+    }
+}
+
 void result_token(latchkey_result* r, const char* v) { r->data.token = v ? v : ""; }
 void result_token_type(latchkey_result* r, const char* v) { r->data.token_type = v ? v : ""; }
 void result_header_name(latchkey_result* r, const char* v) {
@@ -182,13 +294,16 @@ void result_retry_after(latchkey_result* r, int64_t ms) { r->retry_after_ms = ms
 }  // namespace cb
 
 ProviderInstance::ProviderInstance(std::shared_ptr<plugin::LoadedProvider> provider,
-                                   policy::ResolvedSite site, Services& services)
-    : provider_(std::move(provider)), site_(std::move(site)), services_(services) {
+                                   policy::ResolvedSite site, Services& services, SiteLinks links)
+    : provider_(std::move(provider)),
+      site_(std::move(site)),
+      services_(services),
+      links_(std::move(links)) {
     ctx_ = std::make_unique<Context>();
     ctx_->self = this;
     for (auto& s : policy::secret_texts(site_.values)) services_.redactor.add(s);
     latchkey_host& t = table_;
-    t.struct_size = LATCHKEY_HOST_V1_0_SIZE;  // 1.1 services: being wired
+    t.struct_size = sizeof t;
     t.abi_major = LATCHKEY_ABI_MAJOR;
     t.abi_minor = LATCHKEY_ABI_MINOR;
     t.ctx = ctx_.get();
@@ -221,6 +336,11 @@ ProviderInstance::ProviderInstance(std::shared_ptr<plugin::LoadedProvider> provi
     t.result_extra = cb::result_extra;
     t.result_error = cb::result_error;
     t.result_retry_after = cb::result_retry_after;
+    t.sign = cb::sign;
+    t.cache_get = cb::cache_get;
+    t.cache_put = cb::cache_put;
+    t.progress = cb::progress;
+    t.fetch_site = cb::fetch_site;
 
     latchkey_result r;
     latchkey_status st = provider_->descriptor().create(&table_, &instance_, &r);
@@ -238,28 +358,6 @@ ProviderInstance::~ProviderInstance() {
 }
 
 namespace {
-
-// The C view of a credential; valid while `cur` and this object live.
-class CredentialView {
- public:
-    explicit CredentialView(const detail::CredentialData& cur) {
-        for (auto& [k, v] : cur.extras) keys_.push_back(k.c_str()), values_.push_back(v.c_str());
-        view_.struct_size = sizeof view_;
-        view_.token = cur.token.c_str();
-        view_.token_type = cur.token_type.c_str();
-        view_.refresh_token = cur.refresh_token.empty() ? nullptr : cur.refresh_token.c_str();
-        view_.expires_at_ms = cur.expires_at_ms;
-        view_.obtained_at_ms = cur.obtained_at_ms;
-        view_.extra_count = keys_.size();
-        view_.extra_keys = keys_.data();
-        view_.extra_values = values_.data();
-    }
-    const latchkey_credential* get() const { return &view_; }
-
- private:
-    std::vector<const char*> keys_, values_;
-    latchkey_credential view_{};
-};
 
 Outcome finish(latchkey_status st, latchkey_result& r, Services& services) {
     Outcome out;
@@ -297,6 +395,53 @@ Outcome ProviderInstance::refresh(const detail::CredentialData& cur) {
     // A refresh that does not rotate the refresh token keeps the old one.
     if (out.credential && out.credential->refresh_token.empty())
         out.credential->refresh_token = cur.refresh_token;
+    return out;
+}
+
+namespace {
+// The 1.1 methods exist only in descriptors large enough to hold them.
+bool has_v1_1(const latchkey_provider& d) { return d.struct_size >= LATCHKEY_PROVIDER_V1_1_SIZE; }
+}  // namespace
+
+bool ProviderInstance::can_revoke() const {
+    const auto& d = provider_->descriptor();
+    return has_v1_1(d) && d.revoke;
+}
+
+bool ProviderInstance::can_whoami() const {
+    const auto& d = provider_->descriptor();
+    return has_v1_1(d) && d.whoami;
+}
+
+Outcome ProviderInstance::revoke(const detail::CredentialData& cur) {
+    Outcome out;
+    if (!can_revoke()) return out;
+    CredentialView view(cur);
+    latchkey_result r;
+    latchkey_status st = provider_->descriptor().revoke(instance_, view.get(), &r);
+    out.status = st != LATCHKEY_OK ? st : r.status;
+    if (out.status != LATCHKEY_OK)
+        out.message =
+            services_.redactor.redact(r.message.empty() ? "revocation failed" : r.message);
+    return out;
+}
+
+Outcome ProviderInstance::whoami(const detail::CredentialData& cur, std::string& json) {
+    Outcome out;
+    if (!can_whoami()) {
+        out.status = LATCHKEY_E_CONFIG;
+        out.message = "provider " + provider_->name() + " cannot tell who a credential belongs to";
+        return out;
+    }
+    CredentialView view(cur);
+    latchkey_result r;
+    latchkey_status st =
+        provider_->descriptor().whoami(instance_, view.get(), detail_sink_append, &json, &r);
+    out.status = st != LATCHKEY_OK ? st : r.status;
+    if (out.status != LATCHKEY_OK)
+        out.message = services_.redactor.redact(r.message.empty() ? "whoami failed" : r.message);
+    else
+        json = services_.redactor.redact(json);
     return out;
 }
 

@@ -6,7 +6,9 @@
 
 #include <latchkey/provider.h>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bridge/services.hpp"
@@ -24,11 +26,21 @@ struct Outcome {
     int64_t retry_after_ms = 0;
 };
 
+// What a provider may reach beyond its own site, supplied by the host: the
+// site's cache in storage and other sites' credentials (ABI 1.1 services).
+struct SiteLinks {
+    std::function<std::optional<std::string>(const std::string& name)> cache_get;
+    std::function<void(const std::string& name, const std::string& value, int64_t expires_at_ms)>
+        cache_put;
+    // Another site's current credential; throws latchkey::Error.
+    std::function<detail::CredentialData(const std::string& site)> fetch_site;
+};
+
 class ProviderInstance {
  public:
     // Calls the plugin's create(); throws a config/plugin error on failure.
     ProviderInstance(std::shared_ptr<plugin::LoadedProvider> provider, policy::ResolvedSite site,
-                     Services& services);
+                     Services& services, SiteLinks links = {});
     ~ProviderInstance();
     ProviderInstance(const ProviderInstance&) = delete;
     ProviderInstance& operator=(const ProviderInstance&) = delete;
@@ -39,6 +51,15 @@ class ProviderInstance {
     // The provider's verdict when it has an expired() hook; else from expires_at.
     bool expired(const detail::CredentialData& current, int64_t now_ms);
 
+    // ABI 1.1 provider methods; a 1.0 plugin (or one without them) has neither.
+    bool can_revoke() const;
+    bool can_whoami() const;
+    // Revokes `current` at the server. status OK or the provider's error.
+    Outcome revoke(const detail::CredentialData& current);
+    // The provider's JSON description of who `current` is, in `json`.
+    Outcome whoami(const detail::CredentialData& current, std::string& json);
+    const SiteLinks& links() const { return links_; }
+
     const policy::ResolvedSite& site() const { return site_; }
     Services& services() { return services_; }
 
@@ -48,6 +69,7 @@ class ProviderInstance {
     std::shared_ptr<plugin::LoadedProvider> provider_;  // declared first: destroyed last
     policy::ResolvedSite site_;
     Services& services_;
+    SiteLinks links_;
     std::unique_ptr<Context> ctx_;
     latchkey_host table_{};
     void* instance_ = nullptr;

@@ -78,7 +78,7 @@ const std::string* Response::header(const std::string& lower_name) const {
 Client::Client(size_t max_body) : max_body_(max_body) {}
 
 std::optional<Response> Client::send(const latchkey_http_request& req, int64_t timeout_ms,
-                                     std::string& error) const {
+                                     std::string& error, const std::string& ca_file) const {
     // Initialised on the first request, not at start-up: a cached token
     // never pays for TLS set-up.
     global_init();
@@ -125,6 +125,16 @@ std::optional<Response> Client::send(const latchkey_http_request& req, int64_t t
         curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
         curl_easy_setopt(c, CURLOPT_USERNAME, req.basic_user);
         curl_easy_setopt(c, CURLOPT_PASSWORD, req.basic_password);
+    }
+    if (!ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_file.c_str());
+    // TLS client authentication (RFC 8705), ABI 1.1 fields.
+    if (req.struct_size >= offsetof(latchkey_http_request, client_key_password) + sizeof(char*) &&
+        req.client_cert_file) {
+        curl_easy_setopt(c, CURLOPT_SSLCERT, req.client_cert_file);
+        curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+        if (req.client_key_file) curl_easy_setopt(c, CURLOPT_SSLKEY, req.client_key_file);
+        if (req.client_key_password)
+            curl_easy_setopt(c, CURLOPT_KEYPASSWD, req.client_key_password);
     }
     CURLcode rc = curl_easy_perform(c);
     if (sink.overflow) {

@@ -29,9 +29,10 @@ class Client {
     explicit Client(size_t max_body = kDefaultMaxBody);
 
     // Sends `req`. On a transport failure returns nullopt and sets `error`
-    // (which never contains the request's body or credentials).
+    // (which never contains the request's body or credentials). `ca_file`, when
+    // not empty, is the PEM bundle of CAs trusted instead of the system's.
     std::optional<Response> send(const latchkey_http_request& req, int64_t timeout_ms,
-                                 std::string& error) const;
+                                 std::string& error, const std::string& ca_file = {}) const;
 
  private:
     size_t max_body_;

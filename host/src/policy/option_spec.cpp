@@ -34,6 +34,8 @@ const std::vector<OptionSpec>& host_site_options() {
          "refresh at this share of the lifetime, e.g. \"75%\""},
         {"timeout", LATCHKEY_OPT_DURATION, false, false, false, std::string("10s"),
          "timeout of each HTTP request"},
+        {"ca_file", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+         "PEM file of CAs to trust for this site's HTTPS instead of the system's"},
     };
     return specs;
 }

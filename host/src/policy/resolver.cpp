@@ -102,6 +102,11 @@ int64_t ResolvedSite::timeout_ms() const {
     return 10'000;
 }
 
+std::string ResolvedSite::ca_file() const {
+    if (auto* v = get("ca_file")) return v->text;
+    return "";
+}
+
 std::string ResolvedSite::storage() const {
     if (auto* v = get("storage")) return v->text;
     return "";
