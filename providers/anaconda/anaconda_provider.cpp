@@ -66,9 +66,9 @@ class AnacondaProvider {
         if (auto configured = host_.option("api_key"); configured && !configured->empty()) {
             std::string key(common::trim(*configured));
             host_.add_secret(key);
-            return credential(key, "the configured API key");
+            return credential(key, "the configured API key", true);
         }
-        return credential(exchange(), "the API key minted at " + exchange_url_);
+        return credential(exchange(), "the API key minted at " + exchange_url_, false);
     }
 
  private:
@@ -124,21 +124,26 @@ class AnacondaProvider {
 
     // Anaconda's keys are JWTs; without one latchkey cannot tell when to ask
     // for a new key, so anything else is refused rather than served forever.
-    sdk::Credential credential(const std::string& key, const std::string& what) const {
+    // A configured key is the policy's problem; a minted one the server's.
+    sdk::Credential credential(const std::string& key, const std::string& what,
+                               bool configured) const {
+        auto fail = [&](const std::string& m) {
+            return configured ? sdk::config_error(m +
+                                                  "; check the api_key option "
+                                                  "(ANACONDA_AUTH_API_KEY)")
+                              : sdk::internal_error(m);
+        };
         if (common::has_control_chars(key))
-            throw sdk::config_error(what + " contains a line break or control character");
+            throw fail(what + " contains a line break or control character");
         auto exp = common::jwt_expiry_seconds(host_, key);
         if (!exp)
-            throw sdk::config_error(what +
-                                    " is not a JWT with an exp claim (Anaconda API keys are), so "
-                                    "its expiry is unknown; check the key, or run `latchkey "
-                                    "login --force --at " +
-                                    host_.site() + "` for a new one");
+            throw fail(what +
+                       " is not a JWT with an exp claim (Anaconda API keys are), so its expiry "
+                       "is unknown");
         if (*exp * 1000 <= host_.now_ms())
             throw sdk::rejected(what + " expired at " + common::format_utc(*exp) +
-                                (login_site_.empty()
-                                     ? "; create a new key"
-                                     : "; run `latchkey login --at " + host_.site() + "`"));
+                                (configured ? "; create a new key"
+                                            : "; run `latchkey login --at " + host_.site() + "`"));
         sdk::Credential c;
         c.token = key;
         c.token_type = "Bearer";

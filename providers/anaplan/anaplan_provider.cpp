@@ -100,6 +100,10 @@ class AnaplanProvider {
         c.token = t.value;
         c.token_type = kScheme;
         c.expires_at_ms = t.expires_at_ms;
+        // Anaplan renews a token with the token itself. The host refreshes
+        // only credentials that carry a refresh token, so the token is
+        // recorded as its own refresh token.
+        c.refresh_token = t.value;
         return c;
     }
 

@@ -111,7 +111,7 @@ class SalesforceSoapProvider {
         }
         const std::string& reason = std::get<salesforce::Unreadable>(answer).reason;
         const std::string msg = where() + " answered HTTP " + std::to_string(resp.status) +
-                                " that cannot be read: " + common::printable(reason);
+                                " with a body that cannot be read: " + common::printable(reason);
         if (common::is_transient_status(resp.status))
             throw sdk::Error(LATCHKEY_E_TRANSIENT, msg, common::retry_after_ms(resp));
         throw sdk::internal_error(msg);
