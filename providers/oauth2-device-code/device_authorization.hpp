@@ -51,8 +51,8 @@ inline DeviceAuthorization request_device_authorization(const sdk::Host& host,
         throw common::token_endpoint_error(url, resp, "device authorization endpoint",
                                            "device_authorization_url");
 
-    const std::string invalid = "site '" + host.site() + "': device authorization endpoint " + url +
-                                " returned an invalid response: ";
+    const std::string invalid =
+        "device authorization endpoint " + url + " returned an invalid response: ";
     rapidjson::Document doc;
     doc.Parse(resp.body.data(), resp.body.size());
     if (doc.HasParseError() || !doc.IsObject())

@@ -48,9 +48,7 @@ class DeviceCodeProvider {
 
     sdk::Credential acquire() {
         if (!host_.interactive())
-            throw sdk::interaction_required("site '" + host_.site() +
-                                            "' needs a login: run `latchkey login --at " +
-                                            host_.site() + "`");
+            throw sdk::interaction_required("a person must approve the login in a browser");
         const std::string token_url = endpoints_.token();
         common::FormFields form;
         params_.append_to(form);
@@ -63,7 +61,7 @@ class DeviceCodeProvider {
 
     sdk::Credential refresh(const sdk::Current& current) {
         if (!current.refresh_token || current.refresh_token->empty())
-            throw sdk::rejected("site '" + host_.site() + "': no refresh token was issued");
+            throw sdk::rejected("no refresh token was issued; a new login is needed");
         return common::refresh_grant(host_, auth_, endpoints_.token(), *current.refresh_token,
                                      current.extras);
     }

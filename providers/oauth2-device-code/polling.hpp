@@ -26,10 +26,8 @@ inline std::string countdown(int64_t ms_left) {
     return std::to_string(s / 60) + ":" + (secs.size() < 2 ? "0" : "") + secs;
 }
 
-inline sdk::Error expired(const sdk::Host& host, const DeviceAuthorization& d) {
-    return sdk::interaction_required("site '" + host.site() + "': the code " + d.user_code +
-                                     " expired before it was approved; run `latchkey login --at " +
-                                     host.site() + "` again");
+inline sdk::Error expired(const DeviceAuthorization& d) {
+    return sdk::interaction_required("the code " + d.user_code + " expired before it was approved");
 }
 
 // Waits `ms`, one second at a time so the countdown moves. Throws when the
@@ -37,13 +35,12 @@ inline sdk::Error expired(const sdk::Host& host, const DeviceAuthorization& d) {
 inline void wait(const sdk::Host& host, const DeviceAuthorization& d, int64_t ms) {
     const int64_t wake = host.now_ms() + ms;
     for (int64_t now = host.now_ms(); now < wake; now = host.now_ms()) {
-        if (now >= d.expires_at_ms) throw expired(host, d);
+        if (now >= d.expires_at_ms) throw expired(d);
         host.progress("Waiting for approval of code " + d.user_code + " (" +
                       countdown(d.expires_at_ms - now) + " left, Ctrl-C to stop)");
         if (!host.sleep_ms(std::min<int64_t>(1000, wake - now))) {
             host.progress("");
-            throw sdk::interaction_required("site '" + host.site() +
-                                            "': login cancelled; nothing was stored");
+            throw sdk::interaction_required("login cancelled; nothing was stored");
         }
     }
 }
@@ -58,7 +55,7 @@ inline common::TokenResponse poll_for_token(const sdk::Host& host, const common:
     int64_t interval = d.interval_ms;
     for (;;) {
         detail::wait(host, d, interval);
-        if (host.now_ms() >= d.expires_at_ms) throw detail::expired(host, d);
+        if (host.now_ms() >= d.expires_at_ms) throw detail::expired(d);
         sdk::HttpRequest req = common::client_form_request(
             host, auth, token_url,
             {{"grant_type", kDeviceCodeGrant}, {"device_code", d.device_code}}, token_url);
@@ -75,11 +72,9 @@ inline common::TokenResponse poll_for_token(const sdk::Host& host, const common:
             continue;
         }
         host.progress("");
-        if (e && e->code == "expired_token") throw detail::expired(host, d);
+        if (e && e->code == "expired_token") throw detail::expired(d);
         if (e && e->code == "access_denied")
-            throw sdk::rejected("site '" + host.site() + "': the sign-in with code " + d.user_code +
-                                " was denied; run `latchkey login --at " + host.site() +
-                                "` to try again");
+            throw sdk::rejected("the login with code " + d.user_code + " was denied at the server");
         throw common::token_endpoint_error(token_url, resp);
     }
 }

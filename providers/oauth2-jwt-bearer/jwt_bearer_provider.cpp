@@ -76,17 +76,15 @@ class JwtBearerProvider {
           scope_(common::read_scope(host)),
           lifetime_s_(host.integer("assertion_lifetime", 300)),
           token_lifetime_s_(host.integer("token_lifetime", 0)) {
-        const std::string site = "site '" + host.site() + "': ";
         key_.key_file = host.require("private_key_file");
         key_.passphrase = host.option_or("private_key_passphrase", "");
         key_.key_id = host.option_or("key_id", "");
         key_.alg = host.option_or("signing_alg", "RS256");
         if (!common::is_signing_alg(key_.alg))
-            throw sdk::config_error(site + "option 'signing_alg' is \"" +
-                                    common::printable(key_.alg) +
+            throw sdk::config_error("option 'signing_alg' is \"" + common::printable(key_.alg) +
                                     "\"; valid values: " + common::kSigningAlgs);
         if (lifetime_s_ <= 0)
-            throw sdk::config_error(site + "option 'assertion_lifetime' must be positive");
+            throw sdk::config_error("option 'assertion_lifetime' must be positive");
 
         if (auto instance = host.option("instance"); instance && !common::trim(*instance).empty()) {
             const std::string base = jwt_bearer::instance_base_url(*instance);

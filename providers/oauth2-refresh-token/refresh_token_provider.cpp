@@ -48,12 +48,10 @@ class RefreshTokenProvider {
     sdk::Credential acquire() {
         if (auto spent = seed_.spent_at_ms())
             throw sdk::config_error(
-                "site '" + host_.site() +
-                "': the configured refresh_token was already exchanged (" +
+                "the configured refresh_token was already exchanged (" +
                 common::format_utc(*spent / 1000) +
                 ") and may not be sent again; the token chain that followed was refused or logged "
-                "out. Set 'refresh_token' to a new refresh token, then run `latchkey login --at " +
-                host_.site() + "`");
+                "out. set 'refresh_token' to a new refresh token");
         sdk::Credential c = common::refresh_grant(host_, auth_, endpoints_.token(), seed_.value());
         seed_.mark_spent();
         return c;
@@ -61,8 +59,7 @@ class RefreshTokenProvider {
 
     sdk::Credential refresh(const sdk::Current& current) {
         if (!current.refresh_token || current.refresh_token->empty())
-            throw sdk::rejected("site '" + host_.site() +
-                                "': the stored credential has no refresh token");
+            throw sdk::rejected("the stored credential has no refresh token");
         return common::refresh_grant(host_, auth_, endpoints_.token(), *current.refresh_token,
                                      current.extras);
     }

@@ -27,7 +27,7 @@ inline void revoke_one(const sdk::Host& host, const ClientAuth& auth, const std:
         host, auth, url, {{"token", token}, {"token_type_hint", hint}}, token_url);
     sdk::HttpResponse resp = host.http(req, {"content-type", "retry-after", "location"});
     if (resp.status == 200) return;
-    const std::string what = "site '" + host.site() + "': revoking the " + hint + " at " + url;
+    const std::string what = "revoking the " + std::string(hint) + " at " + url;
     if (auto e = parse_oauth_error(resp.body)) {
         // unsupported_token_type: the server cannot revoke this kind; not a failure of ours.
         if (e->code == "unsupported_token_type") return;
@@ -65,7 +65,6 @@ inline void revoke_credential(const sdk::Host& host, const ClientAuth& auth, End
 // claims of a JWT access token. Never a token or a signature.
 inline std::string whoami_json(const sdk::Host& host, Endpoints& endpoints,
                                const sdk::Current& current) {
-    const std::string site = "site '" + host.site() + "': ";
     const std::string url = endpoints.userinfo();
     if (!url.empty()) {
         sdk::HttpRequest req;
@@ -78,27 +77,26 @@ inline std::string whoami_json(const sdk::Host& host, Endpoints& endpoints,
                 current.token};
         sdk::HttpResponse resp = host.http(req, {"content-type", "location"});
         if (resp.status == 401 || resp.status == 403)
-            throw sdk::rejected(site + "the userinfo endpoint " + url +
-                                " refused the token (HTTP " + std::to_string(resp.status) +
-                                "); run `latchkey login --at " + host.site() + "`");
+            throw sdk::rejected("the userinfo endpoint " + url + " refused the token (HTTP " +
+                                std::to_string(resp.status) + "); run `latchkey login --at " +
+                                host.site() + "`");
         if (resp.status < 200 || resp.status > 299)
             throw sdk::Error(
                 is_transient_status(resp.status) ? LATCHKEY_E_TRANSIENT : LATCHKEY_E_INTERNAL,
-                site + "the userinfo endpoint " + url + " answered HTTP " +
-                    std::to_string(resp.status));
+                "the userinfo endpoint " + url + " answered HTTP " + std::to_string(resp.status));
         rapidjson::Document doc;
         doc.Parse(resp.body.data(), resp.body.size());
         if (doc.HasParseError() || !doc.IsObject())
-            throw sdk::internal_error(site + "the userinfo endpoint " + url +
+            throw sdk::internal_error("the userinfo endpoint " + url +
                                       " did not answer with a JSON object");
         return to_json(doc);
     }
     auto kept = current.extras.find(kIdTokenClaimsExtra);
     if (kept != current.extras.end()) return kept->second;
     if (auto claims = jwt_claims(host, current.token)) return to_json(*claims);
-    throw sdk::config_error(site +
-                            "the access token is opaque and no userinfo endpoint is known; "
-                            "set 'userinfo_url' or 'issuer'");
+    throw sdk::config_error(
+        "the access token is opaque and no userinfo endpoint is known; "
+        "set 'userinfo_url' or 'issuer'");
 }
 
 }  // namespace latchkey::common

@@ -90,16 +90,14 @@ struct ClientAuth {
 
 namespace detail {
 
-inline std::string site_prefix(const sdk::Host& host) { return "site '" + host.site() + "': "; }
-
-inline ClientAuthMethod parse_client_auth_method(const sdk::Host& host, const char* option,
-                                                 const std::string& value) {
+inline ClientAuthMethod parse_client_auth_method([[maybe_unused]] const sdk::Host& host,
+                                                 const char* option, const std::string& value) {
     if (value == "client_secret_basic") return ClientAuthMethod::client_secret_basic;
     if (value == "client_secret_post") return ClientAuthMethod::client_secret_post;
     if (value == "private_key_jwt") return ClientAuthMethod::private_key_jwt;
     if (value == "tls_client_auth") return ClientAuthMethod::tls_client_auth;
     if (value == "none") return ClientAuthMethod::none;
-    throw sdk::config_error(site_prefix(host) + "option '" + option + "' is \"" + printable(value) +
+    throw sdk::config_error(std::string("option '") + option + "' is \"" + printable(value) +
                             "\"; valid values: " + kClientAuthMethods);
 }
 
@@ -113,7 +111,6 @@ inline ClientAuthMethod parse_client_auth_method(const sdk::Host& host, const ch
 // method lacks what it needs.
 inline ClientAuth read_client_auth(const sdk::Host& host, const char* legacy_option = nullptr,
                                    bool key_means_private_key_jwt = true) {
-    const std::string site = detail::site_prefix(host);
     ClientAuth a;
     a.client_id = host.require("client_id");
     a.client_secret = host.option_or("client_secret", "");
@@ -144,7 +141,7 @@ inline ClientAuth read_client_auth(const sdk::Host& host, const char* legacy_opt
         case ClientAuthMethod::private_key_jwt:
             a.key.key_file = host.require("private_key_file");
             if (!is_signing_alg(a.key.alg))
-                throw sdk::config_error(site + "option 'signing_alg' is \"" + printable(a.key.alg) +
+                throw sdk::config_error("option 'signing_alg' is \"" + printable(a.key.alg) +
                                         "\"; valid values: " + kSigningAlgs);
             break;
         case ClientAuthMethod::tls_client_auth:

@@ -78,14 +78,13 @@ inline bool is_http_url(std::string_view s) {
 // Metadata from a document already known to be a JSON object. Throws
 // config_error when it names another issuer (RFC 8414 §3.3: a mix-up
 // attack, or a wrong `issuer` option) or an endpoint is not a URL.
-inline ServerMetadata read_metadata(const sdk::Host& host, const std::string& issuer,
-                                    const std::string& where, const rapidjson::Value& doc) {
-    const std::string site = "site '" + host.site() + "': ";
+inline ServerMetadata read_metadata([[maybe_unused]] const sdk::Host& host,
+                                    const std::string& issuer, const std::string& where,
+                                    const rapidjson::Value& doc) {
     const rapidjson::Value* named = string_member(doc, "issuer");
-    if (!named)
-        throw sdk::config_error(site + where + " names no issuer; check the 'issuer' option");
+    if (!named) throw sdk::config_error(where + " names no issuer; check the 'issuer' option");
     if (named->GetString() != issuer)
-        throw sdk::config_error(site + where + " is for issuer \"" + printable(named->GetString()) +
+        throw sdk::config_error(where + " is for issuer \"" + printable(named->GetString()) +
                                 "\", not \"" + printable(issuer) +
                                 "\"; set 'issuer' to the exact value the server uses");
     ServerMetadata m;
@@ -101,7 +100,7 @@ inline ServerMetadata read_metadata(const sdk::Host& host, const std::string& is
         const rapidjson::Value* v = string_member(doc, key);
         if (!v) continue;
         if (!is_http_url(v->GetString()))
-            throw sdk::config_error(site + where + ": " + key + " is not an http(s) URL");
+            throw sdk::config_error(where + ": " + key + " is not an http(s) URL");
         *out = v->GetString();
     }
     return m;
@@ -125,7 +124,6 @@ inline std::optional<ServerMetadata> parse_metadata(const sdk::Host& host,
 // transient when the server is unreachable or failing.
 inline ServerMetadata discover(const sdk::Host& host, const std::string& issuer) {
     using namespace discovery_detail;
-    const std::string site = "site '" + host.site() + "': ";
     const std::string cache_key = "discovery " + issuer;
     if (auto cached = host.cache_get(cache_key))
         if (auto m = parse_metadata(host, issuer, "cached metadata", *cached)) return *m;
@@ -139,17 +137,17 @@ inline ServerMetadata discover(const sdk::Host& host, const std::string& issuer)
         sdk::HttpResponse resp = host.http(req, {"content-type", "cache-control", "location"});
         if (resp.status >= 300 && resp.status <= 399)
             // The host never follows redirects; say where it pointed.
-            throw sdk::config_error(site + "discovery at " + url + " redirected to " +
+            throw sdk::config_error("discovery at " + url + " redirected to " +
                                     printable(resp.header("location")) +
                                     "; set 'issuer' to the server's own address");
         if (resp.status >= 500 || resp.status == 429)
-            throw sdk::transient(site + "discovery at " + url + " answered HTTP " +
+            throw sdk::transient("discovery at " + url + " answered HTTP " +
                                  std::to_string(resp.status));
         if (resp.status >= 200 && resp.status <= 299) {
             auto m = parse_metadata(host, issuer, "the metadata at " + url, resp.body);
             if (!m)
                 throw sdk::config_error(
-                    site + "discovery at " + url + " did not answer with a JSON object (" +
+                    "discovery at " + url + " did not answer with a JSON object (" +
                     printable(resp.header("content-type"), 100) + "); check 'issuer'");
             host.cache_put(cache_key, resp.body,
                            host.now_ms() + cache_ttl_ms(resp.header("cache-control")));
@@ -157,8 +155,8 @@ inline ServerMetadata discover(const sdk::Host& host, const std::string& issuer)
         }
         tried += (tried.empty() ? "" : ", ") + url + " (HTTP " + std::to_string(resp.status) + ")";
     }
-    throw sdk::config_error(site + "no authorization server metadata for issuer " +
-                            printable(issuer) + ": tried " + tried +
+    throw sdk::config_error("no authorization server metadata for issuer " + printable(issuer) +
+                            ": tried " + tried +
                             "; check 'issuer' or set the endpoint options instead");
 }
 
@@ -169,14 +167,14 @@ class Endpoints {
     explicit Endpoints(const sdk::Host& host) : host_(host) {
         issuer_ = std::string(trim(host.option_or("issuer", "")));
         if (!issuer_.empty() && !discovery_detail::is_http_url(issuer_))
-            throw sdk::config_error(site() + "option 'issuer' (\"" + printable(issuer_) +
+            throw sdk::config_error("option 'issuer' (\"" + printable(issuer_) +
                                     "\") must be an https:// URL");
         for (const char* key : {"authorization_url", "token_url", "device_authorization_url",
                                 "revocation_url", "userinfo_url"}) {
             std::string v(trim(host.option_or(key, "")));
             if (v.empty()) continue;
             if (!discovery_detail::is_http_url(v))
-                throw sdk::config_error(site() + "option '" + key + "' (\"" + printable(v) +
+                throw sdk::config_error(std::string("option '") + key + "' (\"" + printable(v) +
                                         "\") must be an http:// or https:// URL");
             explicit_[key] = v;
         }
@@ -205,8 +203,6 @@ class Endpoints {
     std::string userinfo() { return optional("userinfo_url", &ServerMetadata::userinfo_endpoint); }
 
  private:
-    std::string site() const { return "site '" + host_.site() + "': "; }
-
     std::string optional(const char* option, std::string ServerMetadata::*field) {
         auto it = explicit_.find(option);
         if (it != explicit_.end()) return it->second;
@@ -218,9 +214,10 @@ class Endpoints {
     std::string required(const char* option, std::string ServerMetadata::*field) {
         std::string v = optional(option, field);
         if (!v.empty()) return v;
-        if (issuer_.empty()) throw sdk::config_error(site() + "set '" + option + "' or 'issuer'");
-        throw sdk::config_error(site() + "the metadata of issuer " + printable(issuer_) +
-                                " has no " + option + " endpoint; set '" + option + "'");
+        if (issuer_.empty())
+            throw sdk::config_error(std::string("set '") + option + "' or 'issuer'");
+        throw sdk::config_error("the metadata of issuer " + printable(issuer_) + " has no " +
+                                option + " endpoint; set '" + option + "'");
     }
 
     const sdk::Host& host_;

@@ -50,8 +50,8 @@ inline std::string sign_jwt(const sdk::Host& host, const SigningKey& key,
         signature = host.sign(key.alg, key.key_file, key.passphrase, signing_input);
     } catch (const sdk::Error& e) {
         if (e.status() != LATCHKEY_E_CONFIG) throw;
-        throw sdk::config_error("site '" + host.site() + "': cannot sign with " + key.file_option +
-                                " " + printable(key.key_file) + ": " + printable(e.what()) +
+        throw sdk::config_error("cannot sign with " + key.file_option + " " +
+                                printable(key.key_file) + ": " + printable(e.what()) +
                                 "; check the key file, its passphrase and signing_alg (" + key.alg +
                                 ")");
     }

@@ -1,0 +1,142 @@
+// Client authentication shared by the OAuth providers (providers/common),
+// driven through oauth2-refresh-token against the dev server, which checks
+// each method for real: Basic, form, a signed client assertion (RS256,
+// ES256, an encrypted key), and a public client.
+#include "oauth_fixture.hpp"
+
+namespace latchkey::itest {
+namespace {
+
+const std::string kSeedVar = "INTEG_SEED_RT";
+const std::string kPassVar = "INTEG_KEY_PASS";
+
+class OAuthClientAuth : public OAuthTest {
+ protected:
+    void SetUp() override {
+        start({"--client", "keyed:", "--setting", "client_key.keyed=" + keys().rsa_pub,  //
+               "--client", "keyed-ec:", "--setting", "client_key.keyed-ec=" + keys().ec_pub,
+               "--client", "public:"});
+        env_[kPassVar] = kKeyPassphrase;
+    }
+
+    // An oauth2-refresh-token site for `client` with `auth` lines, seeded.
+    void write_site(const std::string& client, const std::string& auth) {
+        env_[kSeedVar] = seed_refresh_token(client);
+        write_policy(site("rt", "oauth2-refresh-token",
+                          "token_url = \"" + server_->token_url() + "\"\nclient_id = \"" + client +
+                              "\"\nrefresh_token = { env = \"" + kSeedVar + "\" }\n" + auth));
+    }
+
+    std::string key_lines(const std::string& file, const std::string& extra = "") const {
+        return "private_key_file = \"" + file + "\"\n" + extra;
+    }
+
+    // `latchkey token` must succeed with a token the resource server takes.
+    std::string token(const std::vector<std::string>& before = {}) {
+        std::vector<std::string> args = before;
+        args.push_back("token");
+        auto r = lk(args);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        std::string t = first_line(r.out);
+        EXPECT_EQ(whoami_status(t), 200) << r.out;
+        return t;
+    }
+
+    int method_count(const std::string& client, const std::string& method) {
+        return client_stat(client, "auth_methods", method);
+    }
+};
+
+TEST_F(OAuthClientAuth, ASecretMeansClientSecretBasic) {
+    write_site(kClient, "client_secret = { env = \"" + kSecretVar + "\" }\n");
+    token();
+    EXPECT_EQ(method_count(kClient, "client_secret_basic"), 1);
+    EXPECT_EQ(method_count(kClient, "client_secret_post"), 0);
+}
+
+TEST_F(OAuthClientAuth, ClientSecretPostSendsTheSecretInTheForm) {
+    write_site(kClient, "client_secret = { env = \"" + kSecretVar +
+                            "\" }\nclient_auth = \"client_secret_post\"\n");
+    token();
+    EXPECT_EQ(method_count(kClient, "client_secret_post"), 1);
+    EXPECT_EQ(method_count(kClient, "client_secret_basic"), 0);
+}
+
+TEST_F(OAuthClientAuth, AKeyMeansPrivateKeyJwtWithRs256) {
+    write_site("keyed", key_lines(keys().rsa));
+    token();
+    EXPECT_EQ(method_count("keyed", "private_key_jwt"), 1);
+}
+
+TEST_F(OAuthClientAuth, PrivateKeyJwtWithAnEcKeyAndEs256) {
+    write_site("keyed-ec", key_lines(keys().ec, "signing_alg = \"ES256\"\nkey_id = \"ec-1\"\n"));
+    token();
+    EXPECT_EQ(method_count("keyed-ec", "private_key_jwt"), 1);
+}
+
+TEST_F(OAuthClientAuth, AnEncryptedKeyWithItsPassphrase) {
+    write_site("keyed", key_lines(keys().rsa_encrypted,
+                                  "private_key_passphrase = { env = \"" + kPassVar + "\" }\n"));
+    token();
+    EXPECT_EQ(method_count("keyed", "private_key_jwt"), 1);
+}
+
+TEST_F(OAuthClientAuth, AWrongPassphraseNamesTheSiteAndKeepsTheStoredCredential) {
+    write_site("keyed", key_lines(keys().rsa_encrypted,
+                                  "private_key_passphrase = { env = \"" + kPassVar + "\" }\n"));
+    std::string stored = token();
+
+    const std::string wrong = "wr0ng-pass-Integ-77d1";
+    never_print(wrong);
+    auto r = lk({"login", "--force"}, {{kPassVar, wrong}});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("site 'rt'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(keys().rsa_encrypted), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("passphrase"), std::string::npos) << r.err;
+
+    // Nothing was overwritten: the stored token is still served.
+    auto again = lk({"token"});
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(first_line(again.out), stored);
+}
+
+TEST_F(OAuthClientAuth, AKeyFileThatIsNotAKeyIsAClearError) {
+    write_site("keyed", key_lines(keys().not_a_key));
+    auto r = lk({"token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("site 'rt'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(keys().not_a_key), std::string::npos) << r.err;
+    EXPECT_EQ(method_count("keyed", "private_key_jwt"), 0);  // nothing was sent
+}
+
+TEST_F(OAuthClientAuth, AKeyTheServerDoesNotKnowIsRejected) {
+    write_site("keyed", key_lines(keys().other_rsa));
+    auto r = lk({"token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("invalid_client"), std::string::npos) << r.err;
+}
+
+TEST_F(OAuthClientAuth, PrivateKeyJwtWithoutAKeyIsAConfigError) {
+    write_site("keyed", "client_auth = \"private_key_jwt\"\n");
+    auto r = lk({"token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("private_key_file"), std::string::npos) << r.err;
+}
+
+TEST_F(OAuthClientAuth, AnUnknownMethodListsTheValidOnes) {
+    write_site(kClient, "client_auth = \"client_secret_jwt\"\n");
+    auto r = lk({"token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("tls_client_auth"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("private_key_jwt"), std::string::npos) << r.err;
+}
+
+TEST_F(OAuthClientAuth, APublicClientSendsOnlyItsId) {
+    write_site("public", "");
+    token();
+    EXPECT_EQ(method_count("public", "none"), 1);
+}
+
+}  // namespace
+}  // namespace latchkey::itest
