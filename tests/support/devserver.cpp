@@ -89,6 +89,19 @@ rapidjson::Document admin_post(const std::string& url, const std::string& json,
     return d;
 }
 
+// The `field` of every entry of the "pending" list an admin GET answers.
+std::vector<std::string> pending_field(const std::string& url, const char* field) {
+    rapidjson::Document d;
+    d.Parse(http_get(url).body.c_str());
+    std::vector<std::string> values;
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("pending")) {
+        for (const auto& p : d["pending"].GetArray()) {
+            values.emplace_back(p[field].GetString());
+        }
+    }
+    return values;
+}
+
 int affected(const rapidjson::Document& d) {
     return d["access_token"].GetInt() + d["refresh_token"].GetInt();
 }
@@ -129,15 +142,25 @@ void DevServer::force_slow_down(const std::string& user_code, int count) const {
 }
 
 std::vector<std::string> DevServer::pending_user_codes() const {
-    rapidjson::Document d;
-    d.Parse(http_get(url_ + "/admin/device").body.c_str());
-    std::vector<std::string> codes;
-    if (!d.HasParseError() && d.IsObject() && d.HasMember("pending")) {
-        for (const auto& p : d["pending"].GetArray()) {
-            codes.emplace_back(p["user_code"].GetString());
-        }
-    }
-    return codes;
+    return pending_field(url_ + "/admin/device", "user_code");
+}
+
+std::string DevServer::approve_authorization(const std::string& request_id,
+                                             const std::string& sub) const {
+    const auto body = json_object({{"request_id", request_id}, {"sub", sub}});
+    return admin_post(url_ + "/admin/authorize/approve", body,
+                      "approving an authorization")["redirect"]
+        .GetString();
+}
+
+std::string DevServer::deny_authorization(const std::string& request_id) const {
+    const auto body = json_object({{"request_id", request_id}});
+    return admin_post(url_ + "/admin/authorize/deny", body, "denying an authorization")["redirect"]
+        .GetString();
+}
+
+std::vector<std::string> DevServer::pending_authorizations() const {
+    return pending_field(url_ + "/admin/authorize", "request_id");
 }
 
 }  // namespace latchkey::test

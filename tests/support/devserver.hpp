@@ -51,6 +51,15 @@ class DevServer {
     void force_slow_down(const std::string& user_code = "", int count = 1) const;
     // User codes of the device authorizations still waiting for a decision.
     std::vector<std::string> pending_user_codes() const;
+    // Authorization code flow without a browser (when auto_consent is off): decide the
+    // pending request (`request_id` "" = the newest) and get the redirect URL the browser
+    // would be sent to (redirect_uri?code=..&state=..&iss=.. or ?error=access_denied&..).
+    // Throw when nothing is pending.
+    std::string approve_authorization(const std::string& request_id = "",
+                                      const std::string& sub = "") const;
+    std::string deny_authorization(const std::string& request_id = "") const;
+    // Request ids of the authorization requests waiting for consent.
+    std::vector<std::string> pending_authorizations() const;
 
  private:
     std::unique_ptr<Child> child_;

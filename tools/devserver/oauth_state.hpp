@@ -2,6 +2,7 @@
 // cleared by POST /admin/reset.
 #pragma once
 
+#include "authorization_store.hpp"
 #include "device_store.hpp"
 #include "refresh_tokens.hpp"
 
@@ -10,8 +11,10 @@ namespace devserver {
 struct OAuthState {
     RefreshStore refresh;
     DeviceStore devices;
+    AuthorizationStore authorizations;
 
     void clear() {
+        authorizations.clear();
         refresh.clear();
         devices.clear();
     }
