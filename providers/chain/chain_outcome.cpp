@@ -19,6 +19,11 @@ void Failures::add(const std::string& source, latchkey_status status, const std:
     std::string reason = message;
     const std::string prefix = "site '" + source + "': ";
     if (reason.rfind(prefix, 0) == 0) reason.erase(0, prefix.size());
+    // Sources that need a login are named once, at the end (see error()).
+    const std::string login = "; run `latchkey login --at " + source + "`";
+    if (reason.size() > login.size() &&
+        reason.compare(reason.size() - login.size(), login.size(), login) == 0)
+        reason.erase(reason.size() - login.size());
     if (reason.empty()) reason = "failed without a message";
     items_.push_back({source, status, reason});
 }
@@ -41,10 +46,13 @@ sdk::Error Failures::error(const std::string& chain_site) const {
     }
     std::string text = "no source of chain '" + chain_site + "' could serve: " + summary();
     if (!logins.empty()) {
-        std::string commands;
-        for (auto& s : logins)
-            commands += (commands.empty() ? "" : " or ") + ("`latchkey login --at " + s + "`");
-        return sdk::interaction_required(text + "; to use a login, run " + commands);
+        // The host adds "run `latchkey login --at CHAIN`", which logs in
+        // through the chain: the first source that can ask the person does.
+        std::string names;
+        for (size_t i = 0; i < logins.size(); ++i)
+            names += (i == 0 ? "" : i + 1 == logins.size() ? " or " : ", ") + logins[i];
+        return sdk::interaction_required(text + "; a login at " + names +
+                                         " would let the chain serve");
     }
     latchkey_status status = same ? items_.front().status : LATCHKEY_E_INTERNAL;
     if (status == LATCHKEY_E_TRANSIENT || status == LATCHKEY_OK) status = LATCHKEY_E_INTERNAL;

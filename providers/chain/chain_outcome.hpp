@@ -22,7 +22,8 @@ class Failures {
     // "[1] a: reason [2] b: reason".
     std::string summary() const;
     // The chain's error. When some source needs a login, logging in there
-    // would make the chain work: INTERACTION_REQUIRED, naming those sites.
+    // would make the chain work: INTERACTION_REQUIRED, naming those sites
+    // (their own "run `latchkey login --at SOURCE`" is dropped from the list).
     // Otherwise the status every source shared (a policy error stays one),
     // or INTERNAL when they differ. Never TRANSIENT: each source already
     // retried on its own, and retrying the chain would multiply that.

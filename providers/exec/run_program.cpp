@@ -190,6 +190,9 @@ class Runner {
         pid_t r;
         do r = waitpid(pid_, &status, options);
         while (r < 0 && errno == EINTR);
+        // ECHILD: a program embedding liblatchkey ignores SIGCHLD, so the
+        // status is gone; the program has ended and its output decides.
+        if (r < 0 && errno == ECHILD) return true;
         if (r != pid_) return false;
         if (WIFSIGNALED(status)) {
             outcome_.end = RunOutcome::End::signalled;
