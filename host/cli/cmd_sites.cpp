@@ -1,8 +1,9 @@
-// `latchkey sites list|show [NAME]`
+// `latchkey sites list|show [NAME]`; the editing commands are in cmd_sites_edit.cpp.
 #include <iostream>
 
 #include "command.hpp"
 #include "site_view.hpp"
+#include "sites_edit.hpp"
 
 namespace latchkey::cli {
 
@@ -84,8 +85,11 @@ int show(Context& ctx) {
 }  // namespace
 
 std::vector<Command> site_commands() {
-    return {{"sites list", "list the sites of the policy (* marks the selected one)", list},
-            {"sites show", "show a site's effective settings (secrets masked)", show}};
+    std::vector<Command> all{
+        {"sites list", "list the sites of the policy (* marks the selected one)", list},
+        {"sites show", "show a site's effective settings (secrets masked)", show}};
+    for (auto& c : site_edit_commands()) all.push_back(c);
+    return all;
 }
 
 }  // namespace latchkey::cli
