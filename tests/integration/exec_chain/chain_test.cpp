@@ -65,7 +65,12 @@ TEST_F(Chain, ReselectsOnEveryRefreshAndPrefersARecoveredSource) {
     auto first = lk({"--at", "main", "token"});
     ASSERT_EQ(first.exit_code, 0) << first.err;
     EXPECT_EQ(first.out, "tok-Integ-a\n");
-    EXPECT_EQ(extra(status_json("main"), "served_by"), "a");
+    auto st = status_json("main");
+    EXPECT_EQ(extra(st, "served_by"), "a");
+    // The served credential's expiry: the source printed now + 1 hour.
+    ASSERT_TRUE(st.HasMember("expires_at_ms"));
+    EXPECT_NEAR(static_cast<double>(st["expires_at_ms"].GetInt64()) / 1000.0,
+                static_cast<double>(now_s() + 3600), 30.0);
 
     set_state("a", "down");
     auto second = lk({"--at", "main", "token"});
