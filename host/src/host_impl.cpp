@@ -324,7 +324,7 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
             if (!stored->expired_at(now) && now < stored->refresh_at_ms &&
                 !provider_says_stale(s, *stored, now))
                 return std::make_shared<const detail::CredentialData>(std::move(*stored));
-            if (!base || stored->obtained_at_ms > base->obtained_at_ms)
+            if (!base || stored->obtained_at_ms >= base->obtained_at_ms)
                 base = std::make_shared<const detail::CredentialData>(std::move(*stored));
         }
     }
@@ -335,9 +335,16 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
         if (o.status == LATCHKEY_E_REJECTED) {
             // The server says the refresh token is dead (invalid_grant): keeping
             // it would only repeat the failure, in every process that shares it.
+            // A still-valid access token stays usable until it expires.
             services_.log(LogLevel::info, s.resolved.name + ": refresh rejected (" + o.message +
-                                              "); stored credential erased, acquiring anew");
-            s.storage->erase(s.storage_key);
+                                              "); refresh token dropped, acquiring anew");
+            if (!base->expired_at(now)) {
+                detail::CredentialData kept = *base;
+                kept.refresh_token.clear();
+                s.storage->save(s.storage_key, kept);
+            } else {
+                s.storage->erase(s.storage_key);
+            }
             o = inst.acquire();
         }
     } else {

@@ -180,7 +180,8 @@ TEST_F(TokenManager, RejectedRefreshFallsBackToAcquire) {
     EXPECT_EQ(c.extras().at("via"), "acquire");
     EXPECT_EQ(calls(), 3);
     EXPECT_TRUE(log.contains(
-        "refresh rejected (test-counter: refresh rejected); acquiring a new credential"))
+        "refresh rejected (test-counter: refresh rejected); refresh token dropped, acquiring "
+        "anew"))
         << log.all();
 }
 
