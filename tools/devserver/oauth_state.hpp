@@ -5,6 +5,7 @@
 #include "authorization_store.hpp"
 #include "device_store.hpp"
 #include "refresh_tokens.hpp"
+#include "signing_key.hpp"
 
 namespace devserver {
 
@@ -12,6 +13,8 @@ struct OAuthState {
     RefreshStore refresh;
     DeviceStore devices;
     AuthorizationStore authorizations;
+    // Kept across /admin/reset: clients may have cached the JWKS.
+    SigningKey id_token_key;
 
     void clear() {
         authorizations.clear();

@@ -73,6 +73,15 @@ std::optional<RefreshGrant> RefreshStore::lookup(const std::string& token) const
     return it->second.grant;
 }
 
+std::optional<RefreshGrant> RefreshStore::find_any(const std::string& token) const {
+    std::lock_guard lock(mutex_);
+    const auto it = tokens_.find(token);
+    if (it == tokens_.end()) {
+        return std::nullopt;
+    }
+    return it->second.grant;
+}
+
 std::size_t RefreshStore::revoke(const TokenFilter& filter) {
     std::lock_guard lock(mutex_);
     std::size_t n = 0;

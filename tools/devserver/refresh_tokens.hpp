@@ -38,6 +38,8 @@ class RefreshStore {
     Redeemed redeem(const std::string& token, const std::string& client_id, bool rotate,
                     bool revoke_family);
     std::optional<RefreshGrant> lookup(const std::string& token) const;
+    // The grant of any token ever issued, spent, expired or revoked alike.
+    std::optional<RefreshGrant> find_any(const std::string& token) const;
     // Revokes (or expires) the matching live tokens; returns how many.
     std::size_t revoke(const TokenFilter& filter);
     std::size_t expire(const TokenFilter& filter);

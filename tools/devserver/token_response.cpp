@@ -1,5 +1,6 @@
 #include "token_response.hpp"
 
+#include "id_token.hpp"
 #include "json.hpp"
 #include "scopes.hpp"
 #include "settings.hpp"
@@ -49,6 +50,12 @@ void send_token_response(GrantContext& grant, TokenIssue issue, httplib::Respons
     ctx.stats.record_issued(client.id, without_secrets(grant.form));
     ctx.stats.record_grant(client.id, grant.grant_type);
 
+    // OIDC Core §3.1.3.3: an ID token when the user granted openid.
+    std::string id_token;
+    if (!issue.subject.empty() && has_scope(issue.scopes, "openid")) {
+        id_token = make_id_token(ctx, client.id, issue.subject, issue.nonce);
+    }
+
     const std::string* instance_url = setting(ctx, "instance_url");
     send_json(res, 200, [&](JsonWriter& w) {
         w.StartObject();
@@ -63,6 +70,10 @@ void send_token_response(GrantContext& grant, TokenIssue issue, httplib::Respons
         if (!refresh_token.empty()) {
             w.Key("refresh_token");
             write_string(w, refresh_token);
+        }
+        if (!id_token.empty()) {
+            w.Key("id_token");
+            write_string(w, id_token);
         }
         // Salesforce answers every grant with the org's API host (its "instance").
         if (instance_url != nullptr) {

@@ -11,20 +11,10 @@
 namespace devserver {
 namespace {
 
-// The presented token: "Authorization: Bearer <t>" (scheme case-insensitive, RFC 6750
-// §2.1) or, for API-key style clients, "X-API-Key: <t>".
+// The presented token: a Bearer token or, for API-key style clients, "X-API-Key: <t>".
 std::string presented_token(const httplib::Request& req) {
-    if (req.has_header("Authorization")) {
-        const std::string header = req.get_header_value("Authorization");
-        constexpr std::string_view kScheme = "bearer ";
-        if (header.size() > kScheme.size() &&
-            std::equal(kScheme.begin(), kScheme.end(), header.begin(), [](char a, char b) {
-                return a == std::tolower(static_cast<unsigned char>(b));
-            })) {
-            return httplib::detail::trim_copy(header.substr(kScheme.size()));
-        }
-    }
-    return httplib::detail::trim_copy(req.get_header_value("X-API-Key"));
+    std::string token = bearer_token(req);
+    return token.empty() ? httplib::detail::trim_copy(req.get_header_value("X-API-Key")) : token;
 }
 
 void write_optional(JsonWriter& w, const std::optional<std::string>& value) {
@@ -81,6 +71,18 @@ void handle_whoami(ServerContext& ctx, const httplib::Request& req, httplib::Res
 }
 
 }  // namespace
+
+std::string bearer_token(const httplib::Request& req) {
+    const std::string header = req.get_header_value("Authorization");
+    constexpr std::string_view kScheme = "bearer ";
+    if (header.size() > kScheme.size() &&
+        std::equal(kScheme.begin(), kScheme.end(), header.begin(), [](char a, char b) {
+            return a == std::tolower(static_cast<unsigned char>(b));
+        })) {
+        return httplib::detail::trim_copy(header.substr(kScheme.size()));
+    }
+    return "";
+}
 
 void register_whoami(httplib::Server& server, ServerContext& ctx) {
     server.Get("/api/whoami", [&ctx](const httplib::Request& req, httplib::Response& res) {
