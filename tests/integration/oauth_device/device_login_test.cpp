@@ -151,6 +151,28 @@ TEST_F(OAuthDeviceLogin, CtrlCStopsTheLoginAndKeepsTheStoredCredential) {
     EXPECT_EQ(after.out, before.out);
 }
 
+TEST_F(OAuthDeviceLogin, ATerminalShowsACountdownWhileWaiting) {
+    start_device();
+    when_pending([&](const std::string& code) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        admin_device("approve", "{\"user_code\": \"" + code + "\"}");
+    });
+    // script(1) gives the CLI a pseudo-terminal; its output is the terminal's.
+    test::RunOptions o = options();
+    o.timeout_ms = 30'000;
+    auto r = test::run(
+        {"/usr/bin/script", "-qec",
+         std::string(LATCHKEY_CLI_PATH) + " --config " + policy() + " login", "/dev/null"},
+        o);
+    join_person();
+    record({"login"}, r);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("Waiting for approval of code "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(" left, Ctrl-C to stop)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("9:5"), std::string::npos) << "a countdown from 10:00:\n" << r.out;
+    EXPECT_NE(r.out.find("logged in to dev"), std::string::npos) << r.out;
+}
+
 TEST_F(OAuthDeviceLogin, ProvidersShowListsTheOptions) {
     auto r = run_cli({"providers", "show", "oauth2-device-code"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -1,6 +1,9 @@
 // After a device login: refresh with the refresh token, a refused refresh
 // that needs a new login (exit 3, never a wait), whoami from userinfo or
 // from the ID token's claims, and logout revoking at the server.
+#include <chrono>
+#include <thread>
+
 #include "device_fixture.hpp"
 
 namespace latchkey::itest {
@@ -36,8 +39,10 @@ TEST_F(OAuthDeviceSession, TheRefreshTokenRenewsTheAccessToken) {
 }
 
 TEST_F(OAuthDeviceSession, ARefusedRefreshNeedsANewLoginAndSaysSo) {
-    start_device({}, "scopes = [\"offline_access\"]\nrefresh_before = \"2h\"\n");
+    // One-second access tokens: the next call must refresh.
+    start_device({"--token-lifetime", "1"}, "scopes = [\"offline_access\"]\n");
     login();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     // The server forgets every refresh token of the client.
     auto revoke = test::http_post_json(
         url() + "/admin/tokens/revoke",
@@ -49,12 +54,15 @@ TEST_F(OAuthDeviceSession, ARefusedRefreshNeedsANewLoginAndSaysSo) {
     EXPECT_EQ(r.out, "");
     EXPECT_NE(r.err.find("latchkey login --at dev"), std::string::npos) << r.err;
     EXPECT_EQ(device_grants(), 1);  // no new device flow outside login
+    // The refused credential is gone; the next login starts afresh.
+    auto st = lk({"status"});
+    EXPECT_NE(st.out.find("not logged in"), std::string::npos) << st.out;
 }
 
 TEST_F(OAuthDeviceSession, WhoamiAsksTheUserinfoEndpoint) {
     start_device({}, "scopes = [\"openid\", \"profile\"]\n");
     login();
-    auto r = lk({"whoami"});
+    auto r = lk({"-o", "json", "whoami"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto d = parse_json(r.out);
     ASSERT_TRUE(d.IsObject()) << r.out;
@@ -64,7 +72,7 @@ TEST_F(OAuthDeviceSession, WhoamiAsksTheUserinfoEndpoint) {
 TEST_F(OAuthDeviceSession, WhoamiWithoutUserinfoShowsTheIdTokensClaimsOnly) {
     start_device({"--setting", "omit_userinfo=true"}, "scopes = [\"openid\", \"profile\"]\n");
     login();
-    auto r = lk({"whoami"});
+    auto r = lk({"-o", "json", "whoami"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto d = parse_json(r.out);
     ASSERT_TRUE(d.IsObject()) << r.out;

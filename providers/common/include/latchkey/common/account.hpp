@@ -9,6 +9,7 @@
 #include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/credential.hpp>
 #include <latchkey/common/discovery.hpp>
+#include <latchkey/common/http_get.hpp>
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/jwt.hpp>
 #include <latchkey/common/text.hpp>
@@ -67,15 +68,12 @@ inline std::string whoami_json(const sdk::Host& host, Endpoints& endpoints,
                                const sdk::Current& current) {
     const std::string url = endpoints.userinfo();
     if (!url.empty()) {
-        sdk::HttpRequest req;
-        req.method = "GET";
-        req.url = url;
-        req.headers = {
-            "Accept: application/json",
-            "Authorization: " +
-                (current.token_type.empty() ? std::string("Bearer") : current.token_type) + " " +
-                current.token};
-        sdk::HttpResponse resp = host.http(req, {"content-type", "location"});
+        const std::string scheme =
+            current.token_type.empty() ? std::string("Bearer") : current.token_type;
+        sdk::HttpResponse resp =
+            http_get(host, url,
+                     {"Accept: application/json", "Authorization: " + scheme + " " + current.token},
+                     {"content-type", "location"});
         if (resp.status == 401 || resp.status == 403)
             throw sdk::rejected("the userinfo endpoint " + url + " refused the token (HTTP " +
                                 std::to_string(resp.status) + "); run `latchkey login --at " +

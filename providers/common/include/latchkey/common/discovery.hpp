@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <latchkey/common/http_get.hpp>
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/provider.hpp>
@@ -130,11 +131,8 @@ inline ServerMetadata discover(const sdk::Host& host, const std::string& issuer)
 
     std::string tried;
     for (const std::string& url : well_known_urls(issuer)) {
-        sdk::HttpRequest req;
-        req.method = "GET";
-        req.url = url;
-        req.headers = {"Accept: application/json"};
-        sdk::HttpResponse resp = host.http(req, {"content-type", "cache-control", "location"});
+        sdk::HttpResponse resp = http_get(host, url, {"Accept: application/json"},
+                                          {"content-type", "cache-control", "location"});
         if (resp.status >= 300 && resp.status <= 399)
             // The host never follows redirects; say where it pointed.
             throw sdk::config_error("discovery at " + url + " redirected to " +
