@@ -11,10 +11,15 @@
 namespace latchkey::itest {
 namespace {
 
+const std::string kDeviceClient = "anaconda-app";
+
 class Anaconda : public VendorTest {
  protected:
     explicit Anaconda(int key_lifetime = 365 * 24 * 3600)
-        : VendorTest({"--setting", "anaconda.key_lifetime=" + std::to_string(key_lifetime)}) {
+        : VendorTest({"--setting", "anaconda.key_lifetime=" + std::to_string(key_lifetime),
+                      // A public client for device logins, approved when its page loads.
+                      "--client", kDeviceClient + ":", "--setting", "device_interval=0.2",
+                      "--setting", "auto_consent=true"}) {
         write_policy(login_site() + anaconda_site());
     }
 
@@ -131,6 +136,39 @@ TEST_F(Anaconda, AMintedKeyThatIsNotAJwtIsRefusedAndTheStoredKeyKept) {
     EXPECT_EQ(r.err.find("opaque-"), std::string::npos) << r.err;
     reply("anaconda", "normal");
     EXPECT_EQ(token({"--at", "anaconda"}), kept);
+}
+
+// The login as config/anaconda.toml sets it up: a device flow at the login
+// site, started by `latchkey login` at the anaconda site, then the exchange.
+TEST_F(Anaconda, LoginRunsTheLoginSitesDeviceFlowThenMintsAKey) {
+    write_policy(
+        "[sites.anaconda-login]\n"
+        "provider = \"oauth2-device-code\"\n"
+        // Endpoints given, not discovered: this test is about the login chain.
+        "device_authorization_url = \"" +
+        server_.url() +
+        "/oauth2/device_authorization\"\n"
+        "token_url = \"" +
+        server_.token_url() +
+        "\"\n"
+        "client_id = \"" +
+        kDeviceClient +
+        "\"\n"
+        "scopes = [\"openid\", \"offline_access\"]\n\n" +
+        anaconda_site());
+    // Outside login nobody can approve: the message names the command to run.
+    auto before = lk({"--at", "anaconda", "token"});
+    EXPECT_EQ(before.exit_code, 3) << before.err;
+    EXPECT_NE(before.err.find("latchkey login --at anaconda"), std::string::npos) << before.err;
+
+    auto r = lk({"--at", "anaconda", "login"}, {{"BROWSER", browser_script()}});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("enter the code"), std::string::npos) << r.err;
+    EXPECT_EQ(counter("anaconda.api_keys"), 1u);
+
+    const std::string key = minted_key();
+    EXPECT_FALSE(account_user(key).empty());
+    EXPECT_EQ(counter("anaconda.api_keys"), 1u);
 }
 
 TEST_F(Anaconda, NeitherKeyNorLoginSiteIsAPolicyError) {

@@ -15,7 +15,11 @@ const std::string kPlanetPolicy = std::string(LATCHKEY_SOURCE_DIR) + "/config/pl
 class Planet : public VendorTest {
  protected:
     // Access tokens live 4 s, so 75 % is 3 s.
-    Planet() : VendorTest({"--token-lifetime", "4"}) {}
+    Planet()
+        : VendorTest({"--token-lifetime", "4",
+                      // Planet's CLI as a public client, approved when its page loads.
+                      "--client", "planet-cli:", "--setting", "device_interval=0.2", "--setting",
+                      "auto_consent=true"}) {}
 
     test::RunResult planet(const std::vector<std::string>& args,
                            const std::map<std::string, std::optional<std::string>>& env) {
@@ -78,6 +82,38 @@ TEST_F(Planet, M2mTokenIsRefreshedAtThreeQuartersOfItsLifetime) {
     const std::string second = m2m_token();
     EXPECT_NE(second, first);
     EXPECT_EQ(server_.issued(kClient), 2);
+}
+
+TEST_F(Planet, UserLoginIsADeviceFlowAskingForPlanetAndOfflineAccess) {
+    // The endpoints move to the dev server; everything else is the shipped site.
+    const std::vector<std::string> at_dev{
+        "--at",  "planet",
+        "--set", "token_url=" + server_.token_url(),
+        "--set", "device_authorization_url=" + server_.url() + "/oauth2/device_authorization"};
+    const std::map<std::string, std::optional<std::string>> env{{"PLANET_CLIENT_ID", "planet-cli"},
+                                                                {"BROWSER", browser_script()}};
+
+    std::vector<std::string> token_args = at_dev;
+    token_args.push_back("token");
+    auto before = planet(token_args, env);
+    EXPECT_EQ(before.exit_code, 3) << before.err;
+    EXPECT_NE(before.err.find("latchkey login --at planet"), std::string::npos) << before.err;
+
+    std::vector<std::string> login_args = at_dev;
+    login_args.push_back("login");
+    auto r = planet(login_args, env);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("enter the code"), std::string::npos) << r.err;
+
+    std::vector<std::string> status_args = at_dev;
+    status_args.push_back("status");
+    auto st = planet(status_args, env);
+    EXPECT_NE(st.out.find("planet offline_access"), std::string::npos) << st.out;
+    auto t = planet(token_args, env);
+    ASSERT_EQ(t.exit_code, 0) << t.err;
+    auto who = get("/api/whoami", "Authorization: Bearer " + first_line(t.out));
+    ASSERT_EQ(who.status, 200) << who.body;
+    EXPECT_EQ(json_string(parse_json(who.body), "scope"), "planet offline_access");
 }
 
 }  // namespace

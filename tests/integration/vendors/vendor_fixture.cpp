@@ -65,6 +65,13 @@ std::string VendorTest::token(const std::vector<std::string>& args,
     return first_line(r.out);
 }
 
+std::string VendorTest::browser_script() {
+    return sandbox_.write("browser.sh",
+                          "#!/bin/sh\n"
+                          "exec curl -s -o /dev/null --max-time 10 \"$1\"\n",
+                          0700);
+}
+
 CertificateFiles VendorTest::make_certificate(const std::string& name,
                                               const std::string& common_name,
                                               const std::string& passphrase) {

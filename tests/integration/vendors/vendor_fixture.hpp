@@ -33,6 +33,10 @@ class VendorTest : public CliTest {
     std::string token(const std::vector<std::string>& args = {},
                       const std::map<std::string, std::optional<std::string>>& env = {});
 
+    // A $BROWSER script that loads the page it is given, as a person's browser
+    // would; with the dev server's auto_consent that approves a device login.
+    std::string browser_script();
+
     // A self-signed RSA certificate (CN=`common_name`) and its key, the key
     // encrypted with `passphrase` when one is given.
     CertificateFiles make_certificate(const std::string& name, const std::string& common_name,
