@@ -35,8 +35,11 @@ constexpr size_t kStderrShown = 1000;
 const latchkey_option kOptions[] = {
     {"command", LATCHKEY_OPT_LIST, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
      "the program and its arguments, e.g. [\"/usr/local/bin/get-token\", \"--audience\", "
-     "\"api\"]; run directly, no shell; a name without '/' is looked up on PATH; the site's "
-     "`timeout` bounds each run"},
+     "\"api\"]; run directly, no shell; a name without '/' is looked up on PATH"},
+    // The host's own `timeout`, with a longer default: a credential helper may
+    // have to start a runtime or reach a cloud metadata service.
+    {"timeout", LATCHKEY_OPT_DURATION, 0, "30s",
+     "how long one run of the program may take before it is stopped"},
     {"env", LATCHKEY_OPT_LIST, kIdentity, nullptr,
      "extra environment variables for the program, as \"NAME=value\" entries"},
     {"secret_env", LATCHKEY_OPT_LIST, LATCHKEY_OPTF_SECRET, nullptr,
@@ -128,7 +131,7 @@ class ExecProvider {
         if (command_.empty() || command_.front().empty())
             throw sdk::config_error("option 'command' must name a program");
         // Durations arrive as whole seconds; a run gets at least one.
-        timeout_ms_ = std::max<int64_t>(1, host.integer("timeout", 10)) * 1000;
+        timeout_ms_ = std::max<int64_t>(1, host.integer("timeout", 30)) * 1000;
         interactive_timeout_ms_ =
             std::max<int64_t>(1, host.integer("interactive_timeout", 300)) * 1000;
         env_.env = host.list("env");
@@ -233,7 +236,7 @@ class ExecProvider {
     std::vector<std::string> command_;
     bool interactive_;
     exec::AwsToken aws_token_;
-    int64_t timeout_ms_ = 10'000;
+    int64_t timeout_ms_ = 30'000;
     int64_t interactive_timeout_ms_ = 300'000;
     exec::EnvSettings env_;
 };

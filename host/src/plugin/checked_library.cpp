@@ -160,8 +160,16 @@ std::vector<policy::OptionSpec> read_schema(const std::string& path, const latch
         s.identity = o.flags & LATCHKEY_OPTF_IDENTITY;
         if (o.default_value) s.default_value = o.default_value;
         s.doc = o.doc ? o.doc : "";
-        for (auto& h : reserved)
-            if (h.key == s.key) refuse(path, "option '" + s.key + "' is reserved by the host");
+        // A host option may be redeclared only to give it this provider's own
+        // default (exec's longer timeout, say): same type, no flags, a default.
+        for (auto& h : reserved) {
+            if (h.key != s.key) continue;
+            if (h.key == "provider" || h.key == "env_prefix" || s.type != h.type ||
+                s.required || s.secret || s.identity || !s.default_value)
+                refuse(path, "option '" + s.key +
+                                 "' is reserved by the host (a provider may only redeclare it "
+                                 "with the same type and a default of its own)");
+        }
         out.push_back(std::move(s));
     }
     return out;

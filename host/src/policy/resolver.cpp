@@ -387,8 +387,17 @@ ResolvedSite Resolver::resolve(const std::string& site,
     out.provider = provider_of(site);
     out.schema = schema;
 
+    // Host options first; a provider's redeclaration of one only changes its
+    // default (the plugin loader allows nothing else).
     std::vector<OptionSpec> all = host_site_options();
-    all.insert(all.end(), schema.begin(), schema.end());
+    for (auto& spec : schema) {
+        auto host = std::find_if(all.begin(), all.end(),
+                                 [&](const OptionSpec& h) { return h.key == spec.key; });
+        if (host != all.end())
+            host->default_value = spec.default_value;
+        else
+            all.push_back(spec);
+    }
     std::vector<std::string> known;
     for (auto& s : all) known.push_back(s.key);
 

@@ -203,3 +203,27 @@ TEST_F(HostServices, RejectedRefreshDropsTheRefreshTokenThenNeedsALogin) {
 
 }  // namespace
 }  // namespace latchkey::itest
+
+namespace latchkey::itest {
+namespace {
+
+// A provider may give a host option its own default (exec waits 30 s, not the
+// 10 s every HTTP request gets); the policy still overrides it.
+TEST_F(HostServices, ProviderDefaultForAHostOption) {
+    write_policy(
+        "[sites.x]\nprovider = \"exec\"\ncommand = [\"/bin/true\"]\n"
+        "[sites.y]\nprovider = \"exec\"\ncommand = [\"/bin/true\"]\ntimeout = \"2s\"\n"
+        "[sites.z]\nprovider = \"api-key\"\nkey = \"k\"\n");
+    auto x = lk({"--at", "x", "config", "explain"});
+    ASSERT_EQ(x.exit_code, 0) << x.err;
+    EXPECT_NE(x.out.find("  timeout              30s                 default\n"), std::string::npos)
+        << x.out;
+    auto y = lk({"--at", "y", "config", "explain"});
+    EXPECT_NE(y.out.find("  timeout              2s "), std::string::npos) << y.out;
+    auto z = lk({"--at", "z", "config", "explain"});
+    EXPECT_NE(z.out.find("  timeout              10s                 default\n"), std::string::npos)
+        << z.out;
+}
+
+}  // namespace
+}  // namespace latchkey::itest
