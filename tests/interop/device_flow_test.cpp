@@ -1,0 +1,51 @@
+// The device flow's own steps against oidc-provider: the person types the
+// code into the verification page (its form and xsrf token) rather than
+// following verification_uri_complete, and the endpoints can be given
+// outright instead of discovered from the issuer.
+#include "user_flow.hpp"
+
+namespace latchkey::interop {
+namespace {
+
+class DeviceFlow : public UserFlowTest {};
+
+TEST_F(DeviceFlow, ThePersonTypesTheCodeIntoTheVerificationPage) {
+    write_policy(site(Flow::device));
+    auto r = lk({"login"}, {{"BROWSER", browser("device", {"--type-code"})}}, 45'000);
+    ASSERT_EQ(r.exit_code, 0) << r.err << "\nuser agent:\n" << test::read_file(user_agent_log());
+    // The person was told where to go and what to type.
+    EXPECT_NE(r.err.find(op().issuer() + "/device"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("enter the code"), std::string::npos) << r.err;
+    EXPECT_NE(test::read_file(user_agent_log()).find("approved"), std::string::npos);
+    auto s = stored();
+    ASSERT_TRUE(s);
+    token_like(s->token);
+    token_like(s->refresh_token);
+    EXPECT_TRUE(active(s->token));
+}
+
+TEST_F(DeviceFlow, EndpointsGivenOutrightNeedNoDiscovery) {
+    write_policy(
+        "[sites.op]\n"
+        "provider = \"oauth2-device-code\"\n"
+        "device_authorization_url = \"" +
+        op().device_authorization_url() +
+        "\"\n"
+        "token_url = \"" +
+        op().token_url() +
+        "\"\n"
+        "revocation_url = \"" +
+        op().revocation_url() +
+        "\"\n"
+        "client_id = \"" +
+        kDeviceClient +
+        "\"\n"
+        "scopes = [\"openid\", \"offline_access\"]\n");
+    Stored s = logged_in(Flow::device);
+    EXPECT_TRUE(active(s.token));
+    ASSERT_EQ(lk({"logout"}).exit_code, 0);
+    EXPECT_FALSE(active(s.token));
+}
+
+}  // namespace
+}  // namespace latchkey::interop

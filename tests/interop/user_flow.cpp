@@ -1,0 +1,75 @@
+#include "user_flow.hpp"
+
+#include <filesystem>
+
+namespace latchkey::interop {
+
+std::string flow_name(Flow flow) { return flow == Flow::device ? "device" : "auth_code"; }
+
+void PrintTo(Flow flow, std::ostream* out) { *out << flow_name(flow); }
+
+const std::string& UserFlowTest::client_of(Flow flow) {
+    return flow == Flow::device ? kDeviceClient : kNativeClient;
+}
+
+std::string UserFlowTest::site(Flow flow, const std::string& extra) const {
+    std::string s = "[sites.op]\n";
+    if (flow == Flow::device) {
+        s += "provider = \"oauth2-device-code\"\n"
+             "issuer = \"" +
+             op().issuer() + "\"\n";
+    } else {
+        s += "provider = \"oauth2-auth-code\"\n"
+             "authorization_url = \"" +
+             op().authorization_url() +
+             "\"\n"
+             "token_url = \"" +
+             op().token_url() + "\"\n";
+    }
+    return s + "client_id = \"" + client_of(flow) + "\"\n" +
+           "scopes = [\"openid\", \"email\", \"offline_access\"]\n" + extra;
+}
+
+test::RunResult UserFlowTest::login(Flow flow, const std::vector<std::string>& agent_args) {
+    const std::string mode = flow == Flow::device ? "device" : "authorize";
+    return lk({"login"}, {{"BROWSER", browser(mode, agent_args)}}, 45'000);
+}
+
+Stored UserFlowTest::logged_in(Flow flow) {
+    auto r = login(flow);
+    EXPECT_EQ(r.exit_code, 0) << r.err << "\nuser agent:\n" << test::read_file(user_agent_log());
+    EXPECT_NE(r.out.find("logged in to op"), std::string::npos) << r.out;
+    auto s = stored();
+    EXPECT_TRUE(s.has_value()) << "nothing stored after the login";
+    if (!s) return {};
+    token_like(s->token);
+    token_like(s->refresh_token);
+    return *s;
+}
+
+std::optional<Stored> UserFlowTest::stored() const {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(state_dir(), ec)) {
+        // The provider's cache (discovered metadata) lives beside the
+        // credential, as SITE.HASH.cache-NAME.json.
+        if (entry.path().extension() != ".json" ||
+            entry.path().filename().string().find(".cache-") != std::string::npos)
+            continue;
+        rapidjson::Document d;
+        std::string text = test::read_file(entry.path().string());
+        d.Parse(text.c_str(), text.size());
+        if (d.HasParseError() || !d.IsObject() || !d.HasMember("format") ||
+            !d["format"].IsString() ||
+            std::string(d["format"].GetString()) != "latchkey-credential")
+            continue;
+        Stored s;
+        if (d.HasMember("token") && d["token"].IsString()) s.token = d["token"].GetString();
+        if (d.HasMember("refresh_token") && d["refresh_token"].IsString())
+            s.refresh_token = d["refresh_token"].GetString();
+        return s;
+    }
+    return std::nullopt;
+}
+
+}  // namespace latchkey::interop
