@@ -178,6 +178,10 @@ bool valid_site_name(const std::string& s) {
                              "0123456789-_.") == std::string::npos;
 }
 
+// --set is taken by main.cpp as a global option; it is listed here for --help only.
+const char* const kSetHelp =
+    "key=value: write this value, typed by the provider's option (repeatable); "
+    "key={env=VAR}, {secret=NAME} or {file=PATH} writes a reference";
 const char* const kSetEnvHelp =
     "key=VAR: write key = { env = \"VAR\" }, read from $VAR when latchkey runs (repeatable)";
 
@@ -186,6 +190,7 @@ int add(Context& ctx) {
     po::options_description desc(cmd);
     desc.add_options()("provider", po::value<std::string>(),
                        "the provider that serves it (`latchkey providers list`)")(
+        "set", po::value<std::vector<std::string>>()->composing(), kSetHelp)(
         "set-env", po::value<std::vector<std::string>>()->composing(), kSetEnvHelp)(
         "default", "make it the default site (default_site)");
     po::variables_map vm;
@@ -225,7 +230,8 @@ int add(Context& ctx) {
 int modify(Context& ctx) {
     const std::string cmd = "sites modify";
     po::options_description desc(cmd);
-    desc.add_options()("set-env", po::value<std::vector<std::string>>()->composing(), kSetEnvHelp)(
+    desc.add_options()("set", po::value<std::vector<std::string>>()->composing(), kSetHelp)(
+        "set-env", po::value<std::vector<std::string>>()->composing(), kSetEnvHelp)(
         "unset", po::value<std::vector<std::string>>()->composing(),
         "remove this key from the site (repeatable)");
     po::variables_map vm;

@@ -177,6 +177,13 @@ TEST(PolicyEditModify, CountsColumnsInCodePoints) {
     EXPECT_EQ(doc.text(), "[sites.\"café\"]\nnote = \"plain\"   # ß\nprovider = \"p\"\n");
 }
 
+TEST(PolicyEditDefault, SkipsAByteOrderMark) {
+    const std::string bom = "\xEF\xBB\xBF";
+    PolicyText doc(bom + "default_site = \"a\"\n[sites.a]\n[sites.b]\n", "p.toml");
+    doc.set_default_site("b");
+    EXPECT_EQ(doc.text(), bom + "default_site = \"b\"\n[sites.a]\n[sites.b]\n");
+}
+
 TEST(PolicyEditModify, RefusesKeysWrittenAsTables) {
     PolicyText dotted("[sites.a]\nprovider = \"p\"\nkey.env = \"K\"\n", "p.toml");
     expect_refused(

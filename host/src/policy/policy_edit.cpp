@@ -237,7 +237,8 @@ std::string PolicyText::line_text(uint32_t line) const {
 size_t PolicyText::offset(const toml::source_position& pos) const {
     if (pos.line == 0 || pos.line > line_count()) return text_.size();
     size_t at = starts_[pos.line - 1];
-    // toml++ counts columns in code points, not bytes.
+    // toml++ counts columns in code points, not bytes, and not a UTF-8 byte order mark.
+    if (pos.line == 1 && text_.rfind("\xEF\xBB\xBF", 0) == 0) at = 3;
     for (uint32_t c = 1; c < pos.column && at < text_.size() && text_[at] != '\n'; ++c)
         at += utf8_length(static_cast<unsigned char>(text_[at]));
     return std::min(at, text_.size());
