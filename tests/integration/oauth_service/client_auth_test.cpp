@@ -132,6 +132,48 @@ TEST_F(OAuthClientAuth, AnUnknownMethodListsTheValidOnes) {
     EXPECT_NE(r.err.find("private_key_jwt"), std::string::npos) << r.err;
 }
 
+TEST_F(OAuthClientAuth, TheClientAssertionCarriesTheRfc7523Claims) {
+    // A canned token endpoint records what a server receives.
+    CannedServer s(
+        raw_response(200, "application/json",
+                     "{\"access_token\": \"canned-Integ-at-7c1d\", \"token_type\": \"Bearer\", "
+                     "\"expires_in\": 3600, \"refresh_token\": \"canned-Integ-rt-2\"}"));
+    token_like("canned-Integ-at-7c1d");
+    never_print("canned-Integ-rt-2");
+    env_[kSeedVar] = "canned-Integ-rt-1";
+    never_print("canned-Integ-rt-1");
+    write_policy(site("rt", "oauth2-refresh-token",
+                      "token_url = \"" + s.url() +
+                          "/token\"\nclient_id = \"keyed\"\nrefresh_token = { env = \"" + kSeedVar +
+                          "\" }\n" +
+                          key_lines(keys().ec, "signing_alg = \"ES256\"\nkey_id = \"k-1\"\n")));
+    auto r = lk({"token"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    ASSERT_EQ(s.bodies().size(), 1u);
+    const std::string body = s.bodies()[0];
+    EXPECT_EQ(form_value(body, "client_id"), "keyed");
+    EXPECT_EQ(form_value(body, "client_assertion_type"),
+              "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    const std::string jwt = form_value(body, "client_assertion");
+    auto header = jwt_part(jwt, 0);
+    ASSERT_TRUE(header.IsObject()) << jwt;
+    EXPECT_EQ(json_string(header, "alg"), "ES256");
+    EXPECT_EQ(json_string(header, "kid"), "k-1");
+    auto claims = jwt_part(jwt, 1);
+    ASSERT_TRUE(claims.IsObject()) << jwt;
+    EXPECT_EQ(json_string(claims, "iss"), "keyed");
+    EXPECT_EQ(json_string(claims, "sub"), "keyed");
+    EXPECT_EQ(json_string(claims, "aud"), s.url() + "/token");
+    EXPECT_GE(json_string(claims, "jti").size(), 16u);
+    EXPECT_EQ(claims["exp"].GetInt64() - claims["iat"].GetInt64(), 60);
+    // Two requests, two different jti (a server may refuse a replayed one).
+    ASSERT_EQ(lk({"login", "--force"}, {{kSeedVar, "canned-Integ-rt-2"}}).exit_code, 0);
+    ASSERT_EQ(s.bodies().size(), 2u);
+    EXPECT_NE(json_string(jwt_part(form_value(s.bodies()[1], "client_assertion"), 1), "jti"),
+              json_string(claims, "jti"));
+}
+
 TEST_F(OAuthClientAuth, APublicClientSendsOnlyItsId) {
     write_site("public", "");
     token();

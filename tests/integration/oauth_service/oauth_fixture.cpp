@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -98,6 +99,48 @@ test::HttpResult post_form(const std::string& url,
     return r;
 }
 
+std::string form_value(const std::string& body, const std::string& name) {
+    size_t at = 0;
+    while (at <= body.size()) {
+        size_t end = body.find('&', at);
+        if (end == std::string::npos) end = body.size();
+        std::string pair = body.substr(at, end - at);
+        size_t eq = pair.find('=');
+        if (eq != std::string::npos && pair.substr(0, eq) == name) {
+            std::string v = pair.substr(eq + 1);
+            for (auto& ch : v)
+                if (ch == '+') ch = ' ';
+            int len = 0;
+            char* raw = curl_easy_unescape(nullptr, v.c_str(), static_cast<int>(v.size()), &len);
+            std::string out(raw, static_cast<size_t>(len));
+            curl_free(raw);
+            return out;
+        }
+        at = end + 1;
+    }
+    return "";
+}
+
+rapidjson::Document jwt_part(const std::string& jwt, int index) {
+    rapidjson::Document d;
+    size_t a = jwt.find('.');
+    size_t b = a == std::string::npos ? a : jwt.find('.', a + 1);
+    if (b == std::string::npos) return d;
+    std::string seg = index == 0 ? jwt.substr(0, a) : jwt.substr(a + 1, b - a - 1);
+    for (auto& ch : seg) ch = ch == '-' ? '+' : ch == '_' ? '/' : ch;
+    while (seg.size() % 4) seg += '=';
+    std::string out(seg.size(), '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(seg.data()),
+                            static_cast<int>(seg.size()));
+    if (n < 0) return d;
+    out.resize(static_cast<size_t>(n));
+    while (!out.empty() && out.back() == '\0') out.pop_back();  // padding bytes
+    d.Parse(out.c_str());
+    if (d.HasParseError()) d.SetNull();
+    return d;
+}
+
 // ---- CannedServer ----------------------------------------------------------
 
 std::string raw_response(int status, const std::string& content_type, const std::string& body,
@@ -124,16 +167,30 @@ CannedServer::CannedServer(std::string fallback, std::map<std::string, std::stri
             if (poll(&p, 1, 100) <= 0) continue;
             int c = accept(fd_, nullptr, nullptr);
             if (c < 0) continue;
-            // Read the request head (and a small body) before answering.
+            // Read the request head, then as much body as Content-Length says.
             std::string req;
             char buf[4096];
-            for (int i = 0; i < 50 && req.find("\r\n\r\n") == std::string::npos; ++i) {
+            size_t want = std::string::npos;
+            for (int i = 0; i < 50; ++i) {
+                size_t head_end = req.find("\r\n\r\n");
+                if (head_end != std::string::npos) {
+                    if (want == std::string::npos) {
+                        want = head_end + 4;
+                        std::string lower = req.substr(0, head_end);
+                        for (auto& ch : lower) ch = static_cast<char>(tolower(ch));
+                        size_t cl = lower.find("content-length:");
+                        if (cl != std::string::npos) want += std::stoul(lower.substr(cl + 15));
+                    }
+                    if (req.size() >= want) break;
+                }
                 pollfd q{c, POLLIN, 0};
                 if (poll(&q, 1, 100) <= 0) continue;
                 ssize_t n = read(c, buf, sizeof buf);
                 if (n <= 0) break;
                 req.append(buf, static_cast<size_t>(n));
             }
+            size_t head_end = req.find("\r\n\r\n");
+            std::string body = head_end == std::string::npos ? "" : req.substr(head_end + 4);
             // "GET /path HTTP/1.1": the path picks the answer.
             size_t sp = req.find(' ');
             std::string path =
@@ -141,6 +198,7 @@ CannedServer::CannedServer(std::string fallback, std::map<std::string, std::stri
             {
                 std::lock_guard<std::mutex> lock(mutex_);
                 paths_.push_back(path);
+                bodies_.push_back(body);
             }
             ++requests_;
             auto it = by_path.find(path);
@@ -163,6 +221,11 @@ CannedServer::CannedServer(std::string fallback, std::map<std::string, std::stri
 std::vector<std::string> CannedServer::paths() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return paths_;
+}
+
+std::vector<std::string> CannedServer::bodies() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return bodies_;
 }
 
 CannedServer::~CannedServer() {

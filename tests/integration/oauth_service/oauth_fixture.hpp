@@ -52,6 +52,8 @@ class CannedServer {
     int requests() const { return requests_.load(); }
     // Request paths in arrival order.
     std::vector<std::string> paths() const;
+    // Request bodies in arrival order.
+    std::vector<std::string> bodies() const;
 
  private:
     int fd_ = -1;
@@ -60,8 +62,16 @@ class CannedServer {
     std::atomic<int> requests_{0};
     mutable std::mutex mutex_;
     std::vector<std::string> paths_;
+    std::vector<std::string> bodies_;
     std::thread thread_;
 };
+
+// The value of `name` in a form-encoded body, decoded ("" when absent).
+std::string form_value(const std::string& body, const std::string& name);
+
+// Part `index` of a JWS-compact JWT (0 the header, 1 the claims), parsed; a
+// null document when it is not one.
+rapidjson::Document jwt_part(const std::string& jwt, int index);
 
 // An HTTP/1.1 response with `status`, a body and extra header lines.
 std::string raw_response(int status, const std::string& content_type, const std::string& body,
