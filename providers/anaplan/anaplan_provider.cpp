@@ -1,9 +1,11 @@
 // The anaplan provider: Anaplan's token service (auth.anaplan.com). Logs in
 // with HTTP Basic (email and password) or with a CA certificate and its
 // private key (a signed nonce, see certificate_login.hpp), refreshes through
-// /token/refresh, and presents the token as "Authorization: AnaplanAuthToken
-// <token>". Tokens live about 35 minutes.
+// /token/refresh, ends it through /token/logout on `latchkey logout`, and
+// presents the token as "Authorization: AnaplanAuthToken <token>". Tokens
+// live about 35 minutes.
 #include <latchkey/common/text.hpp>
+#include <latchkey/common/token_error.hpp>
 #include <latchkey/provider.hpp>
 #include <string>
 
@@ -87,6 +89,21 @@ class AnaplanProvider {
         req.headers = {"Accept: application/json",
                        std::string("Authorization: ") + kScheme + " " + current.token};
         return credential(send(req, "Anaplan token refresh"));
+    }
+
+    // `latchkey logout`: POST /token/logout ends the token at Anaplan too.
+    // A token the server no longer knows is already gone, so 401 is fine.
+    void revoke(const sdk::Current& current) {
+        sdk::HttpRequest req;
+        req.url = auth_url_ + "/token/logout";
+        req.headers = {"Accept: application/json",
+                       std::string("Authorization: ") + kScheme + " " + current.token};
+        sdk::HttpResponse resp = host_.http(req);
+        if ((resp.status < 200 || resp.status > 299) && resp.status != 401)
+            throw sdk::Error(
+                common::is_transient_status(resp.status) ? LATCHKEY_E_TRANSIENT
+                                                         : LATCHKEY_E_INTERNAL,
+                "Anaplan logout at " + req.url + " answered HTTP " + std::to_string(resp.status));
     }
 
  private:

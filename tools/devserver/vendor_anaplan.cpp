@@ -6,6 +6,7 @@
 //        signature (RSA PKCS#1 v1.5, SHA-512) is verified with the public key
 //        of the certificate presented; a v2 nonce's timestamp must be recent
 //   POST /token/refresh       Authorization: AnaplanAuthToken <token>
+//   POST /token/logout        Authorization: AnaplanAuthToken <token> (204)
 // Answers like Anaplan: 201 {"status": "SUCCESS", "tokenInfo": {...}} or 401
 // {"status": "FAILURE_BAD_CREDENTIAL", "statusMessage": "..."}.
 // Knobs: --setting anaplan.email=E --setting anaplan.password=P (the basic
@@ -13,7 +14,8 @@
 // anaplan.max_clock_skew=SECONDS (default 300). POST /admin/anaplan
 // {"reply": "refuse_refresh"} makes /token/refresh answer 401 (a token
 // revoked at the server), "normal" undoes it. Counters in /admin/stats:
-// anaplan.authenticate.basic, anaplan.authenticate.certificate, anaplan.refresh.
+// anaplan.authenticate.basic, anaplan.authenticate.certificate, anaplan.refresh,
+// anaplan.logout.
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -225,6 +227,19 @@ void handle_refresh(ServerContext& ctx, const httplib::Request& req, httplib::Re
     issue(ctx, res, grant->subject);
 }
 
+void handle_logout(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+    ctx.stats.count("anaplan.logout");
+    const auto token = vendor::authorization(req, "AnaplanAuthToken");
+    TokenFilter filter;
+    filter.token = token.value_or("");
+    filter.client_id = "anaplan";
+    if (!token || token->empty() || ctx.tokens.revoke(filter) == 0) {
+        bad_credential(res, "Token is invalid or has expired");
+        return;
+    }
+    res.status = 204;
+}
+
 // GET /2/0/users/me: a resource that takes "Authorization: AnaplanAuthToken".
 void handle_me(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
     const auto token = vendor::authorization(req, "AnaplanAuthToken");
@@ -250,6 +265,9 @@ void install(httplib::Server& server, ServerContext& ctx) {
     });
     server.Post("/token/refresh", [&ctx](const httplib::Request& req, httplib::Response& res) {
         handle_refresh(ctx, req, res);
+    });
+    server.Post("/token/logout", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        handle_logout(ctx, req, res);
     });
     server.Get("/2/0/users/me", [&ctx](const httplib::Request& req, httplib::Response& res) {
         handle_me(ctx, req, res);

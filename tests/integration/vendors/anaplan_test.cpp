@@ -77,6 +77,18 @@ TEST_F(Anaplan, BasicLoginServesAnAnaplanAuthTokenHeader) {
     EXPECT_EQ(counter("anaplan.authenticate.basic"), 1u);
 }
 
+TEST_F(Anaplan, LogoutEndsTheTokenAtAnaplan) {
+    write_basic_policy();
+    const std::string line = "Authorization: AnaplanAuthToken " + token();
+    EXPECT_EQ(get("/2/0/users/me", line).status, 200);
+    auto r = lk({"logout"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(counter("anaplan.logout"), 1u);
+    EXPECT_EQ(get("/2/0/users/me", line).status, 401);
+    auto st = lk({"status"});
+    EXPECT_NE(st.out.find("not logged in"), std::string::npos) << st.out;
+}
+
 TEST_F(Anaplan, CertificateLoginSignsANonceTheServerVerifies) {
     auto f = make_certificate("anaplan", "anaplan-integration");
     write_certificate_policy(f);
