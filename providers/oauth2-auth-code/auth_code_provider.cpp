@@ -75,11 +75,12 @@ class AuthCodeProvider {
             throw sdk::interaction_required("this site needs a login in a browser");
         // Both endpoints before the browser opens: a discovery failure now
         // costs the person nothing.
-        const std::string authorization_url = endpoints_.authorization();
+        const auth_code::AuthorizationServer server{endpoints_.authorization(),
+                                                    endpoints_.issuer()};
         const std::string token_url = endpoints_.token();
         const auth_code::RequestSecrets secrets = auth_code::new_request_secrets(host_);
         return auth_code::log_in(
-            host_, s_, authorization_url, secrets, [&](const auth_code::Authorization& got) {
+            host_, s_, server, secrets, [&](const auth_code::Authorization& got) {
                 return auth_code::exchange_code(host_, s_, token_url, got.code, got.redirect_uri,
                                                 secrets.code_verifier);
             });

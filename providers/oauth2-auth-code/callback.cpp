@@ -21,19 +21,22 @@ std::string_view base_of(std::string_view url) { return url.substr(0, url.find_f
 
 }  // namespace
 
-CallbackAnswer evaluate_callback(const QueryParams& params, const std::string& expected_state) {
+CallbackAnswer evaluate_callback(const QueryParams& params, const ExpectedAnswer& expected) {
     bool twice = false;
     const std::string state = single(params, "state", twice);
     const std::string code = single(params, "code", twice);
     const std::string error = single(params, "error", twice);
     const std::string description = single(params, "error_description", twice);
+    const std::string iss = single(params, "iss", twice);
 
     CallbackAnswer a;
     if (twice) return a;  // Kind::malformed
     // The state is checked first: an answer to another request, error or
     // not, says nothing about this one.
-    if (state.empty() || state != expected_state) {
+    if (state.empty() || state != expected.state) {
         a.kind = CallbackAnswer::Kind::wrong_state;
+    } else if (!iss.empty() && !expected.issuer.empty() && iss != expected.issuer) {
+        a.kind = CallbackAnswer::Kind::wrong_issuer;
     } else if (!error.empty()) {
         a.kind = CallbackAnswer::Kind::refused;
         a.error = common::printable(error, 100);
@@ -48,7 +51,7 @@ CallbackAnswer evaluate_callback(const QueryParams& params, const std::string& e
 }
 
 CallbackAnswer evaluate_pasted(const std::string& pasted, const std::string& redirect_uri,
-                               const std::string& expected_state) {
+                               const ExpectedAnswer& expected) {
     const std::string text(common::trim(pasted));
     if (text.empty())
         throw sdk::internal_error(
@@ -65,7 +68,7 @@ CallbackAnswer evaluate_pasted(const std::string& pasted, const std::string& red
     // Decoding (percent escapes, '+') is the HTTP library's, as for the
     // loopback listener.
     httplib::detail::parse_query_text(query, params);
-    return evaluate_callback(params, expected_state);
+    return evaluate_callback(params, expected);
 }
 
 std::string plain_error_code(const std::string& error) {
@@ -88,6 +91,11 @@ sdk::Error callback_error(const CallbackAnswer& a) {
                 "the redirect does not carry the `state` this login sent (an old or forged "
                 "redirect)" +
                 nothing + "; run the login again");
+        case CallbackAnswer::Kind::wrong_issuer:
+            return sdk::internal_error(
+                "the redirect comes from another authorization server than the configured "
+                "'issuer' (its `iss` differs, RFC 9207)" +
+                nothing);
         case CallbackAnswer::Kind::no_code:
             return sdk::internal_error("the redirect carries no authorization code" + nothing);
         case CallbackAnswer::Kind::malformed:

@@ -12,13 +12,24 @@ namespace latchkey::auth_code {
 // Decoded query parameters (the same type as httplib::Params).
 using QueryParams = std::multimap<std::string, std::string>;
 
+// What the redirect of this login must carry.
+struct ExpectedAnswer {
+    std::string state;  // the state this login sent
+    // The configured issuer; "" when the site names none. A redirect whose
+    // `iss` (RFC 9207) names another server is refused: it is the answer of
+    // another authorization server (a mix-up attack). A redirect without
+    // `iss` is accepted, as most servers send none.
+    std::string issuer;
+};
+
 struct CallbackAnswer {
     enum class Kind {
-        code,         // the authorization code, with the right state
-        refused,      // error=... with the right state (access_denied, say)
-        wrong_state,  // missing or another request's state: never used
-        no_code,      // right state, but neither a code nor an error
-        malformed,    // a parameter given twice (RFC 6749 §3.1)
+        code,          // the authorization code, with the right state
+        refused,       // error=... with the right state (access_denied, say)
+        wrong_state,   // missing or another request's state: never used
+        wrong_issuer,  // right state, but `iss` names another server
+        no_code,       // right state, but neither a code nor an error
+        malformed,     // a parameter given twice (RFC 6749 §3.1)
     };
     Kind kind = Kind::malformed;
     std::string code;         // only with Kind::code
@@ -26,13 +37,13 @@ struct CallbackAnswer {
     std::string description;  // printable error_description, may be ""
 };
 
-// Judges the parameters of a redirect against the state this login sent.
-CallbackAnswer evaluate_callback(const QueryParams& params, const std::string& expected_state);
+// Judges the parameters of a redirect against what this login expects.
+CallbackAnswer evaluate_callback(const QueryParams& params, const ExpectedAnswer& expected);
 
 // Judges a redirect address pasted by the person: it must be `redirect_uri`
 // with a query. Throws sdk::Error when the text is not such an address.
 CallbackAnswer evaluate_pasted(const std::string& pasted, const std::string& redirect_uri,
-                               const std::string& expected_state);
+                               const ExpectedAnswer& expected);
 
 // The error acquire throws for any answer but Kind::code.
 sdk::Error callback_error(const CallbackAnswer& answer);

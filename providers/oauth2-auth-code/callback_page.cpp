@@ -30,6 +30,11 @@ std::string answer_page(const CallbackAnswer& a) {
                         std::string("This redirect does not belong to the login latchkey is "
                                     "waiting for (the state does not match); it was not used.") +
                             kBackToTerminal);
+        case CallbackAnswer::Kind::wrong_issuer:
+            return page("Login failed",
+                        std::string("This redirect comes from another authorization server than "
+                                    "the one latchkey is configured for; it was not used.") +
+                            kBackToTerminal);
         case CallbackAnswer::Kind::no_code:
             return page("Login failed", std::string("The redirect carries no authorization code.") +
                                             kBackToTerminal);

@@ -59,31 +59,35 @@ CallbackAnswer wait_for_redirect(const sdk::Host& host, const Settings& s,
 }
 
 sdk::Credential log_in_loopback(const sdk::Host& host, const Settings& s,
-                                const std::string& endpoint, const RequestSecrets& secrets,
+                                const AuthorizationServer& server, const RequestSecrets& secrets,
                                 const Exchange& exchange) {
-    LoopbackListener listener(s.redirect_port, s.redirect_path, secrets.state);
+    LoopbackListener listener(s.redirect_port, s.redirect_path, {secrets.state, server.issuer});
     const std::string redirect_uri = listener.redirect_uri();
-    present(host, s, authorization_address(host, s, endpoint, redirect_uri, secrets));
+    present(host, s,
+            authorization_address(host, s, server.authorization_url, redirect_uri, secrets));
     return exchange(accepted(wait_for_redirect(host, s, listener), redirect_uri, host));
 }
 
-sdk::Credential log_in_paste(const sdk::Host& host, const Settings& s, const std::string& endpoint,
-                             const RequestSecrets& secrets, const Exchange& exchange) {
-    present(host, s, authorization_address(host, s, endpoint, s.redirect_uri, secrets));
+sdk::Credential log_in_paste(const sdk::Host& host, const Settings& s,
+                             const AuthorizationServer& server, const RequestSecrets& secrets,
+                             const Exchange& exchange) {
+    present(host, s,
+            authorization_address(host, s, server.authorization_url, s.redirect_uri, secrets));
     host.notice("After the login the browser goes to " + s.redirect_uri +
                 "?code=...; copy that whole address from the address bar and paste it here.");
     std::string pasted = host.prompt("Address after the login: ");
     return exchange(
-        accepted(evaluate_pasted(pasted, s.redirect_uri, secrets.state), s.redirect_uri, host));
+        accepted(evaluate_pasted(pasted, s.redirect_uri, {secrets.state, server.issuer}),
+                 s.redirect_uri, host));
 }
 
 }  // namespace
 
-sdk::Credential log_in(const sdk::Host& host, const Settings& s, const std::string& endpoint,
+sdk::Credential log_in(const sdk::Host& host, const Settings& s, const AuthorizationServer& server,
                        const RequestSecrets& secrets, const Exchange& exchange) {
     return s.redirect == RedirectMode::loopback
-               ? log_in_loopback(host, s, endpoint, secrets, exchange)
-               : log_in_paste(host, s, endpoint, secrets, exchange);
+               ? log_in_loopback(host, s, server, secrets, exchange)
+               : log_in_paste(host, s, server, secrets, exchange);
 }
 
 }  // namespace latchkey::auth_code

@@ -17,15 +17,21 @@ struct Authorization {
     std::string redirect_uri;  // as sent in the request; the exchange repeats it
 };
 
+// The authorization server a login goes to.
+struct AuthorizationServer {
+    std::string authorization_url;  // configured or discovered
+    std::string issuer;             // the 'issuer' option; "" when unset
+};
+
 // Trades the code for tokens.
 using Exchange = std::function<sdk::Credential(const Authorization&)>;
 
-// Runs a login for `secrets` at the authorization endpoint `endpoint` and
+// Runs a login for `secrets` at `server`'s authorization endpoint and
 // hands the code to `exchange`. The loopback listener stays up until the
 // exchange is over, so a second redirect (a reload, say) gets a clear page
 // instead of a refused connection. Throws sdk::Error (never TRANSIENT: a
 // retry would start another browser login) when no usable code comes back.
-sdk::Credential log_in(const sdk::Host& host, const Settings& s, const std::string& endpoint,
+sdk::Credential log_in(const sdk::Host& host, const Settings& s, const AuthorizationServer& server,
                        const RequestSecrets& secrets, const Exchange& exchange);
 
 }  // namespace latchkey::auth_code

@@ -26,7 +26,7 @@ struct LoopbackListener::State {
     std::atomic<bool> finished{false};
     int port = 0;
     std::string path;
-    std::string expected_state;
+    ExpectedAnswer expected;
 
     mutable std::mutex mu;
     std::optional<CallbackAnswer> answer;
@@ -43,18 +43,18 @@ struct LoopbackListener::State {
             res.set_content(already_answered_page(), "text/html; charset=utf-8");
             return;
         }
-        answer = evaluate_callback(req.params, expected_state);
+        answer = evaluate_callback(req.params, expected);
         res.status = answer->kind == CallbackAnswer::Kind::code ? 200 : 400;
         res.set_content(answer_page(*answer), "text/html; charset=utf-8");
     }
 };
 
 LoopbackListener::LoopbackListener(int port, const std::string& path,
-                                   const std::string& expected_state)
+                                   const ExpectedAnswer& expected)
     : state_(std::make_unique<State>()) {
     State& s = *state_;
     s.path = path;
-    s.expected_state = expected_state;
+    s.expected = expected;
     s.server.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
     s.server.set_keep_alive_max_count(1);
     s.server.set_read_timeout(5, 0);

@@ -20,7 +20,7 @@ class LoopbackListener {
  public:
     // Listens on 127.0.0.1:`port` (0: a free port the system picks) for GET
     // `path`. Throws sdk::Error when the port cannot be bound.
-    LoopbackListener(int port, const std::string& path, const std::string& expected_state);
+    LoopbackListener(int port, const std::string& path, const ExpectedAnswer& expected);
     ~LoopbackListener();  // stops listening and joins the threads
     LoopbackListener(const LoopbackListener&) = delete;
     LoopbackListener& operator=(const LoopbackListener&) = delete;

@@ -42,9 +42,12 @@ AuthCodeTest::AuthCodeTest(const std::vector<std::string>& extra_server_args)
 }
 
 void AuthCodeTest::TearDown() {
-    // Beyond the access tokens CliTest looks for: refresh tokens never show.
-    for (auto& text : outputs_)
+    // Beyond the access tokens CliTest looks for: refresh tokens and
+    // authorization codes never show either.
+    for (auto& text : outputs_) {
         EXPECT_EQ(text.find("dev-rt-"), std::string::npos) << "a refresh token in:\n" << text;
+        EXPECT_EQ(text.find("dev-ac-"), std::string::npos) << "an authorization code in:\n" << text;
+    }
     CliTest::TearDown();
 }
 

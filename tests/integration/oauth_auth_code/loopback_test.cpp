@@ -100,6 +100,21 @@ TEST_F(AuthCodeLoopback, AccessDeniedIsReportedAndNothingIsStored) {
     expect_nothing_stored();
 }
 
+TEST_F(AuthCodeLoopback, ARedirectFromAnotherIssuerIsRefused) {
+    // With 'issuer' set, the redirect's `iss` (RFC 9207) must name it.
+    write_policy(site(R"(issuer = "$SERVER"
+client_id = "$PUBLIC_CLIENT"
+)"));
+    use_browser(
+        "loc=$(redirect \"$1\")\n"
+        "get \"$(printf '%s' \"$loc\" | sed 's/iss=[^&]*/iss=https%3A%2F%2Fevil.example/')\" 1\n");
+    auto r = lkb({"login"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("comes from another authorization server"), std::string::npos) << r.err;
+    EXPECT_EQ(page_status(1), 400);
+    expect_nothing_stored();
+}
+
 TEST_F(AuthCodeLoopback, ARedirectWithoutACodeIsRefused) {
     use_browser(
         "loc=$(redirect \"$1\")\n"
