@@ -1,5 +1,6 @@
 #include "authenticate_client.hpp"
 
+#include "client_assertion.hpp"
 #include "json.hpp"
 
 namespace devserver {
@@ -57,7 +58,13 @@ std::variant<AuthenticatedClient, ClientAuthFailure> authenticate_client(
             // A confidential client that sent only its id: same answer as a wrong secret.
             return invalid_client();
         }
-        case AuthMethod::private_key_jwt:
+        case AuthMethod::private_key_jwt: {
+            auto verified = verify_client_assertion(ctx, req, presented);
+            if (const auto* why = std::get_if<std::string>(&verified)) {
+                return invalid_client(*why);
+            }
+            return AuthenticatedClient{std::get<const Client*>(verified), presented.method};
+        }
         case AuthMethod::tls_client_auth:
             break;
     }

@@ -4,6 +4,7 @@
 
 #include "authorization_store.hpp"
 #include "device_store.hpp"
+#include "jti_cache.hpp"
 #include "refresh_tokens.hpp"
 #include "signing_key.hpp"
 
@@ -13,6 +14,7 @@ struct OAuthState {
     RefreshStore refresh;
     DeviceStore devices;
     AuthorizationStore authorizations;
+    JtiCache jtis;  // client assertions and bearer assertions already presented
     // Kept across /admin/reset: clients may have cached the JWKS.
     SigningKey id_token_key;
 
@@ -20,6 +22,7 @@ struct OAuthState {
         authorizations.clear();
         refresh.clear();
         devices.clear();
+        jtis.clear();
     }
 };
 
