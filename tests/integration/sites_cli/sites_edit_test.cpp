@@ -3,6 +3,8 @@
 // `config check`, `token`) see the change.
 #include <unistd.h>
 
+#include <thread>
+
 #include "sites_fixture.hpp"
 
 namespace latchkey::itest {
@@ -170,6 +172,29 @@ TEST_F(SitesCli, ASecretOnTheCommandLineIsWrittenWithAWarningAndNeverPrinted) {
     auto show = lk({"sites", "show", "vault"});
     ASSERT_EQ(show.exit_code, 0) << show.err;
     EXPECT_NE(show.out.find("****"), std::string::npos) << show.out;
+}
+
+TEST_F(SitesCli, EditsAtTheSameTimeAllLand) {
+    // Each edit reads, changes and replaces the whole file: without the lock
+    // on the policy's directory, one would overwrite another's table.
+    constexpr int kEdits = 6;
+    std::vector<std::thread> threads;
+    std::vector<RunResult> results(kEdits);
+    for (int i = 0; i < kEdits; ++i)
+        threads.emplace_back([&, i] {
+            results[i] =
+                test::latchkey({"--config", policy(), "sites", "add", "s" + std::to_string(i),
+                                "--provider", "api-key", "--set-env", "key=INTEG_REPORTS_KEY"},
+                               options());
+        });
+    for (auto& t : threads) t.join();
+    for (int i = 0; i < kEdits; ++i) {
+        record({"sites", "add", "s" + std::to_string(i)}, results[i]);
+        EXPECT_EQ(results[i].exit_code, 0) << results[i].err;
+    }
+    auto check = lk({"config", "check"});
+    EXPECT_EQ(check.exit_code, 0) << check.err;
+    EXPECT_EQ(check.out, policy() + ": ok (" + std::to_string(kEdits) + " sites)\n");
 }
 
 }  // namespace
