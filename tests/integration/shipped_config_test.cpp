@@ -1,7 +1,9 @@
 // Every policy shipped in config/ passes `latchkey config check`. The list is
 // read at test time, so a policy added later is checked without editing this
 // file. Variables a policy reads through { env = "NAME" } get dummy values,
-// { secret = "NAME" } gets a dummy file in a private secrets directory.
+// { secret = "NAME" } gets a dummy file in a private secrets directory. Values
+// that hold secrets by their name (..._SECRET, ..._KEY, ..._TOKEN, ...) and
+// every secrets-directory value must never be printed.
 #include <algorithm>
 #include <filesystem>
 #include <regex>
@@ -37,13 +39,18 @@ TEST_F(ShippedConfig, EveryPolicyInConfigPassesConfigCheck) {
     ASSERT_FALSE(files.empty()) << "no *.toml in " << LATCHKEY_SOURCE_DIR << "/config";
     const std::string dummy = "dummy-Integ-value-0c4f";
     never_print(dummy);
+    const std::regex secret_name("SECRET|PASSWORD|PASSPHRASE|KEY|TOKEN", std::regex::icase);
     const std::string secrets = sandbox_.file("secrets");
     fs::create_directories(secrets);
     for (auto& file : files) {
         SCOPED_TRACE(file);
         std::string toml = test::read_file(file);
         std::map<std::string, std::optional<std::string>> env{{"LATCHKEY_SECRETS_DIR", secrets}};
-        for (auto& name : indirections(toml, "env")) env[name] = dummy;
+        for (auto& name : indirections(toml, "env")) {
+            // Identifiers (a client id, say) may be shown; secrets never.
+            const bool secret = std::regex_search(name, secret_name);
+            env[name] = secret ? dummy : "dummy-" + name;
+        }
         for (auto& name : indirections(toml, "secret")) sandbox_.write("secrets/" + name, dummy + "\n");
 
         auto r = run_cli({"--config", file, "config", "check"}, env);
