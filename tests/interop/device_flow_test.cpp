@@ -1,16 +1,32 @@
-// The device flow's own steps against oidc-provider: the person types the
-// code into the verification page (its form and xsrf token) rather than
-// following verification_uri_complete, and the endpoints can be given
+// latchkey's oauth2-device-code provider against oidc-provider's device flow
+// (RFC 8628), approved by the scripted user agent on the server's own pages.
+// Besides the checks every user flow runs (user_flow_checks.cpp): the person
+// types the code into the verification page (its form and xsrf token) rather
+// than following verification_uri_complete, and the endpoints can be given
 // outright instead of discovered from the issuer.
 #include "user_flow.hpp"
 
 namespace latchkey::interop {
 namespace {
 
-class DeviceFlow : public UserFlowTest {};
+class DeviceFlow : public UserFlowTest {
+ protected:
+    DeviceFlow() : UserFlowTest(Flow::device) {}
+};
+
+TEST_F(DeviceFlow, LoginGetsATokenTheServerIssuedToThePerson) {
+    login_gets_a_token_the_server_issued_to_the_person();
+}
+TEST_F(DeviceFlow, TokenBeforeAnyLoginSaysToLogIn) { token_before_any_login_says_to_log_in(); }
+TEST_F(DeviceFlow, RefreshRotatesTheRefreshTokenAndKeepsTheNewest) {
+    refresh_rotates_the_refresh_token_and_keeps_the_newest();
+}
+TEST_F(DeviceFlow, LogoutRevokesAtTheServer) { logout_revokes_at_the_server(); }
+TEST_F(DeviceFlow, WhoamiShowsThePersonFromUserinfo) { whoami_shows_the_person_from_userinfo(); }
+TEST_F(DeviceFlow, ADeniedLoginFailsAndStoresNothing) { a_denied_login_fails_and_stores_nothing(); }
 
 TEST_F(DeviceFlow, ThePersonTypesTheCodeIntoTheVerificationPage) {
-    write_policy(site(Flow::device));
+    write_policy(site());
     auto r = lk({"login"}, {{"BROWSER", browser("device", {"--type-code"})}}, 45'000);
     ASSERT_EQ(r.exit_code, 0) << r.err << "\nuser agent:\n" << test::read_file(user_agent_log());
     // The person was told where to go and what to type.
@@ -41,7 +57,7 @@ TEST_F(DeviceFlow, EndpointsGivenOutrightNeedNoDiscovery) {
         kDeviceClient +
         "\"\n"
         "scopes = [\"openid\", \"offline_access\"]\n");
-    Stored s = logged_in(Flow::device);
+    Stored s = logged_in();
     EXPECT_TRUE(active(s.token));
     ASSERT_EQ(lk({"logout"}).exit_code, 0);
     EXPECT_FALSE(active(s.token));

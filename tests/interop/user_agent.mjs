@@ -19,10 +19,12 @@
 // fields plus what a person would type (the user code, a login name and any
 // password: the development interactions accept every password).
 // Exit status: 0 when the walk reached its end, 1 otherwise (the reason on
-// standard error). Every request is bounded; so is the number of steps.
+// standard error). Every request is bounded; so are the number of steps
+// and the whole walk.
 
 const kStepLimit = 30;
 const kRequestTimeoutMs = 10000;
+const kOverallTimeoutMs = 30000;
 
 function fail(message) {
   process.stderr.write(`user_agent: ${message}\n`);
@@ -210,6 +212,9 @@ async function walk(opts) {
   }
   return fail(`no end after ${kStepLimit} steps (last ${url.pathname})`);
 }
+
+// A user agent nobody waits for any more must not linger.
+setTimeout(() => fail(`gave up after ${kOverallTimeoutMs / 1000} s`), kOverallTimeoutMs).unref();
 
 const opts = parseArgs(process.argv.slice(2));
 if (opts.typeCode) {

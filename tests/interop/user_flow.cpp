@@ -4,39 +4,33 @@
 
 namespace latchkey::interop {
 
-std::string flow_name(Flow flow) { return flow == Flow::device ? "device" : "auth_code"; }
-
-void PrintTo(Flow flow, std::ostream* out) { *out << flow_name(flow); }
-
-const std::string& UserFlowTest::client_of(Flow flow) {
-    return flow == Flow::device ? kDeviceClient : kNativeClient;
+const std::string& UserFlowTest::client() const {
+    return flow_ == Flow::device ? kDeviceClient : kNativeClient;
 }
 
-std::string UserFlowTest::site(Flow flow, const std::string& extra) const {
-    std::string s = "[sites.op]\n";
-    if (flow == Flow::device) {
-        s += "provider = \"oauth2-device-code\"\n"
-             "issuer = \"" +
-             op().issuer() + "\"\n";
-    } else {
-        s += "provider = \"oauth2-auth-code\"\n"
-             "authorization_url = \"" +
-             op().authorization_url() +
-             "\"\n"
-             "token_url = \"" +
-             op().token_url() + "\"\n";
-    }
-    return s + "client_id = \"" + client_of(flow) + "\"\n" +
-           "scopes = [\"openid\", \"email\", \"offline_access\"]\n" + extra;
+std::string UserFlowTest::site(const std::string& extra) const {
+    // Every endpoint comes from the issuer's discovery document.
+    return "[sites.op]\n"
+           "provider = \"" +
+           std::string(flow_ == Flow::device ? "oauth2-device-code" : "oauth2-auth-code") +
+           "\"\n"
+           "issuer = \"" +
+           op().issuer() +
+           "\"\n"
+           "client_id = \"" +
+           client() +
+           "\"\n"
+           "scopes = [\"openid\", \"email\", \"offline_access\"]\n" +
+           extra;
 }
 
-test::RunResult UserFlowTest::login(Flow flow, const std::vector<std::string>& agent_args) {
-    const std::string mode = flow == Flow::device ? "device" : "authorize";
+test::RunResult UserFlowTest::login(const std::vector<std::string>& agent_args) {
+    const std::string mode = flow_ == Flow::device ? "device" : "authorize";
     return lk({"login"}, {{"BROWSER", browser(mode, agent_args)}}, 45'000);
 }
 
-Stored UserFlowTest::logged_in(Flow flow) {
-    auto r = login(flow);
+Stored UserFlowTest::logged_in() {
+    auto r = login();
     EXPECT_EQ(r.exit_code, 0) << r.err << "\nuser agent:\n" << test::read_file(user_agent_log());
     EXPECT_NE(r.out.find("logged in to op"), std::string::npos) << r.out;
     auto s = stored();

@@ -1,11 +1,11 @@
 // The two flows where a person signs in (the device flow and the
 // authorization code flow with PKCE and a loopback redirect), set up the same
-// way so the tests of what follows a login (refresh with rotation, logout
-// with revocation, whoami) run against both.
+// way so the checks of what follows a login (refresh with rotation, logout
+// with revocation, whoami) run against both: each flow's test file has one
+// TEST_F per check.
 #pragma once
 
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -15,11 +15,6 @@ namespace latchkey::interop {
 
 enum class Flow { device, auth_code };
 
-// "device" / "auth_code", for test names.
-std::string flow_name(Flow flow);
-// How GoogleTest shows a Flow parameter.
-void PrintTo(Flow flow, std::ostream* out);
-
 // What latchkey keeps for the site in its file store.
 struct Stored {
     std::string token;
@@ -28,23 +23,34 @@ struct Stored {
 
 class UserFlowTest : public InteropTest {
  protected:
-    // The [sites.op] table for `flow` (scopes openid, email, offline_access);
+    explicit UserFlowTest(Flow flow) : flow_(flow) {}
+
+    // The [sites.op] table for the flow: the server's issuer (endpoints by
+    // discovery), the flow's client, scopes openid, email and offline_access;
     // `extra` lines go inside it.
-    std::string site(Flow flow, const std::string& extra = "") const;
-    // The client `flow`'s site uses.
-    static const std::string& client_of(Flow flow);
+    std::string site(const std::string& extra = "") const;
+    // The client the flow's site uses.
+    const std::string& client() const;
 
     // `latchkey login` with the scripted user agent as the browser, in the
-    // mode `flow` needs, with `agent_args` (e.g. --deny).
-    test::RunResult login(Flow flow, const std::vector<std::string>& agent_args = {});
+    // mode the flow needs, with `agent_args` (e.g. --deny).
+    test::RunResult login(const std::vector<std::string>& agent_args = {});
     // login() that must succeed; returns what was stored.
-    Stored logged_in(Flow flow);
+    Stored logged_in();
 
     // The one credential in the sandbox's file store, if there is one.
     std::optional<Stored> stored() const;
-};
 
-// The same tests for each flow: TEST_P(UserFlows, ...) with GetParam().
-class UserFlows : public UserFlowTest, public ::testing::WithParamInterface<Flow> {};
+    // The checks both flows run (user_flow_checks.cpp).
+    void login_gets_a_token_the_server_issued_to_the_person();
+    void token_before_any_login_says_to_log_in();
+    void refresh_rotates_the_refresh_token_and_keeps_the_newest();
+    void logout_revokes_at_the_server();
+    void whoami_shows_the_person_from_userinfo();
+    void a_denied_login_fails_and_stores_nothing();
+
+ private:
+    const Flow flow_;
+};
 
 }  // namespace latchkey::interop
