@@ -111,6 +111,8 @@ std::optional<std::string> InteractiveRun::wait_for_stderr(const std::string& ma
     return result_.err;
 }
 
+void InteractiveRun::interrupt() { kill(pid_, SIGINT); }
+
 void InteractiveRun::type_line(const std::string& line) {
     std::string text = line + "\n";
     ssize_t w = write(in_fd_, text.data(), text.size());

@@ -25,6 +25,8 @@ class InteractiveRun {
     // Standard error so far, once it contains `marker`; nullopt when the
     // process ends or `timeout_ms` passes first.
     std::optional<std::string> wait_for_stderr(const std::string& marker, int timeout_ms);
+    // Sends SIGINT, as Ctrl-C at the terminal does.
+    void interrupt();
     // Types `line` and a newline, then closes standard input.
     void type_line(const std::string& line);
     // Waits for the end (killing the process after `timeout_ms`) and returns

@@ -158,6 +158,17 @@ TEST_F(AuthCodeLoopback, NoRedirectWithinTheLoginTimeoutFailsClearly) {
     expect_nothing_stored();
 }
 
+TEST_F(AuthCodeLoopback, CtrlCEndsTheWaitAndStoresNothing) {
+    auto run = start({"login"});  // no browser: nobody will log in
+    ASSERT_TRUE(run->wait_for_stderr("open this address in a browser", 20'000));
+    run->interrupt();
+    auto r = run->finish(10'000);
+    keep({"login"}, r);
+    EXPECT_NE(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("login cancelled; nothing was stored"), std::string::npos) << r.err;
+    expect_nothing_stored();
+}
+
 TEST_F(AuthCodeLoopback, WithoutABrowserTheAddressIsStillShown) {
     write_policy(loopback_site("login_timeout = \"1s\"\n"));
     auto r = lkb({"login"});  // no $BROWSER, no display
