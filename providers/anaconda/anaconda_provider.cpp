@@ -75,7 +75,7 @@ class AnacondaProvider {
     // POST {"scopes": [...], "tags": [...]} with the login site's token; 201
     // {"api_key": ...} is the only success Anaconda sends.
     std::string exchange() const {
-        sdk::Current login = host_.fetch_site(login_site_);
+        sdk::Current login = login_token();
         host_.add_secret(login.token);
         rapidjson::StringBuffer buf;
         rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -112,6 +112,19 @@ class AnacondaProvider {
         if (!key || key->GetStringLength() == 0)
             throw sdk::internal_error(where + " answered 201 without an api_key");
         return key->GetString();
+    }
+
+    // The login site's access token. When that site needs a person, the
+    // person is sent to log in here: `latchkey login` at this site runs the
+    // login site's flow too, then mints the key.
+    sdk::Current login_token() const {
+        try {
+            return host_.fetch_site(login_site_);
+        } catch (const sdk::Error& e) {
+            if (e.status() != LATCHKEY_E_INTERACTION_REQUIRED) throw;
+            throw sdk::interaction_required("a new API key needs a login at site '" + login_site_ +
+                                            "'");
+        }
     }
 
     // FastAPI-style {"detail": "..."} or OAuth-style {"error_description": ...}.

@@ -14,6 +14,7 @@
 // The request is read by finding the two elements' text, not with an XML
 // parser: this server only has to understand the one envelope shape the
 // client under test sends, and the test asserts the decoded values.
+#include <charconv>
 #include <string>
 #include <string_view>
 
@@ -78,8 +79,9 @@ std::string unescape(std::string_view s) {
             out += '\'';
         else if (!name.empty() && name[0] == '#') {
             const bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
-            const unsigned long code =
-                std::stoul(std::string(name.substr(hex ? 2 : 1)), nullptr, hex ? 16 : 10);
+            unsigned long code = '?';
+            const std::string digits(name.substr(hex ? 2 : 1));
+            std::from_chars(digits.data(), digits.data() + digits.size(), code, hex ? 16 : 10);
             out += static_cast<char>(code < 0x80 ? code : '?');
         } else {
             out += std::string(s.substr(i, semi - i + 1));

@@ -159,7 +159,10 @@ TEST_F(Anaconda, LoginRunsTheLoginSitesDeviceFlowThenMintsAKey) {
     // Outside login nobody can approve: the message names the command to run.
     auto before = lk({"--at", "anaconda", "token"});
     EXPECT_EQ(before.exit_code, 3) << before.err;
-    EXPECT_NE(before.err.find("latchkey login --at anaconda"), std::string::npos) << before.err;
+    EXPECT_NE(before.err.find("a new API key needs a login at site 'anaconda-login'; run "
+                              "`latchkey login --at anaconda`"),
+              std::string::npos)
+        << before.err;
 
     auto r = lk({"--at", "anaconda", "login"}, {{"BROWSER", browser_script()}});
     ASSERT_EQ(r.exit_code, 0) << r.err;
