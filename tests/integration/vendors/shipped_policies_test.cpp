@@ -53,5 +53,22 @@ TEST_F(ShippedVendorPolicy, SalesforceSoapSite) {
     EXPECT_NE(st.out.find("instance_url: " + server_.url()), std::string::npos) << st.out;
 }
 
+TEST_F(ShippedVendorPolicy, SalesforceClientCredentialsSiteSendsTheSecretInTheForm) {
+    auto r =
+        shipped("salesforce.toml",
+                {"--at", "salesforce-cc", "--set", "token_url=" + server_.token_url(), "token"},
+                {{"SF_USERNAME", "ops@example.test"},
+                 {"SF_PASSWORD", "Shipped-Sf-Pw-7a"},
+                 {"SF_SECURITY_TOKEN", "TOKEN-19"},
+                 {"SF_JWT_PEM_FILE", "/nonexistent.pem"},
+                 {"SF_CLIENT_ID", kClient},
+                 {"SF_CLIENT_SECRET", kSecret}});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto stats = server_.stats();
+    const auto& methods = stats["clients"][kClient.c_str()]["auth_methods"];
+    EXPECT_EQ(methods["client_secret_post"].GetInt(), 1);
+    EXPECT_EQ(methods["client_secret_basic"].GetInt(), 0);
+}
+
 }  // namespace
 }  // namespace latchkey::itest
