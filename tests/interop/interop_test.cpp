@@ -44,8 +44,9 @@ void backend_client(Writer& w, const std::string& id, const std::string& auth_me
 }
 
 // oidc_server.mjs's client list (oidc-provider client metadata).
-std::string clients_json() {
-    const ClientKeys& keys = client_keys();
+// The private_key_jwt clients only `with_key_clients`: making their keys
+// takes a while, and only the client credentials tests use them.
+std::string clients_json(bool with_key_clients) {
     rapidjson::StringBuffer out;
     Writer w(out);
     w.StartArray();
@@ -60,17 +61,20 @@ std::string clients_json() {
     member(w, "client_secret", kPostSecret);
     w.EndObject();
 
-    w.StartObject();
-    backend_client(w, kJwtRsaClient, "private_key_jwt");
-    member(w, "token_endpoint_auth_signing_alg", "RS256");
-    member(w, "public_key_file", keys.rsa_public);
-    w.EndObject();
+    if (with_key_clients) {
+        const ClientKeys& keys = client_keys();
+        w.StartObject();
+        backend_client(w, kJwtRsaClient, "private_key_jwt");
+        member(w, "token_endpoint_auth_signing_alg", "RS256");
+        member(w, "public_key_file", keys.rsa_public);
+        w.EndObject();
 
-    w.StartObject();
-    backend_client(w, kJwtEcClient, "private_key_jwt");
-    member(w, "token_endpoint_auth_signing_alg", "ES256");
-    member(w, "public_key_file", keys.ec_public);
-    w.EndObject();
+        w.StartObject();
+        backend_client(w, kJwtEcClient, "private_key_jwt");
+        member(w, "token_endpoint_auth_signing_alg", "ES256");
+        member(w, "public_key_file", keys.ec_public);
+        w.EndObject();
+    }
 
     w.StartObject();
     backend_client(w, kResourceServer, "client_secret_basic");
@@ -130,7 +134,8 @@ const ClientKeys& client_keys() {
 void InteropTest::SetUp() {
     if (std::string problem = setup_problem(); !problem.empty()) GTEST_FAIL() << problem;
     try {
-        op_ = std::make_unique<OidcProvider>(sandbox_.write("clients.json", clients_json()));
+        op_ = std::make_unique<OidcProvider>(
+            sandbox_.write("clients.json", clients_json(with_key_clients_)));
     } catch (const std::exception& e) {
         GTEST_FAIL() << "cannot start oidc-provider: " << e.what();
     }

@@ -41,6 +41,10 @@ const ClientKeys& client_keys();
 
 class InteropTest : public itest::CliTest {
  protected:
+    // `with_key_clients`: also register the private_key_jwt clients (and
+    // make their keys first).
+    explicit InteropTest(bool with_key_clients = false) : with_key_clients_(with_key_clients) {}
+
     // Starts the server (a test fails, never skips, when it cannot).
     void SetUp() override;
     void TearDown() override;
@@ -67,6 +71,9 @@ class InteropTest : public itest::CliTest {
     std::string user_agent_log() const;
 
     std::unique_ptr<OidcProvider> op_;
+
+ private:
+    const bool with_key_clients_;
 };
 
 }  // namespace latchkey::interop
