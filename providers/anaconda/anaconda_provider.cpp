@@ -23,7 +23,9 @@ namespace {
 using namespace latchkey;
 
 const latchkey_option kOptions[] = {
-    {"api_key", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
+    // IDENTITY: another key is another credential; the stored one must not
+    // be served for it.
+    {"api_key", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET | LATCHKEY_OPTF_IDENTITY, nullptr,
      "an API key to serve as is; usually { env = \"ANACONDA_AUTH_API_KEY\" }"},
     {"login_site", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, nullptr,
      "the site whose access token is exchanged for an API key (the OAuth login)"},

@@ -112,6 +112,17 @@ TEST_F(Anaconda, AKeyFromTheEnvironmentIsServedWithItsExpiry) {
     auto st = lk({"status"}, {{"ANACONDA_AUTH_API_KEY", key}});
     EXPECT_NE(st.out.find("valid, expires in"), std::string::npos) << st.out;
     EXPECT_EQ(counter("anaconda.api_keys"), 1u);
+
+    // A new key in the variable is served at once, not the stored old one.
+    write_policy(login_site() + anaconda_site());
+    ASSERT_EQ(lk({"--at", "anaconda", "login", "--force"}).exit_code, 0);
+    const std::string rotated = minted_key();
+    ASSERT_NE(rotated, key);
+    write_policy(
+        "[sites.anaconda-key]\n"
+        "provider = \"anaconda\"\n"
+        "api_key = { env = \"ANACONDA_AUTH_API_KEY\" }\n");
+    EXPECT_EQ(token({}, {{"ANACONDA_AUTH_API_KEY", rotated}}), rotated);
 }
 
 TEST_F(Anaconda, AKeyThatIsNotAJwtIsRefused) {
