@@ -53,7 +53,6 @@ class AnacondaProvider {
         login_site_ = host.option_or("login_site", "");
         if (login_site_.empty() && !host.option("api_key"))
             throw sdk::config_error(
-
                 "set api_key (e.g. api_key = { env = \"ANACONDA_AUTH_API_KEY\" }) or "
                 "login_site (the site that logs in to Anaconda)");
         std::string base = host.option_or("base_url", "");
