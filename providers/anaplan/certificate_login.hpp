@@ -46,7 +46,7 @@ inline std::string read_certificate(const std::string& path) {
         throw sdk::config_error("cannot read the certificate file " + path +
                                 "; check the option 'certificate'");
     if (text.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos)
-        throw sdk::config_error("" + path +
+        throw sdk::config_error("the certificate file " + path +
                                 " is not a PEM certificate (no BEGIN CERTIFICATE line)");
     return text.str();
 }
