@@ -51,7 +51,7 @@ class RefreshTokenProvider {
                 "the configured refresh_token was already exchanged (" +
                 common::format_utc(*spent / 1000) +
                 ") and may not be sent again; the token chain that followed was refused or logged "
-                "out. set 'refresh_token' to a new refresh token");
+                "out; set 'refresh_token' to a new refresh token");
         sdk::Credential c = common::refresh_grant(host_, auth_, endpoints_.token(), seed_.value());
         seed_.mark_spent();
         return c;

@@ -88,7 +88,9 @@ TEST_F(OAuthClientAuth, AWrongPassphraseNamesTheSiteAndKeepsTheStoredCredential)
 
     const std::string wrong = "wr0ng-pass-Integ-77d1";
     never_print(wrong);
-    auto r = lk({"login", "--force"}, {{kPassVar, wrong}});
+    // A new configured token (the first one is spent), signed with a key
+    // the wrong passphrase cannot open.
+    auto r = lk({"login", "--force"}, {{kPassVar, wrong}, {kSeedVar, seed_refresh_token("keyed")}});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("site 'rt'"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(keys().rsa_encrypted), std::string::npos) << r.err;

@@ -155,5 +155,67 @@ TEST_F(OAuthJwtBearer, TheServersRefusalIsShownWithItsDescription) {
     EXPECT_NE(r.err.find("user hasn't approved this consumer"), std::string::npos) << r.err;
 }
 
+// ---- against the dev server, which verifies the assertion ------------------
+
+class OAuthJwtBearerServer : public OAuthJwtBearer {
+ protected:
+    void SetUp() override {
+        start({"--setting", "jwt_bearer_key=" + keys().rsa_pub, "--setting",
+               "jwt_bearer_audience=https://login.salesforce.com", "--setting",
+               "instance_url=https://acme.my.salesforce.test"});
+    }
+    // iss must name one of the server's clients: the consumer key.
+    void write_server_site(const std::string& lines) {
+        write_policy(site("sf", "oauth2-jwt-bearer",
+                          "client_id = \"" + kClient + "\"\nsubject = \"" + kSubject +
+                              "\"\ntoken_url = \"" + server_->token_url() + "\"\n" + lines));
+    }
+};
+
+TEST_F(OAuthJwtBearerServer, TheServerGrantsATokenActingForTheSubject) {
+    write_server_site("instance = \"acme.my.salesforce.com\"\nprivate_key_file = \"" + keys().rsa +
+                      "\"\n");
+    auto r = lk({"token"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto who = test::http_get(url() + "/api/whoami", "Authorization: Bearer " + first_line(r.out));
+    ASSERT_EQ(who.status, 200) << who.body;
+    EXPECT_EQ(json_string(parse_json(who.body), "sub"), kSubject);
+    EXPECT_EQ(client_stat(kClient, "grants", "urn:ietf:params:oauth:grant-type:jwt-bearer"), 1);
+
+    auto st = lk({"-o", "json", "status"});
+    ASSERT_EQ(st.exit_code, 0) << st.err;
+    auto d = parse_json(st.out);
+    EXPECT_EQ(json_string(d["sites"][0]["extras"], "instance_url"),
+              "https://acme.my.salesforce.test");
+}
+
+TEST_F(OAuthJwtBearerServer, AKeyTheServerDoesNotKnowIsRefused) {
+    write_server_site("instance = \"acme.my.salesforce.com\"\nprivate_key_file = \"" +
+                      keys().other_rsa + "\"\n");
+    auto r = lk({"token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("invalid_grant"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("signature"), std::string::npos) << r.err;
+}
+
+TEST_F(OAuthJwtBearerServer, ASandboxAudienceIsRefusedByAProductionServer) {
+    write_server_site("instance = \"acme--dev.sandbox.my.salesforce.com\"\nprivate_key_file = \"" +
+                      keys().rsa + "\"\n");
+    auto r = lk({"token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("invalid_grant"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("aud"), std::string::npos) << r.err;
+}
+
+TEST_F(OAuthJwtBearerServer, AnAssertionLivingTooLongIsRefused) {
+    write_server_site(
+        "instance = \"acme.my.salesforce.com\"\nassertion_lifetime = \"10m\"\nprivate_key_file = "
+        "\"" +
+        keys().rsa + "\"\n");
+    auto r = lk({"token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("exp"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace latchkey::itest
