@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -19,6 +20,14 @@ DevServer::DevServer(const std::vector<std::string>& args) {
     if (!line || line->find(marker) == std::string::npos)
         throw std::runtime_error("dev server did not start: " + line.value_or("(no output)"));
     url_ = line->substr(line->find(marker) + marker.size());
+    // With an HTTPS listener a second line names it.
+    if (std::find(args.begin(), args.end(), "--tls-cert") != args.end()) {
+        line = child_->read_line(10'000);
+        if (!line || line->find(marker) == std::string::npos)
+            throw std::runtime_error("dev server TLS listener did not start: " +
+                                     line.value_or("(no output)"));
+        tls_url_ = line->substr(line->find(marker) + marker.size());
+    }
 }
 
 DevServer::~DevServer() { stop(); }

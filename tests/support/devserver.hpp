@@ -19,6 +19,8 @@ class DevServer {
     ~DevServer();
 
     const std::string& url() const { return url_; }
+    // "https://127.0.0.1:PORT" when started with --tls-cert/--tls-key, else "".
+    const std::string& tls_url() const { return tls_url_; }
     std::string token_url() const { return url_ + "/oauth2/token"; }
 
     // GET /admin/stats, parsed.
@@ -64,6 +66,7 @@ class DevServer {
  private:
     std::unique_ptr<Child> child_;
     std::string url_;
+    std::string tls_url_;
 };
 
 }  // namespace latchkey::test

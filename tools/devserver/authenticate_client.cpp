@@ -2,6 +2,7 @@
 
 #include "client_assertion.hpp"
 #include "json.hpp"
+#include "tls_listener.hpp"
 
 namespace devserver {
 namespace {
@@ -21,7 +22,8 @@ ClientAuthFailure invalid_client(std::string description = "client authenticatio
 std::variant<AuthenticatedClient, ClientAuthFailure> authenticate_client(
     ServerContext& ctx, const httplib::Request& req, const httplib::Params& form,
     bool allow_anonymous) {
-    const auto credentials = extract_client_credentials(req, form);
+    const auto certificate_subject = client_certificate_subject(req);
+    const auto credentials = extract_client_credentials(req, form, certificate_subject.has_value());
     if (const auto* problem = std::get_if<AuthProblem>(&credentials)) {
         switch (*problem) {
             case AuthProblem::multiple_methods:
@@ -65,11 +67,25 @@ std::variant<AuthenticatedClient, ClientAuthFailure> authenticate_client(
             }
             return AuthenticatedClient{std::get<const Client*>(verified), presented.method};
         }
-        case AuthMethod::tls_client_auth:
-            break;
+        case AuthMethod::tls_client_auth: {
+            const Client* client = ctx.clients.find(presented.client_id);
+            if (client != nullptr && !client->tls_subject.empty()) {
+                // RFC 8705 §2.1.2: the certificate's subject DN must be the registered one.
+                if (*certificate_subject == client->tls_subject) {
+                    return AuthenticatedClient{client, AuthMethod::tls_client_auth};
+                }
+                return invalid_client(
+                    "client certificate subject does not match the one "
+                    "registered for this client");
+            }
+            // A public client that happens to have a certificate is still just public.
+            if (client != nullptr && client->is_public()) {
+                return AuthenticatedClient{client, AuthMethod::none};
+            }
+            return invalid_client();
+        }
     }
-    return invalid_client(std::string(auth_method_name(presented.method)) +
-                          " is not supported by this server");
+    return invalid_client();
 }
 
 void send_client_auth_failure(const httplib::Request& req, httplib::Response& res,

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "options.hpp"
 #include "routes.hpp"
 #include "settings.hpp"
+#include "tls_listener.hpp"
 #include "token_endpoint.hpp"
 #include "whoami.hpp"
 
@@ -50,6 +52,36 @@ void fill_error_body(const httplib::Request&, httplib::Response& res) {
             w.EndObject();
         });
     }
+}
+
+// Limits, socket options, logging and every endpoint, the same for both listeners.
+void configure(httplib::Server& server, devserver::ServerContext& ctx) {
+    server.set_payload_max_length(kMaxRequestBody);
+    // httplib's default socket options add SO_REUSEPORT, which would let a second server
+    // share a busy --port silently and split the requests. SO_REUSEADDR alone still allows
+    // a quick restart on the same port while refusing a port with a live listener.
+    server.set_socket_options([](socket_t sock) {
+        const int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    server.set_logger(log_request);
+    server.set_error_handler(fill_error_body);
+    devserver::register_token_endpoint(server, ctx);
+    devserver::register_whoami(server, ctx);
+    devserver::register_admin(server, ctx);
+    devserver::install_route_modules(server, ctx);
+}
+
+// Binds `server` to `port` on the loopback address (0: any free port). Returns the port,
+// or -1 after saying why.
+int bind(httplib::Server& server, int port) {
+    const int bound =
+        port == 0 ? server.bind_to_any_port(kHost) : (server.bind_to_port(kHost, port) ? port : -1);
+    if (bound <= 0) {
+        std::cerr << "latchkey-devserver: cannot listen on " << kHost << ':' << port << '\n';
+        return -1;
+    }
+    return bound;
 }
 
 }  // namespace
@@ -104,36 +136,44 @@ int main(int argc, char** argv) {
                                  options.settings, oauth};
 
     httplib::Server server;
-    server.set_payload_max_length(kMaxRequestBody);
-    // httplib's default socket options add SO_REUSEPORT, which would let a second server
-    // share a busy --port silently and split the requests. SO_REUSEADDR alone still allows
-    // a quick restart on the same port while refusing a port with a live listener.
-    server.set_socket_options([](socket_t sock) {
-        const int yes = 1;
-        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
-    server.set_logger(log_request);
-    server.set_error_handler(fill_error_body);
-    devserver::register_token_endpoint(server, ctx);
-    devserver::register_whoami(server, ctx);
-    devserver::register_admin(server, ctx);
-    devserver::install_route_modules(server, ctx);
-
-    int port = options.port;
-    if (port == 0) {
-        port = server.bind_to_any_port(kHost);
-    } else if (!server.bind_to_port(kHost, port)) {
-        port = -1;
-    }
+    configure(server, ctx);
+    const int port = bind(server, options.port);
     if (port <= 0) {
-        std::cerr << "latchkey-devserver: cannot listen on " << kHost << ':' << options.port
-                  << '\n';
         return 1;
     }
     ctx.issuer = std::string("http://") + kHost + ':' + std::to_string(port);
+
+    std::unique_ptr<httplib::SSLServer> tls_server;
+    int tls_port = 0;
+    if (!options.tls_cert.empty()) {
+        std::string error;
+        tls_server = devserver::make_tls_server(options.tls_cert, options.tls_key,
+                                                options.tls_client_ca, error);
+        if (!tls_server) {
+            std::cerr << "latchkey-devserver: " << error << '\n';
+            return 2;
+        }
+        configure(*tls_server, ctx);
+        tls_port = bind(*tls_server, options.tls_port);
+        if (tls_port <= 0) {
+            return 1;
+        }
+        ctx.tls_issuer = std::string("https://") + kHost + ':' + std::to_string(tls_port);
+    }
     // Tests read this exact line to learn the port, so it goes out before any request.
     std::printf("latchkey-devserver listening on http://%s:%d\n", kHost, port);
+    if (tls_server) {
+        std::printf("latchkey-devserver TLS listening on https://%s:%d\n", kHost, tls_port);
+    }
     std::fflush(stdout);
+    std::thread tls_thread;
+    std::atomic<bool> tls_returned{false};
+    if (tls_server) {
+        tls_thread = std::thread([&] {
+            tls_server->listen_after_bind();
+            tls_returned = true;
+        });
+    }
 
     std::atomic<bool> listen_returned{false};
     std::atomic<bool> signalled{false};
@@ -158,5 +198,13 @@ int main(int argc, char** argv) {
         pthread_kill(watcher.native_handle(), SIGTERM);
     }
     watcher.join();
+    if (tls_thread.joinable()) {
+        // As above: stop() is a no-op until the listener runs.
+        while (!tls_server->is_running() && !tls_returned) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        tls_server->stop();
+        tls_thread.join();
+    }
     return signalled || listened ? 0 : 1;
 }

@@ -24,7 +24,14 @@ ParsedOptions parse_options(int argc, char** argv) {
         ("token-lifetime", po::value<std::int64_t>()->default_value(3600),
          "seconds until an issued token expires (expires_in)")
         ("setting", po::value<std::vector<std::string>>()->composing(),
-         "KEY=VALUE a setting read by an endpoint module (repeatable)");
+         "KEY=VALUE a setting read by an endpoint module (repeatable)")
+        ("tls-cert", po::value<std::string>(),
+         "PEM certificate (chain) for an extra HTTPS listener on 127.0.0.1")
+        ("tls-key", po::value<std::string>(), "PEM private key of --tls-cert")
+        ("tls-client-ca", po::value<std::string>(),
+         "PEM CA whose client certificates the HTTPS listener accepts (tls_client_auth)")
+        ("tls-port", po::value<int>()->default_value(0),
+         "TCP port of the HTTPS listener; 0 picks a free one");
     // clang-format on
 
     po::variables_map vm;
@@ -71,6 +78,26 @@ ParsedOptions parse_options(int argc, char** argv) {
             std::cerr << "latchkey-devserver: " << e.what() << '\n';
             return {std::nullopt, 2};
         }
+    }
+    if (vm.count("tls-cert") != vm.count("tls-key")) {
+        std::cerr << "latchkey-devserver: --tls-cert and --tls-key go together\n";
+        return {std::nullopt, 2};
+    }
+    if (vm.count("tls-client-ca") && !vm.count("tls-cert")) {
+        std::cerr << "latchkey-devserver: --tls-client-ca needs --tls-cert and --tls-key\n";
+        return {std::nullopt, 2};
+    }
+    if (vm.count("tls-cert")) {
+        options.tls_cert = vm["tls-cert"].as<std::string>();
+        options.tls_key = vm["tls-key"].as<std::string>();
+    }
+    if (vm.count("tls-client-ca")) {
+        options.tls_client_ca = vm["tls-client-ca"].as<std::string>();
+    }
+    options.tls_port = vm["tls-port"].as<int>();
+    if (options.tls_port < 0 || options.tls_port > 65535) {
+        std::cerr << "latchkey-devserver: --tls-port must be between 0 and 65535\n";
+        return {std::nullopt, 2};
     }
     if (vm.count("setting")) {
         for (const auto& pair : vm["setting"].as<std::vector<std::string>>()) {

@@ -16,6 +16,11 @@ struct Options {
     std::vector<Client> clients;
     std::int64_t token_lifetime = 3600;
     std::map<std::string, std::string> settings;  // --setting KEY=VALUE
+    // Optional HTTPS listener (RFC 8705 tls_client_auth); off unless tls_cert is given.
+    std::string tls_cert;
+    std::string tls_key;
+    std::string tls_client_ca;  // clients presenting certificates from this CA are accepted
+    int tls_port = 0;
 };
 
 // Either options to run with, or the exit code to stop with (0 after --help, 2 after a
