@@ -151,6 +151,24 @@ TEST_F(OAuthDeviceLogin, CtrlCStopsTheLoginAndKeepsTheStoredCredential) {
     EXPECT_EQ(after.out, before.out);
 }
 
+TEST_F(OAuthDeviceLogin, AConfidentialClientSignsAtBothEndpoints) {
+    start_device(
+        {"--client", "device-keyed:", "--setting", "client_key.device-keyed=" + keys().ec_pub});
+    write_policy(site("dev", "oauth2-device-code",
+                      "issuer = \"" + url() +
+                          "\"\nclient_id = \"device-keyed\"\nprivate_key_file = \"" + keys().ec +
+                          "\"\nsigning_alg = \"ES256\"\n"));
+    when_pending([&](const std::string& code) {
+        admin_device("approve", "{\"user_code\": \"" + code + "\"}");
+    });
+    auto r = lk({"login"});
+    join_person();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // The device authorization request and every poll carried a fresh assertion.
+    EXPECT_GE(client_stat("device-keyed", "auth_methods", "private_key_jwt"), 2);
+    EXPECT_EQ(client_stat("device-keyed", "auth_methods", "none"), 0);
+}
+
 TEST_F(OAuthDeviceLogin, ATerminalShowsACountdownWhileWaiting) {
     start_device();
     when_pending([&](const std::string& code) {
