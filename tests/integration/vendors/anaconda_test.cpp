@@ -155,12 +155,9 @@ TEST_F(Anaconda, LoginRunsTheLoginSitesDeviceFlowThenMintsAKey) {
     write_policy(
         "[sites.anaconda-login]\n"
         "provider = \"oauth2-device-code\"\n"
-        // Endpoints given, not discovered: this test is about the login chain.
-        "device_authorization_url = \"" +
+        // Endpoints from the issuer's discovery document, as in config/anaconda.toml.
+        "issuer = \"" +
         server_.url() +
-        "/oauth2/device_authorization\"\n"
-        "token_url = \"" +
-        server_.token_url() +
         "\"\n"
         "client_id = \"" +
         kDeviceClient +

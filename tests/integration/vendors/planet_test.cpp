@@ -85,11 +85,9 @@ TEST_F(Planet, M2mTokenIsRefreshedAtThreeQuartersOfItsLifetime) {
 }
 
 TEST_F(Planet, UserLoginIsADeviceFlowAskingForPlanetAndOfflineAccess) {
-    // The endpoints move to the dev server; everything else is the shipped site.
-    const std::vector<std::string> at_dev{
-        "--at",  "planet",
-        "--set", "token_url=" + server_.token_url(),
-        "--set", "device_authorization_url=" + server_.url() + "/oauth2/device_authorization"};
+    // The issuer moves to the dev server (endpoints by discovery); everything
+    // else is the shipped site.
+    const std::vector<std::string> at_dev{"--at", "planet", "--set", "issuer=" + server_.url()};
     const std::map<std::string, std::optional<std::string>> env{{"PLANET_CLIENT_ID", "planet-cli"},
                                                                 {"BROWSER", browser_script()}};
 
