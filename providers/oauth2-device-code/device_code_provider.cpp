@@ -3,13 +3,12 @@
 // provider polls until the token arrives. Later commands refresh with the
 // refresh token; when that is refused, a person must log in again.
 #include <array>
-#include <latchkey/common/account.hpp>
 #include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/credential.hpp>
 #include <latchkey/common/discovery.hpp>
 #include <latchkey/common/grant_params.hpp>
+#include <latchkey/common/oauth_client.hpp>
 #include <latchkey/common/option_table.hpp>
-#include <latchkey/common/refresh_grant.hpp>
 #include <latchkey/provider.hpp>
 #include <string>
 
@@ -37,13 +36,11 @@ constexpr std::array<latchkey_option, 8> kOwnOptions = {{
 constexpr auto kOptions =
     common::option_table(kOwnOptions, common::kClientAuthOptions, common::kGrantParamOptions);
 
-class DeviceCodeProvider {
+class DeviceCodeProvider : public common::RefreshingOAuthClient {
  public:
     explicit DeviceCodeProvider(sdk::Host& host)
-        : host_(host),
-          auth_(common::read_client_auth(host)),
+        : RefreshingOAuthClient(host, common::read_client_auth(host)),
           params_(common::read_grant_params(host)),
-          endpoints_(host),
           open_browser_(host.flag("open_browser", true)) {}
 
     sdk::Credential acquire() {
@@ -57,21 +54,6 @@ class DeviceCodeProvider {
         show(d);
         common::TokenResponse t = device_code::poll_for_token(host_, auth_, token_url, d);
         return common::to_credential(host_, t, "", params_.scope);
-    }
-
-    sdk::Credential refresh(const sdk::Current& current) {
-        if (!current.refresh_token || current.refresh_token->empty())
-            throw sdk::rejected("no refresh token was issued; a new login is needed");
-        return common::refresh_grant(host_, auth_, endpoints_.token(), *current.refresh_token,
-                                     current.extras);
-    }
-
-    void revoke(const sdk::Current& current) {
-        common::revoke_credential(host_, auth_, endpoints_, current);
-    }
-
-    std::string whoami(const sdk::Current& current) {
-        return common::whoami_json(host_, endpoints_, current);
     }
 
  private:
@@ -90,10 +72,7 @@ class DeviceCodeProvider {
         if (host_.open_url(target)) host_.notice("Opened " + target + " in a browser.");
     }
 
-    const sdk::Host& host_;
-    common::ClientAuth auth_;
     common::GrantParams params_;
-    common::Endpoints endpoints_;
     bool open_browser_;
 };
 

@@ -7,12 +7,12 @@
 #include <rapidjson/document.h>
 
 #include <array>
-#include <latchkey/common/account.hpp>
 #include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/credential.hpp>
 #include <latchkey/common/discovery.hpp>
 #include <latchkey/common/grant_params.hpp>
 #include <latchkey/common/jwt_sign.hpp>
+#include <latchkey/common/oauth_client.hpp>
 #include <latchkey/common/option_table.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/common/token_endpoint.hpp>
@@ -64,13 +64,11 @@ constexpr auto kOptions =
 
 constexpr const char* kJwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
-class JwtBearerProvider {
+class JwtBearerProvider : public common::OAuthClient {
  public:
     explicit JwtBearerProvider(sdk::Host& host)
-        : host_(host),
-          // The key signs the grant's assertion, not a client assertion.
-          auth_(common::read_client_auth(host, nullptr, false)),
-          endpoints_(host),
+        // The key signs the grant's assertion, not a client assertion.
+        : OAuthClient(host, common::read_client_auth(host, nullptr, false)),
           subject_(host.require("subject")),
           audience_(std::string(common::trim(host.option_or("audience", "")))),
           scope_(common::read_scope(host)),
@@ -115,14 +113,6 @@ class JwtBearerProvider {
         return c;
     }
 
-    void revoke(const sdk::Current& current) {
-        common::revoke_credential(host_, auth_, endpoints_, current);
-    }
-
-    std::string whoami(const sdk::Current& current) {
-        return common::whoami_json(host_, endpoints_, current);
-    }
-
  private:
     // RFC 7523 §3: iss, sub, aud, exp (short), iat.
     std::string assertion(const std::string& token_url) const {
@@ -137,9 +127,6 @@ class JwtBearerProvider {
         return common::sign_jwt(host_, key_, claims);
     }
 
-    const sdk::Host& host_;
-    common::ClientAuth auth_;
-    common::Endpoints endpoints_;
     common::SigningKey key_;
     std::string subject_;
     std::string audience_;

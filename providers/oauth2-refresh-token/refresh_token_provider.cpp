@@ -5,9 +5,9 @@
 // token out), and every later refresh uses the stored token, never the
 // configured one again.
 #include <array>
-#include <latchkey/common/account.hpp>
 #include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/discovery.hpp>
+#include <latchkey/common/oauth_client.hpp>
 #include <latchkey/common/option_table.hpp>
 #include <latchkey/common/refresh_grant.hpp>
 #include <latchkey/common/text.hpp>
@@ -35,13 +35,11 @@ constexpr std::array<latchkey_option, 7> kOwnOptions = {{
 
 constexpr auto kOptions = common::option_table(kOwnOptions, common::kClientAuthOptions);
 
-class RefreshTokenProvider {
+class RefreshTokenProvider : public common::RefreshingOAuthClient {
  public:
     explicit RefreshTokenProvider(sdk::Host& host)
-        : host_(host),
-          seed_(host, std::string(common::trim(host.require("refresh_token")))),
-          auth_(common::read_client_auth(host)),
-          endpoints_(host) {}
+        : RefreshingOAuthClient(host, common::read_client_auth(host)),
+          seed_(host, std::string(common::trim(host.require("refresh_token")))) {}
 
     // Only when the store holds nothing: exchanges the configured token,
     // unless it was already spent.
@@ -57,26 +55,8 @@ class RefreshTokenProvider {
         return c;
     }
 
-    sdk::Credential refresh(const sdk::Current& current) {
-        if (!current.refresh_token || current.refresh_token->empty())
-            throw sdk::rejected("the stored credential has no refresh token");
-        return common::refresh_grant(host_, auth_, endpoints_.token(), *current.refresh_token,
-                                     current.extras);
-    }
-
-    void revoke(const sdk::Current& current) {
-        common::revoke_credential(host_, auth_, endpoints_, current);
-    }
-
-    std::string whoami(const sdk::Current& current) {
-        return common::whoami_json(host_, endpoints_, current);
-    }
-
  private:
-    const sdk::Host& host_;
     refresh_token::SeedToken seed_;
-    common::ClientAuth auth_;
-    common::Endpoints endpoints_;
 };
 
 }  // namespace
