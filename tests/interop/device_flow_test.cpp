@@ -2,8 +2,9 @@
 // (RFC 8628), approved by the scripted user agent on the server's own pages.
 // Besides the checks every user flow runs (user_flow_checks.cpp): the person
 // types the code into the verification page (its form and xsrf token) rather
-// than following verification_uri_complete, and the endpoints can be given
-// outright instead of discovered from the issuer.
+// than following verification_uri_complete, the endpoints can be given
+// outright instead of discovered from the issuer, and a confidential client
+// signs every request with private_key_jwt.
 #include "user_flow.hpp"
 
 namespace latchkey::interop {
@@ -61,6 +62,44 @@ TEST_F(DeviceFlow, EndpointsGivenOutrightNeedNoDiscovery) {
     EXPECT_TRUE(active(s.token));
     ASSERT_EQ(lk({"logout"}).exit_code, 0);
     EXPECT_FALSE(active(s.token));
+}
+
+class ConfidentialDeviceFlow : public UserFlowTest {
+ protected:
+    ConfidentialDeviceFlow() : UserFlowTest(Flow::device, /*with_key_clients=*/true) {}
+};
+
+// The device authorization request, every poll, the refresh and the
+// revocation each carry an ES256 client assertion oidc-provider verifies.
+TEST_F(ConfidentialDeviceFlow, APrivateKeyJwtClientSignsEveryRequest) {
+    write_policy(
+        "[sites.op]\n"
+        "provider = \"oauth2-device-code\"\n"
+        "issuer = \"" +
+        op().issuer() +
+        "\"\n"
+        "client_id = \"" +
+        kDeviceJwtClient +
+        "\"\n"
+        "client_auth = \"private_key_jwt\"\n"
+        "signing_alg = \"ES256\"\n"
+        "private_key_file = \"" +
+        client_keys().ec_private +
+        "\"\n"
+        "scopes = [\"openid\", \"offline_access\"]\n"
+        "refresh_before = \"2h\"\n");
+    Stored s = logged_in();
+    auto d = introspect(s.token);
+    ASSERT_TRUE(d.IsObject());
+    EXPECT_TRUE(d.HasMember("active") && d["active"].IsTrue());
+    EXPECT_EQ(itest::json_string(d, "client_id"), kDeviceJwtClient);
+
+    std::string refreshed = token();
+    EXPECT_NE(refreshed, s.token) << "not refreshed";
+    EXPECT_TRUE(active(refreshed));
+
+    ASSERT_EQ(lk({"logout"}).exit_code, 0);
+    EXPECT_FALSE(active(refreshed));
 }
 
 }  // namespace

@@ -74,6 +74,18 @@ std::string clients_json(bool with_key_clients) {
         member(w, "token_endpoint_auth_signing_alg", "ES256");
         member(w, "public_key_file", keys.ec_public);
         w.EndObject();
+
+        // A device client that is confidential: it signs every request.
+        w.StartObject();
+        member(w, "client_id", kDeviceJwtClient);
+        strings(w, "grant_types",
+                {"urn:ietf:params:oauth:grant-type:device_code", "refresh_token"});
+        strings(w, "redirect_uris", {});
+        strings(w, "response_types", {});
+        member(w, "token_endpoint_auth_method", "private_key_jwt");
+        member(w, "token_endpoint_auth_signing_alg", "ES256");
+        member(w, "public_key_file", keys.ec_public);
+        w.EndObject();
     }
 
     w.StartObject();

@@ -19,10 +19,11 @@ inline const std::string kBasicClient = "cc-basic";
 inline const std::string kBasicSecret = "Interop-basic-5e0c7a91d2f4b836";
 inline const std::string kPostClient = "cc-post";
 inline const std::string kPostSecret = "Interop-post-a81f3c6d09e2b475";
-inline const std::string kJwtRsaClient = "cc-jwt-rs256";  // private_key_jwt, RSA key
-inline const std::string kJwtEcClient = "cc-jwt-es256";   // private_key_jwt, P-256 key
-inline const std::string kDeviceClient = "device-app";    // public; device code + refresh
-inline const std::string kNativeClient = "native-app";    // public; code + PKCE + refresh
+inline const std::string kJwtRsaClient = "cc-jwt-rs256";   // private_key_jwt, RSA key
+inline const std::string kJwtEcClient = "cc-jwt-es256";    // private_key_jwt, P-256 key
+inline const std::string kDeviceClient = "device-app";     // public; device code + refresh
+inline const std::string kDeviceJwtClient = "device-jwt";  // the same, private_key_jwt ES256
+inline const std::string kNativeClient = "native-app";     // public; code + PKCE + refresh
 // A resource server: it only asks the introspection endpoint about tokens.
 inline const std::string kResourceServer = "resource-server";
 inline const std::string kResourceSecret = "Interop-rs-3b9d07e6c15af248";

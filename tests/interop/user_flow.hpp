@@ -23,7 +23,8 @@ struct Stored {
 
 class UserFlowTest : public InteropTest {
  protected:
-    explicit UserFlowTest(Flow flow) : flow_(flow) {}
+    explicit UserFlowTest(Flow flow, bool with_key_clients = false)
+        : InteropTest(with_key_clients), flow_(flow) {}
 
     // The [sites.op] table for the flow: the server's issuer (endpoints by
     // discovery), the flow's client, scopes openid, email and offline_access;
