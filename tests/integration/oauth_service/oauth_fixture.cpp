@@ -44,18 +44,44 @@ TestKeys make_keys(const test::TempDir& dir) {
     k.not_a_key = dir.write(
         "not-a-key.pem", "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
 
-    // A CA, and a client certificate it signed (tls_client_auth).
+    // A CA, a server certificate for 127.0.0.1 and a client certificate it
+    // signed (tls_client_auth); the client key also encrypted.
     k.ca_cert = dir.file("ca.crt");
     const std::string ca_key = dir.file("ca.key");
     openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", k.ca_cert,
              "-days", "2", "-subj", "/CN=latchkey test CA"});
-    k.client_key = dir.file("client.key");
+    auto sign = [&](const std::string& name, const std::string& subject, const std::string& ext) {
+        const std::string csr = dir.file(name + ".csr");
+        openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.file(name + ".key"), "-out",
+                 csr, "-subj", subject});
+        std::vector<std::string> args{"x509",
+                                      "-req",
+                                      "-in",
+                                      csr,
+                                      "-CA",
+                                      k.ca_cert,
+                                      "-CAkey",
+                                      ca_key,
+                                      "-CAcreateserial",
+                                      "-out",
+                                      dir.file(name + ".crt"),
+                                      "-days",
+                                      "2"};
+        if (!ext.empty()) {
+            args.push_back("-extfile");
+            args.push_back(dir.write(name + ".ext", ext));
+        }
+        openssl(args);
+    };
+    sign("server", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1\n");
+    k.server_cert = dir.file("server.crt");
+    k.server_key = dir.file("server.key");
+    sign("client", "/O=Latchkey Test/CN=tls-app", "");
     k.client_cert = dir.file("client.crt");
-    const std::string csr = dir.file("client.csr");
-    openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", k.client_key, "-out", csr, "-subj",
-             "/CN=demo-client"});
-    openssl({"x509", "-req", "-in", csr, "-CA", k.ca_cert, "-CAkey", ca_key, "-CAcreateserial",
-             "-out", k.client_cert, "-days", "2"});
+    k.client_key = dir.file("client.key");
+    k.client_key_encrypted = dir.file("client-encrypted.key");
+    openssl({"pkey", "-in", k.client_key, "-aes256", "-passout", "pass:" + kKeyPassphrase, "-out",
+             k.client_key_encrypted});
     return k;
 }
 

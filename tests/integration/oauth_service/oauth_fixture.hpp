@@ -21,12 +21,15 @@ inline const std::string kKeyPassphrase = "k3y-pass-Integ-90aa";
 
 // PEM files made once per test program in a private temporary directory.
 struct TestKeys {
-    std::string rsa, rsa_pub;                      // RSA 2048
-    std::string ec, ec_pub;                        // EC P-256
-    std::string rsa_encrypted;                     // rsa, encrypted with kKeyPassphrase
-    std::string other_rsa, other_rsa_pub;          // a key the server does not know
-    std::string not_a_key;                         // a file that is not PEM
-    std::string ca_cert, client_cert, client_key;  // a CA and a client certificate it signed
+    std::string rsa, rsa_pub;              // RSA 2048
+    std::string ec, ec_pub;                // EC P-256
+    std::string rsa_encrypted;             // rsa, encrypted with kKeyPassphrase
+    std::string other_rsa, other_rsa_pub;  // a key the server does not know
+    std::string not_a_key;                 // a file that is not PEM
+    std::string ca_cert;                   // a CA that signed the three below
+    std::string server_cert, server_key;   // for 127.0.0.1
+    std::string client_cert, client_key;   // subject CN=tls-app,O=Latchkey Test
+    std::string client_key_encrypted;      // client_key, encrypted with kKeyPassphrase
 };
 const TestKeys& keys();
 
