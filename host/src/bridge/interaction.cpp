@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 extern char** environ;
 
@@ -37,7 +38,7 @@ void TerminalInteraction::notice(const std::string& text) {
 
 void TerminalInteraction::progress(const std::string& line) {
     // Only a terminal can overwrite a line; a log file would fill with them.
-    if (!isatty(STDERR_FILENO)) return;
+    if (!allowed_ || !isatty(STDERR_FILENO)) return;
     if (line.empty()) return clear_progress();
     std::cerr << "\r\033[K" << line << std::flush;
     progress_shown_ = true;
@@ -75,6 +76,9 @@ bool start_browser(const char* const argv[]) {
     posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    // Nothing of ours (a loopback listener's socket, a store's lock) may live
+    // on in a browser that outlasts this process.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     pid_t pid;
     int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, const_cast<char* const*>(argv), environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -86,7 +90,14 @@ bool start_browser(const char* const argv[]) {
         if (done < 0 && errno != EINTR) return true;
         usleep(10'000);
     }
-    return true;  // still running: a browser window is open
+    // Still running: a browser window is open. Reap it whenever it ends, so an
+    // application embedding the host collects no zombies.
+    std::thread([pid] {
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+    }).detach();
+    return true;
 }
 
 }  // namespace

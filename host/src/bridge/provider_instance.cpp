@@ -94,7 +94,7 @@ const char* site_name(void* ctx) { return C(ctx)->self->site().name.c_str(); }
 latchkey_status http(void* ctx, const latchkey_http_request* req, latchkey_http_response** out,
                      char* error, size_t error_len) {
     auto* self = C(ctx)->self;
-    if (!req || !out || req->struct_size < offsetof(latchkey_http_request, timeout_ms)) {
+    if (!req || !out || req->struct_size < LATCHKEY_HTTP_REQUEST_V1_0_SIZE) {
         copy_error(error, error_len, "malformed HTTP request from the provider");
         return LATCHKEY_E_INTERNAL;
     }
@@ -148,9 +148,12 @@ void notice(void* ctx, const char* text) {
 }
 latchkey_status prompt(void* ctx, const char* question, int secret, latchkey_sink sink,
                        void* user) {
-    auto* i = C(ctx)->self->services().interaction;
+    auto* self = C(ctx)->self;
+    auto* i = self->services().interaction;
+    if (!sink) return LATCHKEY_E_INTERNAL;
     if (!i || !i->interactive()) return LATCHKEY_E_INTERACTION_REQUIRED;
-    auto answer = i->prompt(question ? question : "", secret != 0);
+    auto answer =
+        i->prompt(self->services().redactor.redact(question ? question : ""), secret != 0);
     if (!answer) return LATCHKEY_E_INTERACTION_REQUIRED;
     if (secret) C(ctx)->self->services().redactor.add(*answer);
     sink(user, answer->data(), answer->size());
@@ -178,11 +181,13 @@ latchkey_status random_bytes(void*, unsigned char* out, size_t len) {
 
 void base64_encode(void*, const unsigned char* data, size_t len, int url_safe, latchkey_sink sink,
                    void* user) {
+    if (!sink || (!data && len)) return;
     std::string out = util::base64_encode(
         std::string_view(reinterpret_cast<const char*>(data), len), url_safe != 0);
     sink(user, out.data(), out.size());
 }
 latchkey_status base64_decode(void*, const char* text, size_t len, latchkey_sink sink, void* user) {
+    if (!sink || (!text && len)) return LATCHKEY_E_INTERNAL;
     auto out = util::base64_decode(std::string_view(text, len));
     if (!out) return LATCHKEY_E_INTERNAL;
     sink(user, out->data(), out->size());
@@ -194,7 +199,7 @@ latchkey_status sign(void* ctx, const char* alg, const char* key_file, const cha
                      const unsigned char* data, size_t len, latchkey_sink sink, void* user,
                      char* error, size_t error_len) {
     auto* self = C(ctx)->self;
-    if (!alg || !key_file || (!data && len)) {
+    if (!alg || !key_file || !sink || (!data && len)) {
         copy_error(error, error_len, "sign: algorithm and key file are required");
         return LATCHKEY_E_INTERNAL;
     }
@@ -212,12 +217,19 @@ latchkey_status sign(void* ctx, const char* alg, const char* key_file, const cha
 }
 
 int cache_get(void* ctx, const char* name, latchkey_sink sink, void* user) {
-    const auto& links = C(ctx)->self->links();
-    if (!name || !links.cache_get) return 0;
-    auto value = links.cache_get(name);
-    if (!value) return 0;
-    sink(user, value->data(), value->size());
-    return 1;
+    auto* self = C(ctx)->self;
+    const auto& links = self->links();
+    if (!name || !sink || !links.cache_get) return 0;
+    try {
+        auto value = links.cache_get(name);
+        if (!value) return 0;
+        sink(user, value->data(), value->size());
+        return 1;
+    } catch (const std::exception& e) {
+        // An unreadable cache is a miss; the provider fetches afresh.
+        self->services().log(LogLevel::warn, self->site().name + ": cache not read: " + e.what());
+        return 0;
+    }
 }
 void cache_put(void* ctx, const char* name, const char* value, size_t len, int64_t expires_at_ms) {
     auto* self = C(ctx)->self;
@@ -387,7 +399,15 @@ Outcome ProviderInstance::acquire() {
     return finish(st, r, services_);
 }
 
+void ProviderInstance::know_secrets_of(const detail::CredentialData& cur) {
+    // A credential read back from storage was never seen by finish(): a
+    // provider echoing it in a message must still find it redacted.
+    services_.redactor.add(cur.token);
+    services_.redactor.add(cur.refresh_token);
+}
+
 Outcome ProviderInstance::refresh(const detail::CredentialData& cur) {
+    know_secrets_of(cur);
     CredentialView view(cur);
     latchkey_result r;
     latchkey_status st = provider_->descriptor().refresh(instance_, view.get(), &r);
@@ -416,6 +436,7 @@ bool ProviderInstance::can_whoami() const {
 Outcome ProviderInstance::revoke(const detail::CredentialData& cur) {
     Outcome out;
     if (!can_revoke()) return out;
+    know_secrets_of(cur);
     CredentialView view(cur);
     latchkey_result r;
     latchkey_status st = provider_->descriptor().revoke(instance_, view.get(), &r);
@@ -433,6 +454,7 @@ Outcome ProviderInstance::whoami(const detail::CredentialData& cur, std::string&
         out.message = "provider " + provider_->name() + " cannot tell who a credential belongs to";
         return out;
     }
+    know_secrets_of(cur);
     CredentialView view(cur);
     latchkey_result r;
     latchkey_status st =

@@ -66,6 +66,9 @@ class ProviderInstance {
     struct Context;  // the `ctx` every host callback receives
 
  private:
+    // Registers a stored credential's secrets with the redactor.
+    void know_secrets_of(const detail::CredentialData& current);
+
     std::shared_ptr<plugin::LoadedProvider> provider_;  // declared first: destroyed last
     policy::ResolvedSite site_;
     Services& services_;

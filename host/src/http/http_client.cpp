@@ -114,7 +114,9 @@ std::optional<Response> Client::send(const latchkey_http_request& req, int64_t t
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "latchkey/" LATCHKEY_VERSION);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    if (method == "POST" || req.body) {
+    // The method decides: a GET never carries a body, whatever the provider
+    // passed; other methods send the body they were given.
+    if (method == "POST" || (method != "GET" && req.body)) {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body ? req.body : "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body_len));
@@ -128,8 +130,7 @@ std::optional<Response> Client::send(const latchkey_http_request& req, int64_t t
     }
     if (!ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_file.c_str());
     // TLS client authentication (RFC 8705), ABI 1.1 fields.
-    if (req.struct_size >= offsetof(latchkey_http_request, client_key_password) + sizeof(char*) &&
-        req.client_cert_file) {
+    if (req.struct_size >= LATCHKEY_HTTP_REQUEST_V1_1_SIZE && req.client_cert_file) {
         curl_easy_setopt(c, CURLOPT_SSLCERT, req.client_cert_file);
         curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
         if (req.client_key_file) curl_easy_setopt(c, CURLOPT_SSLKEY, req.client_key_file);

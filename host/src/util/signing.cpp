@@ -21,17 +21,18 @@ struct Algorithm {
     int key_type;        // EVP_PKEY_RSA or EVP_PKEY_EC
     bool pss;            // RSASSA-PSS instead of PKCS#1 v1.5
     int ec_field_bytes;  // size of r and s in a JOSE ECDSA signature
+    const char* curve;   // ES*: the one curve RFC 7518 allows
 };
 
 const Algorithm* find_algorithm(std::string_view alg) {
     static const Algorithm all[] = {
-        {"RS256", EVP_sha256, EVP_PKEY_RSA, false, 0},
-        {"RS384", EVP_sha384, EVP_PKEY_RSA, false, 0},
-        {"RS512", EVP_sha512, EVP_PKEY_RSA, false, 0},
-        {"PS256", EVP_sha256, EVP_PKEY_RSA, true, 0},
-        {"PS384", EVP_sha384, EVP_PKEY_RSA, true, 0},
-        {"ES256", EVP_sha256, EVP_PKEY_EC, false, 32},
-        {"ES384", EVP_sha384, EVP_PKEY_EC, false, 48},
+        {"RS256", EVP_sha256, EVP_PKEY_RSA, false, 0, nullptr},
+        {"RS384", EVP_sha384, EVP_PKEY_RSA, false, 0, nullptr},
+        {"RS512", EVP_sha512, EVP_PKEY_RSA, false, 0, nullptr},
+        {"PS256", EVP_sha256, EVP_PKEY_RSA, true, 0, nullptr},
+        {"PS384", EVP_sha384, EVP_PKEY_RSA, true, 0, nullptr},
+        {"ES256", EVP_sha256, EVP_PKEY_EC, false, 32, "prime256v1"},
+        {"ES384", EVP_sha384, EVP_PKEY_EC, false, 48, "secp384r1"},
     };
     for (const auto& a : all)
         if (a.name == alg) return &a;
@@ -125,11 +126,15 @@ std::optional<std::string> sign_pem(std::string_view alg, const std::string& key
                 (a->key_type == EVP_PKEY_RSA ? "an RSA key" : "an EC key");
         return std::nullopt;
     }
-    if (a->key_type == EVP_PKEY_EC && EVP_PKEY_get_bits(key.get()) != a->ec_field_bytes * 8) {
-        error = "private key " + key_file + " is on a " +
-                std::to_string(EVP_PKEY_get_bits(key.get())) + "-bit curve; " + std::string(alg) +
-                " needs P-" + std::to_string(a->ec_field_bytes * 8);
-        return std::nullopt;
+    if (a->key_type == EVP_PKEY_EC) {
+        char group[64] = {0};
+        size_t group_len = 0;
+        EVP_PKEY_get_group_name(key.get(), group, sizeof group, &group_len);
+        if (std::string_view(group) != a->curve) {
+            error = "private key " + key_file + " is on curve " + (group[0] ? group : "unknown") +
+                    "; " + std::string(alg) + " needs P-" + std::to_string(a->ec_field_bytes * 8);
+            return std::nullopt;
+        }
     }
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     EVP_PKEY_CTX* pctx = nullptr;

@@ -110,6 +110,10 @@ typedef struct latchkey_credential {
     const char *header_name; /* "Authorization", "X-Api-Key" ... */
 } latchkey_credential;
 
+/* Size of the credential view as of ABI 1.1 (with header_name). */
+#define LATCHKEY_CREDENTIAL_V1_1_SIZE                                          \
+    (offsetof(latchkey_credential, header_name) + sizeof(const char *))
+
 /* Receives a credential from a host service; valid only during the call. */
 typedef void (*latchkey_credential_sink)(void *user,
                                          const latchkey_credential *credential);
@@ -138,6 +142,12 @@ typedef struct latchkey_http_request {
     const char *client_key_file;
     const char *client_key_password;
 } latchkey_http_request;
+
+/* Sizes of the request as of ABI 1.0 and 1.1. */
+#define LATCHKEY_HTTP_REQUEST_V1_0_SIZE                                        \
+    (offsetof(latchkey_http_request, timeout_ms) + sizeof(int64_t))
+#define LATCHKEY_HTTP_REQUEST_V1_1_SIZE                                        \
+    (offsetof(latchkey_http_request, client_key_password) + sizeof(const char *))
 
 typedef enum latchkey_log_level {
     LATCHKEY_LOG_DEBUG = 0,
@@ -245,8 +255,9 @@ typedef struct latchkey_host {
 
     /* Signs `data` with the private key in the PEM file `key_file` (optionally
      * encrypted with `passphrase`, which may be NULL). `alg` is a JOSE name:
-     * "RS256", "RS384", "RS512" (RSASSA-PKCS1-v1_5), "PS256" (RSASSA-PSS) or
-     * "ES256", "ES384" (ECDSA; the signature comes as JOSE r||s, not DER).
+     * "RS256", "RS384", "RS512" (RSASSA-PKCS1-v1_5), "PS256", "PS384"
+     * (RSASSA-PSS) or "ES256" (P-256), "ES384" (P-384) (ECDSA; the signature
+     * comes as JOSE r||s, not DER).
      * The raw signature bytes go to `sink`. LATCHKEY_E_CONFIG with a message
      * in `error` when the key cannot be read, is the wrong type for `alg`, or
      * the passphrase is wrong. */
@@ -266,12 +277,14 @@ typedef struct latchkey_host {
                       size_t len, int64_t expires_at_ms);
 
     /* A one-line status that replaces itself (a countdown while polling).
-     * Shown only on a terminal during `latchkey login`; "" clears it. */
+     * Shown only on a terminal during `latchkey login`; "" clears it. The
+     * next notice or prompt clears it too. */
     void (*progress)(void *ctx, const char *line);
 
     /* Fetches the current credential of another site of the same policy,
      * through that site's own provider, cache and storage, and hands it to
-     * `sink` once. On failure returns that site's status with its message in
+     * `sink` once. Its refresh_token is always NULL: refreshing stays that
+     * site's business. On failure returns that site's status with its message in
      * `error`. A site that reaches itself again is refused (LATCHKEY_E_CONFIG).
      * For composite providers such as `chain`. */
     latchkey_status (*fetch_site)(void *ctx, const char *site,
@@ -281,8 +294,7 @@ typedef struct latchkey_host {
 
 /* Size of the host table up to the last field of ABI 1.0 and of 1.1. */
 #define LATCHKEY_HOST_V1_0_SIZE                                                \
-    (offsetof(latchkey_host, result_retry_after) +                             \
-     sizeof(void (*)(latchkey_result *, int64_t)))
+    (offsetof(latchkey_host, result_retry_after) + sizeof(void *))
 #define LATCHKEY_HOST_V1_1_SIZE                                                \
     (offsetof(latchkey_host, fetch_site) + sizeof(void *))
 

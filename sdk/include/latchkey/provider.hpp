@@ -81,8 +81,7 @@ struct Current {
         Current out;
         out.token = c.token ? c.token : "";
         out.token_type = c.token_type ? c.token_type : "";
-        if (c.struct_size >= offsetof(latchkey_credential, header_name) + sizeof(void*) &&
-            c.header_name)
+        if (c.struct_size >= LATCHKEY_CREDENTIAL_V1_1_SIZE && c.header_name)
             out.header_name = c.header_name;
         if (c.refresh_token) out.refresh_token = c.refresh_token;
         out.expires_at_ms = c.expires_at_ms;
@@ -149,7 +148,7 @@ class Host {
     std::string require(const char* key) const {
         auto v = option(key);
         if (!v || v->empty())
-            throw config_error("site '" + site() + "': option '" + key + "' is required");
+            throw config_error(std::string("option '") + key + "' is required");
         return *v;
     }
     int64_t integer(const char* key, int64_t fallback) const {
@@ -158,7 +157,7 @@ class Host {
         try {
             return std::stoll(*v);
         } catch (const std::exception&) {
-            throw config_error("site '" + site() + "': option '" + key + "' is not an integer");
+            throw config_error(std::string("option '") + key + "' is not an integer");
         }
     }
     bool flag(const char* key, bool fallback) const {
@@ -184,7 +183,7 @@ class Host {
         req.url = r.url.c_str();
         req.headers = lines.data();
         req.header_count = lines.size();
-        req.body = r.body.data();
+        req.body = r.body.empty() ? nullptr : r.body.data();
         req.body_len = r.body.size();
         if (r.basic_auth) {
             req.basic_user = r.basic_auth->first.c_str();
