@@ -83,7 +83,8 @@ const policy::OptionSpec* option_spec(const std::vector<policy::OptionSpec>& sch
 // order `latchkey providers show` lists the options: the provider's, then
 // the host's. (--set is a global option, so the order it was typed in,
 // relative to --set-env, is not known here.)
-std::vector<policy::KeyValue> typed(const std::string& site, const std::string& provider,
+std::vector<policy::KeyValue> typed(PolicyFile& file, const std::string& site,
+                                    const std::string& provider,
                                     const std::vector<policy::OptionSpec>& schema,
                                     Assignments values) {
     std::vector<std::string> known;
@@ -110,6 +111,11 @@ std::vector<policy::KeyValue> typed(const std::string& site, const std::string& 
                       << " is a secret: given on the command line, other users can see it (ps) "
                          "and your shell history keeps it; next time use --set-env "
                       << key << "=VAR or --set '" << key << "={secret=NAME}'" << std::endl;
+        // A policy holding a secret itself must be readable by its owner only.
+        if (spec->secret && !policy::is_indirection(value) && file.restrict_to_owner())
+            std::cerr << "latchkey: warning: " << file.path()
+                      << " now holds a secret: its permissions are reduced to owner-only"
+                      << std::endl;
         try {
             out.push_back({key, policy::toml_value_for(*spec, value)});
         } catch (const Error& e) {
@@ -216,7 +222,8 @@ int add(Context& ctx) {
                                            "; change it with `latchkey sites modify " + *name +
                                            " --set KEY=VALUE`");
     std::vector<policy::KeyValue> kv{{"provider", policy::toml_string(provider)}};
-    for (auto& v : typed(*name, provider, schema_of(ctx, file, path, *name, provider), values))
+    for (auto& v :
+         typed(file, *name, provider, schema_of(ctx, file, path, *name, provider), values))
         kv.push_back(v);
     doc.add_site(*name, kv);
     bool make_default = vm.count("default") > 0;
@@ -262,7 +269,7 @@ int modify(Context& ctx) {
         nothing.getenv = [](const std::string&) { return std::optional<std::string>(); };
         provider = policy::Resolver(p, nothing).provider_of(*name);
     }
-    auto kv = typed(*name, provider, schema_of(ctx, file, path, *name, provider), values);
+    auto kv = typed(file, *name, provider, schema_of(ctx, file, path, *name, provider), values);
     doc.modify_site(*name, kv, unset);
     std::vector<std::string> set_keys;
     for (auto& [k, v] : kv) set_keys.push_back(k);

@@ -26,6 +26,14 @@ class PolicyFile {
     const std::string& stage(const std::string& text);
     // Renames the staged file over the policy and syncs the directory.
     void commit();
+    // Drops group and other permission bits from what stage() writes; true
+    // when there were any to drop.
+    bool restrict_to_owner() {
+        bool had = (mode_ & 077) != 0;
+        mode_ &= 0700;
+        return had;
+    }
+    const std::string& path() const { return target_; }
 
  private:
     std::string target_;  // the file written (symbolic links resolved)

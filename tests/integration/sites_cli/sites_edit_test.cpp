@@ -174,6 +174,24 @@ TEST_F(SitesCli, ASecretOnTheCommandLineIsWrittenWithAWarningAndNeverPrinted) {
     EXPECT_NE(show.out.find("****"), std::string::npos) << show.out;
 }
 
+TEST_F(SitesCli, ASecretWrittenIntoAReadablePolicyMakesItOwnerOnly) {
+    write_policy(kTeamPolicy);
+    chmod(policy().c_str(), 0644);
+    const std::string secret = "sk-Integ-sites-readable-9";
+    never_print(secret);
+    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--set", "key=" + secret});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("now holds a secret: its permissions are reduced to owner-only"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(mode_of(policy()), 0600u);
+    // A reference is no secret: the bits of a readable policy stay as they are.
+    chmod(policy().c_str(), 0644);
+    auto ref = lk({"sites", "modify", "vault", "--set-env", "key=VAULT_KEY"});
+    ASSERT_EQ(ref.exit_code, 0) << ref.err;
+    EXPECT_EQ(mode_of(policy()), 0644u);
+}
+
 TEST_F(SitesCli, EditsAtTheSameTimeAllLand) {
     // Each edit reads, changes and replaces the whole file: without the lock
     // on the policy's directory, one would overwrite another's table.
