@@ -27,12 +27,20 @@ const latchkey_option kOptions[] = {
     {"sources", LATCHKEY_OPT_LIST, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_IDENTITY, nullptr,
      "sites of this policy to try in order, e.g. [\"ci-key\", \"sso-login\"]; the first that "
      "gives a credential serves, re-chosen at every refresh"},
+    {"reselect_after", LATCHKEY_OPT_DURATION, 0, "5m",
+     "choose again after this long even when the served credential lives longer (an API key "
+     "never expires; an earlier source may have recovered, or a key been rotated)"},
     {},
 };
 
 class ChainProvider {
  public:
-    explicit ChainProvider(sdk::Host& host) : host_(host), sources_(host.list("sources")) {
+    explicit ChainProvider(sdk::Host& host)
+        : host_(host),
+          sources_(host.list("sources")),
+          reselect_after_ms_(host.integer("reselect_after", 300) * 1000) {
+        if (reselect_after_ms_ <= 0)
+            throw sdk::config_error("option 'reselect_after' must be at least one second");
         if (sources_.empty()) throw sdk::config_error("option 'sources' names no site");
         std::set<std::string> seen;
         for (auto& s : sources_) {
@@ -52,7 +60,13 @@ class ChainProvider {
                 sdk::Current got = host_.fetch_site(source);
                 if (!failures.empty())
                     host_.info("served by '" + source + "' after " + failures.summary());
-                return chain::served_credential(source, got);
+                sdk::Credential c = chain::served_credential(source, got);
+                // The chain's copy ends no later than reselect_after from now, so
+                // the selection runs again even for credentials that never expire.
+                const int64_t reselect_at = host_.now_ms() + reselect_after_ms_;
+                if (c.expires_at_ms == 0 || c.expires_at_ms > reselect_at)
+                    c.expires_at_ms = reselect_at;
+                return c;
             } catch (const sdk::Error& e) {
                 host_.info("source '" + source + "' failed: " + e.what());
                 failures.add(source, e.status(), e.what());
@@ -64,6 +78,7 @@ class ChainProvider {
  private:
     const sdk::Host& host_;
     std::vector<std::string> sources_;
+    int64_t reselect_after_ms_;
 };
 
 }  // namespace

@@ -1,6 +1,9 @@
 // The chain provider through the real CLI: sources that are real sites of
 // the same policy (exec programs the test controls, an api-key from the
 // environment), tried in order through the host's fetch_site.
+#include <chrono>
+#include <thread>
+
 #include "exec_chain_test.hpp"
 
 namespace latchkey::itest {
@@ -67,10 +70,11 @@ TEST_F(Chain, ReselectsOnEveryRefreshAndPrefersARecoveredSource) {
     EXPECT_EQ(first.out, "tok-Integ-a\n");
     auto st = status_json("main");
     EXPECT_EQ(extra(st, "served_by"), "a");
-    // The served credential's expiry: the source printed now + 1 hour.
+    // The source printed now + 1 hour; the chain's copy lasts until the next
+    // selection, reselect_after (5 minutes by default), whichever is sooner.
     ASSERT_TRUE(st.HasMember("expires_at_ms"));
     EXPECT_NEAR(static_cast<double>(st["expires_at_ms"].GetInt64()) / 1000.0,
-                static_cast<double>(now_s() + 3600), 30.0);
+                static_cast<double>(now_s() + 300), 30.0);
 
     set_state("a", "down");
     auto second = lk({"--at", "main", "token"});
@@ -144,6 +148,36 @@ TEST_F(Chain, OptionsAreListed) {
     auto r = run_cli({"providers", "show", "chain"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(has(r.out, "sources")) << r.out;
+}
+
+}  // namespace
+}  // namespace latchkey::itest
+
+namespace latchkey::itest {
+namespace {
+
+// A source whose credential never expires (an API key) is still asked again
+// after reselect_after: a rotated key is picked up.
+class ChainReselect : public CliTest {};
+
+TEST_F(ChainReselect, AKeyThatNeverExpiresIsAskedAgainAfterReselectAfter) {
+    token_like("key-Integ-old-1");
+    token_like("key-Integ-new-2");
+    write_policy(
+        "[sites.main]\nprovider = \"chain\"\nsources = [\"key\"]\nreselect_after = \"2s\"\n"
+        "refresh_before = \"1s\"\n\n"
+        "[sites.key]\nprovider = \"api-key\"\nkey = { env = \"INTEG_ROTATED_KEY\" }\n"
+        "storage = \"memory\"\n");
+    auto first = lk({"--at", "main", "token"}, {{"INTEG_ROTATED_KEY", "key-Integ-old-1"}});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    EXPECT_EQ(first.out, "key-Integ-old-1\n");
+    // Within reselect_after the stored choice serves, whatever the source says now.
+    auto cached = lk({"--at", "main", "token"}, {{"INTEG_ROTATED_KEY", "key-Integ-new-2"}});
+    EXPECT_EQ(cached.out, "key-Integ-old-1\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // into the refresh window
+    auto rotated = lk({"--at", "main", "token"}, {{"INTEG_ROTATED_KEY", "key-Integ-new-2"}});
+    ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+    EXPECT_EQ(rotated.out, "key-Integ-new-2\n");
 }
 
 }  // namespace
