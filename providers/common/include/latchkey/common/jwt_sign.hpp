@@ -50,10 +50,13 @@ inline std::string sign_jwt(const sdk::Host& host, const SigningKey& key,
         signature = host.sign(key.alg, key.key_file, key.passphrase, signing_input);
     } catch (const sdk::Error& e) {
         if (e.status() != LATCHKEY_E_CONFIG) throw;
-        throw sdk::config_error("cannot sign with " + key.file_option + " " +
-                                printable(key.key_file) + ": " + printable(e.what()) +
-                                "; check the key file, its passphrase and signing_alg (" + key.alg +
-                                ")");
+        // The host's message names the file and what is wrong with it; the
+        // host prefixes the site to what this throws, so drop its own.
+        std::string why = e.what();
+        const std::string own_prefix = "site '" + host.site() + "': ";
+        if (why.rfind(own_prefix, 0) == 0) why.erase(0, own_prefix.size());
+        throw sdk::config_error(printable(why) + "; check " + key.file_option +
+                                ", its passphrase and signing_alg (" + key.alg + ")");
     }
     const std::string jwt = signing_input + "." + host.base64(signature, true);
     host.add_secret(jwt);  // a bearer credential for as long as it lives
