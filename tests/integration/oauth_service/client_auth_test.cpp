@@ -62,6 +62,16 @@ TEST_F(OAuthClientAuth, ClientSecretPostSendsTheSecretInTheForm) {
     EXPECT_EQ(method_count(kClient, "client_secret_basic"), 0);
 }
 
+TEST_F(OAuthClientAuth, ClientCredentialsTakesClientAuthOverItsOlderAuthMethod) {
+    write_policy(
+        site("cc", "oauth2-client-credentials",
+             "token_url = \"" + server_->token_url() + "\"\n" + client_lines() +
+                 "auth_method = \"client_secret_basic\"\nclient_auth = \"client_secret_post\"\n"));
+    token();
+    EXPECT_EQ(method_count(kClient, "client_secret_post"), 1);
+    EXPECT_EQ(method_count(kClient, "client_secret_basic"), 0);
+}
+
 TEST_F(OAuthClientAuth, AKeyMeansPrivateKeyJwtWithRs256) {
     write_site("keyed", key_lines(keys().rsa));
     token();
