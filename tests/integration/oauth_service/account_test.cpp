@@ -78,6 +78,28 @@ TEST_F(OAuthAccount, WhoamiShowsTheUserinfoAnswer) {
     EXPECT_FALSE(json_string(d, "sub").empty());
 }
 
+TEST_F(OAuthAccount, WhoamiWithoutUserinfoShowsAJwtAccessTokensClaimsOnly) {
+    // {"alg":"RS256","typ":"JWT"} . {"sub":"jwt-user","scope":"read","exp":4102444800} . a
+    // signature
+    const std::string jwt =
+        "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9."
+        "eyJzdWIiOiJqd3QtdXNlciIsInNjb3BlIjoicmVhZCIsImV4cCI6NDEwMjQ0NDgwMH0."
+        "c2lnLUludGVnLTQ0";
+    token_like(jwt);
+    CannedServer s(raw_response(
+        200, "application/json",
+        "{\"access_token\": \"" + jwt + "\", \"token_type\": \"Bearer\", \"expires_in\": 3600}"));
+    write_site("token_url = \"" + s.url() + "/token\"\n");
+    ASSERT_EQ(lk({"token"}).exit_code, 0);
+    auto r = lk({"-o", "json", "whoami"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto d = parse_json(r.out);
+    ASSERT_TRUE(d.IsObject()) << r.out;
+    EXPECT_EQ(json_string(d, "sub"), "jwt-user");
+    EXPECT_EQ(json_string(d, "scope"), "read");
+    EXPECT_EQ(r.out.find("c2lnLUludGVnLTQ0"), std::string::npos) << "no signature:\n" << r.out;
+}
+
 TEST_F(OAuthAccount, WhoamiWithAnOpaqueTokenAndNoUserinfoSaysWhatToSet) {
     write_site("token_url = \"" + server_->token_url() + "\"\n");
     token();
