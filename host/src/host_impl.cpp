@@ -351,6 +351,7 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
         o = inst.acquire();
     }
     if (o.status != LATCHKEY_OK) raise(s, o);
+    if (auto type = s.resolved.token_type()) o.credential->token_type = *type;
     token::plan_refresh(*o.credential, s.refresh);
     // Stored before it is returned: the store never lags behind what we hand out.
     s.storage->save(s.storage_key, *o.credential);

@@ -24,11 +24,12 @@ constexpr std::array<latchkey_option, 8> kOwnOptions = {{
      "the authorization server's token endpoint (https://...)"},
     {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
      "the client identifier issued by the authorization server"},
-    {"client_secret", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET, nullptr,
-     "the client secret; usually { env = \"...\" } or { file = \"...\" }"},
-    {"auth_method", LATCHKEY_OPT_STRING, 0, "client_secret_basic",
-     "how the client authenticates: client_secret_basic (HTTP Basic) or client_secret_post "
-     "(in the form); client_auth, when set, wins"},
+    {"client_secret", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
+     "the client secret (client_secret_basic/_post); usually { env = \"...\" } or "
+     "{ file = \"...\" }; not needed with private_key_jwt or tls_client_auth"},
+    {"auth_method", LATCHKEY_OPT_STRING, 0, nullptr,
+     "older name of client_auth (client_secret_basic or client_secret_post); client_auth, when "
+     "set, wins; neither: client_secret_basic with a secret"},
     {"scopes", LATCHKEY_OPT_LIST, kIdentity, nullptr,
      "scopes to request, sent space-separated as `scope`; none: the server's default"},
     {"audience", LATCHKEY_OPT_STRING, kIdentity, nullptr,

@@ -114,7 +114,8 @@ TEST_F(Plugins, PluginInAWorldWritableDirectoryIsRefused) {
     ASSERT_EQ(chmod(dir.c_str(), 0777), 0);
     auto r = run_cli({"--plugin-dir", dir.string(), "providers", "list"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("refused: plugin " + (dir / "api-key.so").string()), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("refused: plugin " + (dir / "api-key.so").string()), std::string::npos)
+        << r.out;
     EXPECT_NE(r.out.find("writable by group or others"), std::string::npos) << r.out;
 
     // A site does not silently fall back to another copy.
@@ -147,11 +148,18 @@ TEST_F(Plugins, ProvidersShowListsTheOptions) {
     auto r = run_cli({"providers", "show", "oauth2-client-credentials"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("oauth2-client-credentials 1."), std::string::npos) << r.out;
-    for (const char* key : {"token_url", "client_id", "client_secret", "auth_method", "scopes", "audience",
-                            "resource", "extra_params"})
-        EXPECT_NE(r.out.find(std::string("  ") + key + " "), std::string::npos) << key << "\n" << r.out;
-    EXPECT_NE(r.out.find("client_secret_basic"), std::string::npos) << r.out;  // a default
-    EXPECT_NE(r.out.find("required secret"), std::string::npos) << r.out;      // client_secret's flags
+    for (const char* key : {"token_url", "client_id", "client_secret", "auth_method", "scopes",
+                            "audience", "resource", "extra_params"})
+        EXPECT_NE(r.out.find(std::string("  ") + key + " "), std::string::npos) << key << "\n"
+                                                                                << r.out;
+    EXPECT_NE(r.out.find("client_secret_basic"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("required identity"), std::string::npos) << r.out;  // client_id's flags
+    // client_secret: secret, and no longer required (private_key_jwt needs none).
+    const auto at = r.out.find("\n  client_secret ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    const std::string row = r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+    EXPECT_NE(row.find(" secret "), std::string::npos) << row;
+    EXPECT_EQ(row.find("required"), std::string::npos) << row;
     EXPECT_NE(r.out.find("every site also takes"), std::string::npos) << r.out;
 
     auto j = run_cli({"-o", "json", "providers", "show", "oauth2-client-credentials"});
@@ -186,7 +194,7 @@ namespace {
 // option unredacted and puts it in its error messages, so whatever the CLI
 // shows proves the host's redaction.
 class ThirdPartyPlugin : public CliTest {
-   protected:
+ protected:
     const std::string secret_ = "tc-Integ-secret-77aa";
     void SetUp() override {
         never_print(secret_);
@@ -230,7 +238,8 @@ TEST_F(ThirdPartyPlugin, ExceptionsFromAPluginAreContained) {
     write_policy("[sites.boom]\nprovider = \"throws\"\n");
     for (const char* where : {"create", "acquire"}) {
         SCOPED_TRACE(where);
-        auto r = lk({"--plugin-dir", kCases + "/throws", "--set", std::string("throw_in=") + where, "token"});
+        auto r = lk({"--plugin-dir", kCases + "/throws", "--set", std::string("throw_in=") + where,
+                     "token"});
         EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
         EXPECT_EQ(r.out, "");
         EXPECT_NE(r.err.find("site 'boom'"), std::string::npos) << r.err;

@@ -14,7 +14,8 @@ namespace {
 std::string row(const std::string& out, const std::string& key) {
     std::regex re("^  " + key + " +(.*)$", std::regex::multiline);
     std::string found;
-    for (std::sregex_iterator it(out.begin(), out.end(), re), end; it != end; ++it) found = (*it)[1].str();
+    for (std::sregex_iterator it(out.begin(), out.end(), re), end; it != end; ++it)
+        found = (*it)[1].str();
     return found;
 }
 
@@ -31,7 +32,7 @@ const char* const kApiKeySite =
     "key = \"k-Integ-policy-1\"\n";
 
 class PolicyErrors : public CliTest {
-   protected:
+ protected:
     void SetUp() override { token_like("k-Integ-policy-1"); }
 
     // Runs `latchkey ARGS` on `toml` and expects exit 1 with `needle` and a
@@ -42,8 +43,10 @@ class PolicyErrors : public CliTest {
         auto r = lk(args);
         EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
         EXPECT_EQ(r.out, "");
-        EXPECT_NE(r.err.find(needle), std::string::npos) << "want '" << needle << "' in:\n" << r.err;
-        EXPECT_TRUE(has_position(r.err, policy())) << "no " << policy() << ":LINE:COLUMN in:\n" << r.err;
+        EXPECT_NE(r.err.find(needle), std::string::npos) << "want '" << needle << "' in:\n"
+                                                         << r.err;
+        EXPECT_TRUE(has_position(r.err, policy())) << "no " << policy() << ":LINE:COLUMN in:\n"
+                                                   << r.err;
         return r;
     }
 };
@@ -75,7 +78,8 @@ TEST_F(PolicyErrors, WrongType) {
 
 TEST_F(PolicyErrors, WrongTypeForAList) {
     expect_policy_error(
-        "[sites.dev]\nprovider = \"oauth2-client-credentials\"\ntoken_url = \"http://127.0.0.1:9/t\"\n"
+        "[sites.dev]\nprovider = \"oauth2-client-credentials\"\ntoken_url = "
+        "\"http://127.0.0.1:9/t\"\n"
         "client_id = \"a\"\nclient_secret = \"s-Integ-policy-2\"\nscopes = \"read\"\n",
         "expected a list of strings");
 }
@@ -97,7 +101,8 @@ TEST_F(PolicyErrors, MissingRequiredKey) {
 
 TEST_F(PolicyErrors, UnknownDefaultSiteWithSuggestion) {
     auto r = expect_policy_error(
-        "default_site = \"prod-ue\"\n[sites.prod-eu]\nprovider = \"api-key\"\nkey = \"k-Integ-policy-1\"\n",
+        "default_site = \"prod-ue\"\n[sites.prod-eu]\nprovider = \"api-key\"\nkey = "
+        "\"k-Integ-policy-1\"\n",
         "default_site 'prod-ue'");
     EXPECT_NE(r.err.find(policy() + ":1:16"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("did you mean 'prod-eu'"), std::string::npos) << r.err;
@@ -115,7 +120,8 @@ TEST_F(PolicyErrors, UnknownSiteFromTheEnvironment) {
     write_policy(kApiKeySite);
     auto r = lk({"token"}, {{"LATCHKEY_SITE", "nowhere"}});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("unknown site 'nowhere' (from LATCHKEY_SITE)"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("unknown site 'nowhere' (from LATCHKEY_SITE)"), std::string::npos)
+        << r.err;
     EXPECT_NE(r.err.find("dev"), std::string::npos) << r.err;
 }
 
@@ -196,7 +202,8 @@ TEST_F(PolicyErrors, NoCommandPrintsHelpAndIsAUsageError) {
 }
 
 TEST_F(PolicyErrors, SeveralSitesAndNoChoiceIsAUsageError) {
-    write_policy(std::string(kApiKeySite) + "[sites.other]\nprovider = \"api-key\"\nkey = \"k-Integ-policy-1\"\n");
+    write_policy(std::string(kApiKeySite) +
+                 "[sites.other]\nprovider = \"api-key\"\nkey = \"k-Integ-policy-1\"\n");
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("--at"), std::string::npos) << r.err;
@@ -212,13 +219,14 @@ TEST_F(PolicyErrors, ConfigCheckPassesAGoodPolicy) {
 }
 
 TEST_F(PolicyErrors, ConfigCheckFailsABadPolicy) {
-    expect_policy_error(std::string(kApiKeySite) + "headr = \"X: {token}\"\n", "unknown key 'headr'",
-                        {"config", "check"});
+    expect_policy_error(std::string(kApiKeySite) + "headr = \"X: {token}\"\n",
+                        "unknown key 'headr'", {"config", "check"});
 }
 
 TEST_F(PolicyErrors, ConfigCheckReportsEveryBrokenSite) {
     write_policy(
-        "[sites.one]\nprovider = \"api-key\"\nkey = \"k-Integ-policy-1\"\nheadr = \"X: {token}\"\n\n"
+        "[sites.one]\nprovider = \"api-key\"\nkey = \"k-Integ-policy-1\"\nheadr = \"X: "
+        "{token}\"\n\n"
         "[sites.two]\nprovider = \"api-key\"\n");
     auto r = lk({"config", "check"});
     EXPECT_EQ(r.exit_code, 1);
@@ -256,21 +264,27 @@ TEST_F(PolicyErrors, ConfigCheckOnMalformedTomlInJson) {
 // ---- where values come from ------------------------------------------------
 
 class PolicySources : public DevServerTest {
-   protected:
+ protected:
     // Line numbers matter: the tests check positions.
     void SetUp() override {
         write_policy(
-            "[defaults]\n"                                        // 1
-            "timeout = \"7s\"\n"                                  // 2
-            "\n"                                                  // 3
-            "[sites.dev]\n"                                       // 4
-            "provider = \"oauth2-client-credentials\"\n"          // 5
-            "env_prefix = \"INTEG_CC_\"\n"                        // 6
-            "token_url = \"" + server_.token_url() + "\"\n"       // 7
-            "client_id = \"" + kClient + "\"\n"                   // 8
-            "client_secret = { env = \"" + kSecretVar + "\" }\n"  // 9
-            "scopes = [\"read\"]\n"                               // 10
-            "audience = \"aud-file\"\n");                         // 11
+            "[defaults]\n"                                // 1
+            "timeout = \"7s\"\n"                          // 2
+            "\n"                                          // 3
+            "[sites.dev]\n"                               // 4
+            "provider = \"oauth2-client-credentials\"\n"  // 5
+            "env_prefix = \"INTEG_CC_\"\n"                // 6
+            "token_url = \"" +
+            server_.token_url() +
+            "\"\n"  // 7
+            "client_id = \"" +
+            kClient +
+            "\"\n"  // 8
+            "client_secret = { env = \"" +
+            kSecretVar +
+            "\" }\n"                       // 9
+            "scopes = [\"read\"]\n"        // 10
+            "audience = \"aud-file\"\n");  // 11
     }
 };
 
@@ -288,8 +302,9 @@ TEST_F(PolicySources, ExplainShowsEachValuesSourceAndMasksSecrets) {
     EXPECT_NE(secret.find(policy() + ":9:17 via env " + kSecretVar), std::string::npos) << r.out;
     EXPECT_NE(row(r.out, "token_url").find(policy() + ":7:13"), std::string::npos) << r.out;
     EXPECT_NE(row(r.out, "scopes").find(policy() + ":10:10"), std::string::npos) << r.out;
-    EXPECT_NE(row(r.out, "timeout").find("[defaults] " + policy() + ":2:11"), std::string::npos) << r.out;
-    EXPECT_NE(row(r.out, "auth_method").find("default"), std::string::npos) << r.out;
+    EXPECT_NE(row(r.out, "timeout").find("[defaults] " + policy() + ":2:11"), std::string::npos)
+        << r.out;
+    EXPECT_NE(row(r.out, "signing_alg").find("default"), std::string::npos) << r.out;
 
     auto j = lk({"-o", "json", "config", "explain"});
     ASSERT_EQ(j.exit_code, 0) << j.err;
@@ -298,7 +313,7 @@ TEST_F(PolicySources, ExplainShowsEachValuesSourceAndMasksSecrets) {
     const auto& values = d["sites"][0]["values"];
     EXPECT_EQ(json_string(values["client_secret"], "value"), "****");
     EXPECT_EQ(json_string(values["client_id"], "value"), kClient);
-    EXPECT_EQ(json_string(values["auth_method"], "source"), "default");
+    EXPECT_EQ(json_string(values["signing_alg"], "source"), "default");
 
     auto show = lk({"sites", "show"});
     ASSERT_EQ(show.exit_code, 0) << show.err;
@@ -322,8 +337,8 @@ TEST_F(PolicySources, PrecedenceSetThenPrefixThenLatchkeyThenFile) {
         source({}, {{"LATCHKEY_AUDIENCE", "aud-latch"}, {"INTEG_CC_AUDIENCE", "aud-prefix"}});
     EXPECT_NE(prefix.find("aud-prefix"), std::string::npos) << prefix;
     EXPECT_NE(prefix.find("env INTEG_CC_AUDIENCE"), std::string::npos) << prefix;
-    std::string set = source({"--set", "audience=aud-set"},
-                             {{"LATCHKEY_AUDIENCE", "aud-latch"}, {"INTEG_CC_AUDIENCE", "aud-prefix"}});
+    std::string set = source({"--set", "audience=aud-set"}, {{"LATCHKEY_AUDIENCE", "aud-latch"},
+                                                             {"INTEG_CC_AUDIENCE", "aud-prefix"}});
     EXPECT_NE(set.find("aud-set"), std::string::npos) << set;
     EXPECT_NE(set.find("--set audience"), std::string::npos) << set;
 }
@@ -355,8 +370,9 @@ TEST_F(DotenvAndStorage, DotenvIsReadWhenThePolicyAsksAndTheEnvironmentBeatsIt) 
                    "# read by latchkey when [host] dotenv = true\n"
                    "INTEG_DOTENV_KEY=\"k-Integ-dotenv-1\"\n"
                    "LATCHKEY_HEADER=X-From-Dotenv: {token}\n");
-    write_policy("[host]\ndotenv = true\n\n[sites.api]\nprovider = \"api-key\"\n"
-                 "key = { env = \"INTEG_DOTENV_KEY\" }\n");
+    write_policy(
+        "[host]\ndotenv = true\n\n[sites.api]\nprovider = \"api-key\"\n"
+        "key = { env = \"INTEG_DOTENV_KEY\" }\n");
     auto r = lk({"token", "--header"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "X-From-Dotenv: k-Integ-dotenv-1\n");
@@ -436,7 +452,7 @@ TEST_F(DotenvAndStorage, StoragePathFromThePolicy) {
 // ---- which site, which file ------------------------------------------------
 
 class SiteSelection : public CliTest {
-   protected:
+ protected:
     void SetUp() override {
         token_like("key-one-Integ");
         token_like("key-two-Integ");
@@ -490,7 +506,8 @@ TEST_F(SiteSelection, ConfigFlagBeatsLatchkeyConfig) {
 }
 
 TEST_F(SiteSelection, PolicyFromTheXdgDefaultPath) {
-    std::string path = sandbox_.write("config/latchkey/config.toml", two_sites("default_site = \"two\"\n"));
+    std::string path =
+        sandbox_.write("config/latchkey/config.toml", two_sites("default_site = \"two\"\n"));
     auto r = run_cli({"token"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "key-two-Integ\n");
@@ -500,7 +517,8 @@ TEST_F(SiteSelection, PolicyFromTheXdgDefaultPath) {
 }
 
 TEST_F(SiteSelection, PolicyFromHomeWhenXdgConfigHomeIsUnset) {
-    std::string path = sandbox_.write(".config/latchkey/config.toml", two_sites("default_site = \"one\"\n"));
+    std::string path =
+        sandbox_.write(".config/latchkey/config.toml", two_sites("default_site = \"one\"\n"));
     auto r = run_cli({"token"}, {{"XDG_CONFIG_HOME", std::nullopt}});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "key-one-Integ\n");

@@ -36,6 +36,9 @@ const std::vector<OptionSpec>& host_site_options() {
          "timeout of each HTTP request"},
         {"ca_file", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "PEM file of CAs to trust for this site's HTTPS instead of the system's"},
+        {"token_type", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+         "present the token as `TYPE TOKEN` whatever the provider said, e.g. AnaplanAuthToken "
+         "for an OAuth token Anaplan's APIs want under that scheme"},
     };
     return specs;
 }

@@ -102,6 +102,11 @@ int64_t ResolvedSite::timeout_ms() const {
     return 10'000;
 }
 
+std::optional<std::string> ResolvedSite::token_type() const {
+    if (auto* v = get("token_type")) return v->text;
+    return std::nullopt;
+}
+
 std::string ResolvedSite::ca_file() const {
     if (auto* v = get("ca_file")) return v->text;
     return "";

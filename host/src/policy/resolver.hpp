@@ -44,6 +44,8 @@ struct ResolvedSite {
     int64_t timeout_ms() const;
     // PEM bundle of CAs trusted for this site's HTTPS, or "" for the system's.
     std::string ca_file() const;
+    // The site's own token type for the header, overriding the provider's.
+    std::optional<std::string> token_type() const;
     std::string storage() const;  // "" = not set for this site
 };
 

@@ -194,3 +194,40 @@ TEST_F(OAuthClientAuth, APublicClientSendsOnlyItsId) {
 
 }  // namespace
 }  // namespace latchkey::itest
+
+namespace latchkey::itest {
+namespace {
+
+class OAuthClientCredentialsKeyed : public OAuthTest {
+ protected:
+    void SetUp() override {
+        start({"--client", "keyed:", "--setting", "client_key.keyed=" + keys().rsa_pub});
+    }
+};
+
+// A service that proves itself with a key has no secret to configure.
+TEST_F(OAuthClientCredentialsKeyed, PrivateKeyJwtNeedsNoClientSecret) {
+    write_policy(site("cc", "oauth2-client-credentials",
+                      "token_url = \"" + server_->token_url() +
+                          "\"\nclient_id = \"keyed\"\nprivate_key_file = \"" + keys().rsa +
+                          "\"\n"));
+    auto r = lk({"token"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(whoami_status(first_line(r.out)), 200) << r.out;
+    EXPECT_EQ(client_stat("keyed", "auth_methods", "private_key_jwt"), 1);
+}
+
+// The host option token_type presents any provider's token under another
+// scheme (Anaplan wants `AnaplanAuthToken` for OAuth tokens too).
+TEST_F(OAuthClientCredentialsKeyed, TokenTypeOverridesTheServersScheme) {
+    write_policy(site("cc", "oauth2-client-credentials",
+                      "token_url = \"" + server_->token_url() +
+                          "\"\nclient_id = \"keyed\"\nprivate_key_file = \"" + keys().rsa +
+                          "\"\ntoken_type = \"AnaplanAuthToken\"\n"));
+    auto r = lk({"token", "--header"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.rfind("Authorization: AnaplanAuthToken dev-at-", 0), 0u) << r.out;
+}
+
+}  // namespace
+}  // namespace latchkey::itest
