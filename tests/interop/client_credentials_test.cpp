@@ -9,6 +9,8 @@ namespace {
 
 class ClientCredentials : public InteropTest {
  protected:
+    ClientCredentials() : InteropTest(/*with_key_clients=*/true) {}
+
     // A site `op` for `client` with a secret (from the environment) sent as `method` says.
     void write_secret_policy(const std::string& client, const std::string& method,
                              const std::string& secret) {
