@@ -38,8 +38,8 @@ TEST_F(SitesCliErrors, Add) {
             1, "has no option 'clinet_id'; did you mean 'client_id'?");
     // A required option neither set nor available from the environment.
     refused({"sites", "add", "x", "--provider", "oauth2-client-credentials", "--set",
-             "token_url=https://a.example/t", "--set", "client_id=app"},
-            1, "option 'client_secret' (string) is required by provider oauth2-client-credentials");
+             "token_url=https://a.example/t"},
+            1, "option 'client_id' (string) is required by provider oauth2-client-credentials");
     refused({"sites", "add", "x", "--provider", "api-key", "--set", "provider=exec"}, 2,
             "give the provider with --provider");
 }
