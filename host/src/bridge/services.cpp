@@ -1,8 +1,5 @@
 #include "bridge/services.hpp"
 
-#include <curl/curl.h>
-
-#include <cstring>
 #include <iostream>
 
 namespace latchkey::bridge {
@@ -19,12 +16,10 @@ void Services::log(LogLevel level, const std::string& message) const {
 }
 
 namespace cb {
-// URL-encoding through libcurl, the same code that sends the request.
+// URL-encoding through libcurl (in the HTTP module), the same code that sends the request.
 void url_encode(void*, const char* text, latchkey_sink sink, void* user) {
-    char* out = curl_easy_escape(nullptr, text ? text : "", 0);
-    if (!out) return;
-    sink(user, out, std::strlen(out));
-    curl_free(out);
+    std::string out = http::url_encode(text ? text : "");
+    sink(user, out.data(), out.size());
 }
 }  // namespace cb
 

@@ -1,10 +1,12 @@
-#include "http/http_client.hpp"
-
+// The HTTP module (lib/latchkey/modules/http.so): libcurl behind
+// http::Client. liblatchkey maps it on the first request (http/client.cpp),
+// so a process that never sends one never loads libcurl and its libraries.
 #include <curl/curl.h>
 
 #include <memory>
 #include <mutex>
 
+#include "http/http_module.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::http {
@@ -69,18 +71,9 @@ bool allowed_scheme(const std::string& url, std::string& error) {
 
 }  // namespace
 
-const std::string* Response::header(const std::string& lower_name) const {
-    for (auto& [k, v] : headers)
-        if (k == lower_name) return &v;
-    return nullptr;
-}
-
-Client::Client(size_t max_body) : max_body_(max_body) {}
-
-std::optional<Response> Client::send(const latchkey_http_request& req, int64_t timeout_ms,
-                                     std::string& error, const std::string& ca_file) const {
-    // Initialised on the first request, not at start-up: a cached token
-    // never pays for TLS set-up.
+std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t timeout_ms,
+                                       size_t max_body, std::string& error,
+                                       const std::string& ca_file) {
     global_init();
     std::string url = req.url ? req.url : "";
     if (!allowed_scheme(url, error)) return std::nullopt;
@@ -90,7 +83,7 @@ std::optional<Response> Client::send(const latchkey_http_request& req, int64_t t
         return std::nullopt;
     }
     Response resp;
-    Sink sink{&resp, max_body_};
+    Sink sink{&resp, max_body};
     char errbuf[CURL_ERROR_SIZE] = {0};
     curl_slist* headers = nullptr;
     for (size_t i = 0; i < req.header_count; ++i)
@@ -139,7 +132,7 @@ std::optional<Response> Client::send(const latchkey_http_request& req, int64_t t
     }
     CURLcode rc = curl_easy_perform(c);
     if (sink.overflow) {
-        error = "response from " + url + " is larger than " + std::to_string(max_body_ >> 10) +
+        error = "response from " + url + " is larger than " + std::to_string(max_body >> 10) +
                 " KiB; refused";
         return std::nullopt;
     }
@@ -151,4 +144,18 @@ std::optional<Response> Client::send(const latchkey_http_request& req, int64_t t
     return resp;
 }
 
+std::string url_encode_with_curl(const std::string& text) {
+    char* out = curl_easy_escape(nullptr, text.c_str(), static_cast<int>(text.size()));
+    if (!out) return {};
+    std::string s(out);
+    curl_free(out);
+    return s;
+}
+
 }  // namespace latchkey::http
+
+LATCHKEY_MODULE(http) {
+    static const latchkey::http::HttpModule table{
+        {}, latchkey::http::send_with_curl, latchkey::http::url_encode_with_curl};
+    return &table;
+}

@@ -1,4 +1,6 @@
-// The one HTTP client every provider goes through (libcurl). The host, not
+// The one HTTP client every provider goes through (libcurl, in the HTTP
+// module: http_client.cpp is built into modules/http.so, client.cpp into
+// liblatchkey). The host, not
 // the plugin, decides TLS verification, proxies, timeouts, redirects (never
 // followed: a token endpoint that redirects is misconfigured) and how large
 // a response may be.
@@ -21,6 +23,10 @@ struct Response {
 
     const std::string* header(const std::string& lower_name) const;
 };
+
+// RFC 3986 percent-encoding (libcurl's, in the HTTP module; "" when the
+// module cannot be loaded, and the request that follows reports why).
+std::string url_encode(const std::string& text);
 
 class Client {
  public:

@@ -14,6 +14,7 @@
 #include <cstdlib>
 
 #include "latchkey/error.hpp"
+#include "storage/module.hpp"
 #include "storage/record_json.hpp"
 
 namespace latchkey::storage {
@@ -431,3 +432,16 @@ std::unique_ptr<Storage> open_system_storage(const std::string& file_dir, const 
 }
 
 }  // namespace latchkey::storage
+
+// The keyring module's entry: "keyring" and "system" (the keyring, or the
+// file store when no Secret Service answers). `file_dir` is already settled.
+LATCHKEY_MODULE(storage_keyring) {
+    static const latchkey::storage::StorageModule table{
+        {},
+        [](const std::string& backend, const latchkey::storage::OpenRequest& r)
+            -> std::unique_ptr<latchkey::storage::Storage> {
+            if (backend == "system") return latchkey::storage::open_system_storage(r.file_dir, r.warn);
+            return std::make_unique<latchkey::storage::KeyringStorage>(r.file_dir, r.warn);
+        }};
+    return &table;
+}

@@ -14,6 +14,7 @@
 
 #include "latchkey/error.hpp"
 #include "storage/memory_storage.hpp"
+#include "storage/module.hpp"
 #include "storage/record_json.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
@@ -195,37 +196,6 @@ std::string RedisConfig::shown_url() const {
     bool v6 = host.find(':') != std::string::npos;
     return "redis://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" +
            std::to_string(db);
-}
-
-const std::vector<policy::OptionSpec>& redis_option_schema() {
-    static const std::vector<policy::OptionSpec> schema = {
-        {.key = "url",
-         .type = LATCHKEY_OPT_STRING,
-         .default_value = "redis://127.0.0.1:6379/0",
-         .doc = "redis://[:PASSWORD@]HOST:PORT/DB (rediss:// needs a hiredis with TLS)"},
-        {.key = "password",
-         .type = LATCHKEY_OPT_STRING,
-         .secret = true,
-         .default_value = std::nullopt,
-         .doc = "AUTH password; beats one in the url"},
-        {.key = "key_prefix",
-         .type = LATCHKEY_OPT_STRING,
-         .default_value = "latchkey:",
-         .doc = "prepended to every key latchkey writes"},
-        {.key = "on_unavailable",
-         .type = LATCHKEY_OPT_STRING,
-         .default_value = "fail",
-         .doc = "server unreachable at start: \"fail\", or \"memory\" (this process only)"},
-        {.key = "lock_ttl",
-         .type = LATCHKEY_OPT_DURATION,
-         .default_value = "30s",
-         .doc = "how long a fetch may hold the lock before others proceed"},
-        {.key = "timeout",
-         .type = LATCHKEY_OPT_DURATION,
-         .default_value = "2s",
-         .doc = "connect and per-command timeout"},
-    };
-    return schema;
 }
 
 RedisConfig redis_config_from(const Options& options) {
@@ -710,3 +680,11 @@ void RedisStorage::release(const std::string& key, const std::string& token) {
 }
 
 }  // namespace latchkey::storage
+
+LATCHKEY_MODULE(storage_redis) {
+    static const latchkey::storage::StorageModule table{
+        {}, [](const std::string&, const latchkey::storage::OpenRequest& request) {
+            return latchkey::storage::open_redis_storage(request);
+        }};
+    return &table;
+}

@@ -1,58 +1,71 @@
 #include "util/crypto.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <nettle/base16.h>
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
+#include <sys/random.h>
 
-#include <vector>
+#include <cerrno>
 
 namespace latchkey::util {
 
 std::string sha256_hex(std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-        out += hex[md[i] >> 4];
-        out += hex[md[i] & 15];
-    }
+    sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, data.size(), reinterpret_cast<const uint8_t*>(data.data()));
+    uint8_t md[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof md, md);
+    std::string out(BASE16_ENCODE_LENGTH(sizeof md), '\0');
+    base16_encode_update(out.data(), sizeof md, md);  // lower-case hex
     return out;
 }
 
 std::string base64_encode(std::string_view data, bool url_safe) {
-    std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(data.data()),
-                            static_cast<int>(data.size()));
-    out.resize(static_cast<size_t>(n));
-    if (url_safe) {
-        // RFC 4648 §5: same code, two other symbols, no padding.
-        for (auto& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    base64_encode_ctx ctx;
+    if (url_safe)
+        base64url_encode_init(&ctx);
+    else
+        base64_encode_init(&ctx);
+    std::string out(BASE64_ENCODE_LENGTH(data.size()) + BASE64_ENCODE_FINAL_LENGTH, '\0');
+    size_t n = base64_encode_update(&ctx, out.data(), data.size(),
+                                    reinterpret_cast<const uint8_t*>(data.data()));
+    n += base64_encode_final(&ctx, out.data() + n);
+    out.resize(n);
+    // RFC 4648 §5 (URL-safe) goes without padding.
+    if (url_safe)
         while (!out.empty() && out.back() == '=') out.pop_back();
-    }
     return out;
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
+    // One alphabet for both: the URL-safe symbols become the standard ones,
+    // and missing padding is restored.
     std::string in(text);
     for (auto& c : in) c = c == '-' ? '+' : c == '_' ? '/' : c;
-    size_t pad = 0;
-    while (in.size() % 4) in += '=', ++pad;
-    if (!in.empty() && in.back() == '=') {
-        pad = 0;
-        for (size_t i = in.size(); i > 0 && in[i - 1] == '='; --i) ++pad;
-    }
-    std::vector<unsigned char> out(in.size() / 4 * 3 + 1);
-    int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(in.data()),
-                            static_cast<int>(in.size()));
-    if (n < 0 || static_cast<size_t>(n) < pad) return std::nullopt;
-    // EVP_DecodeBlock counts padding as zero bytes; drop them.
-    return std::string(reinterpret_cast<char*>(out.data()), static_cast<size_t>(n) - pad);
+    while (in.size() % 4) in += '=';
+    base64_decode_ctx ctx;
+    base64_decode_init(&ctx);
+    std::string out(BASE64_DECODE_LENGTH(in.size()), '\0');
+    size_t n = out.size();
+    if (!base64_decode_update(&ctx, &n, reinterpret_cast<uint8_t*>(out.data()), in.size(),
+                              in.data()) ||
+        !base64_decode_final(&ctx))
+        return std::nullopt;
+    out.resize(n);
+    return out;
 }
 
 bool random_bytes(unsigned char* out, size_t len) {
-    return RAND_bytes(out, static_cast<int>(len)) == 1;
+    while (len > 0) {
+        ssize_t n = getrandom(out, len, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        out += n;
+        len -= static_cast<size_t>(n);
+    }
+    return true;
 }
 
 }  // namespace latchkey::util

@@ -1,6 +1,11 @@
-// Hashing, encoding and randomness, all through OpenSSL.
+// Hashing, encoding and randomness for liblatchkey's own needs (storage
+// keys, lock tokens, the providers' base64 and random services): Nettle for
+// the digest and base64, the kernel (getrandom) for random bytes. Not
+// OpenSSL: these run on the token path, and loading and initialising
+// libcrypto there would cost more than the rest of a cached-token lookup.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,0 +1,37 @@
+// http::Client in liblatchkey: hands each request to the HTTP module, mapped
+// on the first request (see module/module.hpp). Initialising libcurl and
+// TLS only then means a cached token never pays for them.
+#include "http/http_client.hpp"
+#include "http/http_module.hpp"
+
+namespace latchkey::http {
+
+const std::string* Response::header(const std::string& lower_name) const {
+    for (auto& [k, v] : headers)
+        if (k == lower_name) return &v;
+    return nullptr;
+}
+
+std::string url_encode(const std::string& text) {
+    try {
+        return module::get<HttpModule>("http").url_encode(text);
+    } catch (const Error&) {
+        return {};
+    }
+}
+
+Client::Client(size_t max_body) : max_body_(max_body) {}
+
+std::optional<Response> Client::send(const latchkey_http_request& req, int64_t timeout_ms,
+                                     std::string& error, const std::string& ca_file) const {
+    const HttpModule* m = nullptr;
+    try {
+        m = &module::get<HttpModule>("http");
+    } catch (const Error& e) {
+        error = e.what();
+        return std::nullopt;
+    }
+    return m->send(req, timeout_ms, max_body_, error, ca_file);
+}
+
+}  // namespace latchkey::http

@@ -1,0 +1,19 @@
+// The table the HTTP module (modules/http.so, libcurl) hands to liblatchkey.
+#pragma once
+
+#include "http/http_client.hpp"
+#include "module/module.hpp"
+
+namespace latchkey::http {
+
+struct HttpModule : module::ModuleHeader {
+    // Client::send's work: the request, its timeout, the largest body
+    // accepted, the CA bundle ("" = the system's). On a transport failure:
+    // nullopt, and `error` says why.
+    std::optional<Response> (*send)(const latchkey_http_request& req, int64_t timeout_ms,
+                                    size_t max_body, std::string& error,
+                                    const std::string& ca_file);
+    std::string (*url_encode)(const std::string& text);
+};
+
+}  // namespace latchkey::http

@@ -1,0 +1,59 @@
+#include "module/module.hpp"
+
+#include <dlfcn.h>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <map>
+#include <mutex>
+
+namespace latchkey::module {
+
+std::string directory() {
+    // liblatchkey sits in PREFIX/lib (or BUILD/lib); its modules beside it.
+    std::error_code ec;
+    auto self = boost::dll::this_line_location(ec);
+    if (ec) return LATCHKEY_MODULE_FALLBACK_DIR;
+    return (self.parent_path() / "latchkey" / "modules").string();
+}
+
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& why) {
+    throw Error(ErrorKind::internal, "latchkey module " + path + ": " + why +
+                                         "; reinstall latchkey (its modules must come from the "
+                                         "same build as liblatchkey)");
+}
+
+const ModuleHeader& open(const std::string& name) {
+    std::string path = directory() + "/" + name + ".so";
+    // Never unloaded: what a module created (a curl handle, a Storage) may
+    // outlive every caller's reference to it.
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char* e = dlerror();
+        fail(path, e ? e : "cannot be loaded");
+    }
+    std::string entry = "latchkey_module_" + name;
+    for (auto& c : entry)
+        if (c == '-') c = '_';
+    using Entry = const ModuleHeader* (*)();
+    auto fn = reinterpret_cast<Entry>(dlsym(handle, entry.c_str()));
+    if (!fn) fail(path, "exports no " + entry);
+    const ModuleHeader* h = fn();
+    if (!h || h->abi != kAbi || std::string(h->version ? h->version : "") != LATCHKEY_VERSION)
+        fail(path, "was built for another version of latchkey");
+    return *h;
+}
+
+}  // namespace
+
+const ModuleHeader& load(const std::string& name) {
+    static std::mutex mu;
+    static std::map<std::string, const ModuleHeader*> loaded;
+    std::lock_guard lock(mu);
+    auto& h = loaded[name];
+    if (!h) h = &open(name);
+    return *h;
+}
+
+}  // namespace latchkey::module

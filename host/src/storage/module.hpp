@@ -1,0 +1,18 @@
+// The table a storage module (modules/storage-keyring.so, libsecret;
+// modules/storage-redis.so, hiredis) hands to liblatchkey. The built-in
+// backend table (open_storage.cpp) maps a module only when a site or a
+// command chooses its backend.
+#pragma once
+
+#include "module/module.hpp"
+#include "storage/storage.hpp"
+
+namespace latchkey::storage {
+
+struct StorageModule : module::ModuleHeader {
+    // Opens the backend `backend` ("keyring", "system", "redis") as the
+    // built-in table's factory would.
+    std::unique_ptr<Storage> (*open)(const std::string& backend, const OpenRequest& request);
+};
+
+}  // namespace latchkey::storage
