@@ -42,6 +42,6 @@ const Table& get(const std::string& name) {
 }  // namespace latchkey::module
 
 // Declares a module's entry point: LATCHKEY_MODULE(http) { static Table t; return t; }
-#define LATCHKEY_MODULE(id)                                                            \
-    extern "C" __attribute__((visibility("default"))) const latchkey::module::ModuleHeader* \
-        latchkey_module_##id()
+#define LATCHKEY_MODULE(id)                           \
+    extern "C" __attribute__((visibility("default"))) \
+    const latchkey::module::ModuleHeader* latchkey_module_##id()

@@ -35,7 +35,9 @@ const std::vector<Backend>& builtin_backends() {
         {"memory", {}, [](const OpenRequest&) { return std::make_unique<MemoryStorage>(); }},
         {"file",
          {},
-         [](const OpenRequest& r) { return std::make_unique<FileStorage>(file_dir_of(r), r.warn); }},
+         [](const OpenRequest& r) {
+             return std::make_unique<FileStorage>(file_dir_of(r), r.warn);
+         }},
         {"keyring", {}, from_module("storage-keyring", "keyring")},
         {"system", {}, from_module("storage-keyring", "system")},
         {"redis", redis_option_schema(), from_module("storage-redis", "redis")},

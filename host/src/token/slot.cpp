@@ -27,12 +27,28 @@ int64_t backoff_ms(const RetryPolicy& p, int attempt) {
 
 }  // namespace
 
-std::vector<Slot::CacheEntry>& Slot::thread_cache() {
-    thread_local std::vector<CacheEntry> cache;
-    return cache;
-}
+constinit thread_local ThreadCacheView thread_cache_view
+    __attribute__((tls_model("initial-exec"))) = {nullptr, 0};
 
-int64_t Slot::coarse_now() { return util::coarse_now_ms(); }
+namespace {
+
+// Owns the entries thread_cache_view points at; destroyed at thread exit.
+struct ThreadCache {
+    std::vector<ThreadCacheEntry> entries;
+    ~ThreadCache() { thread_cache_view = {nullptr, 0}; }
+
+    ThreadCacheEntry& at(uint64_t id) {
+        if (entries.size() <= id) {
+            entries.resize(id + 1);
+            thread_cache_view = {entries.data(), entries.size()};
+        }
+        return entries[id];
+    }
+};
+
+thread_local ThreadCache thread_cache;
+
+}  // namespace
 
 Slot::Slot(std::string site, Fetch fetch, Log log, Stale stale, Load load, RetryPolicy retry)
     : id_(next_slot_id.fetch_add(1)),
@@ -77,12 +93,15 @@ DataPtr Slot::peek() const {
     return current_;
 }
 
-Credential Slot::remember(const DataPtr& data, uint64_t generation) {
-    auto& cache = thread_cache();
-    if (cache.size() <= id_) cache.resize(id_ + 1);
+const Credential& Slot::remember(const DataPtr& data, uint64_t generation) {
+    ThreadCacheEntry& e = thread_cache.at(id_);
     // A private copy: its reference count is touched by this thread only.
-    cache[id_] = {generation, std::make_shared<const detail::CredentialData>(*data)};
-    return Credential(cache[id_].data);
+    // With a provider that judges expiry itself, every read must ask it, so
+    // the entry is lent once and never matches (generation 0).
+    e.generation = stale_ ? 0 : generation;
+    e.refresh_at_ms = data->refresh_at_ms;
+    e.credential = Credential(std::make_shared<const detail::CredentialData>(*data));
+    return e.credential;
 }
 
 void Slot::note_failure(int64_t now) {
@@ -91,7 +110,7 @@ void Slot::note_failure(int64_t now) {
     next_attempt_ms_ = now + jittered(backoff_ms(retry_, failures_));
 }
 
-Credential Slot::slow_get() {
+const Credential& Slot::slow_get() {
     if (load_ && !peek()) prime_from_storage();
     int64_t now = util::now_ms();
     DataPtr cur;
@@ -163,7 +182,7 @@ Credential Slot::slow_get() {
     }
 }
 
-Credential Slot::fetch_now(const std::function<DataPtr()>& fetch) {
+const Credential& Slot::fetch_now(const std::function<DataPtr()>& fetch) {
     std::lock_guard flight(flight_mu_);
     DataPtr fresh = with_retries(fetch);
     publish(fresh);

@@ -3,7 +3,8 @@
 // Reading is lock-free: each thread keeps its own copy of the current
 // credential, tagged with the slot's generation. A read compares one atomic
 // generation (a shared, read-only cache line) and a coarse clock with its
-// copy, and copies a thread-private shared_ptr: no write to shared memory,
+// copy, and either lends it (borrow(): no write at all) or copies a
+// thread-private shared_ptr (get()): no write to shared memory either way,
 // so readers on many cores do not slow each other down.
 //
 // Inside the refresh window one caller refreshes while the others keep the
@@ -24,8 +25,24 @@
 #include "latchkey/error.hpp"
 #include "latchkey/host.hpp"
 #include "token/credential_data.hpp"
+#include "util/clock.hpp"
 
 namespace latchkey::token {
+
+// This thread's credentials, by slot id: a plain pointer and size in
+// initial-exec TLS, so the hot path reads them with one %fs-relative load
+// (no __tls_get_addr, no initialisation guard). slot.cpp owns the storage.
+struct ThreadCacheEntry {
+    uint64_t generation = 0;  // 0 never matches: a slot's generation starts at 1
+    int64_t refresh_at_ms = 0;
+    Credential credential;  // this thread's own copy
+};
+struct ThreadCacheView {
+    ThreadCacheEntry* entries;
+    size_t size;
+};
+extern constinit thread_local ThreadCacheView thread_cache_view
+    __attribute__((tls_model("initial-exec")));
 
 using DataPtr = std::shared_ptr<const detail::CredentialData>;
 
@@ -66,17 +83,20 @@ class Slot {
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
 
-    // The hot path. Throws latchkey::Error when no valid credential can be had.
-    Credential get() {
+    // The hot path: this thread's copy of the current credential, lent
+    // until this thread's next read of any slot. Throws latchkey::Error when
+    // no valid credential can be had.
+    const Credential& borrow() {
         uint64_t gen = generation_.load(std::memory_order_acquire);
-        auto& cache = thread_cache();
-        if (id_ < cache.size() && !stale_) {
-            auto& e = cache[id_];
-            if (e.generation == gen && e.data && coarse_now() < e.data->refresh_at_ms)
-                return Credential(e.data);
+        ThreadCacheView cache = thread_cache_view;
+        if (id_ < cache.size) {
+            const ThreadCacheEntry& e = cache.entries[id_];
+            if (e.generation == gen && coarse_now() < e.refresh_at_ms) return e.credential;
         }
         return slow_get();
     }
+    // The same, as a copy of its own.
+    Credential get() { return borrow(); }
 
     // Makes `data` current (a credential loaded from storage, or a login).
     void publish(DataPtr data);
@@ -92,21 +112,16 @@ class Slot {
     }
     // Holding the single flight, gets a credential with `fetch` (retrying
     // transient failures like any fetch) and makes it current.
-    Credential fetch_now(const std::function<DataPtr()>& fetch);
+    const Credential& fetch_now(const std::function<DataPtr()>& fetch);
 
     const std::string& site() const { return site_; }
 
  private:
-    struct CacheEntry {
-        uint64_t generation = 0;
-        DataPtr data;  // this thread's own copy
-    };
-    static std::vector<CacheEntry>& thread_cache();
-    static int64_t coarse_now();
+    static int64_t coarse_now() { return util::coarse_now_ms(); }
 
-    Credential slow_get();
+    const Credential& slow_get();
     void prime_from_storage();
-    Credential remember(const DataPtr& data, uint64_t generation);
+    const Credential& remember(const DataPtr& data, uint64_t generation);
     DataPtr with_retries(const std::function<DataPtr()>& fetch);
     bool usable(const DataPtr& c, int64_t now) const;
     void note_failure(int64_t now);
