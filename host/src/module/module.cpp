@@ -13,7 +13,7 @@ std::string directory() {
     std::error_code ec;
     auto self = boost::dll::this_line_location(ec);
     if (ec) return LATCHKEY_MODULE_FALLBACK_DIR;
-    return (self.parent_path() / "latchkey" / "modules").string();
+    return (self.parent_path() / "latchkey" / "modules").lexically_normal().string();
 }
 
 namespace {
@@ -30,8 +30,11 @@ const ModuleHeader& open(const std::string& name) {
     // outlive every caller's reference to it.
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
+        // dlerror() says "PATH: why"; the message names the path once.
         const char* e = dlerror();
-        fail(path, e ? e : "cannot be loaded");
+        std::string why = e ? e : "cannot be loaded";
+        if (why.rfind(path + ": ", 0) == 0) why.erase(0, path.size() + 2);
+        fail(path, why);
     }
     std::string entry = "latchkey_module_" + name;
     for (auto& c : entry)

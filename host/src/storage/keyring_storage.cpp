@@ -164,9 +164,15 @@ void no_prompt_class_init(gpointer klass, gpointer) {
 }
 
 GType no_prompt_service_type() {
-    static const GType type = g_type_register_static_simple(
-        SECRET_TYPE_SERVICE, "LatchkeyNoPromptSecretService", sizeof(NoPromptServiceClass),
-        no_prompt_class_init, sizeof(NoPromptService), nullptr, static_cast<GTypeFlags>(0));
+    // GLib type names are process-wide, and a process may hold this code
+    // twice (the unit tests link it and also map the keyring module): the
+    // first registration serves both, since both are the same code.
+    static const GType type = [] {
+        if (GType existing = g_type_from_name("LatchkeyNoPromptSecretService")) return existing;
+        return g_type_register_static_simple(
+            SECRET_TYPE_SERVICE, "LatchkeyNoPromptSecretService", sizeof(NoPromptServiceClass),
+            no_prompt_class_init, sizeof(NoPromptService), nullptr, static_cast<GTypeFlags>(0));
+    }();
     return type;
 }
 
@@ -438,9 +444,10 @@ std::unique_ptr<Storage> open_system_storage(const std::string& file_dir, const 
 LATCHKEY_MODULE(storage_keyring) {
     static const latchkey::storage::StorageModule table{
         {},
-        [](const std::string& backend, const latchkey::storage::OpenRequest& r)
-            -> std::unique_ptr<latchkey::storage::Storage> {
-            if (backend == "system") return latchkey::storage::open_system_storage(r.file_dir, r.warn);
+        [](const std::string& backend,
+           const latchkey::storage::OpenRequest& r) -> std::unique_ptr<latchkey::storage::Storage> {
+            if (backend == "system")
+                return latchkey::storage::open_system_storage(r.file_dir, r.warn);
             return std::make_unique<latchkey::storage::KeyringStorage>(r.file_dir, r.warn);
         }};
     return &table;
