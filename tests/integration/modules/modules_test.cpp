@@ -100,7 +100,7 @@ TEST_F(Modules, InstalledLatchkeyUsesTheInstalledModuleAndNamesAMissingOne) {
     ASSERT_FALSE(inst.timed_out);
     ASSERT_EQ(inst.exit_code, 0) << inst.out << inst.err;
     const std::string modules = prefix + "/lib/latchkey/modules";
-    for (auto m : {"http.so", "storage-keyring.so", "storage-redis.so"})
+    for (auto m : {"crypto.so", "http.so", "storage-keyring.so", "storage-redis.so"})
         EXPECT_TRUE(fs::exists(modules + "/" + m)) << m;
 
     const std::string bin = prefix + "/bin/latchkey";
