@@ -45,14 +45,15 @@ std::vector<SearchDir> default_search_path(const std::vector<std::string>& flag_
 #ifdef LATCHKEY_BUILD_PROVIDER_DIR
     out.push_back({LATCHKEY_BUILD_PROVIDER_DIR, "build tree"});
 #endif
-    // The same directory reached twice is searched once.
+    // The same directory reached twice is searched once. Each path is
+    // resolved once (a readlink per component): this runs at every start.
     std::vector<SearchDir> unique;
+    std::vector<std::string> seen;
     for (auto& d : out) {
         std::string canon = fs::weakly_canonical(d.path, ec).string();
-        bool dup = std::any_of(unique.begin(), unique.end(), [&](const SearchDir& u) {
-            return fs::weakly_canonical(u.path, ec).string() == canon;
-        });
-        if (!dup) unique.push_back(d);
+        if (std::find(seen.begin(), seen.end(), canon) != seen.end()) continue;
+        seen.push_back(canon);
+        unique.push_back(d);
     }
     return unique;
 }
