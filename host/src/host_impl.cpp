@@ -240,6 +240,19 @@ std::string cache_key(const std::string& storage_key, const std::string& name) {
     return storage_key + ".cache-" + safe;
 }
 
+// A credential as another provider is shown it: everything but the refresh
+// token, which stays the owning site's business.
+detail::CredentialData data_of(const Credential& c) {
+    detail::CredentialData out;
+    out.token = c.token();
+    out.token_type = c.token_type();
+    out.header_name = c.header_name();
+    out.expires_at_ms = c.expires_at_ms();
+    out.obtained_at_ms = c.obtained_at_ms();
+    out.extras = c.extras();
+    return out;
+}
+
 }  // namespace
 
 bridge::SiteLinks HostImpl::links_for(SiteState& s) {
@@ -282,15 +295,7 @@ detail::CredentialData HostImpl::fetch_for_other_site(const std::string& from,
     struct Pop {
         ~Pop() { in_progress.pop_back(); }
     } pop;
-    Credential c = token(site(name));
-    detail::CredentialData out;
-    out.token = c.token();
-    out.token_type = c.token_type();
-    out.header_name = c.header_name();
-    out.expires_at_ms = c.expires_at_ms();
-    out.obtained_at_ms = c.obtained_at_ms();
-    out.extras = c.extras();
-    return out;
+    return data_of(token(site(name)));
 }
 
 void HostImpl::raise(SiteState& s, const bridge::Outcome& o) {
@@ -409,16 +414,7 @@ std::optional<std::string> HostImpl::logout(SiteState& s) {
 }
 
 std::string HostImpl::whoami(SiteState& s) {
-    Credential c = token(s);
-    detail::CredentialData data;
-    data.token = c.token();
-    data.token_type = c.token_type();
-    data.header_name = c.header_name();
-    data.expires_at_ms = c.expires_at_ms();
-    data.obtained_at_ms = c.obtained_at_ms();
-    data.extras = c.extras();
-    if (auto stored = this->stored(s); stored && stored->token == data.token)
-        data.refresh_token = stored->refresh_token;
+    detail::CredentialData data = data_of(token(s));
     std::string json;
     auto o = instance(s).whoami(data, json);
     if (o.status != LATCHKEY_OK) raise(s, o);
