@@ -316,7 +316,11 @@ typedef struct latchkey_provider {
                               latchkey_result *result);
     /* Gets a new credential from scratch. */
     latchkey_status (*acquire)(void *instance, latchkey_result *result);
-    /* Renews `current`. NULL: the host calls acquire instead. */
+    /* Renews `current`. Called only when `current` carries a refresh token
+     * (whatever renews it: an OAuth refresh token, or the token itself for a
+     * scheme that renews a session with the session, as Anaplan's does; set
+     * it with result_refresh_token). Otherwise, or when NULL, the host calls
+     * acquire. A rejected refresh drops the refresh token, then acquires. */
     latchkey_status (*refresh)(void *instance,
                                const latchkey_credential *current,
                                latchkey_result *result);
