@@ -71,12 +71,8 @@ void send_consent_page(httplib::Response& res, const std::string& request_id,
     send_html(res, 200, "Authorize application",
               "<p id=\"result\">pending</p><p id=\"request\">" + id + "</p><p>Client <b>" +
                   html_escape(request.client_id) + "</b> asks for scope <b>" +
-                  html_escape(request.scope) +
-                  "</b>.</p><form method=\"post\" action=\"/oauth2/authorize/decision\">"
-                  "<input type=\"hidden\" name=\"request_id\" value=\"" +
-                  id +
-                  "\"><button name=\"action\" value=\"approve\">Approve</button> "
-                  "<button name=\"action\" value=\"deny\">Deny</button></form>");
+                  html_escape(request.scope) + "</b>.</p>" +
+                  decision_form("/oauth2/authorize/decision", "request_id", request_id));
 }
 
 // The error a request earns after its client and redirect URI are known good, if any.
@@ -184,14 +180,12 @@ std::optional<std::string> decide(ServerContext& ctx, const std::string& request
 }
 
 void handle_decision(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-    const httplib::Params form = parse_form(req.body);
-    const std::string* request_id = param(form, "request_id");
-    const std::string* action = param(form, "action");
-    if (request_id == nullptr || action == nullptr || (*action != "approve" && *action != "deny")) {
+    const auto decision = parse_decision(req.body, "request_id");
+    if (!decision) {
         send_bad_request_page(res, "send request_id and action=approve or deny");
         return;
     }
-    const auto location = decide(ctx, *request_id, *action == "approve", default_subject(ctx));
+    const auto location = decide(ctx, decision->id, decision->approve, default_subject(ctx));
     if (!location) {
         send_bad_request_page(res, "no pending request with that request_id");
         return;

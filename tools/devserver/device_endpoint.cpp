@@ -80,15 +80,6 @@ void handle_authorization(ServerContext& ctx, const httplib::Request& req, httpl
     });
 }
 
-std::string decision_form(const std::string& user_code) {
-    const std::string code = html_escape(user_code);
-    return "<form method=\"post\" action=\"/oauth2/device\">"
-           "<input type=\"hidden\" name=\"user_code\" value=\"" +
-           code +
-           "\"><button name=\"action\" value=\"approve\">Approve</button> "
-           "<button name=\"action\" value=\"deny\">Deny</button></form>";
-}
-
 void send_decided(httplib::Response& res, bool approved) {
     send_html(res, 200, approved ? "Device approved" : "Device denied",
               approved ? "<p id=\"result\">approved</p><p>You may close this window.</p>"
@@ -122,24 +113,22 @@ void handle_verification_page(ServerContext& ctx, const httplib::Request& req,
     send_html(res, 200, "Approve device",
               "<p id=\"result\">pending</p><p>Client <b>" + html_escape(pending->client_id) +
                   "</b> asks for scope <b>" + html_escape(pending->scope) + "</b> (code " +
-                  html_escape(pending->user_code) + ").</p>" + decision_form(pending->user_code));
+                  html_escape(pending->user_code) + ").</p>" +
+                  decision_form("/oauth2/device", "user_code", pending->user_code));
 }
 
 void handle_verification_post(ServerContext& ctx, const httplib::Request& req,
                               httplib::Response& res) {
-    const httplib::Params form = parse_form(req.body);
-    const std::string* user_code = param(form, "user_code");
-    const std::string* action = param(form, "action");
-    if (user_code == nullptr || action == nullptr || (*action != "approve" && *action != "deny")) {
+    const auto decision = parse_decision(req.body, "user_code");
+    if (!decision) {
         send_html(res, 400, "Bad request", "<p>Send user_code and action=approve or deny.</p>");
         return;
     }
-    const bool approve = *action == "approve";
-    if (!ctx.oauth.devices.decide(*user_code, approve, default_subject(ctx))) {
+    if (!ctx.oauth.devices.decide(decision->id, decision->approve, default_subject(ctx))) {
         send_unknown_code(res);
         return;
     }
-    send_decided(res, approve);
+    send_decided(res, decision->approve);
 }
 
 void handle_admin_decision(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,

@@ -55,4 +55,14 @@ bool read_oauth_form(const httplib::Request& req, httplib::Response& res, httpli
     return true;
 }
 
+std::optional<ConsentAnswer> parse_decision(const std::string& body, const char* field) {
+    const httplib::Params form = parse_form(body);
+    const std::string* id = param(form, field);
+    const std::string* action = param(form, "action");
+    if (id == nullptr || action == nullptr || (*action != "approve" && *action != "deny")) {
+        return std::nullopt;
+    }
+    return ConsentAnswer{*id, *action == "approve"};
+}
+
 }  // namespace devserver

@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <optional>
 #include <string>
 
 namespace devserver {
@@ -24,5 +25,13 @@ const std::string* param(const httplib::Params& params, const char* name);
 // Checks the content type and repetition, answering 400 invalid_request itself on a
 // problem. Returns false when the caller should stop.
 bool read_oauth_form(const httplib::Request& req, httplib::Response& res, httplib::Params& form);
+
+// A consent page's answer: the form body's `field` and whether action=approve.
+struct ConsentAnswer {
+    std::string id;
+    bool approve = false;
+};
+// Parses a consent form POST; nullopt unless `field` is there and action is approve or deny.
+std::optional<ConsentAnswer> parse_decision(const std::string& body, const char* field);
 
 }  // namespace devserver

@@ -40,4 +40,12 @@ void send_html(httplib::Response& res, int status, std::string_view title,
                     "text/html; charset=utf-8");
 }
 
+std::string decision_form(std::string_view action, std::string_view field, std::string_view value) {
+    return "<form method=\"post\" action=\"" + std::string(action) +
+           "\"><input type=\"hidden\" name=\"" + std::string(field) + "\" value=\"" +
+           html_escape(value) +
+           "\"><button name=\"action\" value=\"approve\">Approve</button> "
+           "<button name=\"action\" value=\"deny\">Deny</button></form>";
+}
+
 }  // namespace devserver

@@ -16,4 +16,8 @@ std::string html_escape(std::string_view text);
 void send_html(httplib::Response& res, int status, std::string_view title,
                const std::string& body_html);
 
+// A POST form to `action` carrying `field`=`value` (escaped here) hidden, with the
+// Approve and Deny buttons that send action=approve|deny.
+std::string decision_form(std::string_view action, std::string_view field, std::string_view value);
+
 }  // namespace devserver

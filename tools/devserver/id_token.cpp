@@ -28,14 +28,7 @@ std::string make_id_token(ServerContext& ctx, const std::string& client_id,
             w.Key("nonce");
             write_string(w, *nonce);
         }
-        w.Key("name");
-        write_string(w, user.name);
-        w.Key("email");
-        write_string(w, user.email);
-        w.Key("email_verified");
-        w.Bool(true);
-        w.Key("preferred_username");
-        write_string(w, user.sub);
+        write_profile_claims(w, user);
         w.EndObject();
     });
     return ctx.oauth.id_token_key.sign_jwt(payload);

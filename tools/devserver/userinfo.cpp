@@ -34,14 +34,7 @@ void handle_userinfo(ServerContext& ctx, const httplib::Request& req, httplib::R
         w.StartObject();
         w.Key("sub");
         write_string(w, user.sub);
-        w.Key("name");
-        write_string(w, user.name);
-        w.Key("email");
-        write_string(w, user.email);
-        w.Key("email_verified");
-        w.Bool(true);
-        w.Key("preferred_username");
-        write_string(w, user.sub);
+        write_profile_claims(w, user);
         w.EndObject();
     });
 }

@@ -19,4 +19,15 @@ UserClaims user_claims(const ServerContext& ctx, const std::string& sub) {
                       email == nullptr ? sub + "@example.test" : *email};
 }
 
+void write_profile_claims(JsonWriter& w, const UserClaims& user) {
+    w.Key("name");
+    write_string(w, user.name);
+    w.Key("email");
+    write_string(w, user.email);
+    w.Key("email_verified");
+    w.Bool(true);
+    w.Key("preferred_username");
+    write_string(w, user.sub);
+}
+
 }  // namespace devserver

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "context.hpp"
+#include "json.hpp"
 
 namespace devserver {
 
@@ -20,5 +21,8 @@ std::string default_subject(const ServerContext& ctx);
 // The claims of `sub`: the configured name and email for the default user, names derived
 // from `sub` for any other (an admin approval may name another user).
 UserClaims user_claims(const ServerContext& ctx, const std::string& sub);
+// Writes the profile claims after "sub" (name, email, email_verified, preferred_username)
+// into an open JSON object: the ID token and the userinfo answer share them.
+void write_profile_claims(JsonWriter& w, const UserClaims& user);
 
 }  // namespace devserver
