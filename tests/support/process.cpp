@@ -82,6 +82,14 @@ int decode_status(int status) {
 
 }  // namespace
 
+Spawned spawn_piped(const std::vector<std::string>& argv, const RunOptions& o) {
+    Spawned s;
+    s.pid = spawn(argv, o, &s.in_fd, &s.out_fd, &s.err_fd);
+    return s;
+}
+
+int exit_code_of(int wait_status) { return decode_status(wait_status); }
+
 RunResult run(const std::vector<std::string>& argv, const RunOptions& o) {
     int in_fd, out_fd, err_fd;
     pid_t pid = spawn(argv, o, &in_fd, &out_fd, &err_fd);

@@ -52,6 +52,18 @@ class Child {
     int status_ = 0;
 };
 
+// Starts `argv` (environment and directory from `options`; its stdin_data and
+// timeout are not used) with its three standard streams on pipes, for tests
+// that drive the process themselves. The caller owns the three descriptors
+// and must reap `pid` with waitpid.
+struct Spawned {
+    pid_t pid = -1;
+    int in_fd = -1, out_fd = -1, err_fd = -1;
+};
+Spawned spawn_piped(const std::vector<std::string>& argv, const RunOptions& options = {});
+// The exit code RunResult reports for a waitpid status (128+N for signal N).
+int exit_code_of(int wait_status);
+
 // The latchkey binary of this build, with the given arguments.
 RunResult latchkey(const std::vector<std::string>& args, const RunOptions& options = {});
 

@@ -1,16 +1,11 @@
 #include "interactive_run.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <map>
-#include <stdexcept>
-
-extern char** environ;
 
 namespace latchkey::itest {
 
@@ -23,59 +18,15 @@ int ms_until(Clock::time_point deadline) {
     return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
-std::vector<std::string> child_environment(const test::RunOptions& o) {
-    std::map<std::string, std::string> env;
-    for (char** e = environ; *e; ++e) {
-        std::string kv = *e;
-        size_t eq = kv.find('=');
-        if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
-    for (auto& [k, v] : o.env) {
-        if (v)
-            env[k] = *v;
-        else
-            env.erase(k);
-    }
-    std::vector<std::string> out;
-    for (auto& [k, v] : env) out.push_back(k + "=" + v);
-    return out;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& v) {
-    std::vector<char*> out;
-    for (auto& s : v) out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
-}
-
 }  // namespace
 
-InteractiveRun::InteractiveRun(const std::vector<std::string>& argv_in, const test::RunOptions& o) {
-    int in[2], out[2], err[2];
-    if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
-        throw std::runtime_error("pipe failed");
-    auto argv = argv_in;
-    auto env = child_environment(o);
-    auto cargv = pointers(argv);
-    auto cenv = pointers(env);
+InteractiveRun::InteractiveRun(const std::vector<std::string>& argv, const test::RunOptions& o) {
     signal(SIGPIPE, SIG_IGN);
-    pid_ = fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-        setpgid(0, 0);
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        dup2(err[1], 2);
-        if (!o.cwd.empty() && chdir(o.cwd.c_str()) != 0) _exit(126);
-        execve(cargv[0], cargv.data(), cenv.data());
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    close(err[1]);
-    in_fd_ = in[1];
-    out_fd_ = out[0];
-    err_fd_ = err[0];
+    auto child = test::spawn_piped(argv, o);
+    pid_ = child.pid;
+    in_fd_ = child.in_fd;
+    out_fd_ = child.out_fd;
+    err_fd_ = child.err_fd;
 }
 
 InteractiveRun::~InteractiveRun() {
@@ -135,9 +86,7 @@ test::RunResult InteractiveRun::finish(int timeout_ms) {
         if (*fd >= 0) close(*fd), *fd = -1;
     int status = 0;
     waitpid(pid_, &status, 0);
-    result_.exit_code = WIFEXITED(status)     ? WEXITSTATUS(status)
-                        : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
-                                              : -1;
+    result_.exit_code = test::exit_code_of(status);
     finished_ = true;
     return result_;
 }
