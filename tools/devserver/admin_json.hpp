@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "json.hpp"
+
 namespace devserver {
 
 // Parses `body` as a JSON object; an empty body is an empty object. On error answers 400
@@ -18,5 +20,22 @@ std::optional<std::string> json_member(const rapidjson::Value& obj, const char* 
 
 // {"ok": true}.
 void send_admin_ok(httplib::Response& res);
+
+// {"pending": [...]} with one object per item, its members written by `write_members`.
+template <typename Items, typename WriteMembers>
+void send_pending_list(httplib::Response& res, const Items& items, WriteMembers write_members) {
+    send_json(res, 200, [&](JsonWriter& w) {
+        w.StartObject();
+        w.Key("pending");
+        w.StartArray();
+        for (const auto& item : items) {
+            w.StartObject();
+            write_members(w, item);
+            w.EndObject();
+        }
+        w.EndArray();
+        w.EndObject();
+    });
+}
 
 }  // namespace devserver

@@ -216,26 +216,17 @@ void handle_admin_decision(ServerContext& ctx, const httplib::Request& req, http
 
 void handle_admin_list(ServerContext& ctx, httplib::Response& res) {
     const auto pending = ctx.oauth.authorizations.pending();
-    send_json(res, 200, [&](JsonWriter& w) {
-        w.StartObject();
-        w.Key("pending");
-        w.StartArray();
-        for (const auto& p : pending) {
-            w.StartObject();
-            w.Key("request_id");
-            write_string(w, p.request_id);
-            w.Key("client_id");
-            write_string(w, p.request.client_id);
-            w.Key("scope");
-            write_string(w, p.request.scope);
-            w.Key("redirect_uri");
-            write_string(w, p.request.redirect_uri);
-            w.Key("state");
-            write_string(w, p.request.state);
-            w.EndObject();
-        }
-        w.EndArray();
-        w.EndObject();
+    send_pending_list(res, pending, [](JsonWriter& w, const auto& p) {
+        w.Key("request_id");
+        write_string(w, p.request_id);
+        w.Key("client_id");
+        write_string(w, p.request.client_id);
+        w.Key("scope");
+        write_string(w, p.request.scope);
+        w.Key("redirect_uri");
+        write_string(w, p.request.redirect_uri);
+        w.Key("state");
+        write_string(w, p.request.state);
     });
 }
 

@@ -180,22 +180,13 @@ void handle_admin_slow_down(ServerContext& ctx, const httplib::Request& req,
 
 void handle_admin_list(ServerContext& ctx, httplib::Response& res) {
     const auto pending = ctx.oauth.devices.pending();
-    send_json(res, 200, [&](JsonWriter& w) {
-        w.StartObject();
-        w.Key("pending");
-        w.StartArray();
-        for (const auto& p : pending) {
-            w.StartObject();
-            w.Key("user_code");
-            write_string(w, p.user_code);
-            w.Key("client_id");
-            write_string(w, p.client_id);
-            w.Key("scope");
-            write_string(w, p.scope);
-            w.EndObject();
-        }
-        w.EndArray();
-        w.EndObject();
+    send_pending_list(res, pending, [](JsonWriter& w, const auto& p) {
+        w.Key("user_code");
+        write_string(w, p.user_code);
+        w.Key("client_id");
+        write_string(w, p.client_id);
+        w.Key("scope");
+        write_string(w, p.scope);
     });
 }
 
