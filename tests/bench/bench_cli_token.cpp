@@ -51,11 +51,15 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
+
 extern char** environ;
 
 namespace fs = std::filesystem;
 
 namespace {
+
+using latchkey::bench::c_strings;
 
 struct Options {
     int runs = 200;
@@ -76,21 +80,23 @@ struct Options {
 
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc) usage(2);
-            return argv[++i];
-        };
-        if (a == "--runs") o.runs = std::stoi(value());
-        else if (a == "--warmup") o.warmup = std::stoi(value());
-        else if (a == "--extras") o.extras = std::stoi(value());
-        else if (a == "--provider") o.provider = value();
-        else if (a == "--json") o.json_path = value();
-        else if (a == "--keep") o.keep = true;
-        else if (a == "--help" || a == "-h") usage(0);
-        else usage(2);
-    }
+    latchkey::bench::parse_args(argc, argv, usage, [&](const std::string& a, auto value) {
+        if (a == "--runs")
+            o.runs = std::stoi(value());
+        else if (a == "--warmup")
+            o.warmup = std::stoi(value());
+        else if (a == "--extras")
+            o.extras = std::stoi(value());
+        else if (a == "--provider")
+            o.provider = value();
+        else if (a == "--json")
+            o.json_path = value();
+        else if (a == "--keep")
+            o.keep = true;
+        else
+            return false;
+        return true;
+    });
     if (o.runs < 1 || o.warmup < 0 || o.extras < 0 || o.extras > 1000) usage(2);
     if (o.provider != "api-key" && o.provider != "oauth2-client-credentials") usage(2);
     return o;
@@ -107,9 +113,12 @@ std::string read_all(int fd) {
     char buf[4096];
     for (;;) {
         ssize_t n = read(fd, buf, sizeof buf);
-        if (n > 0) out.append(buf, size_t(n));
-        else if (n < 0 && errno == EINTR) continue;
-        else break;
+        if (n > 0)
+            out.append(buf, size_t(n));
+        else if (n < 0 && errno == EINTR)
+            continue;
+        else
+            break;
     }
     return out;
 }
@@ -121,13 +130,6 @@ struct RunResult {
     long maxrss_kb = 0;
     bool ok() const { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
 };
-
-std::vector<char*> c_strings(std::vector<std::string>& v) {
-    std::vector<char*> out;
-    for (auto& s : v) out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
-}
 
 // Spawns argv with env; stdout into a pipe, stderr to `err_path` (or
 // /dev/null); returns when the child has been reaped.
@@ -176,7 +178,7 @@ void copy_plugin(const fs::path& from, const fs::path& to) {
 
 // The development authorization server on 127.0.0.1, stopped on destruction.
 class DevServer {
-   public:
+ public:
     explicit DevServer(const std::string& log_path) {
         int out[2];
         if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -187,13 +189,15 @@ class DevServer {
         posix_spawn_file_actions_init(&fa);
         posix_spawn_file_actions_adddup2(&fa, out[1], 1);
         posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_addopen(&fa, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                         0600);
         int rc = posix_spawn(&pid_, cargv[0], &fa, nullptr, cargv.data(), environ);
         posix_spawn_file_actions_destroy(&fa);
         close(out[1]);
         if (rc != 0) {
             close(out[0]);
-            throw std::runtime_error(std::string("cannot start the dev server: ") + std::strerror(rc));
+            throw std::runtime_error(std::string("cannot start the dev server: ") +
+                                     std::strerror(rc));
         }
         // First line: "latchkey-devserver listening on http://127.0.0.1:PORT".
         std::string line;
@@ -243,7 +247,7 @@ class DevServer {
         pid_ = -1;
     }
 
-   private:
+ private:
     pid_t pid_ = -1;
     std::string url_;
 };
@@ -353,7 +357,8 @@ int bench(const Options& o) {
 
     std::optional<DevServer> server;
     std::string site_table;
-    std::vector<std::string> env{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + (dir / "home").string(),
+    std::vector<std::string> env{"PATH=/usr/local/bin:/usr/bin:/bin",
+                                 "HOME=" + (dir / "home").string(),
                                  "XDG_CONFIG_HOME=" + (dir / "config").string(),
                                  "XDG_STATE_HOME=" + (dir / "state").string(), "LANG=C.UTF-8"};
     std::string expected;  // the token, when known in advance
@@ -364,28 +369,33 @@ int bench(const Options& o) {
     } else {
         server.emplace((dir / "devserver.log").string());
         env.push_back("LATCHKEY_BENCH_SECRET=bench-secret");
-        site_table = "provider = \"oauth2-client-credentials\"\n"
-                     "token_url = \"" + server->url() + "/oauth2/token\"\n"
-                     "client_id = \"bench\"\n"
-                     "client_secret = { env = \"LATCHKEY_BENCH_SECRET\" }\n";
+        site_table =
+            "provider = \"oauth2-client-credentials\"\n"
+            "token_url = \"" +
+            server->url() +
+            "/oauth2/token\"\n"
+            "client_id = \"bench\"\n"
+            "client_secret = { env = \"LATCHKEY_BENCH_SECRET\" }\n";
     }
     const fs::path config = dir / "config.toml";
     {
         std::ofstream f(config);
         f << "default_site = \"bench\"\n\n[storage]\nbackend = \"file\"\npath = \""
-          << (dir / "store").string() << "\"\n\n[sites.bench]\n" << site_table;
+          << (dir / "store").string() << "\"\n\n[sites.bench]\n"
+          << site_table;
     }
     fs::permissions(config, fs::perms(0600));
 
-    const std::vector<std::string> argv{LATCHKEY_CLI_PATH, "--config", config.string(), "--plugin-dir",
-                                        plugins.string(), "token"};
+    const std::vector<std::string> argv{LATCHKEY_CLI_PATH, "--config",       config.string(),
+                                        "--plugin-dir",    plugins.string(), "token"};
     const std::string err_log = (dir / "stderr.txt").string();
 
     // 1. Cache the token (the only run that may acquire).
     RunResult first = run(argv, env, err_log);
     if (!first.ok()) {
         std::cerr << "bench_cli_token: the first `latchkey token` failed (status " << first.status
-                  << "):\n" << slurp(err_log);
+                  << "):\n"
+                  << slurp(err_log);
         return 1;
     }
     std::string token = first.out;
@@ -430,8 +440,8 @@ int bench(const Options& o) {
     for (const char* strace : {"/usr/bin/strace", "/bin/strace"}) {
         if (access(strace, X_OK) != 0) continue;
         const std::string st_log = (dir / "strace.txt").string();
-        std::vector<std::string> st_argv{strace, "-f", "-qq", "-e", "trace=open,openat,openat2",
-                                         "-o", st_log};
+        std::vector<std::string> st_argv{strace, "-f",  "-qq", "-e", "trace=open,openat,openat2",
+                                         "-o",   st_log};
         st_argv.insert(st_argv.end(), argv.begin(), argv.end());
         RunResult st = run(st_argv, env);
         if (st.ok()) opened = opened_under(slurp(st_log), plugins.string());
@@ -473,9 +483,10 @@ int bench(const Options& o) {
     Stats w = stats_of(wall);
     Stats m = stats_of(rss_mb);
 
-    std::printf("latchkey token, %s site, cached in the file store, %d extra plugins + %s.so in "
-                "--plugin-dir\n",
-                o.provider.c_str(), o.extras, o.provider.c_str());
+    std::printf(
+        "latchkey token, %s site, cached in the file store, %d extra plugins + %s.so in "
+        "--plugin-dir\n",
+        o.provider.c_str(), o.extras, o.provider.c_str());
     std::printf("  runs: %d (after %d warm-up)\n", o.runs, o.warmup);
     std::printf("  wall ms: median %.3f  p10 %.3f  p90 %.3f  min %.3f  max %.3f  mean %.3f\n",
                 w.median, w.p10, w.p90, w.min, w.max, w.mean);

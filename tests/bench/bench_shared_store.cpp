@@ -48,12 +48,14 @@
 #include <thread>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "devserver.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 
 namespace {
 
+using latchkey::bench::c_strings;
 using latchkey::test::Child;
 using latchkey::test::DevServer;
 using latchkey::test::TempDir;
@@ -80,12 +82,7 @@ struct Options {
 
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc) usage(2);
-            return argv[++i];
-        };
+    latchkey::bench::parse_args(argc, argv, usage, [&](const std::string& a, auto value) {
         if (a == "--processes")
             o.processes = std::stoi(value());
         else if (a == "--rounds")
@@ -99,31 +96,23 @@ Options parse(int argc, char** argv) {
             else if (b == "file" || b == "redis")
                 o.backends = {b};
             else
-                usage(2);
+                return false;
         } else if (a == "--json")
             o.json_path = value();
         else if (a == "--trace")
             o.trace_path = value();
         else if (a == "--no-monitor")
             o.monitor = false;
-        else if (a == "--help" || a == "-h")
-            usage(0);
         else
-            usage(2);
-    }
+            return false;
+        return true;
+    });
     if (o.processes < 2 || o.processes > 256 || o.rounds < 1 || o.delay_ms < 0) usage(2);
     return o;
 }
 
 double ms_since(SteadyClock::time_point t0, SteadyClock::time_point t) {
     return std::chrono::duration<double, std::milli>(t - t0).count();
-}
-
-std::vector<char*> c_strings(std::vector<std::string>& v) {
-    std::vector<char*> out;
-    for (auto& s : v) out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
 }
 
 std::string find_redis_server() {

@@ -22,34 +22,10 @@ TEST_F(AuthCode, LoginGetsATokenTheServerIssuedToThePerson) {
     std::string log = test::read_file(user_agent_log());
     EXPECT_NE(log.find("/callback -> 200"), std::string::npos) << log;
 }
-TEST_F(AuthCode, TokenBeforeAnyLoginSaysToLogIn) { token_before_any_login_says_to_log_in(); }
-TEST_F(AuthCode, RefreshRotatesTheRefreshTokenAndKeepsTheNewest) {
-    refresh_rotates_the_refresh_token_and_keeps_the_newest();
-}
-TEST_F(AuthCode, LogoutRevokesAtTheServer) { logout_revokes_at_the_server(); }
-TEST_F(AuthCode, WhoamiShowsThePersonFromUserinfo) { whoami_shows_the_person_from_userinfo(); }
-TEST_F(AuthCode, ADeniedLoginFailsAndStoresNothing) { a_denied_login_fails_and_stores_nothing(); }
+LATCHKEY_USER_FLOW_CHECKS(AuthCode)
 
 TEST_F(AuthCode, EndpointsGivenOutrightNeedNoDiscovery) {
-    write_policy(
-        "[sites.op]\n"
-        "provider = \"oauth2-auth-code\"\n"
-        "authorization_url = \"" +
-        op().authorization_url() +
-        "\"\n"
-        "token_url = \"" +
-        op().token_url() +
-        "\"\n"
-        "revocation_url = \"" +
-        op().revocation_url() +
-        "\"\n"
-        "userinfo_url = \"" +
-        op().userinfo_url() +
-        "\"\n"
-        "client_id = \"" +
-        kNativeClient +
-        "\"\n"
-        "scopes = [\"openid\", \"offline_access\"]\n");
+    write_policy(site_with_endpoints());
     Stored s = logged_in();
     EXPECT_TRUE(active(s.token));
     auto who = lk({"-o", "json", "whoami"});

@@ -18,13 +18,7 @@ class DeviceFlow : public UserFlowTest {
 TEST_F(DeviceFlow, LoginGetsATokenTheServerIssuedToThePerson) {
     login_gets_a_token_the_server_issued_to_the_person();
 }
-TEST_F(DeviceFlow, TokenBeforeAnyLoginSaysToLogIn) { token_before_any_login_says_to_log_in(); }
-TEST_F(DeviceFlow, RefreshRotatesTheRefreshTokenAndKeepsTheNewest) {
-    refresh_rotates_the_refresh_token_and_keeps_the_newest();
-}
-TEST_F(DeviceFlow, LogoutRevokesAtTheServer) { logout_revokes_at_the_server(); }
-TEST_F(DeviceFlow, WhoamiShowsThePersonFromUserinfo) { whoami_shows_the_person_from_userinfo(); }
-TEST_F(DeviceFlow, ADeniedLoginFailsAndStoresNothing) { a_denied_login_fails_and_stores_nothing(); }
+LATCHKEY_USER_FLOW_CHECKS(DeviceFlow)
 
 TEST_F(DeviceFlow, ThePersonTypesTheCodeIntoTheVerificationPage) {
     write_policy(site());
@@ -42,22 +36,7 @@ TEST_F(DeviceFlow, ThePersonTypesTheCodeIntoTheVerificationPage) {
 }
 
 TEST_F(DeviceFlow, EndpointsGivenOutrightNeedNoDiscovery) {
-    write_policy(
-        "[sites.op]\n"
-        "provider = \"oauth2-device-code\"\n"
-        "device_authorization_url = \"" +
-        op().device_authorization_url() +
-        "\"\n"
-        "token_url = \"" +
-        op().token_url() +
-        "\"\n"
-        "revocation_url = \"" +
-        op().revocation_url() +
-        "\"\n"
-        "client_id = \"" +
-        kDeviceClient +
-        "\"\n"
-        "scopes = [\"openid\", \"offline_access\"]\n");
+    write_policy(site_with_endpoints());
     Stored s = logged_in();
     EXPECT_TRUE(active(s.token));
     ASSERT_EQ(lk({"logout"}).exit_code, 0);

@@ -24,6 +24,26 @@ std::string UserFlowTest::site(const std::string& extra) const {
            extra;
 }
 
+std::string UserFlowTest::site_with_endpoints() const {
+    std::string s = "[sites.op]\n";
+    if (flow_ == Flow::device)
+        s += "provider = \"oauth2-device-code\"\n"
+             "device_authorization_url = \"" +
+             op().device_authorization_url() + "\"\n";
+    else
+        s += "provider = \"oauth2-auth-code\"\n"
+             "authorization_url = \"" +
+             op().authorization_url() + "\"\n";
+    s += "token_url = \"" + op().token_url() +
+         "\"\n"
+         "revocation_url = \"" +
+         op().revocation_url() + "\"\n";
+    if (flow_ == Flow::auth_code) s += "userinfo_url = \"" + op().userinfo_url() + "\"\n";
+    return s + "client_id = \"" + client() +
+           "\"\n"
+           "scopes = [\"openid\", \"offline_access\"]\n";
+}
+
 test::RunResult UserFlowTest::login(const std::vector<std::string>& agent_args) {
     const std::string mode = flow_ == Flow::device ? "device" : "authorize";
     return lk({"login"}, {{"BROWSER", browser(mode, agent_args)}}, 45'000);

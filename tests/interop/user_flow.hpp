@@ -30,6 +30,9 @@ class UserFlowTest : public InteropTest {
     // discovery), the flow's client, scopes openid, email and offline_access;
     // `extra` lines go inside it.
     std::string site(const std::string& extra = "") const;
+    // The same table with every endpoint the flow uses given outright
+    // (no issuer, so no discovery) and scopes openid and offline_access.
+    std::string site_with_endpoints() const;
     // The client the flow's site uses.
     const std::string& client() const;
 
@@ -55,3 +58,16 @@ class UserFlowTest : public InteropTest {
 };
 
 }  // namespace latchkey::interop
+
+// One TEST_F per check both flows run the same way, for a fixture derived
+// from UserFlowTest (the login check is left to each file, which may add to it).
+#define LATCHKEY_USER_FLOW_CHECKS(Fixture)                                                         \
+    TEST_F(Fixture, TokenBeforeAnyLoginSaysToLogIn) { token_before_any_login_says_to_log_in(); }   \
+    TEST_F(Fixture, RefreshRotatesTheRefreshTokenAndKeepsTheNewest) {                              \
+        refresh_rotates_the_refresh_token_and_keeps_the_newest();                                  \
+    }                                                                                              \
+    TEST_F(Fixture, LogoutRevokesAtTheServer) { logout_revokes_at_the_server(); }                  \
+    TEST_F(Fixture, WhoamiShowsThePersonFromUserinfo) { whoami_shows_the_person_from_userinfo(); } \
+    TEST_F(Fixture, ADeniedLoginFailsAndStoresNothing) {                                           \
+        a_denied_login_fails_and_stores_nothing();                                                 \
+    }
