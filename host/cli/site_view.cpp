@@ -10,7 +10,7 @@ namespace {
 
 std::string shown(const policy::ResolvedValue& v) {
     if (v.secret) return "****";
-    if (v.is_list) return "[" + util::join(v.list, ", ") + "]";
+    if (v.is_list) return std::string("[").append(util::join(v.list, ", ")).append("]");
     if (v.is_duration) return human_duration(v.ms);
     return v.text;
 }

@@ -182,7 +182,8 @@ class LogCapture {
         std::lock_guard lock(mu_);
         std::string out;
         for (auto& [l, m] : lines_)
-            out += "[" + std::to_string(static_cast<int>(l)) + "] " + m + "\n";
+            out.append("[").append(std::to_string(static_cast<int>(l))).append("] ").append(m) +=
+                '\n';
         return out;
     }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "http/http_module.hpp"
+#include "module/boundary.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::http {
@@ -154,8 +155,25 @@ std::string url_encode_with_curl(const std::string& text) {
 
 }  // namespace latchkey::http
 
+// The table's functions catch what the code under them throws (see
+// module/boundary.hpp): a failure is reported in `error`.
 LATCHKEY_MODULE(http) {
+    using latchkey::module::Fault;
     static const latchkey::http::HttpModule table{
-        {}, latchkey::http::send_with_curl, latchkey::http::url_encode_with_curl};
+        {},
+        [](const latchkey_http_request& req, int64_t timeout_ms, size_t max_body,
+           std::string& error, const std::string& ca_file) {
+            Fault fault;
+            auto r = latchkey::module::contain(fault, [&] {
+                return latchkey::http::send_with_curl(req, timeout_ms, max_body, error, ca_file);
+            });
+            if (fault.set) error = fault.message;
+            return r;
+        },
+        [](const std::string& text) {
+            Fault fault;
+            return latchkey::module::contain(
+                fault, [&] { return latchkey::http::url_encode_with_curl(text); });
+        }};
     return &table;
 }

@@ -2,18 +2,16 @@
 
 #include <dlfcn.h>
 
-#include <boost/dll/runtime_symbol_info.hpp>
 #include <map>
 #include <mutex>
+
+#include "util/lib_dir.hpp"
 
 namespace latchkey::module {
 
 std::string directory() {
-    // liblatchkey sits in PREFIX/lib (or BUILD/lib); its modules beside it.
-    std::error_code ec;
-    auto self = boost::dll::this_line_location(ec);
-    if (ec) return LATCHKEY_MODULE_FALLBACK_DIR;
-    return (self.parent_path() / "latchkey" / "modules").lexically_normal().string();
+    if (auto lib = util::lib_dir()) return *lib + "/latchkey/modules";
+    return LATCHKEY_MODULE_FALLBACK_DIR;
 }
 
 namespace {

@@ -18,15 +18,15 @@
 namespace latchkey::module {
 
 // Bump when a module table changes shape.
-inline constexpr uint32_t kAbi = 1;
+inline constexpr uint32_t kAbi = 2;
 
 struct ModuleHeader {
     uint32_t abi = kAbi;
     const char* version = LATCHKEY_VERSION;
 };
 
-// Where modules are looked for: the `latchkey/modules` directory beside
-// liblatchkey, in the build tree as once installed.
+// Where modules are looked for: LIBDIR/latchkey/modules (util/lib_dir.hpp),
+// in the build tree as once installed.
 std::string directory();
 
 // Maps NAME.so (once per process; it stays mapped) and returns the table its

@@ -1,12 +1,12 @@
 #include "plugin/catalog.hpp"
 
 #include <algorithm>
-#include <boost/dll/runtime_symbol_info.hpp>
 #include <cstdlib>
 #include <filesystem>
 
 #include "latchkey/error.hpp"
 #include "storage/plugin_storage.hpp"
+#include "util/lib_dir.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::plugin {
@@ -37,11 +37,7 @@ std::vector<SearchDir> default_search_path(const std::vector<std::string>& flag_
     for (auto& d : policy_dirs) out.push_back({expand_home(d), "[host] plugin_dirs"});
     if (const char* home = std::getenv("HOME"))
         out.push_back({std::string(home) + "/.local/lib/latchkey/providers", "user dir"});
-    // liblatchkey.so sits in PREFIX/lib (or BUILD/lib); providers beside it.
-    std::error_code ec;
-    auto self = boost::dll::this_line_location(ec);
-    if (!ec)
-        out.push_back({(self.parent_path() / "latchkey" / "providers").string(), "install dir"});
+    if (auto lib = util::lib_dir()) out.push_back({*lib + "/latchkey/providers", "install dir"});
 #ifdef LATCHKEY_BUILD_PROVIDER_DIR
     out.push_back({LATCHKEY_BUILD_PROVIDER_DIR, "build tree"});
 #endif
@@ -49,6 +45,7 @@ std::vector<SearchDir> default_search_path(const std::vector<std::string>& flag_
     // resolved once (a readlink per component): this runs at every start.
     std::vector<SearchDir> unique;
     std::vector<std::string> seen;
+    std::error_code ec;
     for (auto& d : out) {
         std::string canon = fs::weakly_canonical(d.path, ec).string();
         if (std::find(seen.begin(), seen.end(), canon) != seen.end()) continue;

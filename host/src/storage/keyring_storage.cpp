@@ -444,11 +444,15 @@ std::unique_ptr<Storage> open_system_storage(const std::string& file_dir, const 
 LATCHKEY_MODULE(storage_keyring) {
     static const latchkey::storage::StorageModule table{
         {},
-        [](const std::string& backend,
-           const latchkey::storage::OpenRequest& r) -> std::unique_ptr<latchkey::storage::Storage> {
-            if (backend == "system")
-                return latchkey::storage::open_system_storage(r.file_dir, r.warn);
-            return std::make_unique<latchkey::storage::KeyringStorage>(r.file_dir, r.warn);
+        [](const std::string& backend, const latchkey::storage::OpenRequest& r,
+           latchkey::module::Fault& fault) {
+            using latchkey::storage::Storage;
+            return latchkey::storage::to_port(
+                latchkey::module::contain(fault, [&]() -> std::unique_ptr<Storage> {
+                    if (backend == "system")
+                        return latchkey::storage::open_system_storage(r.file_dir, r.warn);
+                    return std::make_unique<latchkey::storage::KeyringStorage>(r.file_dir, r.warn);
+                }));
         }};
     return &table;
 }

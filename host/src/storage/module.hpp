@@ -5,14 +5,15 @@
 #pragma once
 
 #include "module/module.hpp"
-#include "storage/storage.hpp"
+#include "storage/port.hpp"
 
 namespace latchkey::storage {
 
 struct StorageModule : module::ModuleHeader {
     // Opens the backend `backend` ("keyring", "system", "redis") as the
-    // built-in table's factory would.
-    std::unique_ptr<Storage> (*open)(const std::string& backend, const OpenRequest& request);
+    // built-in table's factory would; on failure null, and `fault` says why.
+    std::unique_ptr<StoragePort> (*open)(const std::string& backend, const OpenRequest& request,
+                                         module::Fault& fault);
 };
 
 }  // namespace latchkey::storage

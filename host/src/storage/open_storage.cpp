@@ -24,7 +24,10 @@ std::function<std::unique_ptr<Storage>(const OpenRequest&)> from_module(std::str
     return [module, backend](const OpenRequest& r) {
         OpenRequest req = r;
         req.file_dir = file_dir_of(r);
-        return module::get<StorageModule>(module).open(backend, req);
+        module::Fault fault;
+        auto port = module::get<StorageModule>(module).open(backend, req, fault);
+        module::raise_if_set(fault);
+        return from_port(std::move(port));
     };
 }
 

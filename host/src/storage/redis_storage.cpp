@@ -683,8 +683,11 @@ void RedisStorage::release(const std::string& key, const std::string& token) {
 
 LATCHKEY_MODULE(storage_redis) {
     static const latchkey::storage::StorageModule table{
-        {}, [](const std::string&, const latchkey::storage::OpenRequest& request) {
-            return latchkey::storage::open_redis_storage(request);
+        {},
+        [](const std::string&, const latchkey::storage::OpenRequest& request,
+           latchkey::module::Fault& fault) {
+            return latchkey::storage::to_port(latchkey::module::contain(
+                fault, [&] { return latchkey::storage::open_redis_storage(request); }));
         }};
     return &table;
 }

@@ -3,9 +3,21 @@
 // util::sign_pem (util/crypto_sign.cpp) forwards here.
 #include "util/crypto_module.hpp"
 
+#include "module/boundary.hpp"
 #include "util/signing.hpp"
 
+// A failure under OpenSSL's calls is reported in `error` (module/boundary.hpp).
 LATCHKEY_MODULE(crypto) {
-    static const latchkey::util::CryptoModule table{{}, latchkey::util::sign_pem};
+    static const latchkey::util::CryptoModule table{
+        {},
+        [](std::string_view alg, const std::string& key_file, const char* passphrase,
+           std::string_view data, std::string& error) {
+            latchkey::module::Fault fault;
+            auto r = latchkey::module::contain(fault, [&] {
+                return latchkey::util::sign_pem(alg, key_file, passphrase, data, error);
+            });
+            if (fault.set) error = fault.message;
+            return r;
+        }};
     return &table;
 }
