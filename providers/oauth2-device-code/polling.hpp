@@ -17,6 +17,8 @@ namespace latchkey::device_code {
 
 inline constexpr const char* kDeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
 inline constexpr int64_t kSlowDownStepMs = 5000;  // RFC 8628 §3.5
+// The longest wait between polls while the token endpoint is in trouble.
+inline constexpr int64_t kMaxTroubleIntervalMs = 60'000;
 
 namespace detail {
 
@@ -49,33 +51,70 @@ inline void wait(const sdk::Host& host, const DeviceAuthorization& d, int64_t ms
 
 // The token the person approved for `d`. Throws interaction_required when the
 // code expires or the person cancels, rejected when they deny it.
+//
+// Trouble at the token endpoint (no connection, a timeout, HTTP 5xx or 429)
+// does not end the login: the person may be approving at that very moment.
+// Polling goes on, less often (RFC 8628 §3.5: back off on connection
+// timeouts; doubling is its recommendation), at least as long as a
+// Retry-After asks, until the code expires. The first good answer restores
+// the interval.
 inline common::TokenResponse poll_for_token(const sdk::Host& host, const common::ClientAuth& auth,
                                             const std::string& token_url,
                                             const DeviceAuthorization& d) {
     int64_t interval = d.interval_ms;
+    int64_t next_wait = interval;
+    auto in_trouble = [&](const sdk::Error& e) {
+        next_wait = std::max(std::min(next_wait * 2, kMaxTroubleIntervalMs), e.retry_after_ms());
+        host.debug(std::string(e.what()) + "; polling again in " + std::to_string(next_wait) +
+                   " ms");
+    };
     for (;;) {
-        detail::wait(host, d, interval);
+        detail::wait(host, d, next_wait);
         if (host.now_ms() >= d.expires_at_ms) throw detail::expired(d);
         sdk::HttpRequest req = common::client_form_request(
             host, auth, token_url,
             {{"grant_type", kDeviceCodeGrant}, {"device_code", d.device_code}}, token_url);
-        sdk::HttpResponse resp = host.http(req, {"content-type", "retry-after", "location"});
+        sdk::HttpResponse resp;
+        try {
+            resp = host.http(req, {"content-type", "retry-after", "location"});
+        } catch (const sdk::Error& e) {
+            if (e.status() != LATCHKEY_E_TRANSIENT) {
+                host.progress("");
+                throw;
+            }
+            in_trouble(e);
+            continue;
+        }
         if (resp.status >= 200 && resp.status <= 299) {
             host.progress("");
             return common::parse_token_response(host, token_url, resp);
         }
         auto e = common::parse_oauth_error(resp.body);
-        if (e && e->code == "authorization_pending") continue;
+        if (e && e->code == "authorization_pending") {
+            next_wait = interval;
+            continue;
+        }
         if (e && e->code == "slow_down") {
             interval += kSlowDownStepMs;
+            next_wait = interval;
             host.debug("slow_down: polling every " + std::to_string(interval) + " ms");
             continue;
         }
-        host.progress("");
-        if (e && e->code == "expired_token") throw detail::expired(d);
-        if (e && e->code == "access_denied")
+        if (e && e->code == "expired_token") {
+            host.progress("");
+            throw detail::expired(d);
+        }
+        if (e && e->code == "access_denied") {
+            host.progress("");
             throw sdk::rejected("the login with code " + d.user_code + " was denied at the server");
-        throw common::token_endpoint_error(token_url, resp);
+        }
+        sdk::Error failure = common::token_endpoint_error(token_url, resp);
+        if (failure.status() == LATCHKEY_E_TRANSIENT) {
+            in_trouble(failure);
+            continue;
+        }
+        host.progress("");
+        throw failure;
     }
 }
 

@@ -13,7 +13,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 class Faults : public DevServerTest {
-   protected:
+ protected:
     void SetUp() override { write_cc_policy(); }
 
     int issued() const { return server_.issued(kClient); }
@@ -88,7 +88,8 @@ TEST_F(Faults, ConnectionResetForeverFailsWithATransportError) {
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.out, "");
-    EXPECT_NE(r.err.find("request to " + server_.token_url() + " failed"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("request to " + server_.token_url() + " failed"), std::string::npos)
+        << r.err;
     EXPECT_GT(token_requests(), 1);
     EXPECT_LE(token_requests(), 10);
 }
@@ -143,6 +144,7 @@ TEST_F(Faults, OversizedAnswerIsRefusedAtTheSizeCap) {
     EXPECT_NE(r.err.find("KiB"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("xxxxxxxxxxxxxxxx"), std::string::npos) << "the body is not quoted";
     EXPECT_LT(r.err.size(), 4096u);
+    EXPECT_EQ(token_requests(), 1) << "an answer over the cap is not retried";
 }
 
 TEST_F(Faults, WrongClientSecretIsRejectedWithoutRetry) {
@@ -152,7 +154,8 @@ TEST_F(Faults, WrongClientSecretIsRejectedWithoutRetry) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.out, "");
     EXPECT_NE(r.err.find("invalid_client"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("client authentication failed"), std::string::npos) << r.err;  // the server's words
+    EXPECT_NE(r.err.find("client authentication failed"), std::string::npos)
+        << r.err;  // the server's words
     EXPECT_EQ(token_requests(), 1);
     EXPECT_EQ(issued(), 0);
 }
@@ -229,13 +232,14 @@ TEST_P(StoredCredentialSurvives, LoginForceUnderFault) {
     EXPECT_EQ(whoami("Authorization: Bearer " + old_token).status, 200);
 }
 
-INSTANTIATE_TEST_SUITE_P(Faults, StoredCredentialSurvives,
-                         ::testing::Values(FaultCase{"http500", "500"}, FaultCase{"http503", "503"},
-                                           FaultCase{"http429", "429"}, FaultCase{"malformed", "malformed"},
-                                           FaultCase{"html", "html"}, FaultCase{"oversized", "oversized"},
-                                           FaultCase{"reset", "reset"}, FaultCase{"timeout", "delay", 2500},
-                                           FaultCase{"wrong_secret", "wrong-secret"}),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    Faults, StoredCredentialSurvives,
+    ::testing::Values(FaultCase{"http500", "500"}, FaultCase{"http503", "503"},
+                      FaultCase{"http429", "429"}, FaultCase{"malformed", "malformed"},
+                      FaultCase{"html", "html"}, FaultCase{"oversized", "oversized"},
+                      FaultCase{"reset", "reset"}, FaultCase{"timeout", "delay", 2500},
+                      FaultCase{"wrong_secret", "wrong-secret"}),
+    [](const auto& info) { return info.param.name; });
 
 TEST_F(Faults, CorruptStoredCredentialIsReplacedNotTrusted) {
     ASSERT_EQ(lk({"token"}).exit_code, 0);
@@ -244,7 +248,8 @@ TEST_F(Faults, CorruptStoredCredentialIsReplacedNotTrusted) {
     for (auto& e : std::filesystem::directory_iterator(state_dir())) {
         if (e.path().extension() != ".json") continue;
         ++files;
-        sandbox_.write(std::filesystem::relative(e.path(), sandbox_.path()).string(), "{not json", 0600);
+        sandbox_.write(std::filesystem::relative(e.path(), sandbox_.path()).string(), "{not json",
+                       0600);
     }
     ASSERT_EQ(files, 1);
     auto r = lk({"token"});
@@ -270,9 +275,9 @@ TEST_F(Faults, StillValidCredentialIsServedWhileRefreshFails) {
 
 TEST_F(Faults, ExpiredCredentialIsNotServedWhenTheServerIsDown) {
     test::DevServer short_lived({"--client", kClient + ":" + kSecret, "--token-lifetime", "2"});
-    write_policy(
-        "[sites.dev]\nprovider = \"oauth2-client-credentials\"\ntoken_url = \"" + short_lived.token_url() +
-        "\"\nclient_id = \"" + kClient + "\"\nclient_secret = { env = \"" + kSecretVar + "\" }\n");
+    write_policy("[sites.dev]\nprovider = \"oauth2-client-credentials\"\ntoken_url = \"" +
+                 short_lived.token_url() + "\"\nclient_id = \"" + kClient +
+                 "\"\nclient_secret = { env = \"" + kSecretVar + "\" }\n");
     auto first = lk({"token"});
     ASSERT_EQ(first.exit_code, 0) << first.err;
     std::this_thread::sleep_for(std::chrono::milliseconds(2200));
@@ -289,7 +294,8 @@ TEST_F(Faults, ExpiredCredentialIsNotServedWhenTheServerIsDown) {
     ASSERT_EQ(up.exit_code, 0) << up.err;
     EXPECT_NE(up.out, first.out);
     EXPECT_EQ(short_lived.issued(kClient), 2);
-    EXPECT_EQ(test::http_get(short_lived.url() + "/api/whoami", "Authorization: Bearer " + first_line(up.out))
+    EXPECT_EQ(test::http_get(short_lived.url() + "/api/whoami",
+                             "Authorization: Bearer " + first_line(up.out))
                   .status,
               200);
 }

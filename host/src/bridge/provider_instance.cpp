@@ -106,10 +106,13 @@ latchkey_status http(void* ctx, const latchkey_http_request* req, latchkey_http_
     auto resp = self->services().http.send(*req, timeout, err, self->site().ca_file());
     if (!resp) {
         copy_error(error, error_len, self->services().redactor.redact(err));
-        return err.rfind("refusing", 0) == 0 || err.rfind("invalid URL", 0) == 0 ||
-                       err.rfind("unsupported", 0) == 0
-                   ? LATCHKEY_E_CONFIG
-                   : LATCHKEY_E_TRANSIENT;
+        if (err.rfind("refusing", 0) == 0 || err.rfind("invalid URL", 0) == 0 ||
+            err.rfind("unsupported", 0) == 0)
+            return LATCHKEY_E_CONFIG;
+        // An answer over the size cap would be as large next time: not
+        // worth retrying.
+        if (err.find(" is larger than ") != std::string::npos) return LATCHKEY_E_INTERNAL;
+        return LATCHKEY_E_TRANSIENT;
     }
     self->services().log(LogLevel::debug, "-> HTTP " + std::to_string(resp->status));
     *out = new latchkey_http_response{std::move(*resp)};

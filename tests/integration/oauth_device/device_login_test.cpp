@@ -1,6 +1,7 @@
 // `latchkey login` at an oauth2-device-code site: what the person is told,
-// the browser it opens, approval, denial, slow_down, an expired code, Ctrl-C,
-// and a command outside login that needs one.
+// the browser it opens, approval, denial, slow_down, trouble at the token
+// endpoint while polling, an expired code, Ctrl-C, and a command outside
+// login that needs one.
 #include <signal.h>
 
 #include <chrono>
@@ -78,6 +79,55 @@ TEST_F(OAuthDeviceLogin, SlowDownAddsFiveSecondsToTheInterval) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // One slow_down: the next poll waited 0.2 + 5 s (RFC 8628 §3.5).
     EXPECT_GE(took, std::chrono::seconds(5));
+}
+
+// The token endpoint in trouble while the person approves: polling goes on,
+// less often, and the login ends with the token (RFC 8628 §3.5).
+class OAuthDeviceTrouble : public DeviceTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(OAuthDeviceTrouble, DoesNotEndTheLogin) {
+    start_device();
+    when_pending([&](const std::string& code) {
+        server_->fault(GetParam(), 2);
+        admin_device("approve", "{\"user_code\": \"" + code + "\"}");
+    });
+    auto r = lk({"login"});
+    join_person();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("logged in to dev"), std::string::npos) << r.out;
+    EXPECT_EQ(device_grants(), 1);
+    // Two polls met the fault; one after them got the token.
+    EXPECT_GE(server_->stats()["token_requests"].GetInt(), 3);
+    auto t = lk({"token"});
+    EXPECT_EQ(t.exit_code, 0) << t.err;
+}
+
+// HTTP 503, and a connection reset before any answer.
+INSTANTIATE_TEST_SUITE_P(WhilePolling, OAuthDeviceTrouble, ::testing::Values("503", "reset"));
+
+TEST_F(OAuthDeviceLogin, ARetryAfterSpacesThePolls) {
+    start_device();
+    when_pending([&](const std::string& code) {
+        server_->fault("429", 1, /*retry_after_s=*/2);
+        admin_device("approve", "{\"user_code\": \"" + code + "\"}");
+    });
+    auto began = Clock::now();
+    auto r = lk({"login"});
+    auto took = Clock::now() - began;
+    join_person();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_GE(took, std::chrono::seconds(2));
+}
+
+TEST_F(OAuthDeviceLogin, TroubleUntilTheCodeExpiresSaysToLogInAgain) {
+    start_device({"--setting", "device_code_lifetime=2"});
+    server_->fault("503", -1);
+    auto began = Clock::now();
+    auto r = lk({"login"});
+    EXPECT_LT(Clock::now() - began, std::chrono::seconds(15));
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("expired"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("latchkey login --at dev"), std::string::npos) << r.err;
 }
 
 TEST_F(OAuthDeviceLogin, ADeniedRequestIsAnErrorAndStoresNothing) {
