@@ -19,8 +19,9 @@ TEST_F(Install, InstalledLatchkeyUsesTheInstalledProviders) {
     const std::string prefix = prefix_dir.path();
     RunOptions install_options;
     install_options.timeout_ms = 110'000;
-    auto inst = test::run({LATCHKEY_CMAKE_COMMAND, "--install", LATCHKEY_BUILD_DIR, "--prefix", prefix},
-                          install_options);
+    auto inst =
+        test::run({LATCHKEY_CMAKE_COMMAND, "--install", LATCHKEY_BUILD_DIR, "--prefix", prefix},
+                  install_options);
     ASSERT_FALSE(inst.timed_out);
     ASSERT_EQ(inst.exit_code, 0) << inst.out << inst.err;
 
@@ -49,6 +50,10 @@ TEST_F(Install, InstalledLatchkeyUsesTheInstalledProviders) {
         if (canonical(dir) == canonical(provider_dir)) listed = true;
     }
     EXPECT_TRUE(listed) << "no install dir " << provider_dir << " in:\n" << r.out;
+    // ... and not the tree it was built in.
+    EXPECT_EQ(r.out.find(std::string(LATCHKEY_BUILD_DIR) + "/lib/latchkey/providers"),
+              std::string::npos)
+        << r.out;
 
     // Every provider comes from the prefix, not from the build tree.
     auto j = test::run({bin, "-o", "json", "providers", "list"}, o);
