@@ -147,10 +147,9 @@ const std::string& existing_text(const PolicyFile& file, const std::string& path
     return file.text();
 }
 
-// Validates and writes the edited text, then reports what was done.
-void finish(Context& ctx, PolicyFile& file, const policy::PolicyText& doc,
-            const std::optional<std::string>& check_site, const std::string& site,
-            const std::string& action, const std::string& message) {
+// Validates and writes the edited text; whether it changed the file.
+bool commit(Context& ctx, PolicyFile& file, const policy::PolicyText& doc,
+            const std::optional<std::string>& check_site) {
     bool changed = !file.exists() || doc.text() != file.text();
     std::vector<std::string> warnings;
     if (changed) {
@@ -159,6 +158,14 @@ void finish(Context& ctx, PolicyFile& file, const policy::PolicyText& doc,
         file.commit();
     }
     for (auto& w : warnings) std::cerr << "latchkey: warning: " << w << std::endl;
+    return changed;
+}
+
+// Says what was done: `message` as text, or a JSON object (with `extra`
+// string members).
+void report(Context& ctx, const policy::PolicyText& doc, const std::string& site,
+            const std::string& action, bool changed, const std::string& message,
+            const std::vector<std::pair<std::string, std::string>>& extra = {}) {
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
@@ -171,11 +178,19 @@ void finish(Context& ctx, PolicyFile& file, const policy::PolicyText& doc,
             j.w().String(d->c_str(), static_cast<rapidjson::SizeType>(d->size()));
         else
             j.w().Null();
+        for (auto& [k, v] : extra) j.key_string(k.c_str(), v);
         j.w().EndObject();
         j.print();
     } else {
         std::cout << message << (changed ? "" : " (no change)") << std::endl;
     }
+}
+
+void finish(Context& ctx, PolicyFile& file, const policy::PolicyText& doc,
+            const std::optional<std::string>& check_site, const std::string& site,
+            const std::string& action, const std::string& message) {
+    bool changed = commit(ctx, file, doc, check_site);
+    report(ctx, doc, site, action, changed, message);
 }
 
 bool valid_site_name(const std::string& s) {
@@ -298,17 +313,59 @@ int edit_named(Context& ctx, const std::string& cmd, const std::string& action,
     return 0;
 }
 
+// `sites remove NAME`: the site leaves the policy, and its stored
+// credential the token store (nothing could reach it afterwards). The
+// credential is found while the policy still has the site and erased once
+// the file is written, so a failed write loses nothing.
 int remove_site(Context& ctx) {
-    return edit_named(ctx, "sites remove", "removed", [](auto& doc, const std::string& name) {
-        // default_site may only name a site that exists: it goes with the site.
-        bool was_default = doc.default_site() == name;
-        doc.remove_site(name);
-        if (was_default) doc.set_default_site(std::nullopt);
-        return "removed site '" + name + "' from " + doc.path() +
-               (was_default ? "; it was the default site, so default_site is removed too "
-                              "(choose another with `latchkey sites set-default NAME`)"
-                            : "");
-    });
+    const std::string cmd = "sites remove";
+    po::options_description desc(cmd);
+    desc.add_options()("keep-credential", "leave the site's stored credential in the token store");
+    po::variables_map vm;
+    auto name = parse_named(ctx, cmd, "NAME [--keep-credential]", desc, vm);
+    if (!name) return 0;
+    std::string path = config_path(ctx);
+    PolicyFile file(path, false);
+    policy::PolicyText doc(existing_text(file, path), path);
+    doc.require_site(*name);
+
+    SiteState* stored_site = nullptr;
+    std::string credential = "none";
+    if (vm.count("keep-credential")) {
+        credential = "kept";
+    } else {
+        try {
+            auto& host = ctx.host();
+            auto& s = host.site(*name);
+            if (host.stored(s)) stored_site = &s;
+        } catch (const Error& e) {
+            credential = "unknown";
+            std::cerr << "latchkey: warning: site '" << *name
+                      << "': could not look for its stored credential: " << e.what()
+                      << " (`latchkey storage list` shows what is stored)" << std::endl;
+        }
+    }
+
+    // default_site may only name a site that exists: it goes with the site.
+    bool was_default = doc.default_site() == *name;
+    doc.remove_site(*name);
+    if (was_default) doc.set_default_site(std::nullopt);
+    std::string message = "removed site '" + *name + "' from " + doc.path();
+    if (was_default)
+        message +=
+            "; it was the default site, so default_site is removed too "
+            "(choose another with `latchkey sites set-default NAME`)";
+    bool changed = commit(ctx, file, doc, std::nullopt);
+
+    if (stored_site) {
+        ctx.host().forget(*stored_site);
+        credential = "erased";
+        message += "\nerased its stored credential from the " + stored_site->storage_name +
+                   " store (not revoked at the server: `latchkey logout --at " + *name +
+                   "` before removing a site does that)";
+    }
+    report(ctx, doc, *name, "removed", changed, message, {{"credential", credential}});
+    return 0;
 }
 
 int set_default(Context& ctx) {
@@ -324,7 +381,9 @@ int set_default(Context& ctx) {
 std::vector<Command> site_edit_commands() {
     return {{"sites add", "add a site to the policy file (comments and layout kept)", add},
             {"sites modify", "set or unset keys of a site in the policy file", modify},
-            {"sites remove", "remove a site (and default_site if it named it)", remove_site},
+            {"sites remove",
+             "remove a site (and default_site if it named it) and erase its stored credential",
+             remove_site},
             {"sites set-default", "make a site the default (default_site)", set_default}};
 }
 

@@ -126,6 +126,46 @@ TEST_F(SitesCli, RemovingAnotherSiteKeepsDefaultSite) {
     EXPECT_EQ(text(), kTeamPolicy.substr(0, kTeamPolicy.find("\n# Billing.")));
 }
 
+TEST_F(SitesCli, RemovingASiteErasesItsStoredCredential) {
+    write_policy(kTeamPolicy);
+    ASSERT_EQ(lk({"token", "--at", "billing"}).exit_code, 0);
+    auto before = lk({"storage", "list"});
+    ASSERT_NE(before.out.find("billing"), std::string::npos) << before.out;
+
+    auto r = lk({"sites", "remove", "billing"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "removed site 'billing' from " + policy() +
+                         "\nerased its stored credential from the file store (not revoked at "
+                         "the server: `latchkey logout --at billing` before removing a site "
+                         "does that)\n");
+    // Nothing of it is left in the store, not even as an unused identity.
+    auto after = lk({"storage", "list"});
+    ASSERT_EQ(after.exit_code, 0) << after.err;
+    EXPECT_EQ(after.out.find("billing"), std::string::npos) << after.out;
+    token_like("bk-Integ-sites-2");  // printed by `token` alone
+}
+
+TEST_F(SitesCli, RemovingASiteCanKeepItsStoredCredential) {
+    write_policy(kTeamPolicy);
+    ASSERT_EQ(lk({"token", "--at", "billing"}).exit_code, 0);
+    auto r = lk({"-o", "json", "sites", "remove", "billing", "--keep-credential"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = parse_json(r.out);
+    EXPECT_EQ(json_string(j, "action"), "removed");
+    EXPECT_EQ(json_string(j, "credential"), "kept");
+    auto after = lk({"storage", "list"});
+    EXPECT_NE(after.out.find("billing (unused identity)"), std::string::npos) << after.out;
+}
+
+TEST_F(SitesCli, RemovingASiteWithNothingStoredSaysSoInJson) {
+    write_policy(kTeamPolicy);
+    auto r = lk({"-o", "json", "sites", "remove", "billing"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = parse_json(r.out);
+    EXPECT_EQ(json_string(j, "credential"), "none");
+    EXPECT_EQ(r.err, "");
+}
+
 TEST_F(SitesCli, SetDefaultRewritesTheValueAndKeepsItsComment) {
     write_policy(kTeamPolicy);
     auto r = lk({"-o", "json", "sites", "set-default", "billing"});
