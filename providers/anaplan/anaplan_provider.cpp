@@ -33,8 +33,9 @@ const latchkey_option kOptions[] = {
      "PEM file of the certificate's RSA private key (method \"certificate\")"},
     {"private_key_password", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
      "passphrase of an encrypted private key"},
-    {"encoded_data_format", LATCHKEY_OPT_STRING, 0, "v1",
-     "\"v1\" signs 150 random bytes; \"v2\" prefixes them with the time, against replay"},
+    {"encoded_data_format", LATCHKEY_OPT_STRING, 0, "v2",
+     "\"v2\" signs the time and 150 random bytes (against replay; required by Anaplan since "
+     "June 2026); \"v1\" the random bytes alone, for a server that still takes it"},
     {},
 };
 
@@ -45,7 +46,7 @@ class AnaplanProvider {
         auth_url_ = std::string(common::trim(host.require("auth_url")));
         while (!auth_url_.empty() && auth_url_.back() == '/') auth_url_.pop_back();
         const std::string method = host.option_or("method", "basic");
-        const std::string format = host.option_or("encoded_data_format", "v1");
+        const std::string format = host.option_or("encoded_data_format", "v2");
         if (format != "v1" && format != "v2")
             throw sdk::config_error("encoded_data_format must be \"v1\" or \"v2\", not \"" +
                                     common::printable(format, 40) + "\"");

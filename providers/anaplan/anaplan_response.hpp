@@ -61,9 +61,11 @@ inline AnaplanToken parse_token_response(const sdk::Host& host, const std::strin
     const rapidjson::Value* value =
         info && info->IsObject() ? common::string_member(*info, "tokenValue") : nullptr;
     if (value) host.add_secret(value->GetString());
+    // Neither is used, but both would let someone renew the session.
     if (info && info->IsObject())
-        if (const rapidjson::Value* r = common::string_member(*info, "refreshTokenId"))
-            host.add_secret(r->GetString());
+        for (const char* name : {"refreshTokenId", "refreshToken"})
+            if (const rapidjson::Value* r = common::string_member(*info, name))
+                host.add_secret(r->GetString());
 
     const bool ok = resp.status >= 200 && resp.status <= 299;
     if (!ok || !value || value->GetStringLength() == 0) {

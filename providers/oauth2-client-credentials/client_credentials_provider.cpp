@@ -5,6 +5,7 @@
 // the host simply acquires again. No expired(): the host decides from
 // expires_at, which comes from expires_in.
 #include <array>
+#include <latchkey/common/credential.hpp>
 #include <latchkey/common/option_table.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/common/token_endpoint.hpp>
@@ -19,7 +20,7 @@ using namespace latchkey;
 
 constexpr unsigned kIdentity = LATCHKEY_OPTF_IDENTITY;
 
-constexpr std::array<latchkey_option, 8> kOwnOptions = {{
+constexpr std::array<latchkey_option, 9> kOwnOptions = {{
     {"token_url", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
      "the authorization server's token endpoint (https://...)"},
     {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
@@ -38,6 +39,7 @@ constexpr std::array<latchkey_option, 8> kOwnOptions = {{
      "`resource` parameter (RFC 8707 resource indicator), sent when set"},
     {"extra_params", LATCHKEY_OPT_LIST, 0, nullptr,
      "additional form parameters as \"name=value\" entries"},
+    common::kTokenLifetimeOption,
 }};
 
 constexpr auto kOptions = common::option_table(kOwnOptions, common::kClientAuthOptions);
@@ -45,7 +47,9 @@ constexpr auto kOptions = common::option_table(kOwnOptions, common::kClientAuthO
 class ClientCredentialsProvider {
  public:
     explicit ClientCredentialsProvider(sdk::Host& host)
-        : host_(host), s_(client_credentials::read_settings(host)) {}
+        : host_(host),
+          s_(client_credentials::read_settings(host)),
+          token_lifetime_s_(host.integer("token_lifetime", 0)) {}
 
     sdk::Credential acquire() {
         common::FormFields form = {{"grant_type", "client_credentials"}};
@@ -55,14 +59,12 @@ class ClientCredentialsProvider {
         form.insert(form.end(), s_.extra_params.begin(), s_.extra_params.end());
 
         common::TokenResponse t = common::request_token(host_, s_.auth, s_.token_url, form);
-        sdk::Credential c;
-        c.token = t.access_token;
-        c.token_type = t.token_type;
-        c.expires_at_ms = t.expires_at_ms;
-        // What was granted may differ from what was asked; a server that
-        // omits `scope` granted exactly the request (RFC 6749 §5.1).
-        std::string granted = t.scope.empty() ? join(s_.scopes) : t.scope;
-        if (!granted.empty()) c.extras["scope"] = granted;
+        common::assume_lifetime(t, host_.now_ms(), token_lifetime_s_);
+        // Extras such as Salesforce's instance_url are kept; what was granted
+        // may differ from what was asked (a server that omits `scope` granted
+        // exactly the request, RFC 6749 §5.1).
+        sdk::Credential c = common::to_credential(host_, t, "", join(s_.scopes));
+        c.refresh_token.clear();  // not used: see the top of this file
         return c;
     }
 
@@ -75,6 +77,7 @@ class ClientCredentialsProvider {
 
     const sdk::Host& host_;
     client_credentials::Settings s_;
+    int64_t token_lifetime_s_;
 };
 
 }  // namespace

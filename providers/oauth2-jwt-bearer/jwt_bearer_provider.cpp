@@ -48,9 +48,7 @@ constexpr std::array<latchkey_option, 16> kOwnOptions = {{
      "the assertion's audience `aud`; unset: from 'instance', else the token endpoint"},
     {"assertion_lifetime", LATCHKEY_OPT_DURATION, 0, "300",
      "how long the assertion is valid (its `exp`); Salesforce allows at most 3 minutes of skew"},
-    {"token_lifetime", LATCHKEY_OPT_DURATION, 0, nullptr,
-     "assumed lifetime of an access token when the server does not say (Salesforce does not: "
-     "set it to the session timeout)"},
+    common::kTokenLifetimeOption,
     common::kGrantParamOptions[0],  // scopes
     common::kIssuerOption,
     common::kTokenUrlOption,
@@ -105,8 +103,7 @@ class JwtBearerProvider : public common::OAuthClient {
                 ? common::token_request(host_, token_url, form)
                 : common::client_form_request(host_, auth_, token_url, form, token_url);
         common::TokenResponse t = common::request_token(host_, req);
-        if (!t.expires_at_ms && token_lifetime_s_ > 0)
-            t.expires_at_ms = host_.now_ms() + token_lifetime_s_ * 1000;
+        common::assume_lifetime(t, host_.now_ms(), token_lifetime_s_);
         sdk::Credential c = common::to_credential(host_, t, "", scope_);
         // Salesforce's `signature` authenticates `id`; it says nothing to a user.
         c.extras.erase("signature");

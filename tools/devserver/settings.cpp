@@ -12,6 +12,7 @@ constexpr const char* kFlagKeys[] = {
     "client_credentials_refresh",
     "issue_refresh_tokens",
     "auto_consent",
+    "send_expires_in",
     "require_pkce",
     "omit_userinfo",
 };

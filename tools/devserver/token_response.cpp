@@ -63,8 +63,11 @@ void send_token_response(GrantContext& grant, TokenIssue issue, httplib::Respons
         write_string(w, token);
         w.Key("token_type");
         w.String("Bearer");
-        w.Key("expires_in");
-        w.Int64(ctx.token_lifetime);
+        // Salesforce sends none: the client must know the session timeout.
+        if (setting_flag(ctx, "send_expires_in", true)) {
+            w.Key("expires_in");
+            w.Int64(ctx.token_lifetime);
+        }
         w.Key("scope");
         write_string(w, scope_text);
         if (!refresh_token.empty()) {

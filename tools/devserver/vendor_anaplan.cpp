@@ -4,7 +4,9 @@
 //   POST /token/authenticate  Authorization: CACertificate <b64 PEM>, JSON body
 //        {"encodedData", "encodedSignedData"[, "encodedDataFormat": "v2"]}: the
 //        signature (RSA PKCS#1 v1.5, SHA-512) is verified with the public key
-//        of the certificate presented; a v2 nonce's timestamp must be recent
+//        of the certificate presented; a v2 nonce's timestamp must be recent.
+//        A v1 nonce is refused, as Anaplan has refused it since June 2026,
+//        unless --setting anaplan.accept_v1=true
 //   POST /token/refresh       Authorization: AnaplanAuthToken <token>
 //   POST /token/logout        Authorization: AnaplanAuthToken <token> (204)
 // Answers like Anaplan: 201 {"status": "SUCCESS", "tokenInfo": {...}} or 401
@@ -179,6 +181,10 @@ void authenticate_certificate(ServerContext& ctx, const std::string& encoded_cer
     const std::string format = text("encodedDataFormat").value_or("v1");
     if (format != "v1" && format != "v2") {
         fail(res, 400, "FAILURE_BAD_REQUEST", "Unknown encodedDataFormat");
+        return;
+    }
+    if (format == "v1" && vendor::setting_or(ctx, "anaplan.accept_v1", "false") != "true") {
+        bad_credential(res, "encodedDataFormat v1 is no longer accepted; sign a v2 nonce");
         return;
     }
 

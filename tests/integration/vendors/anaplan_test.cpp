@@ -17,10 +17,13 @@ const std::string kPasswordVar = "ANAPLAN_TEST_PASSWORD";
 
 class Anaplan : public VendorTest {
  protected:
-    explicit Anaplan(int token_lifetime = 2100)
+    // The server refuses v1 nonces, as Anaplan does since June 2026, unless
+    // `accept_v1`.
+    explicit Anaplan(int token_lifetime = 2100, bool accept_v1 = false)
         : VendorTest({"--setting", "anaplan.email=" + kEmail, "--setting",
                       "anaplan.password=" + kPassword, "--setting",
-                      "anaplan.token_lifetime=" + std::to_string(token_lifetime)}) {
+                      "anaplan.token_lifetime=" + std::to_string(token_lifetime), "--setting",
+                      std::string("anaplan.accept_v1=") + (accept_v1 ? "true" : "false")}) {
         env_[kPasswordVar] = kPassword;
         never_print(kPassword);
     }
@@ -89,6 +92,7 @@ TEST_F(Anaplan, LogoutEndsTheTokenAtAnaplan) {
     EXPECT_NE(st.out.find("not logged in"), std::string::npos) << st.out;
 }
 
+// The default nonce is v2: this server refuses v1.
 TEST_F(Anaplan, CertificateLoginSignsANonceTheServerVerifies) {
     auto f = make_certificate("anaplan", "anaplan-integration");
     write_certificate_policy(f);
@@ -97,6 +101,31 @@ TEST_F(Anaplan, CertificateLoginSignsANonceTheServerVerifies) {
     EXPECT_EQ(user_of(first_line(r.out)), "/CN=anaplan-integration");
     EXPECT_EQ(counter("anaplan.authenticate.certificate"), 1u);
     EXPECT_EQ(counter("anaplan.authenticate.basic"), 0u);
+}
+
+// A v1 nonce where the server takes one still signs correctly; where it does
+// not (Anaplan since June 2026), the server's refusal is what the user reads.
+class AnaplanAcceptingV1 : public Anaplan {
+ protected:
+    AnaplanAcceptingV1() : Anaplan(2100, true) {}
+};
+
+TEST_F(AnaplanAcceptingV1, V1NonceIsStillSignedWhenAsked) {
+    auto f = make_certificate("v1", "anaplan-v1");
+    write_certificate_policy(f, "encoded_data_format = \"v1\"\n");
+    auto r = lk({"token", "--header"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(user_of(first_line(r.out)), "/CN=anaplan-v1");
+}
+
+TEST_F(Anaplan, V1NonceRefusedByTheServerSaysWhy) {
+    auto f = make_certificate("v1", "anaplan-v1");
+    write_certificate_policy(f, "encoded_data_format = \"v1\"\n");
+    auto r = lk({"token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("encodedDataFormat v1 is no longer accepted"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("anaplan"), std::string::npos) << r.err;
 }
 
 TEST_F(Anaplan, V2NonceWithAnEncryptedKey) {

@@ -32,6 +32,19 @@ struct TokenResponse {
     std::map<std::string, std::string> extras;
 };
 
+// The option for servers that do not say how long a token lives.
+inline constexpr latchkey_option kTokenLifetimeOption = {
+    "token_lifetime", LATCHKEY_OPT_DURATION, 0, nullptr,
+    "assumed lifetime of an access token when the server's answer has no expires_in "
+    "(Salesforce's has none: set it to the session timeout); unset: such a token is kept "
+    "until the server refuses it"};
+
+// Gives `t` the expiry `lifetime_s` seconds after `now_ms` when the server
+// named none; a server's own expires_in always wins.
+inline void assume_lifetime(TokenResponse& t, int64_t now_ms, int64_t lifetime_s) {
+    if (!t.expires_at_ms && lifetime_s > 0) t.expires_at_ms = now_ms + lifetime_s * 1000;
+}
+
 namespace detail {
 
 // expires_in as seconds: a JSON number, or a numeric string (some servers).
