@@ -3,6 +3,7 @@
 #include <cstring>
 #include <thread>
 
+#include "bridge/shield.hpp"
 #include "latchkey/error.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
@@ -164,7 +165,11 @@ latchkey_status prompt(void* ctx, const char* question, int secret, latchkey_sin
 }
 int open_url(void* ctx, const char* url) {
     auto* i = C(ctx)->self->services().interaction;
-    return i && url && i->open_url(url) ? 0 : 1;
+    try {
+        return i && url && i->open_url(url) ? 0 : 1;
+    } catch (...) {
+        return 1;  // 0 would say it opened (shielded<> returns 0)
+    }
 }
 
 int64_t now_ms(void*) { return util::now_ms(); }
@@ -322,40 +327,40 @@ ProviderInstance::ProviderInstance(std::shared_ptr<plugin::LoadedProvider> provi
     t.abi_major = LATCHKEY_ABI_MAJOR;
     t.abi_minor = LATCHKEY_ABI_MINOR;
     t.ctx = ctx_.get();
-    t.option = cb::option;
-    t.option_list_size = cb::option_list_size;
-    t.option_list_item = cb::option_list_item;
-    t.site_name = cb::site_name;
-    t.http = cb::http;
-    t.http_status = cb::http_status;
-    t.http_body = cb::http_body;
-    t.http_header = cb::http_header;
-    t.http_release = cb::http_release;
-    t.log = cb::log;
-    t.add_secret = cb::add_secret;
-    t.interactive = cb::interactive;
-    t.notice = cb::notice;
-    t.prompt = cb::prompt;
-    t.open_url = cb::open_url;
-    t.now_ms = cb::now_ms;
-    t.sleep_ms = cb::sleep_ms;
-    t.random_bytes = cb::random_bytes;
-    t.base64_encode = cb::base64_encode;
-    t.base64_decode = cb::base64_decode;
-    t.url_encode = cb::url_encode;
-    t.result_token = cb::result_token;
-    t.result_token_type = cb::result_token_type;
-    t.result_header_name = cb::result_header_name;
-    t.result_expires_at = cb::result_expires_at;
-    t.result_refresh_token = cb::result_refresh_token;
-    t.result_extra = cb::result_extra;
-    t.result_error = cb::result_error;
-    t.result_retry_after = cb::result_retry_after;
-    t.sign = cb::sign;
-    t.cache_get = cb::cache_get;
-    t.cache_put = cb::cache_put;
-    t.progress = cb::progress;
-    t.fetch_site = cb::fetch_site;
+    t.option = shielded<cb::option>;
+    t.option_list_size = shielded<cb::option_list_size>;
+    t.option_list_item = shielded<cb::option_list_item>;
+    t.site_name = shielded<cb::site_name>;
+    t.http = shielded<cb::http>;
+    t.http_status = shielded<cb::http_status>;
+    t.http_body = shielded<cb::http_body>;
+    t.http_header = shielded<cb::http_header>;
+    t.http_release = shielded<cb::http_release>;
+    t.log = shielded<cb::log>;
+    t.add_secret = shielded<cb::add_secret>;
+    t.interactive = shielded<cb::interactive>;
+    t.notice = shielded<cb::notice>;
+    t.prompt = shielded<cb::prompt>;
+    t.open_url = shielded<cb::open_url>;
+    t.now_ms = shielded<cb::now_ms>;
+    t.sleep_ms = shielded<cb::sleep_ms>;
+    t.random_bytes = shielded<cb::random_bytes>;
+    t.base64_encode = shielded<cb::base64_encode>;
+    t.base64_decode = shielded<cb::base64_decode>;
+    t.url_encode = shielded<cb::url_encode>;
+    t.result_token = shielded<cb::result_token>;
+    t.result_token_type = shielded<cb::result_token_type>;
+    t.result_header_name = shielded<cb::result_header_name>;
+    t.result_expires_at = shielded<cb::result_expires_at>;
+    t.result_refresh_token = shielded<cb::result_refresh_token>;
+    t.result_extra = shielded<cb::result_extra>;
+    t.result_error = shielded<cb::result_error>;
+    t.result_retry_after = shielded<cb::result_retry_after>;
+    t.sign = shielded<cb::sign>;
+    t.cache_get = shielded<cb::cache_get>;
+    t.cache_put = shielded<cb::cache_put>;
+    t.progress = shielded<cb::progress>;
+    t.fetch_site = shielded<cb::fetch_site>;
 
     latchkey_result r;
     latchkey_status st = provider_->descriptor().create(&table_, &instance_, &r);

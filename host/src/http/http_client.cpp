@@ -162,15 +162,15 @@ LATCHKEY_MODULE(http) {
     static const latchkey::http::HttpModule table{
         {},
         [](const latchkey_http_request& req, int64_t timeout_ms, size_t max_body,
-           std::string& error, const std::string& ca_file) {
+           std::string& error, const std::string& ca_file) noexcept {
             Fault fault;
             auto r = latchkey::module::contain(fault, [&] {
                 return latchkey::http::send_with_curl(req, timeout_ms, max_body, error, ca_file);
             });
-            if (fault.set) error = fault.message;
+            if (fault.set) error = std::move(fault.message);  // a move: cannot throw
             return r;
         },
-        [](const std::string& text) {
+        [](const std::string& text) noexcept {
             Fault fault;
             return latchkey::module::contain(
                 fault, [&] { return latchkey::http::url_encode_with_curl(text); });

@@ -445,14 +445,14 @@ LATCHKEY_MODULE(storage_keyring) {
     static const latchkey::storage::StorageModule table{
         {},
         [](const std::string& backend, const latchkey::storage::OpenRequest& r,
-           latchkey::module::Fault& fault) {
-            using latchkey::storage::Storage;
-            return latchkey::storage::to_port(
-                latchkey::module::contain(fault, [&]() -> std::unique_ptr<Storage> {
-                    if (backend == "system")
-                        return latchkey::storage::open_system_storage(r.file_dir, r.warn);
-                    return std::make_unique<latchkey::storage::KeyringStorage>(r.file_dir, r.warn);
-                }));
+           latchkey::module::Fault& fault) noexcept {
+            using latchkey::storage::to_port;
+            return latchkey::module::contain(fault, [&] {
+                if (backend == "system")
+                    return to_port(latchkey::storage::open_system_storage(r.file_dir, r.warn));
+                return to_port(
+                    std::make_unique<latchkey::storage::KeyringStorage>(r.file_dir, r.warn));
+            });
         }};
     return &table;
 }

@@ -24,6 +24,15 @@ std::function<std::unique_ptr<Storage>(const OpenRequest&)> from_module(std::str
     return [module, backend](const OpenRequest& r) {
         OpenRequest req = r;
         req.file_dir = file_dir_of(r);
+        // The module calls it from its own code: nothing may unwind from it
+        // into the module's runtime (module/boundary.hpp).
+        if (r.warn)
+            req.warn = [warn = r.warn](const std::string& m) noexcept {
+                try {
+                    warn(m);
+                } catch (...) {
+                }
+            };
         module::Fault fault;
         auto port = module::get<StorageModule>(module).open(backend, req, fault);
         module::raise_if_set(fault);

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <map>
 
+#include "bridge/shield.hpp"
 #include "latchkey/error.hpp"
 #include "storage/record_json.hpp"
 #include "util/clock.hpp"
@@ -19,6 +20,7 @@ constexpr size_t kMaxListing = 16 << 20;  // every key together
 constexpr size_t kMaxText = 300;          // one error or location line
 constexpr size_t kMaxKey = 200;
 
+using bridge::shielded;
 using plugin::refuse;
 
 bool valid_key(std::string_view k) {
@@ -399,11 +401,11 @@ std::unique_ptr<Storage> open_plugin_storage(std::shared_ptr<LoadedStoragePlugin
     t.abi_major = LATCHKEY_STORAGE_ABI_MAJOR;
     t.abi_minor = LATCHKEY_STORAGE_ABI_MINOR;
     t.ctx = in.get();
-    t.option = cb::option;
-    t.option_list_size = cb::option_list_size;
-    t.option_list_item = cb::option_list_item;
-    t.log = cb::log;
-    t.now_ms = cb::now_ms;
+    t.option = shielded<cb::option>;
+    t.option_list_size = shielded<cb::option_list_size>;
+    t.option_list_item = shielded<cb::option_list_item>;
+    t.log = shielded<cb::log>;
+    t.now_ms = shielded<cb::now_ms>;
 
     ErrorText err;
     void* handle = nullptr;

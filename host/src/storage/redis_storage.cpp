@@ -685,9 +685,10 @@ LATCHKEY_MODULE(storage_redis) {
     static const latchkey::storage::StorageModule table{
         {},
         [](const std::string&, const latchkey::storage::OpenRequest& request,
-           latchkey::module::Fault& fault) {
-            return latchkey::storage::to_port(latchkey::module::contain(
-                fault, [&] { return latchkey::storage::open_redis_storage(request); }));
+           latchkey::module::Fault& fault) noexcept {
+            return latchkey::module::contain(fault, [&] {
+                return latchkey::storage::to_port(latchkey::storage::open_redis_storage(request));
+            });
         }};
     return &table;
 }

@@ -11,12 +11,12 @@ LATCHKEY_MODULE(crypto) {
     static const latchkey::util::CryptoModule table{
         {},
         [](std::string_view alg, const std::string& key_file, const char* passphrase,
-           std::string_view data, std::string& error) {
+           std::string_view data, std::string& error) noexcept {
             latchkey::module::Fault fault;
             auto r = latchkey::module::contain(fault, [&] {
                 return latchkey::util::sign_pem(alg, key_file, passphrase, data, error);
             });
-            if (fault.set) error = fault.message;
+            if (fault.set) error = std::move(fault.message);  // a move: cannot throw
             return r;
         }};
     return &table;
