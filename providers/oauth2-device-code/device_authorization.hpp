@@ -5,6 +5,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/json.hpp>
@@ -76,7 +77,8 @@ inline DeviceAuthorization request_device_authorization(const sdk::Host& host,
     // expires_in is required; a server that leaves it out gets RFC 8628's
     // example lifetime rather than an endless wait.
     d.expires_at_ms = host.now_ms() + detail::ms_or(doc, "expires_in", 1800);
-    d.interval_ms = detail::ms_or(doc, "interval", 5);
+    // A server that says 0 would have us poll in a tight loop.
+    d.interval_ms = std::max<int64_t>(detail::ms_or(doc, "interval", 5), 100);
     return d;
 }
 

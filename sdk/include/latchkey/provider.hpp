@@ -147,8 +147,7 @@ class Host {
     }
     std::string require(const char* key) const {
         auto v = option(key);
-        if (!v || v->empty())
-            throw config_error(std::string("option '") + key + "' is required");
+        if (!v || v->empty()) throw config_error(std::string("option '") + key + "' is required");
         return *v;
     }
     int64_t integer(const char* key, int64_t fallback) const {
@@ -284,8 +283,7 @@ class Host {
                                       passphrase.empty() ? nullptr : passphrase.c_str(),
                                       reinterpret_cast<const unsigned char*>(data.data()),
                                       data.size(), detail::append_to_string, &out, err, sizeof err);
-        if (st != LATCHKEY_OK)
-            throw Error(st, err[0] ? err : "cannot sign with key " + key_file);
+        if (st != LATCHKEY_OK) throw Error(st, err[0] ? err : "cannot sign with key " + key_file);
         return out;
     }
 
@@ -312,8 +310,8 @@ class Host {
         require_v1_1("fetching another site");
         std::optional<Current> got;
         char err[1024] = {0};
-        latchkey_status st = h_->fetch_site(h_->ctx, name.c_str(), detail::copy_credential, &got,
-                                            err, sizeof err);
+        latchkey_status st =
+            h_->fetch_site(h_->ctx, name.c_str(), detail::copy_credential, &got, err, sizeof err);
         if (st != LATCHKEY_OK || !got)
             throw Error(st == LATCHKEY_OK ? LATCHKEY_E_INTERNAL : st,
                         err[0] ? err : "site '" + name + "' gave no credential");
@@ -358,15 +356,15 @@ struct has_expired<
 template <class P, class = void>
 struct has_revoke : std::false_type {};
 template <class P>
-struct has_revoke<
-    P, std::void_t<decltype(std::declval<P&>().revoke(std::declval<const Current&>()))>>
+struct has_revoke<P,
+                  std::void_t<decltype(std::declval<P&>().revoke(std::declval<const Current&>()))>>
     : std::true_type {};
 
 template <class P, class = void>
 struct has_whoami : std::false_type {};
 template <class P>
-struct has_whoami<
-    P, std::void_t<decltype(std::declval<P&>().whoami(std::declval<const Current&>()))>>
+struct has_whoami<P,
+                  std::void_t<decltype(std::declval<P&>().whoami(std::declval<const Current&>()))>>
     : std::true_type {};
 
 template <class P>
@@ -500,11 +498,30 @@ struct Adapter {
 
 // Exports the entry point for provider class CLASS.
 #define LATCHKEY_PROVIDER(CLASS, NAME, VERSION, DESCRIPTION, OPTIONS)                       \
+    LATCHKEY_DETAIL_PRIVATE_RUNTIME_CLEANUP                                                 \
     extern "C" LATCHKEY_EXPORT const latchkey_provider* latchkey_provider_v1(void) {        \
         static const latchkey_provider descriptor =                                         \
             ::latchkey::sdk::detail::Adapter<CLASS>::descriptor(NAME, VERSION, DESCRIPTION, \
                                                                 OPTIONS);                   \
         return &descriptor;                                                                 \
     }
+
+// Define LATCHKEY_PRIVATE_CXX_RUNTIME when the plugin links the C++ runtime
+// into itself (-static-libstdc++, as the built-in providers and
+// sdk/template do). That runtime sets aside an emergency exception buffer
+// (about 70 KiB) when the plugin is loaded and never gives it back; the
+// plugin then frees it when it is unloaded, so a host that loads and unloads
+// it again and again does not grow.
+#if defined(LATCHKEY_PRIVATE_CXX_RUNTIME) && defined(__GLIBCXX__)
+namespace __gnu_cxx {
+void __freeres();  // libstdc++'s, declared in none of its headers
+}
+#define LATCHKEY_DETAIL_PRIVATE_RUNTIME_CLEANUP                               \
+    __attribute__((destructor)) static void latchkey_free_private_runtime() { \
+        __gnu_cxx::__freeres();                                               \
+    }
+#else
+#define LATCHKEY_DETAIL_PRIVATE_RUNTIME_CLEANUP
+#endif
 
 #endif  // LATCHKEY_PROVIDER_HPP

@@ -127,6 +127,11 @@ TEST_F(OAuthDeviceLogin, TroubleUntilTheCodeExpiresSaysToLogInAgain) {
     EXPECT_LT(Clock::now() - began, std::chrono::seconds(15));
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_NE(r.err.find("expired"), std::string::npos) << r.err;
+    // Why it ran out: the server was failing, which the person was told
+    // once while waiting and is told again at the end.
+    EXPECT_NE(r.err.find("the token endpoint was failing meanwhile"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("HTTP 503"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("still waiting for approval"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("latchkey login --at dev"), std::string::npos) << r.err;
 }
 
