@@ -94,6 +94,17 @@ TEST_F(Install, InstalledLatchkeyUsesTheInstalledProviders) {
     ASSERT_NE(at, std::string::npos) << s.out;
     std::string used = first_line(s.out.substr(at + marker.size()));
     EXPECT_EQ(canonical(used), canonical(provider_dir + "/api-key.so")) << s.out;
+
+    // The program copied away from its install: no LIBDIR beside it, so it
+    // falls back to the configured places (here the build tree's providers)
+    // and still works.
+    test::TempDir elsewhere;
+    const std::string copy = elsewhere.path() + "/latchkey";
+    fs::copy_file(bin, copy);
+    auto c = test::run({copy, "-v", "--config", policy(), "token", "--header"}, o);
+    record({copy, "-v", "--config", policy(), "token", "--header"}, c);
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    EXPECT_EQ(first_line(c.out), "Authorization: Bearer " + key);
 }
 
 }  // namespace

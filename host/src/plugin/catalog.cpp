@@ -38,14 +38,17 @@ std::vector<SearchDir> default_search_path(const std::vector<std::string>& flag_
     if (const char* home = std::getenv("HOME"))
         out.push_back({std::string(home) + "/.local/lib/latchkey/providers", "user dir"});
     // LIBDIR/latchkey/providers: the install dir once installed, the build
-    // tree's provider dir in the build tree. The build tree's absolute path
-    // is only a fallback, so an installed latchkey never searches the tree
-    // it was built in.
-    if (auto lib = util::lib_dir()) out.push_back({*lib + "/latchkey/providers", "install dir"});
+    // tree's provider dir in the build tree. The configured absolute paths
+    // are only fallbacks (a program copied elsewhere), so an installed
+    // latchkey never searches the tree it was built in.
+    if (auto lib = util::lib_dir()) {
+        out.push_back({*lib + "/latchkey/providers", "install dir"});
+    } else {
+        out.push_back({LATCHKEY_INSTALL_PROVIDER_DIR, "install dir"});
 #ifdef LATCHKEY_BUILD_PROVIDER_DIR
-    else
         out.push_back({LATCHKEY_BUILD_PROVIDER_DIR, "build tree"});
 #endif
+    }
     // The same directory reached twice is searched once. Each path is
     // resolved once (a readlink per component): this runs at every start.
     std::vector<SearchDir> unique;

@@ -4,32 +4,56 @@
 #include <link.h>
 
 #include <boost/dll/runtime_symbol_info.hpp>
+#include <cstring>
 #include <filesystem>
+#include <vector>
 
 namespace latchkey::util {
 
 namespace fs = std::filesystem;
 
-std::optional<std::string> lib_dir() {
-    // The object this code runs from. dladdr's file name will not do: for a
-    // program it is argv[0], which may be a bare name found through PATH.
-    Dl_info info;
-    link_map* map = nullptr;
-    if (!dladdr1(reinterpret_cast<void*>(&lib_dir), &info, reinterpret_cast<void**>(&map),
-                 RTLD_DL_LINKMAP) ||
-        !map)
-        return std::nullopt;
-    if (map->l_name && map->l_name[0]) return fs::path(map->l_name).parent_path().string();
+namespace {
 
-    // Linked into a program in PREFIX/bin (or BUILD/bin). The build tree
-    // always uses lib/; an install may use a multiarch LIBDIR.
+// LIBDIR when it holds latchkey's own directory; nullopt otherwise.
+std::optional<std::string> if_latchkey_lib(const fs::path& dir) {
     std::error_code ec;
-    auto program = boost::dll::program_location(ec);
-    if (ec) return std::nullopt;
-    fs::path prefix = fs::path(program.string()).parent_path().parent_path();
-    fs::path installed = prefix / LATCHKEY_INSTALL_LIBDIR;
-    if (fs::is_directory(installed / "latchkey", ec)) return installed.string();
-    return (prefix / "lib").string();
+    if (!fs::is_directory(dir / "latchkey", ec)) return std::nullopt;
+    return dir.lexically_normal().string();
+}
+
+}  // namespace
+
+std::optional<std::string> lib_dir() {
+    // The object this code runs from: liblatchkey.so, or the program it is
+    // linked into, whose link map has no name.
+    Dl_info info;
+    link_map* self = nullptr;
+    if (!dladdr1(reinterpret_cast<void*>(&lib_dir), &info, reinterpret_cast<void**>(&self),
+                 RTLD_DL_LINKMAP) ||
+        !self)
+        return std::nullopt;
+    std::vector<fs::path> objects;
+    if (self->l_name && self->l_name[0]) {
+        objects.emplace_back(self->l_name);
+    } else {
+        // The program: /proc/self/exe, unless it was started as `ld.so
+        // PROGRAM` (that names the loader); then argv[0], which dladdr
+        // reports, names it when it is a path. A bare argv[0] was found
+        // through PATH and says nothing.
+        std::error_code ec;
+        auto program = boost::dll::program_location(ec);
+        if (!ec) objects.emplace_back(program.string());
+        if (info.dli_fname && std::strchr(info.dli_fname, '/'))
+            objects.emplace_back(fs::absolute(info.dli_fname, ec));
+    }
+    // A library sits in LIBDIR; a program in BINDIR, with LIBDIR where the
+    // install put it relative to BINDIR (the build tree has bin/ and lib/).
+    for (const fs::path& object : objects) {
+        const fs::path dir = object.parent_path();
+        for (const fs::path& candidate : {dir, dir / LATCHKEY_BINDIR_TO_LIBDIR, dir / "../lib"})
+            if (auto lib = if_latchkey_lib(candidate)) return lib;
+    }
+    return std::nullopt;
 }
 
 }  // namespace latchkey::util

@@ -8,9 +8,11 @@
 namespace latchkey::util {
 
 // LIBDIR of the running latchkey: the directory of liblatchkey.so when the
-// library's code runs from it, PROGRAM_DIR/../LIBDIR when it is linked into
-// a program (the CLI: PREFIX/bin/latchkey). nullopt when the running code
-// cannot be located.
+// library's code runs from it, LIBDIR relative to the program's directory
+// when it is linked into a program (the CLI: PREFIX/bin/latchkey). Only a
+// directory that holds `latchkey/` counts: nullopt when there is none (a
+// program copied elsewhere), and callers fall back to the configured
+// install paths.
 std::optional<std::string> lib_dir();
 
 }  // namespace latchkey::util
