@@ -16,6 +16,7 @@
 #include <latchkey/common/token_error.hpp>
 #include <latchkey/provider.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -59,6 +60,7 @@ class AnacondaProvider {
         if (base.empty()) base = "https://" + std::string(common::trim(host.require("domain")));
         while (!base.empty() && base.back() == '/') base.pop_back();
         exchange_url_ = base + "/api/auth/api-keys";
+        older_exchange_url_ = base + "/api/iam/api-keys";
     }
 
     // A configured key wins; otherwise a new key is minted from the login
@@ -69,15 +71,36 @@ class AnacondaProvider {
             host_.add_secret(key);
             return credential(key, "the configured API key", true);
         }
-        return credential(exchange(), "the API key minted at " + exchange_url_, false);
+        auto [key, url] = exchange();
+        return credential(key, "the API key minted at " + url, false);
     }
 
  private:
     // POST {"scopes": [...], "tags": [...]} with the login site's token; 201
-    // {"api_key": ...} is the only success Anaconda sends.
-    std::string exchange() const {
+    // {"api_key": ...} is the only success Anaconda sends. A server that does
+    // not know the address (404) is asked at the older one, /api/iam, which
+    // Anaconda's own client also falls back to while servers move.
+    // The key, and the address that minted it.
+    std::pair<std::string, std::string> exchange() const {
         sdk::Current login = login_token();
         host_.add_secret(login.token);
+        try {
+            return {exchange_at(exchange_url_, login), exchange_url_};
+        } catch (const NotFound&) {
+            host_.debug(exchange_url_ + " answered 404; asking " + older_exchange_url_);
+        }
+        try {
+            return {exchange_at(older_exchange_url_, login), older_exchange_url_};
+        } catch (const NotFound&) {
+            throw sdk::config_error("neither " + exchange_url_ + " nor " + older_exchange_url_ +
+                                    " exchanges API keys (HTTP 404); check domain or base_url");
+        }
+    }
+
+    // The exchange address answered 404.
+    struct NotFound {};
+
+    std::string exchange_at(const std::string& url, const sdk::Current& login) const {
         rapidjson::StringBuffer buf;
         rapidjson::Writer<rapidjson::StringBuffer> w(buf);
         w.StartObject();
@@ -86,7 +109,7 @@ class AnacondaProvider {
         w.EndObject();
 
         sdk::HttpRequest req;
-        req.url = exchange_url_;
+        req.url = url;
         req.headers = {"Content-Type: application/json", "Accept: application/json",
                        "Authorization: Bearer " + login.token};
         req.body.assign(buf.GetString(), buf.GetSize());
@@ -97,7 +120,8 @@ class AnacondaProvider {
         const rapidjson::Value* key =
             doc.HasParseError() ? nullptr : common::string_member(doc, "api_key");
         if (key) host_.add_secret(key->GetString());
-        const std::string where = "API key exchange at " + exchange_url_;
+        const std::string where = "API key exchange at " + url;
+        if (resp.status == 404) throw NotFound{};
         if (resp.status != 201) {
             std::string detail = doc.HasParseError() ? "" : error_detail(doc);
             std::string msg = where + " answered HTTP " + std::to_string(resp.status) +
@@ -168,6 +192,7 @@ class AnacondaProvider {
     const sdk::Host& host_;
     std::string login_site_;
     std::string exchange_url_;
+    std::string older_exchange_url_;
 };
 
 }  // namespace

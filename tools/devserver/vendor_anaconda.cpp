@@ -3,6 +3,9 @@
 //   POST /api/auth/api-keys  Authorization: Bearer <access token from this
 //        server's token store>, JSON {"scopes": [...], "tags": [...]}
 //        -> 201 {"id": ..., "api_key": <JWT, HS256, with exp>, "expires_at": ...}
+//   POST /api/iam/api-keys   the same, at the older address some servers still
+//        use; which of the two answer (the other is 404) is
+//        --setting anaconda.api_keys_at=auth|iam|both (default auth)
 //   GET  /api/account        Authorization: Bearer <API key> -> 200 {"user": ...}
 // Knobs: --setting anaconda.key_lifetime=SECONDS (default a year). POST
 // /admin/anaconda {"reply": "normal" | "opaque_key"} makes the next keys plain
@@ -167,9 +170,23 @@ void handle_account(const httplib::Request& req, httplib::Response& res) {
 }
 
 void install(httplib::Server& server, ServerContext& ctx) {
-    server.Post("/api/auth/api-keys", [&ctx](const httplib::Request& req, httplib::Response& res) {
-        handle_create_key(ctx, req, res);
-    });
+    for (const char* where : {"auth", "iam"}) {
+        server.Post(std::string("/api/") + where + "/api-keys",
+                    [&ctx, where](const httplib::Request& req, httplib::Response& res) {
+                        const std::string served =
+                            vendor::setting_or(ctx, "anaconda.api_keys_at", "auth");
+                        if (served != where && served != "both") {
+                            send_json(res, 404, [](JsonWriter& w) {
+                                w.StartObject();
+                                w.Key("detail");
+                                w.String("Not Found");
+                                w.EndObject();
+                            });
+                            return;
+                        }
+                        handle_create_key(ctx, req, res);
+                    });
+    }
     server.Get("/api/account", [](const httplib::Request& req, httplib::Response& res) {
         handle_account(req, res);
     });

@@ -15,8 +15,11 @@ const std::string kDeviceClient = "anaconda-app";
 
 class Anaconda : public VendorTest {
  protected:
-    explicit Anaconda(int key_lifetime = 365 * 24 * 3600)
+    // `keys_at`: which exchange address the server answers at (auth, the
+    // current one; iam, the older one; none).
+    explicit Anaconda(int key_lifetime = 365 * 24 * 3600, const std::string& keys_at = "auth")
         : VendorTest({"--setting", "anaconda.key_lifetime=" + std::to_string(key_lifetime),
+                      "--setting", "anaconda.api_keys_at=" + keys_at,
                       // A public client for device logins, approved when its page loads.
                       "--client", kDeviceClient + ":", "--setting", "device_interval=0.2",
                       "--setting", "auto_consent=true"}) {
@@ -84,6 +87,34 @@ TEST_F(Anaconda, TheLoginSitesTokenIsExchangedForAnApiKey) {
     auto st = lk({"--at", "anaconda", "status"});
     ASSERT_EQ(st.exit_code, 0) << st.err;
     EXPECT_NE(st.out.find("valid, expires in"), std::string::npos) << st.out;
+}
+
+// A server that still exchanges keys only at the older address, /api/iam.
+class OlderAnacondaServer : public Anaconda {
+ protected:
+    OlderAnacondaServer() : Anaconda(365 * 24 * 3600, "iam") {}
+};
+
+TEST_F(OlderAnacondaServer, TheKeyIsMintedAtTheOlderAddress) {
+    const std::string key = minted_key();
+    EXPECT_EQ(account_user(key), kClient);
+    EXPECT_EQ(counter("anaconda.api_keys"), 1u);
+}
+
+// A server that exchanges keys at neither address: the wrong domain, say.
+class NoAnacondaKeyService : public Anaconda {
+ protected:
+    NoAnacondaKeyService() : Anaconda(365 * 24 * 3600, "none") {}
+};
+
+TEST_F(NoAnacondaKeyService, BothAddressesAreNamedWithTheNextStep) {
+    auto r = lk({"--at", "anaconda", "token"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find(server_.url() + "/api/auth/api-keys"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(server_.url() + "/api/iam/api-keys"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("check domain or base_url"), std::string::npos) << r.err;
+    EXPECT_EQ(counter("anaconda.api_keys"), 0u);
 }
 
 class ShortLivedAnacondaKey : public Anaconda {
