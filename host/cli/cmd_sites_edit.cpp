@@ -9,7 +9,6 @@
 // `--set key=value` is a global option, so main.cpp has already collected it
 // into host_options.sets; for these commands it means "write this value".
 #include <algorithm>
-#include <functional>
 #include <iostream>
 #include <set>
 
@@ -147,6 +146,17 @@ const std::string& existing_text(const PolicyFile& file, const std::string& path
     return file.text();
 }
 
+// The existing policy, locked for editing, which must hold site `name`.
+struct SiteEdit {
+    SiteEdit(Context& ctx, const std::string& name)
+        : path(config_path(ctx)), file(path, false), doc(existing_text(file, path), path) {
+        doc.require_site(name);
+    }
+    std::string path;
+    PolicyFile file;
+    policy::PolicyText doc;
+};
+
 // Validates and writes the edited text; whether it changed the file.
 bool commit(Context& ctx, PolicyFile& file, const policy::PolicyText& doc,
             const std::optional<std::string>& check_site) {
@@ -269,10 +279,8 @@ int modify(Context& ctx) {
         for (auto& [k, v] : values)
             if (k == key) usage(cmd, key + " is both set and unset");
 
-    std::string path = config_path(ctx);
-    PolicyFile file(path, false);
-    policy::PolicyText doc(existing_text(file, path), path);
-    doc.require_site(*name);
+    SiteEdit edit(ctx, *name);
+    auto& [path, file, doc] = edit;
     // The provider the site will have: a new one given here, else its own
     // (or the one [defaults] names).
     std::string provider;
@@ -297,22 +305,6 @@ int modify(Context& ctx) {
     return 0;
 }
 
-// `cmd NAME` on an existing policy: `edit` changes the text and says what it did.
-int edit_named(Context& ctx, const std::string& cmd, const std::string& action,
-               const std::function<std::string(policy::PolicyText&, const std::string&)>& edit) {
-    po::options_description desc(cmd);
-    po::variables_map vm;
-    auto name = parse_named(ctx, cmd, "NAME", desc, vm);
-    if (!name) return 0;
-    std::string path = config_path(ctx);
-    PolicyFile file(path, false);
-    policy::PolicyText doc(existing_text(file, path), path);
-    doc.require_site(*name);
-    std::string message = edit(doc, *name);
-    finish(ctx, file, doc, std::nullopt, *name, action, message);
-    return 0;
-}
-
 // `sites remove NAME`: the site leaves the policy, and its stored
 // credential the token store (nothing could reach it afterwards). The
 // credential is found while the policy still has the site and erased once
@@ -324,10 +316,8 @@ int remove_site(Context& ctx) {
     po::variables_map vm;
     auto name = parse_named(ctx, cmd, "NAME [--keep-credential]", desc, vm);
     if (!name) return 0;
-    std::string path = config_path(ctx);
-    PolicyFile file(path, false);
-    policy::PolicyText doc(existing_text(file, path), path);
-    doc.require_site(*name);
+    SiteEdit edit(ctx, *name);
+    auto& [path, file, doc] = edit;
 
     SiteState* stored_site = nullptr;
     std::string credential = "none";
@@ -369,11 +359,16 @@ int remove_site(Context& ctx) {
 }
 
 int set_default(Context& ctx) {
-    return edit_named(ctx, "sites set-default", "set-default",
-                      [](auto& doc, const std::string& name) {
-                          doc.set_default_site(name);
-                          return "default site is now '" + name + "' (" + doc.path() + ")";
-                      });
+    const std::string cmd = "sites set-default";
+    po::options_description desc(cmd);
+    po::variables_map vm;
+    auto name = parse_named(ctx, cmd, "NAME", desc, vm);
+    if (!name) return 0;
+    SiteEdit edit(ctx, *name);
+    edit.doc.set_default_site(*name);
+    finish(ctx, edit.file, edit.doc, std::nullopt, *name, "set-default",
+           "default site is now '" + *name + "' (" + edit.doc.path() + ")");
+    return 0;
 }
 
 }  // namespace
