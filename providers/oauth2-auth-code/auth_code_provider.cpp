@@ -9,14 +9,13 @@
 // a refresh the server rejects (invalid_grant) makes the host erase the
 // credential and ask for a new login.
 #include <array>
-#include <latchkey/common/account.hpp>
-#include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/discovery.hpp>
 #include <latchkey/common/grant_params.hpp>
+#include <latchkey/common/oauth_client.hpp>
 #include <latchkey/common/option_table.hpp>
-#include <latchkey/common/refresh_grant.hpp>
 #include <latchkey/provider.hpp>
 #include <string>
+#include <utility>
 
 #include "login_flow.hpp"
 #include "pkce.hpp"
@@ -65,10 +64,11 @@ constexpr auto kOptions =
     common::option_table(kOwnOptions, kEndpointOptions, common::kGrantParamOptions,
                          common::kClientSecretOption, common::kClientAuthOptions);
 
-class AuthCodeProvider {
+// refresh, revoke and whoami are the shared OAuth client's.
+class AuthCodeProvider : public common::RefreshingOAuthClient {
  public:
     explicit AuthCodeProvider(sdk::Host& host)
-        : host_(host), s_(auth_code::read_settings(host)), endpoints_(host) {}
+        : AuthCodeProvider(host, auth_code::read_settings(host)) {}
 
     sdk::Credential acquire() {
         if (!host_.interactive())
@@ -86,25 +86,11 @@ class AuthCodeProvider {
             });
     }
 
-    sdk::Credential refresh(const sdk::Current& current) {
-        if (!current.refresh_token || current.refresh_token->empty())
-            throw sdk::rejected("the server issued no refresh token; a new login is needed");
-        return common::refresh_grant(host_, s_.auth, endpoints_.token(), *current.refresh_token,
-                                     current.extras);
-    }
-
-    void revoke(const sdk::Current& current) {
-        common::revoke_credential(host_, s_.auth, endpoints_, current);
-    }
-
-    std::string whoami(const sdk::Current& current) {
-        return common::whoami_json(host_, endpoints_, current);
-    }
-
  private:
-    const sdk::Host& host_;
+    AuthCodeProvider(sdk::Host& host, auth_code::Settings s)
+        : RefreshingOAuthClient(host, s.auth), s_(std::move(s)) {}
+
     auth_code::Settings s_;
-    common::Endpoints endpoints_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "login_flow.hpp"
 
 #include <algorithm>
+#include <latchkey/common/progress_line.hpp>
 
 #include "authorization_request.hpp"
 #include "callback.hpp"
@@ -39,10 +40,7 @@ CallbackAnswer wait_for_redirect(const sdk::Host& host, const Settings& s,
                                  const LoopbackListener& listener) {
     const int64_t deadline = host.now_ms() + s.login_timeout_ms;
     std::string shown;
-    struct ClearProgress {
-        const sdk::Host& host;
-        ~ClearProgress() { host.progress(""); }
-    } clear{host};
+    common::ProgressLine progress_line{host};
     for (;;) {
         if (auto a = listener.answer()) return *a;
         int64_t left = deadline - host.now_ms();

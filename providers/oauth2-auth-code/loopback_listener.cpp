@@ -90,8 +90,6 @@ LoopbackListener::~LoopbackListener() {
     if (state_->thread.joinable()) state_->thread.join();
 }
 
-int LoopbackListener::port() const { return state_->port; }
-
 std::string LoopbackListener::redirect_uri() const {
     return "http://" + std::string(kLoopback) + ":" + std::to_string(state_->port) + state_->path;
 }

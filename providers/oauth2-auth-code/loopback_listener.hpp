@@ -25,7 +25,6 @@ class LoopbackListener {
     LoopbackListener(const LoopbackListener&) = delete;
     LoopbackListener& operator=(const LoopbackListener&) = delete;
 
-    int port() const;
     // http://127.0.0.1:PORT/PATH, the redirect_uri of the request.
     std::string redirect_uri() const;
     // The first callback's answer, once one arrived. Later callbacks are

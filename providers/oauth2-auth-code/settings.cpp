@@ -1,5 +1,6 @@
 #include "settings.hpp"
 
+#include <latchkey/common/grant_params.hpp>
 #include <latchkey/common/text.hpp>
 
 namespace latchkey::auth_code {
@@ -28,34 +29,6 @@ std::string http_url(const sdk::Host& host, const char* key) {
         throw option_error(
             key, "(\"" + common::printable(url) + "\") must be an http:// or https:// URL");
     return url;
-}
-
-// Parameters the provider sets itself; extra_params may not override them.
-bool is_reserved_param(const std::string& name) {
-    for (const char* own : {"response_type", "client_id", "redirect_uri", "scope", "state",
-                            "code_challenge", "code_challenge_method", "audience", "resource"})
-        if (name == own) return true;
-    return false;
-}
-
-Params read_extra_params(const sdk::Host& host) {
-    Params out;
-    // Entries are named by position, never quoted: one might carry a value
-    // the policy author considers sensitive.
-    auto entries = host.list("extra_params");
-    for (size_t i = 0; i < entries.size(); ++i) {
-        const std::string where = "entry " + std::to_string(i + 1);
-        size_t eq = entries[i].find('=');
-        std::string name = eq == std::string::npos ? "" : entries[i].substr(0, eq);
-        if (name.empty())
-            throw option_error("extra_params", where + " is not of the form name=value");
-        if (is_reserved_param(name))
-            throw option_error("extra_params", where + " sets '" + name +
-                                                   "', which the provider sets itself" +
-                                                   (name == "scope" ? " (use 'scopes')" : ""));
-        out.emplace_back(name, entries[i].substr(eq + 1));
-    }
-    return out;
 }
 
 void read_redirect(const sdk::Host& host, Settings& s) {
@@ -96,7 +69,9 @@ Settings read_settings(const sdk::Host& host) {
     Settings s;
     s.auth = common::read_client_auth(host);
     s.grant = common::read_grant_params(host);
-    s.extra_params = read_extra_params(host);
+    s.extra_params = common::read_extra_params(
+        host, {"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
+               "code_challenge_method", "audience", "resource"});
     read_redirect(host, s);
 
     int64_t timeout_s = host.integer("login_timeout", 300);

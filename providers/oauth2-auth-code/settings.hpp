@@ -13,8 +13,6 @@
 
 namespace latchkey::auth_code {
 
-using Params = std::vector<std::pair<std::string, std::string>>;
-
 // Where the authorization server sends the browser back to.
 enum class RedirectMode {
     loopback,  // a listener on 127.0.0.1 receives the redirect (RFC 8252 §7.3)
@@ -24,9 +22,9 @@ enum class RedirectMode {
 // Everything but the endpoints, which common::Endpoints resolves (explicit
 // options first, then the issuer's metadata) when a login needs them.
 struct Settings {
-    common::ClientAuth auth;    // client_id and how it authenticates (usually none)
-    common::GrantParams grant;  // scope, audience, resource of the authorization request
-    Params extra_params;        // added to the authorization request
+    common::ClientAuth auth;          // client_id and how it authenticates (usually none)
+    common::GrantParams grant;        // scope, audience, resource of the authorization request
+    common::FormFields extra_params;  // added to the authorization request
     RedirectMode redirect = RedirectMode::loopback;
     int redirect_port = 0;      // loopback: 0 = any free port
     std::string redirect_path;  // loopback: "/callback"

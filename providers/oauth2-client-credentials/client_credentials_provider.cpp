@@ -53,9 +53,7 @@ class ClientCredentialsProvider {
 
     sdk::Credential acquire() {
         common::FormFields form = {{"grant_type", "client_credentials"}};
-        if (!s_.scopes.empty()) form.emplace_back("scope", join(s_.scopes));
-        if (!s_.audience.empty()) form.emplace_back("audience", s_.audience);
-        if (!s_.resource.empty()) form.emplace_back("resource", s_.resource);
+        s_.grant.append_to(form);
         form.insert(form.end(), s_.extra_params.begin(), s_.extra_params.end());
 
         common::TokenResponse t = common::request_token(host_, s_.auth, s_.token_url, form);
@@ -63,18 +61,12 @@ class ClientCredentialsProvider {
         // Extras such as Salesforce's instance_url are kept; what was granted
         // may differ from what was asked (a server that omits `scope` granted
         // exactly the request, RFC 6749 §5.1).
-        sdk::Credential c = common::to_credential(host_, t, "", join(s_.scopes));
+        sdk::Credential c = common::to_credential(host_, t, "", s_.grant.scope);
         c.refresh_token.clear();  // not used: see the top of this file
         return c;
     }
 
  private:
-    static std::string join(const std::vector<std::string>& items) {
-        std::string out;
-        for (auto& i : items) out += (out.empty() ? "" : " ") + i;
-        return out;
-    }
-
     const sdk::Host& host_;
     client_credentials::Settings s_;
     int64_t token_lifetime_s_;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <latchkey/common/client_auth.hpp>
+#include <latchkey/common/progress_line.hpp>
 #include <latchkey/common/token_endpoint.hpp>
 #include <latchkey/provider.hpp>
 #include <string>
@@ -53,12 +54,6 @@ inline void wait(const sdk::Host& host, const DeviceAuthorization& d, int64_t ms
     }
 }
 
-// Clears the progress line however polling ends.
-struct ProgressLine {
-    const sdk::Host& host;
-    ~ProgressLine() { host.progress(""); }
-};
-
 }  // namespace detail
 
 // The token the person approved for `d`. Throws interaction_required when the
@@ -74,7 +69,7 @@ struct ProgressLine {
 inline common::TokenResponse poll_for_token(const sdk::Host& host, const common::ClientAuth& auth,
                                             const std::string& token_url,
                                             const DeviceAuthorization& d) {
-    detail::ProgressLine progress_line{host};
+    common::ProgressLine progress_line{host};
     int64_t interval = d.interval_ms;
     int64_t next_wait = interval;
     std::string trouble;  // why the last poll failed; "" after a good answer

@@ -90,8 +90,7 @@ struct ClientAuth {
 
 namespace detail {
 
-inline ClientAuthMethod parse_client_auth_method([[maybe_unused]] const sdk::Host& host,
-                                                 const char* option, const std::string& value) {
+inline ClientAuthMethod parse_client_auth_method(const char* option, const std::string& value) {
     if (value == "client_secret_basic") return ClientAuthMethod::client_secret_basic;
     if (value == "client_secret_post") return ClientAuthMethod::client_secret_post;
     if (value == "private_key_jwt") return ClientAuthMethod::private_key_jwt;
@@ -123,9 +122,9 @@ inline ClientAuth read_client_auth(const sdk::Host& host, const char* legacy_opt
     a.client_key_password = host.option_or("client_key_password", "");
 
     if (auto v = host.option("client_auth"))
-        a.method = detail::parse_client_auth_method(host, "client_auth", *v);
+        a.method = detail::parse_client_auth_method("client_auth", *v);
     else if (auto old = legacy_option ? host.option(legacy_option) : std::nullopt)
-        a.method = detail::parse_client_auth_method(host, legacy_option, *old);
+        a.method = detail::parse_client_auth_method(legacy_option, *old);
     else if (!a.client_secret.empty())
         a.method = ClientAuthMethod::client_secret_basic;
     else if (key_means_private_key_jwt && !a.key.key_file.empty())

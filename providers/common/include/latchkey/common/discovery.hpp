@@ -79,8 +79,7 @@ inline bool is_http_url(std::string_view s) {
 // Metadata from a document already known to be a JSON object. Throws
 // config_error when it names another issuer (RFC 8414 §3.3: a mix-up
 // attack, or a wrong `issuer` option) or an endpoint is not a URL.
-inline ServerMetadata read_metadata([[maybe_unused]] const sdk::Host& host,
-                                    const std::string& issuer, const std::string& where,
+inline ServerMetadata read_metadata(const std::string& issuer, const std::string& where,
                                     const rapidjson::Value& doc) {
     const rapidjson::Value* named = string_member(doc, "issuer");
     if (!named) throw sdk::config_error(where + " names no issuer; check the 'issuer' option");
@@ -108,14 +107,13 @@ inline ServerMetadata read_metadata([[maybe_unused]] const sdk::Host& host,
 }
 
 // Parses `body` as metadata, or nullopt when it is not a JSON object.
-inline std::optional<ServerMetadata> parse_metadata(const sdk::Host& host,
-                                                    const std::string& issuer,
+inline std::optional<ServerMetadata> parse_metadata(const std::string& issuer,
                                                     const std::string& where,
                                                     const std::string& body) {
     rapidjson::Document doc;
     doc.Parse(body.data(), body.size());
     if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
-    return read_metadata(host, issuer, where, doc);
+    return read_metadata(issuer, where, doc);
 }
 
 }  // namespace discovery_detail
@@ -127,7 +125,7 @@ inline ServerMetadata discover(const sdk::Host& host, const std::string& issuer)
     using namespace discovery_detail;
     const std::string cache_key = "discovery " + issuer;
     if (auto cached = host.cache_get(cache_key))
-        if (auto m = parse_metadata(host, issuer, "cached metadata", *cached)) return *m;
+        if (auto m = parse_metadata(issuer, "cached metadata", *cached)) return *m;
 
     std::string tried;
     for (const std::string& url : well_known_urls(issuer)) {
@@ -142,7 +140,7 @@ inline ServerMetadata discover(const sdk::Host& host, const std::string& issuer)
             throw sdk::transient("discovery at " + url + " answered HTTP " +
                                  std::to_string(resp.status));
         if (resp.status >= 200 && resp.status <= 299) {
-            auto m = parse_metadata(host, issuer, "the metadata at " + url, resp.body);
+            auto m = parse_metadata(issuer, "the metadata at " + url, resp.body);
             if (!m)
                 throw sdk::config_error(
                     "discovery at " + url + " did not answer with a JSON object (" +

@@ -4,6 +4,7 @@
 #define LATCHKEY_COMMON_GRANT_PARAMS_HPP
 
 #include <array>
+#include <initializer_list>
 #include <latchkey/common/form_post.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/provider.hpp>
@@ -49,6 +50,29 @@ inline GrantParams read_grant_params(const sdk::Host& host) {
     p.audience = std::string(trim(host.option_or("audience", "")));
     p.resource = std::string(trim(host.option_or("resource", "")));
     return p;
+}
+
+// The `extra_params` option ("name=value" entries) as form fields. A name
+// in `reserved` is one the provider sets itself, and is refused. Entries are
+// named by position, never quoted: one might carry a value the policy author
+// considers sensitive. (The host names the site in front of the message.)
+inline FormFields read_extra_params(const sdk::Host& host,
+                                    std::initializer_list<const char*> reserved) {
+    FormFields out;
+    auto entries = host.list("extra_params");
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const std::string where = "option 'extra_params' entry " + std::to_string(i + 1);
+        size_t eq = entries[i].find('=');
+        std::string name = eq == std::string::npos ? "" : entries[i].substr(0, eq);
+        if (name.empty()) throw sdk::config_error(where + " is not of the form name=value");
+        for (const char* own : reserved)
+            if (name == own)
+                throw sdk::config_error(where + " sets '" + name +
+                                        "', which the provider sets itself" +
+                                        (name == "scope" ? " (use 'scopes')" : ""));
+        out.emplace_back(name, entries[i].substr(eq + 1));
+    }
+    return out;
 }
 
 }  // namespace latchkey::common
