@@ -163,12 +163,9 @@ LATCHKEY_MODULE(http) {
         {},
         [](const latchkey_http_request& req, int64_t timeout_ms, size_t max_body,
            std::string& error, const std::string& ca_file) noexcept {
-            Fault fault;
-            auto r = latchkey::module::contain(fault, [&] {
+            return latchkey::module::contain(error, [&] {
                 return latchkey::http::send_with_curl(req, timeout_ms, max_body, error, ca_file);
             });
-            if (fault.set) error = std::move(fault.message);  // a move: cannot throw
-            return r;
         },
         [](const std::string& text) noexcept {
             Fault fault;

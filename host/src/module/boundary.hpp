@@ -13,6 +13,7 @@
 #include <exception>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "latchkey/error.hpp"
 
@@ -38,6 +39,16 @@ auto contain(Fault& fault, Fn&& fn) noexcept -> decltype(fn()) {
         fault = {true, ErrorKind::internal, "unknown error in a latchkey module"};
     }
     if constexpr (!std::is_void_v<decltype(fn())>) return {};
+}
+
+// Module side, for a table function that reports failure in an `error`
+// string: as above, with the message of what fn threw put in `error`.
+template <class Fn>
+auto contain(std::string& error, Fn&& fn) noexcept -> decltype(fn()) {
+    Fault fault;
+    auto result = contain(fault, std::forward<Fn>(fn));
+    if (fault.set) error = std::move(fault.message);  // a move: cannot throw
+    return result;
 }
 
 // Host side: throws the Error a module handed back, if any.

@@ -9,12 +9,14 @@
 
 namespace latchkey::module {
 
+namespace {
+
+// Where modules are looked for: LIBDIR/latchkey/modules (util/lib_dir.hpp),
+// in the build tree as once installed.
 std::string directory() {
     if (auto lib = util::lib_dir()) return *lib + "/latchkey/modules";
     return LATCHKEY_MODULE_FALLBACK_DIR;
 }
-
-namespace {
 
 [[noreturn]] void fail(const std::string& path, const std::string& why) {
     throw Error(ErrorKind::internal, "latchkey module " + path + ": " + why +

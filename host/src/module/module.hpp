@@ -25,10 +25,6 @@ struct ModuleHeader {
     const char* version = LATCHKEY_VERSION;
 };
 
-// Where modules are looked for: LIBDIR/latchkey/modules (util/lib_dir.hpp),
-// in the build tree as once installed.
-std::string directory();
-
 // Maps NAME.so (once per process; it stays mapped) and returns the table its
 // entry point hands out. Throws Error(internal) naming the file and the
 // reason when the module is missing, refused, or from another build.

@@ -311,10 +311,6 @@ std::optional<std::string> PolicyText::default_site() const {
     return doc_["default_site"].value<std::string>();
 }
 
-std::string PolicyText::provider_of(const std::string& name) const {
-    return doc_["sites"][name]["provider"].value<std::string>().value_or("");
-}
-
 void PolicyText::require_site(const std::string& name) const {
     if (has_site(name)) return;
     auto names = site_names();

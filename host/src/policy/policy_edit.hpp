@@ -39,8 +39,6 @@ class PolicyText {
     std::vector<std::string> site_names() const;
     bool has_site(const std::string& name) const;
     std::optional<std::string> default_site() const;
-    // The provider the site's own table names ("" when it names none).
-    std::string provider_of(const std::string& name) const;
     // Throws a config error naming the nearest site unless `name` exists.
     void require_site(const std::string& name) const;
 

@@ -12,12 +12,10 @@ LATCHKEY_MODULE(crypto) {
         {},
         [](std::string_view alg, const std::string& key_file, const char* passphrase,
            std::string_view data, std::string& error) noexcept {
-            latchkey::module::Fault fault;
-            auto r = latchkey::module::contain(fault, [&] {
-                return latchkey::util::sign_pem(alg, key_file, passphrase, data, error);
+            return latchkey::module::contain(error, [&] {
+                return latchkey::util::sign_pem_with_openssl(alg, key_file, passphrase, data,
+                                                             error);
             });
-            if (fault.set) error = std::move(fault.message);  // a move: cannot throw
-            return r;
         }};
     return &table;
 }

@@ -12,8 +12,15 @@
 
 namespace latchkey::util {
 
+// util::sign_pem's work (util/signing.hpp), with OpenSSL, in the module
+// (util/signing.cpp). Named apart from sign_pem, liblatchkey's forwarder
+// (util/crypto_sign.cpp), which the module's link also has within reach.
+std::optional<std::string> sign_pem_with_openssl(std::string_view alg, const std::string& key_file,
+                                                 const char* passphrase, std::string_view data,
+                                                 std::string& error);
+
 struct CryptoModule : module::ModuleHeader {
-    // util::sign_pem (util/signing.hpp), as built into the module.
+    // sign_pem_with_openssl.
     std::optional<std::string> (*sign_pem)(std::string_view alg, const std::string& key_file,
                                            const char* passphrase, std::string_view data,
                                            std::string& error);

@@ -23,7 +23,9 @@ std::optional<std::string> if_latchkey_lib(const fs::path& dir) {
 
 }  // namespace
 
-std::optional<std::string> lib_dir() {
+namespace {
+
+std::optional<std::string> find_lib_dir() {
     // The object this code runs from: liblatchkey.so, or the program it is
     // linked into, whose link map has no name.
     Dl_info info;
@@ -54,6 +56,14 @@ std::optional<std::string> lib_dir() {
             if (auto lib = if_latchkey_lib(candidate)) return lib;
     }
     return std::nullopt;
+}
+
+}  // namespace
+
+// Found once: the answer cannot change while the process runs.
+std::optional<std::string> lib_dir() {
+    static const std::optional<std::string> dir = find_lib_dir();
+    return dir;
 }
 
 }  // namespace latchkey::util

@@ -1,5 +1,3 @@
-#include "util/signing.hpp"
-
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -11,6 +9,8 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+
+#include "util/crypto_module.hpp"
 
 namespace latchkey::util {
 namespace {
@@ -108,9 +108,9 @@ std::optional<std::string> der_to_jose(const std::string& der, int field_bytes) 
 
 }  // namespace
 
-std::optional<std::string> sign_pem(std::string_view alg, const std::string& key_file,
-                                    const char* passphrase, std::string_view data,
-                                    std::string& error) {
+std::optional<std::string> sign_pem_with_openssl(std::string_view alg, const std::string& key_file,
+                                                 const char* passphrase, std::string_view data,
+                                                 std::string& error) {
     const Algorithm* a = find_algorithm(alg);
     if (!a) {
         error = "unsupported signing algorithm '" + std::string(alg) +
