@@ -1,6 +1,7 @@
 // A client-credentials site against the real dev server, as a user drives it:
 // token, token --header, status, login, logout, both client authentication
 // methods, what reaches the server, and the JSON output of the commands.
+#include <algorithm>
 #include <chrono>
 
 #include "cli_test.hpp"
@@ -14,7 +15,7 @@ int64_t now_ms() {
 }
 
 class ClientCredentials : public DevServerTest {
-   protected:
+ protected:
     void SetUp() override { write_cc_policy("scopes = [\"read\", \"write\"]\n"); }
 
     // `latchkey token`, which must succeed with one line: the token.
@@ -23,6 +24,8 @@ class ClientCredentials : public DevServerTest {
         args.push_back("token");
         auto r = lk(args);
         EXPECT_EQ(r.exit_code, 0) << r.err;
+        // Exactly one line, ending in its newline ("" would pass the second check alone).
+        EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
         EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << "one line expected:\n" << r.out;
         std::string t = first_line(r.out);
         EXPECT_EQ(t.rfind("dev-at-", 0), 0u) << r.out;
@@ -246,7 +249,8 @@ TEST_F(ClientCredentials, JsonOutputOfProvidersListAndConfigCheck) {
     ASSERT_TRUE(list["refused"].IsArray());
     EXPECT_EQ(list["refused"].Size(), 0u) << r.out;
     std::map<std::string, std::string> found;
-    for (auto& p : list["providers"].GetArray()) found[json_string(p, "name")] = json_string(p, "path");
+    for (auto& p : list["providers"].GetArray())
+        found[json_string(p, "name")] = json_string(p, "path");
     ASSERT_TRUE(found.count("api-key")) << r.out;
     ASSERT_TRUE(found.count("oauth2-client-credentials")) << r.out;
     EXPECT_NE(found["api-key"].find("api-key.so"), std::string::npos);

@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace latchkey::interop {
@@ -181,6 +182,8 @@ std::string InteropTest::token(const std::vector<std::string>& args) {
     all.push_back("token");
     auto r = lk(all);
     EXPECT_EQ(r.exit_code, 0) << r.err;
+    // Exactly one line, ending in its newline ("" would pass the second check alone).
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
     EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << "one line expected:\n" << r.out;
     std::string t = itest::first_line(r.out);
     EXPECT_FALSE(t.empty()) << r.err;

@@ -100,7 +100,7 @@ void UserFlowTest::a_denied_login_fails_and_stores_nothing() {
     auto r = login({"--deny"});
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err << "\nuser agent:\n"
                               << test::read_file(user_agent_log());
-    EXPECT_NE(r.err.find("op"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("site 'op'"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("denied"), std::string::npos) << r.err;
     EXPECT_FALSE(stored().has_value());
 }

@@ -140,7 +140,7 @@ TEST_F(DevServerJwtBearer, ExpMustBePresentShortAndAhead) {
     const std::string no_exp = "{\"iss\":\"" + kConfidential + "\",\"sub\":\"u\",\"aud\":\"" +
                                server().token_url() + "\"}";
     r = bearer(sign_jwt(key("rsa.key"), "RS256", no_exp));
-    EXPECT_NE(r.str("error_description").find("exp"), std::string::npos) << r.body;
+    EXPECT_NE(r.str("error_description").find("exp is missing"), std::string::npos) << r.body;
 }
 
 TEST_F(DevServerJwtBearer, ReplayedJtiIsInvalidGrant) {

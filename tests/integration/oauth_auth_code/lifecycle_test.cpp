@@ -2,6 +2,7 @@
 // refresh token, a rejected refresh turned into "log in again" (exit 3,
 // never a prompt), logout with revocation, whoami, discovery from the
 // issuer, and the provider's options as `providers show` lists them.
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -50,6 +51,8 @@ TEST_F(AuthCodeLifecycle, RefreshUsesTheRefreshTokenWithoutTheBrowser) {
     EXPECT_NE(first, second);
     EXPECT_GE(grants(kPublicClient, "refresh_token"), 1);
     EXPECT_EQ(grants(kPublicClient, "authorization_code"), 1);
+    const std::string opened_lines = opened();
+    EXPECT_EQ(std::count(opened_lines.begin(), opened_lines.end(), '\n'), 1) << opened_lines;
     EXPECT_EQ(opened().find('\n'), opened().size() - 1) << "one browser login only";
     EXPECT_EQ(whoami_with(second).status, 200);
 }

@@ -2,6 +2,7 @@
 // shows the address and opens the browser ($BROWSER, a script that logs in
 // at the dev server and follows its redirect to latchkey's listener on
 // 127.0.0.1), then stores what the code was traded for.
+#include <algorithm>
 #include <chrono>
 
 #include "auth_code_fixture.hpp"
@@ -187,6 +188,8 @@ TEST_F(AuthCodeLoopback, TokenEndpointFailureAfterTheRedirectFailsOnce) {
     EXPECT_NE(r.err.find("the login was not completed, run it again later"), std::string::npos)
         << r.err;
     // Not retried by starting another browser login.
+    const std::string opened_lines = opened();
+    EXPECT_EQ(std::count(opened_lines.begin(), opened_lines.end(), '\n'), 1) << opened_lines;
     EXPECT_EQ(opened().find('\n'), opened().size() - 1) << opened();
     auto st = lkb({"status"});
     EXPECT_NE(st.out.find("not logged in"), std::string::npos) << st.out;

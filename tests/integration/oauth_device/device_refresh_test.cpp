@@ -66,7 +66,9 @@ TEST_F(OAuthDeviceSession, WhoamiAsksTheUserinfoEndpoint) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto d = parse_json(r.out);
     ASSERT_TRUE(d.IsObject()) << r.out;
-    EXPECT_TRUE(d.HasMember("sub")) << r.out;
+    EXPECT_EQ(json_string(d, "sub"), "dev-user") << r.out;
+    // The userinfo answer, not the ID token's claims (which carry `aud`).
+    EXPECT_FALSE(d.HasMember("aud")) << r.out;
 }
 
 TEST_F(OAuthDeviceSession, WhoamiWithoutUserinfoShowsTheIdTokensClaimsOnly) {

@@ -214,7 +214,7 @@ TEST_F(OAuthJwtBearerServer, AnAssertionLivingTooLongIsRefused) {
         keys().rsa + "\"\n");
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_NE(r.err.find("exp"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("exp is too far ahead"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
 #include <stdexcept>
@@ -61,6 +62,8 @@ std::string VendorTest::token(const std::vector<std::string>& args,
     all.push_back("token");
     auto r = lk(all, env);
     EXPECT_EQ(r.exit_code, 0) << r.err;
+    // Exactly one line, ending in its newline ("" would pass the second check alone).
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
     EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << "one line expected:\n" << r.out;
     return first_line(r.out);
 }
