@@ -164,8 +164,8 @@ TEST_F(ChainReselect, AKeyThatNeverExpiresIsAskedAgainAfterReselectAfter) {
     token_like("key-Integ-old-1");
     token_like("key-Integ-new-2");
     write_policy(
-        "[sites.main]\nprovider = \"chain\"\nsources = [\"key\"]\nreselect_after = \"2s\"\n"
-        "refresh_before = \"1s\"\n\n"
+        "[sites.main]\nprovider = \"chain\"\nsources = [\"key\"]\nreselect_after = \"6s\"\n"
+        "refresh_before = \"3s\"\n\n"
         "[sites.key]\nprovider = \"api-key\"\nkey = { env = \"INTEG_ROTATED_KEY\" }\n"
         "storage = \"memory\"\n");
     auto first = lk({"--at", "main", "token"}, {{"INTEG_ROTATED_KEY", "key-Integ-old-1"}});
@@ -173,8 +173,9 @@ TEST_F(ChainReselect, AKeyThatNeverExpiresIsAskedAgainAfterReselectAfter) {
     EXPECT_EQ(first.out, "key-Integ-old-1\n");
     // Within reselect_after the stored choice serves, whatever the source says now.
     auto cached = lk({"--at", "main", "token"}, {{"INTEG_ROTATED_KEY", "key-Integ-new-2"}});
+    ASSERT_EQ(cached.exit_code, 0) << cached.err;
     EXPECT_EQ(cached.out, "key-Integ-old-1\n");
-    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // into the refresh window
+    std::this_thread::sleep_for(std::chrono::milliseconds(3200));  // into the refresh window
     auto rotated = lk({"--at", "main", "token"}, {{"INTEG_ROTATED_KEY", "key-Integ-new-2"}});
     ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
     EXPECT_EQ(rotated.out, "key-Integ-new-2\n");

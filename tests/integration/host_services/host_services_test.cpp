@@ -180,9 +180,10 @@ TEST_F(HostServices, LoginWithNoAnswerNeedsALogin) {
 
 TEST_F(HostServices, RejectedRefreshDropsTheRefreshTokenThenNeedsALogin) {
     write_policy(svc_site("svc",
-                          "needs_login = true\nrefresh_rejected = true\nlifetime = \"3s\"\n"
-                          "refresh_before = \"2s\""));
+                          "needs_login = true\nrefresh_rejected = true\nlifetime = \"6s\"\n"
+                          "refresh_before = \"5s\""));
     ASSERT_EQ(svc({"login"}, "yes\n").exit_code, 0);
+    const auto logged_in = std::chrono::steady_clock::now();
     EXPECT_NE(svc({"status"}).out.find("refresh token: stored"), std::string::npos);
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // into the refresh window
     // The refresh is refused and acquiring needs a person: the access token,
@@ -194,7 +195,7 @@ TEST_F(HostServices, RejectedRefreshDropsTheRefreshTokenThenNeedsALogin) {
     auto status = svc({"status"});
     EXPECT_NE(status.out.find("state:    valid"), std::string::npos) << status.out;
     EXPECT_EQ(status.out.find("refresh token: stored"), std::string::npos) << status.out;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2000));  // past expiry
+    std::this_thread::sleep_until(logged_in + std::chrono::milliseconds(6300));  // past expiry
     auto expired = svc({"token"});
     EXPECT_EQ(expired.exit_code, 3) << expired.err;
     EXPECT_NE(expired.err.find("run `latchkey login --at svc`"), std::string::npos) << expired.err;
@@ -221,9 +222,10 @@ std::string timeout_row(const std::string& explain) {
 }
 
 TEST_F(HostServices, ProviderDefaultForAHostOption) {
-    write_policy("[sites.x]\nprovider = \"exec\"\ncommand = [\"/bin/true\"]\n"
-                 "[sites.y]\nprovider = \"exec\"\ncommand = [\"/bin/true\"]\ntimeout = \"2s\"\n"
-                 "[sites.z]\nprovider = \"api-key\"\nkey = \"k\"\n");
+    write_policy(
+        "[sites.x]\nprovider = \"exec\"\ncommand = [\"/bin/true\"]\n"
+        "[sites.y]\nprovider = \"exec\"\ncommand = [\"/bin/true\"]\ntimeout = \"2s\"\n"
+        "[sites.z]\nprovider = \"api-key\"\nkey = \"k\"\n");
     auto x = lk({"--at", "x", "config", "explain"});
     ASSERT_EQ(x.exit_code, 0) << x.err;
     EXPECT_EQ(timeout_row(x.out), "timeout 30s default") << x.out;
