@@ -15,11 +15,14 @@ constexpr const char* kFlagKeys[] = {
     "send_expires_in",
     "require_pkce",
     "omit_userinfo",
+    "anaplan.accept_v1",
 };
 
 constexpr const char* kSecondsKeys[] = {
-    "refresh_token_lifetime",     "device_interval",    "device_code_lifetime",
-    "device_slow_down_increment", "auth_code_lifetime", "jwt_max_lifetime",
+    "refresh_token_lifetime",     "device_interval",        "device_code_lifetime",
+    "device_slow_down_increment", "auth_code_lifetime",     "jwt_max_lifetime",
+    "anaconda.key_lifetime",      "anaplan.token_lifetime", "anaplan.max_clock_skew",
+    "salesforce.session_seconds",
 };
 
 std::optional<bool> parse_flag(const std::string& text) {

@@ -25,6 +25,7 @@
 #include "base64.hpp"
 #include "json.hpp"
 #include "routes.hpp"
+#include "settings.hpp"
 #include "tokens.hpp"
 #include "vendor_support.hpp"
 
@@ -138,7 +139,8 @@ void handle_create_key(ServerContext& ctx, const httplib::Request& req, httplib:
     const std::string subject = grant->subject.empty() ? grant->client_id : grant->subject;
     const std::string key_id = random_token_value("key-");
     const std::int64_t exp =
-        now_epoch_seconds() + vendor::setting_seconds_or(ctx, "anaconda.key_lifetime", kYear);
+        now_epoch_seconds() + static_cast<std::int64_t>(setting_seconds(
+                                  ctx, "anaconda.key_lifetime", static_cast<double>(kYear)));
     const std::string api_key = reply_mode.get() == "opaque_key"
                                     ? random_token_value("opaque-")
                                     : make_jwt(subject, key_id, scopes, exp);

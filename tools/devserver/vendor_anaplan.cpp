@@ -32,6 +32,7 @@
 #include "base64.hpp"
 #include "json.hpp"
 #include "routes.hpp"
+#include "settings.hpp"
 #include "tokens.hpp"
 #include "vendor_support.hpp"
 
@@ -72,8 +73,8 @@ void bad_credential(httplib::Response& res, const std::string& message) {
 
 // A new token for `subject`, answered the way Anaplan does.
 void issue(ServerContext& ctx, httplib::Response& res, const std::string& subject) {
-    const std::int64_t lifetime =
-        vendor::setting_seconds_or(ctx, "anaplan.token_lifetime", kAnaplanLifetime);
+    const std::int64_t lifetime = static_cast<std::int64_t>(
+        setting_seconds(ctx, "anaplan.token_lifetime", static_cast<double>(kAnaplanLifetime)));
     TokenGrant grant;
     grant.client_id = "anaplan";
     grant.subject = subject;
@@ -183,7 +184,7 @@ void authenticate_certificate(ServerContext& ctx, const std::string& encoded_cer
         fail(res, 400, "FAILURE_BAD_REQUEST", "Unknown encodedDataFormat");
         return;
     }
-    if (format == "v1" && vendor::setting_or(ctx, "anaplan.accept_v1", "false") != "true") {
+    if (format == "v1" && !setting_flag(ctx, "anaplan.accept_v1", false)) {
         bad_credential(res, "encodedDataFormat v1 is no longer accepted; sign a v2 nonce");
         return;
     }
@@ -203,7 +204,8 @@ void authenticate_certificate(ServerContext& ctx, const std::string& encoded_cer
         return;
     }
     if (format == "v2") {
-        const std::int64_t skew = vendor::setting_seconds_or(ctx, "anaplan.max_clock_skew", 300);
+        const std::int64_t skew =
+            static_cast<std::int64_t>(setting_seconds(ctx, "anaplan.max_clock_skew", 300.0));
         if (data->size() < 8 || std::llabs(now_epoch_seconds() - v2_timestamp(*data)) > skew) {
             bad_credential(res, "The encodedData timestamp is not recent");
             return;

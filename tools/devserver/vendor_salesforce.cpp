@@ -20,6 +20,7 @@
 
 #include "json.hpp"
 #include "routes.hpp"
+#include "settings.hpp"
 #include "tokens.hpp"
 #include "vendor_support.hpp"
 
@@ -123,7 +124,7 @@ void send_fault(httplib::Response& res, const std::string& code, const std::stri
 void send_login(ServerContext& ctx, httplib::Response& res, const std::string& username,
                 const std::string& version) {
     const std::int64_t seconds =
-        vendor::setting_seconds_or(ctx, "salesforce.session_seconds", 7200);
+        static_cast<std::int64_t>(setting_seconds(ctx, "salesforce.session_seconds", 7200.0));
     TokenGrant grant;
     grant.client_id = "salesforce";
     grant.subject = username;

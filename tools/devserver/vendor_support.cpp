@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <vector>
 
 #include "json.hpp"
@@ -14,14 +13,6 @@ namespace devserver::vendor {
 std::string setting_or(const ServerContext& ctx, const std::string& key, std::string fallback) {
     const auto it = ctx.settings.find(key);
     return it == ctx.settings.end() ? std::move(fallback) : it->second;
-}
-
-std::int64_t setting_seconds_or(const ServerContext& ctx, const std::string& key,
-                                std::int64_t fallback) {
-    const std::string text = setting_or(ctx, key, "");
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    return ec == std::errc() && end == text.data() + text.size() && value >= 0 ? value : fallback;
 }
 
 std::optional<std::string> authorization(const httplib::Request& req, std::string_view scheme) {

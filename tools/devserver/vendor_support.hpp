@@ -18,9 +18,8 @@ namespace devserver::vendor {
 
 // --setting KEY=VALUE, or `fallback`.
 std::string setting_or(const ServerContext& ctx, const std::string& key, std::string fallback);
-// A whole number of seconds from --setting KEY=N, or `fallback` (also when malformed).
-std::int64_t setting_seconds_or(const ServerContext& ctx, const std::string& key,
-                                std::int64_t fallback);
+// Seconds and flags: setting_seconds() and setting_flag() (settings.hpp),
+// whose keys are checked at start-up.
 
 // The text after "Authorization: <scheme> " (scheme compared case-insensitively),
 // or nullopt when the header is absent or uses another scheme.
