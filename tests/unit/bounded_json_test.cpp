@@ -43,7 +43,7 @@ TEST(BoundedJson, SixtyFiveLevelsAreRefusedAtTheSixtyFifth) {
     auto problem = parse_bounded_json(d, "{\"a\":" + nested_arrays(64) + "}");
     ASSERT_TRUE(problem);
     EXPECT_EQ(problem->what, "nested deeper than 64 levels");
-    EXPECT_EQ(problem->offset, 69u);  // just past the 65th opening bracket
+    EXPECT_EQ(problem->offset, 68u);  // the 64th bracket, at depth 65
     EXPECT_TRUE(d.IsNull());
 }
 
@@ -54,7 +54,7 @@ TEST(BoundedJson, ThreeHundredThousandLevelsAreRefusedWithoutOverflowingTheStack
         rapidjson::Document d;
         auto problem = parse_bounded_json(d, text);
         ASSERT_TRUE(problem);
-        EXPECT_EQ(problem->describe(), "nested deeper than 64 levels at offset 65");
+        EXPECT_EQ(problem->describe(), "nested deeper than 64 levels at offset 64");
     }
     std::string objects;
     for (int i = 0; i < 100'000; ++i) objects += "{\"k\":";
@@ -70,7 +70,8 @@ TEST(BoundedJson, TheSizeCapRefusesBeforeReading) {
     auto problem = parse_bounded_json(d, big);
     ASSERT_TRUE(problem);
     EXPECT_EQ(problem->what, "the document is 1048577 bytes, more than the 1048576 allowed");
-    EXPECT_FALSE(parse_bounded_json(d, big.substr(1, big.size() - 3) + "\""));
+    const std::string exactly_the_cap = "\"" + std::string((1 << 20) - 2, 'x') + "\"";
+    EXPECT_FALSE(parse_bounded_json(d, exactly_the_cap));
     EXPECT_TRUE(parse_bounded_json(d, "[1,2]", JsonLimits{4, 64}));
     EXPECT_TRUE(parse_bounded_json(d, "[[1]]", JsonLimits{1 << 20, 1}));
     EXPECT_FALSE(parse_bounded_json(d, "[1]", JsonLimits{1 << 20, 1}));
@@ -107,7 +108,7 @@ TEST(BoundedJson, AStoredCredentialNestedTooDeeplyIsNotACredential) {
                              "\"extras\":" +
                              std::string(300'000, '[') + "}";
     EXPECT_FALSE(latchkey::storage::from_json(deep, error));
-    EXPECT_EQ(error, "not JSON (nested deeper than 64 levels at offset 142)");
+    EXPECT_EQ(error, "not JSON (nested deeper than 64 levels at offset 128)");
 }
 
 TEST(BoundedJson, AStoredTimeOutsideTheCalendarIsNotACredential) {

@@ -33,7 +33,7 @@ TEST_F(ExecOutputLimits, OutputNestedThreeHundredThousandLevelsIsRefused) {
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_TRUE(has(r.err, "program " + p +
                                " succeeded but its standard output is not JSON (nested deeper "
-                               "than 64 levels at byte 65)"))
+                               "than 64 levels at byte 64)"))
         << r.err;
 }
 
