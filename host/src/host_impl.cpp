@@ -427,8 +427,8 @@ std::optional<detail::CredentialData> HostImpl::stored(SiteState& s) {
     // a store may have been written by anyone who can write there.
     if (auto problem = token::header_problem(*c)) {
         services_.log(LogLevel::warn, "site '" + s.resolved.name +
-                                          "': ignoring the credential stored in " +
-                                          s.storage_name + ": " + *problem +
+                                          "': ignoring the credential stored in " + s.storage_name +
+                                          ": " + *problem +
                                           "; the store was altered, and a new one will be fetched");
         return std::nullopt;
     }

@@ -77,7 +77,8 @@ TEST_F(HostileLocalInput, AStoredCredentialNestedThreeHundredThousandLevelsIsRep
 }
 
 TEST_F(HostileLocalInput, LogoutErasesAStoredCredentialNestedTooDeeply) {
-    std::string path = tamper(credential_doc(R"("token":"t","extras":)" + std::string(300'000, '[')));
+    std::string path =
+        tamper(credential_doc(R"("token":"t","extras":)" + std::string(300'000, '[')));
     for (auto args : {std::vector<std::string>{"status"}, {"storage", "list"}}) {
         auto r = lk(args);
         EXPECT_EQ(r.exit_code, 0) << join_args(args) << ":\n" << r.err;
@@ -90,16 +91,17 @@ TEST_F(HostileLocalInput, LogoutErasesAStoredCredentialNestedTooDeeply) {
 
 TEST_F(HostileLocalInput, AStoredTokenWithALineBreakIsNeverSent) {
     never_print("X-Injected");
-    std::string path =
-        tamper(credential_doc(R"("token":"abc\r\nX-Injected: yes","token_type":"Bearer","header_name":)"
-                      R"("Authorization","expires_at_ms":0,"obtained_at_ms":0)"));
+    std::string path = tamper(
+        credential_doc(R"("token":"abc\r\nX-Injected: yes","token_type":"Bearer","header_name":)"
+                       R"("Authorization","expires_at_ms":0,"obtained_at_ms":0)"));
     auto r = lk({"token", "--header"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "Authorization: Bearer " + key_ + "\n");
-    EXPECT_TRUE(has(r.err, "site 'api': ignoring the credential stored in file: its token "
-                           "contains a control character (such as a line break or NUL), which "
-                           "cannot be sent in an HTTP header; the store was altered, and a new "
-                           "one will be fetched"))
+    EXPECT_TRUE(has(r.err,
+                    "site 'api': ignoring the credential stored in file: its token "
+                    "contains a control character (such as a line break or NUL), which "
+                    "cannot be sent in an HTTP header; the store was altered, and a new "
+                    "one will be fetched"))
         << r.err;
 }
 
@@ -113,7 +115,8 @@ TEST_F(HostileLocalInput, AStoredHeaderNameWithALineBreakIsNeverSent) {
 }
 
 TEST_F(HostileLocalInput, AStoredExpiryOfInt64MinIsNotATime) {
-    std::string path = tamper(credential_doc(R"("token":"abc","expires_at_ms":-9223372036854775808)"));
+    std::string path =
+        tamper(credential_doc(R"("token":"abc","expires_at_ms":-9223372036854775808)"));
     auto st = lk({"status"});
     EXPECT_EQ(st.exit_code, 0) << st.err;
     EXPECT_TRUE(has(st.out, "state:    not logged in")) << st.out;
@@ -144,9 +147,10 @@ TEST_F(HostileLocalInput, AnApiKeyThatIsAJwtWithDeeplyNestedClaimsIsServedAsOpaq
 TEST_F(HostileLocalInput, ADurationThatOverflowsFailsConfigCheckAtItsPosition) {
     // 9223372036854776 s wraps to a negative number of milliseconds: the
     // timeout used to pass `config check`, and then nothing ever timed out.
-    const std::string text = "[defaults]\ntimeout = \"9223372036854776s\"\n"
-                             "[sites.api]\nprovider = \"api-key\"\nkey = \"" +
-                             key_ + "\"\n";
+    const std::string text =
+        "[defaults]\ntimeout = \"9223372036854776s\"\n"
+        "[sites.api]\nprovider = \"api-key\"\nkey = \"" +
+        key_ + "\"\n";
     std::string path = write_policy(text);
     for (auto args : {std::vector<std::string>{"config", "check"}, {"token"}}) {
         auto r = lk(args);

@@ -16,7 +16,9 @@ namespace {
 using latchkey::common::JsonLimits;
 using latchkey::common::parse_bounded_json;
 
-std::string nested_arrays(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string nested_arrays(size_t depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+}
 
 TEST(BoundedJson, ReadsAnOrdinaryDocument) {
     rapidjson::Document d;
@@ -104,9 +106,10 @@ TEST(BoundedJson, SyntaxErrorsKeepRapidJsonsWordsWithoutTheFinalPeriod) {
 
 TEST(BoundedJson, AStoredCredentialNestedTooDeeplyIsNotACredential) {
     std::string error;
-    const std::string deep = "{\"format\":\"latchkey-credential\",\"version\":1,\"token\":\"t\","
-                             "\"extras\":" +
-                             std::string(300'000, '[') + "}";
+    const std::string deep =
+        "{\"format\":\"latchkey-credential\",\"version\":1,\"token\":\"t\","
+        "\"extras\":" +
+        std::string(300'000, '[') + "}";
     EXPECT_FALSE(latchkey::storage::from_json(deep, error));
     EXPECT_EQ(error, "not JSON (nested deeper than 64 levels at offset 128)");
 }
@@ -116,14 +119,16 @@ TEST(BoundedJson, AStoredTimeOutsideTheCalendarIsNotACredential) {
     auto record = [](const std::string& times) {
         return "{\"format\":\"latchkey-credential\",\"version\":1,\"token\":\"t\"," + times + "}";
     };
-    EXPECT_FALSE(latchkey::storage::from_json(record("\"expires_at_ms\":-9223372036854775808"),
-                                              error));
-    EXPECT_EQ(error, "expires_at_ms -9223372036854775808 is not a time between 1970 and the year "
-                     "9999");
-    EXPECT_FALSE(latchkey::storage::from_json(record("\"obtained_at_ms\":9223372036854775807"),
-                                              error));
-    EXPECT_EQ(error, "obtained_at_ms 9223372036854775807 is not a time between 1970 and the year "
-                     "9999");
+    EXPECT_FALSE(
+        latchkey::storage::from_json(record("\"expires_at_ms\":-9223372036854775808"), error));
+    EXPECT_EQ(error,
+              "expires_at_ms -9223372036854775808 is not a time between 1970 and the year "
+              "9999");
+    EXPECT_FALSE(
+        latchkey::storage::from_json(record("\"obtained_at_ms\":9223372036854775807"), error));
+    EXPECT_EQ(error,
+              "obtained_at_ms 9223372036854775807 is not a time between 1970 and the year "
+              "9999");
     EXPECT_TRUE(latchkey::storage::from_json(record("\"expires_at_ms\":253402300799999"), error))
         << error;
 }

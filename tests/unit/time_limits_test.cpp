@@ -51,8 +51,9 @@ TEST_F(PolicyDurations, AnOverlongTimeoutNamesThePositionAndTheKey) {
     });
     EXPECT_EQ(e.kind(), ErrorKind::config);
     EXPECT_EQ(std::string(e.what()),
-              path + ":3:11: timeout: \"9223372036854776s\" is longer than 365d, the longest "
-                     "duration accepted");
+              path +
+                  ":3:11: timeout: \"9223372036854776s\" is longer than 365d, the longest "
+                  "duration accepted");
 }
 
 class ProviderExpiry : public CounterSite {};

@@ -88,7 +88,8 @@ std::optional<detail::CredentialData> from_json(const std::string& text, std::st
         error = "a field has the wrong type or the token is missing";
         return std::nullopt;
     }
-    for (auto [name, ms] : {std::pair{"expires_at_ms", *exp}, std::pair{"obtained_at_ms", *obtained}})
+    for (auto [name, ms] :
+         {std::pair{"expires_at_ms", *exp}, std::pair{"obtained_at_ms", *obtained}})
         if (!token::time_in_range(ms)) {
             error = std::string(name) + " " + std::to_string(ms) +
                     " is not a time between 1970 and the year 9999";

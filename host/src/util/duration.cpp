@@ -11,7 +11,8 @@ std::optional<int64_t> parse_duration_ms(std::string_view text, std::string* too
     std::string t = trim(text);
     if (t.empty()) return std::nullopt;
     auto longer = [&]() -> std::optional<int64_t> {
-        if (too_long) *too_long = "\"" + t + "\" is longer than 365d, the longest duration accepted";
+        if (too_long)
+            *too_long = "\"" + t + "\" is longer than 365d, the longest duration accepted";
         return std::nullopt;
     };
     int64_t total = 0;

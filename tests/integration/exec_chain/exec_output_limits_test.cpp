@@ -66,8 +66,8 @@ TEST_F(ExecOutputLimits, AHeaderNameThatIsNotAFieldNameIsRefusedByTheHost) {
     never_print("X-Injected");
     token_like("tok-Integ-name");
     for (const char* name : {"X-Auth\\r\\nX-Injected: yes", "X Auth", "X-Auth:"}) {
-        auto r = refused(R"({"token": "tok-Integ-name", "header_name": ")" + std::string(name) +
-                         "\"}");
+        auto r =
+            refused(R"({"token": "tok-Integ-name", "header_name": ")" + std::string(name) + "\"}");
         EXPECT_TRUE(has(r.err, "its header name is not an HTTP field name")) << name << r.err;
     }
 }
@@ -75,8 +75,9 @@ TEST_F(ExecOutputLimits, AHeaderNameThatIsNotAFieldNameIsRefusedByTheHost) {
 TEST_F(ExecOutputLimits, ANulInTheTokenIsRefusedNotCutShort) {
     never_print("tail-Integ-nul");
     auto r = refused(R"({"token": "abc\u0000tail-Integ-nul"})");
-    EXPECT_TRUE(has(r.err, "its standard output is not JSON (a string holds a NUL character "
-                           "(\\u0000) at byte"))
+    EXPECT_TRUE(has(r.err,
+                    "its standard output is not JSON (a string holds a NUL character "
+                    "(\\u0000) at byte"))
         << r.err;
 }
 

@@ -57,9 +57,9 @@ class HostileAnswer : public OAuthTest {
     void write_rt_site(const std::string& endpoints) {
         env_[kSeedVar] = kSeed;
         never_print(kSeed);
-        write_policy(site("rt", "oauth2-refresh-token",
-                          endpoints + client_lines() + "refresh_token = { env = \"" + kSeedVar +
-                              "\" }\n"));
+        write_policy(
+            site("rt", "oauth2-refresh-token",
+                 endpoints + client_lines() + "refresh_token = { env = \"" + kSeedVar + "\" }\n"));
     }
 
     // Runs `latchkey ARGS`, which must fail with exit 1 (not a signal) and
@@ -122,8 +122,9 @@ TEST_F(HostileAnswer, CrLfInTheTokenTypeIsRefused) {
         R"({"access_token": "tok-Integ-crlf-type", "token_type": "Bearer\r\nX-Injected: yes"})"));
     write_site(s);
     auto r = failing({"token", "--header"});
-    EXPECT_TRUE(has(r.err, "site 'cc': the credential from provider oauth2-client-credentials was "
-                           "refused: its token type contains a control character"))
+    EXPECT_TRUE(has(r.err,
+                    "site 'cc': the credential from provider oauth2-client-credentials was "
+                    "refused: its token type contains a control character"))
         << r.err;
     EXPECT_TRUE(has(r.err, "the server sent a malformed token")) << r.err;
     EXPECT_FALSE(anything_stored());
@@ -162,8 +163,7 @@ TEST_F(HostileAnswer, AnExpiresInThatOverflowsIsRefused) {
         write_site(s);
         auto r = failing({"token"});
         EXPECT_TRUE(has(r.err, "token endpoint " + s.url() +
-                                   "/token returned an invalid response: expires_in " +
-                                   expires_in +
+                                   "/token returned an invalid response: expires_in " + expires_in +
                                    " ends after the year 9999; it is not a lifetime in seconds"))
             << r.err;
         EXPECT_FALSE(anything_stored());
@@ -194,14 +194,14 @@ TEST_F(HostileAnswer, WhoamiOnAJwtWithDeeplyNestedClaimsFailsCleanly) {
     write_rt_site("token_url = \"" + s.url() + "/token\"\n");
     ASSERT_EQ(lk({"token"}).exit_code, 0);
     auto r = failing({"whoami"});
-    EXPECT_TRUE(has(r.err, "the access token is opaque and no userinfo endpoint is known")) << r.err;
+    EXPECT_TRUE(has(r.err, "the access token is opaque and no userinfo endpoint is known"))
+        << r.err;
 }
 
 TEST_F(HostileAnswer, ADeeplyNestedUserinfoAnswerIsRefused) {
     token_like("tok-Integ-userinfo");
-    CannedServer s(
-        json_answer(R"({"access_token": "tok-Integ-userinfo", "expires_in": 3600})"),
-        {{"/userinfo", json_answer(kDeep)}});
+    CannedServer s(json_answer(R"({"access_token": "tok-Integ-userinfo", "expires_in": 3600})"),
+                   {{"/userinfo", json_answer(kDeep)}});
     write_rt_site("token_url = \"" + s.url() + "/token\"\nuserinfo_url = \"" + s.url() +
                   "/userinfo\"\n");
     ASSERT_EQ(lk({"token"}).exit_code, 0);

@@ -86,8 +86,7 @@ inline std::string whoami_json(const sdk::Host& host, Endpoints& endpoints,
         rapidjson::Document doc;
         if (auto problem = parse_bounded_json(doc, resp.body))
             throw sdk::internal_error("the userinfo endpoint " + url +
-                                      " did not answer with a JSON object: " +
-                                      problem->describe());
+                                      " did not answer with a JSON object: " + problem->describe());
         if (!doc.IsObject())
             throw sdk::internal_error("the userinfo endpoint " + url +
                                       " did not answer with a JSON object");

@@ -151,8 +151,7 @@ inline ServerMetadata discover(const sdk::Host& host, const std::string& issuer)
             if (!m)
                 throw sdk::config_error(
                     "discovery at " + url + " did not answer with a JSON object (" +
-                    printable(resp.header("content-type"), 100) + ": " + why +
-                    "); check 'issuer'");
+                    printable(resp.header("content-type"), 100) + ": " + why + "); check 'issuer'");
             host.cache_put(cache_key, resp.body,
                            host.now_ms() + cache_ttl_ms(resp.header("cache-control")));
             return *m;
