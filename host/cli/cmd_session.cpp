@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <iostream>
+#include <latchkey/common/bounded_json.hpp>
 
 #include "command.hpp"
 #include "util/clock.hpp"
@@ -99,7 +100,7 @@ int whoami(Context& ctx) {
     }
     // Text: one `claim: value` line per member, values as their JSON text.
     rapidjson::Document doc;
-    if (doc.Parse(json.c_str()).HasParseError() || !doc.IsObject()) {
+    if (common::parse_bounded_json(doc, json) || !doc.IsObject()) {
         std::cout << json << std::endl;
         return 0;
     }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "storage/plugin_storage.hpp"
+#include "token/credential_check.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
@@ -324,8 +325,7 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
     token::DataPtr base = current;
     if (!force) {
         // Another process may have fetched while we waited for the lock.
-        if (auto stored = s.storage->load(s.storage_key)) {
-            token::plan_refresh(*stored, s.refresh);
+        if (auto stored = this->stored(s)) {
             if (!stored->expired_at(now) && now < stored->refresh_at_ms &&
                 !provider_says_stale(s, *stored, now))
                 return std::make_shared<const detail::CredentialData>(std::move(*stored));
@@ -356,7 +356,6 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
         o = inst.acquire();
     }
     if (o.status != LATCHKEY_OK) raise(s, o);
-    if (auto type = s.resolved.token_type()) o.credential->token_type = *type;
     token::plan_refresh(*o.credential, s.refresh);
     // Stored before it is returned: the store never lags behind what we hand out.
     s.storage->save(s.storage_key, *o.credential);
@@ -423,7 +422,17 @@ std::string HostImpl::whoami(SiteState& s) {
 
 std::optional<detail::CredentialData> HostImpl::stored(SiteState& s) {
     auto c = s.storage->load(s.storage_key);
-    if (c) token::plan_refresh(*c, s.refresh);
+    if (!c) return c;
+    // A provider's results are checked as they arrive; what comes back from
+    // a store may have been written by anyone who can write there.
+    if (auto problem = token::header_problem(*c)) {
+        services_.log(LogLevel::warn, "site '" + s.resolved.name +
+                                          "': ignoring the credential stored in " + s.storage_name +
+                                          ": " + *problem +
+                                          "; the store was altered, and a new one will be fetched");
+        return std::nullopt;
+    }
+    token::plan_refresh(*c, s.refresh);
     return c;
 }
 

@@ -10,6 +10,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/jwt.hpp>
 #include <latchkey/common/text.hpp>
@@ -116,14 +117,13 @@ class AnacondaProvider {
         sdk::HttpResponse resp = host_.http(req);
 
         rapidjson::Document doc;
-        doc.Parse(resp.body.data(), resp.body.size());
-        const rapidjson::Value* key =
-            doc.HasParseError() ? nullptr : common::string_member(doc, "api_key");
+        const bool parsed = !common::parse_bounded_json(doc, resp.body);
+        const rapidjson::Value* key = parsed ? common::string_member(doc, "api_key") : nullptr;
         if (key) host_.add_secret(key->GetString());
         const std::string where = "API key exchange at " + url;
         if (resp.status == 404) throw NotFound{};
         if (resp.status != 201) {
-            std::string detail = doc.HasParseError() ? "" : error_detail(doc);
+            std::string detail = parsed ? error_detail(doc) : "";
             std::string msg = where + " answered HTTP " + std::to_string(resp.status) +
                               (detail.empty() ? "" : ": " + detail);
             if (resp.status == 401 || resp.status == 403)
@@ -171,7 +171,9 @@ class AnacondaProvider {
                                                   "(ANACONDA_AUTH_API_KEY)")
                               : sdk::internal_error(m);
         };
-        if (common::has_control_chars(key))
+        // A minted key with one is refused by the host, as every provider's
+        // token is; a configured one is the policy's to fix, and said so here.
+        if (configured && common::has_control_chars(key))
             throw fail(what + " contains a line break or control character");
         auto exp = common::jwt_expiry_seconds(host_, key);
         if (!exp)

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/common/token_error.hpp>
@@ -55,8 +56,8 @@ inline latchkey_status failure_status(long http_status) {
 inline AnaplanToken parse_token_response(const sdk::Host& host, const std::string& what,
                                          const sdk::HttpResponse& resp) {
     rapidjson::Document doc;
-    doc.Parse(resp.body.data(), resp.body.size());
-    const bool is_object = !doc.HasParseError() && doc.IsObject();
+    const auto problem = common::parse_bounded_json(doc, resp.body);
+    const bool is_object = !problem && doc.IsObject();
     const rapidjson::Value* info = is_object ? common::member(doc, "tokenInfo") : nullptr;
     const rapidjson::Value* value =
         info && info->IsObject() ? common::string_member(*info, "tokenValue") : nullptr;
@@ -70,7 +71,9 @@ inline AnaplanToken parse_token_response(const sdk::Host& host, const std::strin
     const bool ok = resp.status >= 200 && resp.status <= 299;
     if (!ok || !value || value->GetStringLength() == 0) {
         std::string reason = is_object ? detail::status_text(doc) : std::string();
-        if (reason.empty())
+        if (reason.empty() && ok && problem)
+            reason = "the answer is not JSON (" + problem->describe() + ")";
+        else if (reason.empty())
             reason = ok ? "the answer has no tokenInfo.tokenValue"
                         : "HTTP " + std::to_string(resp.status) +
                               (is_object ? "" : " with a body that is not JSON");
@@ -84,11 +87,18 @@ inline AnaplanToken parse_token_response(const sdk::Host& host, const std::strin
     AnaplanToken out;
     out.value = value->GetString();
     const rapidjson::Value* expires = common::member(*info, "expiresAt");
-    if (expires && expires->IsNumber() && std::isfinite(expires->GetDouble()) &&
-        expires->GetDouble() > 0)
-        out.expires_at_ms = static_cast<int64_t>(expires->GetDouble());
-    else
+    if (expires && expires->IsNumber() && expires->GetDouble() > 0) {
+        // Epoch milliseconds; anything past year 9999 (or not finite) cannot
+        // be an expiry and would overflow as an integer.
+        const double ms = expires->GetDouble();
+        if (!(ms <= static_cast<double>(common::kLatestUnixMs)))
+            throw sdk::internal_error(what + " failed: tokenInfo.expiresAt " +
+                                      common::to_json(*expires) +
+                                      " is not a time before the year 10000 (epoch milliseconds)");
+        out.expires_at_ms = static_cast<int64_t>(ms);
+    } else {
         out.expires_at_ms = host.now_ms() + kDefaultLifetimeMs;
+    }
     return out;
 }
 

@@ -17,17 +17,6 @@ struct HeaderTemplate {
     std::string prefix;  // "Bearer", "api-key", or ""
 };
 
-// RFC 9110 token characters: anything else cannot be a header name.
-inline bool is_header_name(std::string_view s) {
-    if (s.empty()) return false;
-    for (char c : s) {
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                  std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-        if (!ok) return false;
-    }
-    return true;
-}
-
 // Throws a config error naming the option and showing the template (which
 // holds no secret) when it cannot be represented.
 inline HeaderTemplate parse_header_template(const std::string& site, const std::string& text) {
@@ -45,7 +34,7 @@ inline HeaderTemplate parse_header_template(const std::string& site, const std::
         throw fail("has no header name before ':'");
     HeaderTemplate out;
     out.name = std::string(common::trim(std::string_view(text).substr(0, colon)));
-    if (!is_header_name(out.name)) throw fail("does not start with a valid header name");
+    if (!common::is_header_name(out.name)) throw fail("does not start with a valid header name");
     if (at == std::string::npos) throw fail("does not contain {token}");
     if (!common::trim(std::string_view(text).substr(at + kToken.size())).empty())
         throw fail("has text after {token}; the key must come last");

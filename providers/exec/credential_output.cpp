@@ -1,11 +1,11 @@
 #include "credential_output.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cmath>
+#include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
 
@@ -29,11 +29,6 @@ constexpr const char* kK8sV1beta1 = "client.authentication.k8s.io/v1beta1";
 // Later than this as Unix seconds is surely milliseconds given by mistake.
 constexpr double kLatestSeconds = 1e11;
 
-bool parse(rapidjson::Document& doc, std::string_view out) {
-    doc.Parse(out.data(), out.size());
-    return !doc.HasParseError();
-}
-
 void add_string(std::vector<std::string>& to, const Value* v) {
     if (v && v->IsString() && v->GetStringLength() > 0) to.emplace_back(v->GetString());
 }
@@ -56,13 +51,6 @@ int64_t timestamp_ms(const Value& v, const std::string& field) {
     return *ms;
 }
 
-void check_sendable(const std::string& token, const std::string& what) {
-    if (common::has_control_chars(token))
-        throw FormatError(what +
-                          " contains a line break or control character, which cannot be "
-                          "sent in a header");
-}
-
 ParsedOutput kubernetes(const Value& doc) {
     const std::string what = "the ExecCredential";
     const Value* api = string_member(doc, "apiVersion");
@@ -83,7 +71,6 @@ ParsedOutput kubernetes(const Value& doc) {
     ParsedOutput p;
     p.format = "Kubernetes ExecCredential";
     p.credential.token = required_string(*status, "token", what + "'s status");
-    check_sendable(p.credential.token, "status.token");
     p.credential.token_type = "Bearer";
     if (const Value* exp = member(*status, "expirationTimestamp"); exp && !exp->IsNull())
         p.credential.expires_at_ms = timestamp_ms(*exp, "status.expirationTimestamp");
@@ -134,7 +121,6 @@ ParsedOutput aws(const Value& doc, AwsToken choice) {
             p.credential.token = secret;
             break;
     }
-    check_sendable(p.credential.token, "the token");
     // AWS credentials sign requests (SigV4); there is no scheme to name.
     p.credential.token_type = "";
     p.credential.extras["aws_access_key_id"] = key_id;
@@ -143,34 +129,25 @@ ParsedOutput aws(const Value& doc, AwsToken choice) {
     return p;
 }
 
-bool is_header_name(const std::string& name) {
-    if (name.empty()) return false;
-    for (unsigned char c : name)
-        if (c <= 0x20 || c >= 0x7f || c == ':') return false;
-    return true;
-}
-
 ParsedOutput latchkey_form(const Value& doc) {
     const std::string what = "the {\"token\"} object";
     ParsedOutput p;
     p.format = "latchkey";
     p.credential.token = required_string(doc, "token", what);
-    check_sendable(p.credential.token, "token");
     if (const Value* type = member(doc, "token_type"); type && !type->IsNull()) {
         if (!type->IsString()) throw FormatError("token_type is not a string");
         p.credential.token_type = type->GetString();
-        check_sendable(p.credential.token_type, "token_type");
     }
     if (const Value* header = member(doc, "header_name"); header && !header->IsNull()) {
-        if (!header->IsString() || !is_header_name(header->GetString()))
-            throw FormatError("header_name is not an HTTP header name");
+        if (!header->IsString()) throw FormatError("header_name is not a string");
         p.credential.header_name = header->GetString();
     }
     if (const Value* exp = member(doc, "expires_at"); exp && !exp->IsNull()) {
         if (exp->IsNumber()) {
             double s = exp->GetDouble();
             if (!std::isfinite(s) || s <= 0 || s >= kLatestSeconds)
-                throw FormatError("expires_at " + std::to_string(static_cast<int64_t>(s)) +
+                // Quoted as the program wrote it: 1e300 has no int64_t value.
+                throw FormatError("expires_at " + common::to_json(*exp) +
                                   " is not Unix time in seconds");
             p.credential.expires_at_ms = static_cast<int64_t>(std::llround(s * 1000));
         } else {
@@ -193,7 +170,7 @@ ParsedOutput latchkey_form(const Value& doc) {
 std::vector<std::string> secrets_in(std::string_view out) {
     std::vector<std::string> found;
     rapidjson::Document doc;
-    if (!parse(doc, out) || !doc.IsObject()) return found;
+    if (common::parse_bounded_json(doc, out) || !doc.IsObject()) return found;
     add_string(found, member(doc, "token"));
     add_string(found, member(doc, "SecretAccessKey"));
     add_string(found, member(doc, "SessionToken"));
@@ -207,12 +184,9 @@ std::vector<std::string> secrets_in(std::string_view out) {
 ParsedOutput parse_output(std::string_view out, AwsToken aws_token) {
     if (common::trim(out).empty()) throw FormatError("it printed nothing on standard output");
     rapidjson::Document doc;
-    if (!parse(doc, out)) {
-        std::string why = rapidjson::GetParseError_En(doc.GetParseError());
-        if (!why.empty() && why.back() == '.') why.pop_back();
-        throw FormatError("its standard output is not JSON (" + why + " at byte " +
-                          std::to_string(doc.GetErrorOffset()) + ")");
-    }
+    if (auto problem = common::parse_bounded_json(doc, out))
+        throw FormatError("its standard output is not JSON (" + problem->what + " at byte " +
+                          std::to_string(problem->offset) + ")");
     if (!doc.IsObject()) throw FormatError("its standard output is JSON but not an object");
     if (member(doc, "kind") || member(doc, "apiVersion")) return kubernetes(doc);
     if (member(doc, "Version")) return aws(doc, aws_token);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
@@ -55,8 +56,11 @@ inline DeviceAuthorization request_device_authorization(const sdk::Host& host,
     const std::string invalid =
         "device authorization endpoint " + url + " returned an invalid response: ";
     rapidjson::Document doc;
-    doc.Parse(resp.body.data(), resp.body.size());
-    if (doc.HasParseError() || !doc.IsObject())
+    if (auto problem = common::parse_bounded_json(doc, resp.body))
+        throw sdk::internal_error(invalid + "not a JSON object (" +
+                                  common::printable(resp.header("content-type"), 100) + ": " +
+                                  problem->describe() + ")");
+    if (!doc.IsObject())
         throw sdk::internal_error(invalid + "not a JSON object (" +
                                   common::printable(resp.header("content-type"), 100) + ")");
     const rapidjson::Value* device_code = common::string_member(doc, "device_code");

@@ -130,7 +130,12 @@ class SalesforceSoapProvider {
         c.token_type = "Bearer";
         // Salesforce's default session timeout is 2 hours; used if the answer omits it.
         const int64_t seconds = r.session_seconds_valid > 0 ? r.session_seconds_valid : 7200;
-        c.expires_at_ms = host_.now_ms() + seconds * 1000;
+        auto expires = common::ms_after(host_.now_ms(), seconds);
+        if (!expires)
+            throw sdk::internal_error(where() + " returned a sessionSecondsValid of " +
+                                      std::to_string(seconds) +
+                                      ", which ends after the year 9999; it is not a lifetime");
+        c.expires_at_ms = *expires;
         c.extras["instance_url"] = instance;
         return c;
     }

@@ -3,6 +3,7 @@
 // file, and the count names the token (tok-N), so a test can tell exactly how
 // many calls the host made and which one produced the credential it got.
 #include <latchkey/provider.hpp>
+#include <optional>
 #include <string>
 
 #include "counter_file.hpp"
@@ -24,6 +25,9 @@ const latchkey_option kOptions[] = {
     {"refresh_rejected", LATCHKEY_OPT_BOOL, 0, "false", "refresh fails as rejected"},
     {"secret", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
      "when set: logged at INFO by acquire and put in its error messages, to test redaction"},
+    {"expires_at_ms", LATCHKEY_OPT_INT, 0, nullptr,
+     "when set: the expiry handed to set_expires_at as is (milliseconds since 1970), for the "
+     "host's range check"},
     {},
 };
 
@@ -37,7 +41,9 @@ class TestCounter {
           fail_transient_(host.integer("fail_transient", 0)),
           reject_(host.flag("reject", false)),
           refresh_rejected_(host.flag("refresh_rejected", false)),
-          secret_(host.option_or("secret", "")) {}
+          secret_(host.option_or("secret", "")) {
+        if (host.option("expires_at_ms")) expires_at_ms_ = host.integer("expires_at_ms", 0);
+    }
 
     sdk::Credential acquire() {
         // Deliberately unredacted here: the host must redact it.
@@ -76,7 +82,7 @@ class TestCounter {
         c.refresh_token = "rt-" + std::to_string(n);
         // Always set, so lifetime 0 yields a credential that is expired on
         // arrival (what an expiry test wants); the default is an hour.
-        c.expires_at_ms = host_.now_ms() + lifetime_s_ * 1000;
+        c.expires_at_ms = expires_at_ms_ ? *expires_at_ms_ : host_.now_ms() + lifetime_s_ * 1000;
         c.extras["calls"] = std::to_string(n);
         c.extras["via"] = via;
         return c;
@@ -90,6 +96,7 @@ class TestCounter {
     bool reject_;
     bool refresh_rejected_;
     std::string secret_;
+    std::optional<int64_t> expires_at_ms_;
 };
 
 }  // namespace

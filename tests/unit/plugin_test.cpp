@@ -37,7 +37,7 @@ TEST_F(Plugins, LoadsTheGoodOneWithItsSchema) {
     for (auto& o : p->schema()) keys.push_back(o.key);
     EXPECT_EQ(keys,
               (std::vector<std::string>{"counter_file", "lifetime", "delay_ms", "fail_transient",
-                                        "reject", "refresh_rejected", "secret"}));
+                                        "reject", "refresh_rejected", "secret", "expires_at_ms"}));
     EXPECT_TRUE(p->schema()[0].required);
     EXPECT_TRUE(p->schema()[0].identity);
     EXPECT_TRUE(p->schema()[6].secret);

@@ -5,6 +5,7 @@
 
 #include "bridge/shield.hpp"
 #include "latchkey/error.hpp"
+#include "token/credential_check.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
 #include "util/signing.hpp"
@@ -242,6 +243,13 @@ int cache_get(void* ctx, const char* name, latchkey_sink sink, void* user) {
 void cache_put(void* ctx, const char* name, const char* value, size_t len, int64_t expires_at_ms) {
     auto* self = C(ctx)->self;
     if (!name || !self->links().cache_put) return;
+    if (!token::time_in_range(expires_at_ms)) {
+        // Stored, it would be refused at every read; not caching costs a re-fetch.
+        self->services().log(LogLevel::warn, self->site().name + ": cache entry '" + name +
+                                                 "' not saved: its expiry is not a time between "
+                                                 "1970 and the year 9999");
+        return;
+    }
     try {
         self->links().cache_put(name, std::string(value ? value : "", value ? len : 0),
                                 expires_at_ms);
@@ -379,12 +387,38 @@ ProviderInstance::~ProviderInstance() {
 
 namespace {
 
-Outcome finish(latchkey_status st, latchkey_result& r, Services& services) {
+// Why the credential a provider returned cannot be accepted, or nullopt.
+// Every provider's result passes here, so this is the one check that a
+// token, its type and its header name fit in a header line and that its
+// expiry is a real time. The message never quotes a value.
+std::optional<std::string> refusal(const detail::CredentialData& c, const std::string& provider) {
+    if (c.token.empty()) return "the provider returned no token";
+    if (auto problem = token::header_problem(c))
+        return "the credential from provider " + provider + " was refused: " + *problem +
+               "; the server sent a malformed token, and nothing was stored";
+    if (!token::time_in_range(c.expires_at_ms))
+        return "the credential from provider " + provider + " was refused: its expiry (" +
+               std::to_string(c.expires_at_ms) +
+               " ms since 1970) is not a time between 1970 and the year 9999; the server sent a "
+               "malformed lifetime, and nothing was stored";
+    return std::nullopt;
+}
+
+Outcome finish(latchkey_status st, latchkey_result& r, Services& services,
+               const policy::ResolvedSite& site, const std::string& provider) {
     Outcome out;
     out.status = st != LATCHKEY_OK ? st : r.status;
-    if (out.status == LATCHKEY_OK && r.data.token.empty()) {
-        out.status = LATCHKEY_E_INTERNAL;
-        r.message = "the provider returned no token";
+    if (out.status == LATCHKEY_OK) {
+        // The site's `token_type` wins over the provider's, and is checked
+        // with it.
+        if (auto type = site.token_type()) r.data.token_type = *type;
+        if (auto why = refusal(r.data, provider)) {
+            // A live token is a secret, whatever else is wrong with it.
+            services.redactor.add(r.data.token);
+            services.redactor.add(r.data.refresh_token);
+            out.status = LATCHKEY_E_INTERNAL;
+            r.message = *why;
+        }
     }
     if (out.status != LATCHKEY_OK) {
         out.message =
@@ -404,7 +438,7 @@ Outcome finish(latchkey_status st, latchkey_result& r, Services& services) {
 Outcome ProviderInstance::acquire() {
     latchkey_result r;
     latchkey_status st = provider_->descriptor().acquire(instance_, &r);
-    return finish(st, r, services_);
+    return finish(st, r, services_, site_, provider_->name());
 }
 
 void ProviderInstance::know_secrets_of(const detail::CredentialData& cur) {
@@ -419,7 +453,7 @@ Outcome ProviderInstance::refresh(const detail::CredentialData& cur) {
     CredentialView view(cur);
     latchkey_result r;
     latchkey_status st = provider_->descriptor().refresh(instance_, view.get(), &r);
-    Outcome out = finish(st, r, services_);
+    Outcome out = finish(st, r, services_, site_, provider_->name());
     // A refresh that does not rotate the refresh token keeps the old one.
     if (out.credential && out.credential->refresh_token.empty())
         out.credential->refresh_token = cur.refresh_token;

@@ -175,7 +175,10 @@ std::string toml_value_for(const OptionSpec& spec, const std::string& text) {
             break;
         }
         case LATCHKEY_OPT_DURATION:
-            if (!util::parse_duration_ms(t)) bad("a duration such as \"30s\", \"5m\" or \"1h\"");
+            if (std::string too_long; !util::parse_duration_ms(t, &too_long)) {
+                if (!too_long.empty()) config_error(spec.key + ": " + too_long);
+                bad("a duration such as \"30s\", \"5m\" or \"1h\"");
+            }
             // Whole seconds stay a number; "5m" stays the string the user typed.
             if (t.find_first_not_of("0123456789") == std::string::npos) return t;
             return toml_string(t);

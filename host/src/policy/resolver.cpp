@@ -215,7 +215,9 @@ ResolvedValue Resolver::from_text(const OptionSpec& spec, const std::string& tex
             break;
         }
         case LATCHKEY_OPT_DURATION: {
-            auto ms = util::parse_duration_ms(text);
+            std::string too_long;
+            auto ms = util::parse_duration_ms(text, &too_long);
+            if (!ms && !too_long.empty()) fail(source, spec.key + ": " + too_long);
             if (!ms) bad();
             v.ms = *ms;
             v.is_duration = true;
@@ -291,6 +293,10 @@ ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node
             if (node.is_integer())
                 return from_text(spec, std::to_string(*node.value<int64_t>()), source);
             if (!node.is_string()) mismatch();
+            if (std::string too_long;
+                !util::parse_duration_ms(*node.value<std::string>(), &too_long) &&
+                !too_long.empty())
+                fail(where, spec.key + ": " + too_long);
             try {
                 return from_text(spec, *node.value<std::string>(), source);
             } catch (const Error&) {

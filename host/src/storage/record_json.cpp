@@ -1,9 +1,13 @@
 #include "storage/record_json.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <latchkey/common/bounded_json.hpp>
+#include <utility>
+
+#include "token/credential_check.hpp"
 
 namespace latchkey::storage {
 
@@ -45,11 +49,11 @@ std::string to_json(const detail::CredentialData& c) {
 }
 
 std::optional<detail::CredentialData> from_json(const std::string& text, std::string& error) {
+    // Bounded: whoever can write to the store (a shared redis, say) must
+    // not be able to crash every process that reads it.
     rapidjson::Document d;
-    d.Parse(text.c_str(), text.size());
-    if (d.HasParseError()) {
-        error = std::string("not JSON (") + rapidjson::GetParseError_En(d.GetParseError()) +
-                " at offset " + std::to_string(d.GetErrorOffset()) + ")";
+    if (auto problem = common::parse_bounded_json(d, text)) {
+        error = "not JSON (" + problem->describe() + ")";
         return std::nullopt;
     }
     if (!d.IsObject() || !d.HasMember("format") || !d["format"].IsString() ||
@@ -84,6 +88,13 @@ std::optional<detail::CredentialData> from_json(const std::string& text, std::st
         error = "a field has the wrong type or the token is missing";
         return std::nullopt;
     }
+    for (auto [name, ms] :
+         {std::pair{"expires_at_ms", *exp}, std::pair{"obtained_at_ms", *obtained}})
+        if (!token::time_in_range(ms)) {
+            error = std::string(name) + " " + std::to_string(ms) +
+                    " is not a time between 1970 and the year 9999";
+            return std::nullopt;
+        }
     c.token = *token;
     c.token_type = *type;
     c.header_name = header->empty() ? "Authorization" : *header;

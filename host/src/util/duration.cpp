@@ -1,20 +1,27 @@
 #include "util/duration.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "util/strings.hpp"
 
 namespace latchkey::util {
 
-std::optional<int64_t> parse_duration_ms(std::string_view text) {
+std::optional<int64_t> parse_duration_ms(std::string_view text, std::string* too_long) {
     std::string t = trim(text);
     if (t.empty()) return std::nullopt;
+    auto longer = [&]() -> std::optional<int64_t> {
+        if (too_long)
+            *too_long = "\"" + t + "\" is longer than 365d, the longest duration accepted";
+        return std::nullopt;
+    };
     int64_t total = 0;
     size_t i = 0;
     // Accept compound forms such as "1h30m".
     while (i < t.size()) {
         int64_t n = 0;
         auto [p, ec] = std::from_chars(t.data() + i, t.data() + t.size(), n);
+        if (ec == std::errc::result_out_of_range) return longer();
         if (ec != std::errc() || n < 0) return std::nullopt;
         i = static_cast<size_t>(p - t.data());
         std::string unit;
@@ -33,7 +40,11 @@ std::optional<int64_t> parse_duration_ms(std::string_view text) {
         else
             return std::nullopt;
         if (unit.empty() && i != t.size()) return std::nullopt;
+        // Checked before multiplying: n * scale must not overflow, and each
+        // part is at most the maximum, so the sum cannot either.
+        if (n > kMaxDurationMs / scale) return longer();
         total += n * scale;
+        if (total > kMaxDurationMs) return longer();
     }
     return total;
 }

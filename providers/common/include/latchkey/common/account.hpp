@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/credential.hpp>
 #include <latchkey/common/discovery.hpp>
@@ -83,8 +84,10 @@ inline std::string whoami_json(const sdk::Host& host, Endpoints& endpoints,
                 is_transient_status(resp.status) ? LATCHKEY_E_TRANSIENT : LATCHKEY_E_INTERNAL,
                 "the userinfo endpoint " + url + " answered HTTP " + std::to_string(resp.status));
         rapidjson::Document doc;
-        doc.Parse(resp.body.data(), resp.body.size());
-        if (doc.HasParseError() || !doc.IsObject())
+        if (auto problem = parse_bounded_json(doc, resp.body))
+            throw sdk::internal_error("the userinfo endpoint " + url +
+                                      " did not answer with a JSON object: " + problem->describe());
+        if (!doc.IsObject())
             throw sdk::internal_error("the userinfo endpoint " + url +
                                       " did not answer with a JSON object");
         return to_json(doc);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/http_get.hpp>
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
@@ -106,13 +107,18 @@ inline ServerMetadata read_metadata(const std::string& issuer, const std::string
     return m;
 }
 
-// Parses `body` as metadata, or nullopt when it is not a JSON object.
+// Parses `body` as metadata, or nullopt when it is not a JSON object (with
+// `why` saying what it is instead, when given).
 inline std::optional<ServerMetadata> parse_metadata(const std::string& issuer,
                                                     const std::string& where,
-                                                    const std::string& body) {
+                                                    const std::string& body,
+                                                    std::string* why = nullptr) {
     rapidjson::Document doc;
-    doc.Parse(body.data(), body.size());
-    if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+    auto problem = parse_bounded_json(doc, body);
+    if (problem || !doc.IsObject()) {
+        if (why) *why = problem ? problem->describe() : "not an object";
+        return std::nullopt;
+    }
     return read_metadata(issuer, where, doc);
 }
 
@@ -140,11 +146,12 @@ inline ServerMetadata discover(const sdk::Host& host, const std::string& issuer)
             throw sdk::transient("discovery at " + url + " answered HTTP " +
                                  std::to_string(resp.status));
         if (resp.status >= 200 && resp.status <= 299) {
-            auto m = parse_metadata(issuer, "the metadata at " + url, resp.body);
+            std::string why;
+            auto m = parse_metadata(issuer, "the metadata at " + url, resp.body, &why);
             if (!m)
                 throw sdk::config_error(
                     "discovery at " + url + " did not answer with a JSON object (" +
-                    printable(resp.header("content-type"), 100) + "); check 'issuer'");
+                    printable(resp.header("content-type"), 100) + ": " + why + "); check 'issuer'");
             host.cache_put(cache_key, resp.body,
                            host.now_ms() + cache_ttl_ms(resp.header("cache-control")));
             return *m;

@@ -7,7 +7,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/json.hpp>
+#include <latchkey/common/text.hpp>
 #include <latchkey/provider.hpp>
 #include <optional>
 #include <string>
@@ -46,8 +48,7 @@ inline bool decode_segment(const sdk::Host& host, std::string_view segment,
     if (!standard) return false;
     auto json = host.base64_decode(*standard);
     if (!json) return false;
-    doc.Parse(json->data(), json->size());
-    return !doc.HasParseError() && doc.IsObject();
+    return !parse_bounded_json(doc, *json) && doc.IsObject();
 }
 
 }  // namespace detail
@@ -84,7 +85,8 @@ inline std::optional<int64_t> jwt_expiry_seconds(const sdk::Host& host, std::str
     // NumericDate may have a fraction; beyond year 9999 it is nonsense and
     // would overflow as milliseconds.
     double secs = exp->GetDouble();
-    if (!std::isfinite(secs) || secs < 0 || secs > 253402300799.0) return std::nullopt;
+    if (!std::isfinite(secs) || secs < 0 || secs > static_cast<double>(kLatestUnixSeconds))
+        return std::nullopt;
     return static_cast<int64_t>(std::floor(secs));
 }
 

@@ -30,6 +30,17 @@ inline bool has_control_chars(std::string_view s) {
     return false;
 }
 
+// RFC 9110 §5.1 token characters: anything else cannot be a header name.
+inline bool is_header_name(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+        if (!ok) return false;
+    }
+    return true;
+}
+
 // Replaces control characters with spaces: server-supplied text (an OAuth
 // error_description, say) ends up in a terminal and must not drive it.
 inline std::string printable(std::string_view s, size_t max_len = 300) {
@@ -63,6 +74,21 @@ inline std::optional<int64_t> parse_non_negative(std::string_view s) {
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || end != s.data() + s.size() || v < 0) return std::nullopt;
     return v;
+}
+
+// The latest instant an expiry may name: 9999-12-31T23:59:59.999Z. The host
+// refuses anything later (and anything before 1970); providers check against
+// it before they turn seconds into milliseconds, which could overflow.
+inline constexpr int64_t kLatestUnixSeconds = 253402300799;
+inline constexpr int64_t kLatestUnixMs = kLatestUnixSeconds * 1000 + 999;
+
+// `seconds` after `now_ms`, in milliseconds, or nullopt when that is later
+// than kLatestUnixMs (or `seconds` is negative). Never overflows.
+inline std::optional<int64_t> ms_after(int64_t now_ms, int64_t seconds) {
+    if (seconds < 0 || now_ms < 0 || now_ms > kLatestUnixMs ||
+        seconds > (kLatestUnixMs - now_ms) / 1000)
+        return std::nullopt;
+    return now_ms + seconds * 1000;
 }
 
 // Unix seconds as ISO 8601 UTC ("2024-05-01T12:00:00Z"), for messages.

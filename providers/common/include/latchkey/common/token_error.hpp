@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/provider.hpp>
@@ -24,8 +25,7 @@ struct OAuthError {
 // the content type: some servers send the JSON as text/plain.
 inline std::optional<OAuthError> parse_oauth_error(const std::string& body) {
     rapidjson::Document doc;
-    doc.Parse(body.data(), body.size());
-    if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+    if (parse_bounded_json(doc, body) || !doc.IsObject()) return std::nullopt;
     const rapidjson::Value* err = string_member(doc, "error");
     if (!err) return std::nullopt;
     OAuthError out;

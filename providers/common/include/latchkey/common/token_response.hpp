@@ -3,12 +3,9 @@
 #define LATCHKEY_COMMON_TOKEN_RESPONSE_HPP
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
-#include <cmath>
 #include <cstdint>
+#include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/common/token_error.hpp>
@@ -48,14 +45,10 @@ inline void assume_lifetime(TokenResponse& t, int64_t now_ms, int64_t lifetime_s
 namespace detail {
 
 // expires_in as seconds: a JSON number, or a numeric string (some servers).
-inline std::optional<int64_t> expires_in_seconds(const rapidjson::Value& v) {
-    if (v.IsInt64()) return v.GetInt64();
-    if (v.IsNumber()) {
-        double d = v.GetDouble();
-        if (!std::isfinite(d) || d > 1e12 || d < -1e12) return std::nullopt;
-        return static_cast<int64_t>(d);
-    }
-    if (v.IsString()) return parse_non_negative(v.GetString());
+inline std::optional<double> expires_in_seconds(const rapidjson::Value& v) {
+    if (v.IsNumber()) return v.GetDouble();
+    if (v.IsString())
+        if (auto n = parse_non_negative(v.GetString())) return static_cast<double>(*n);
     return std::nullopt;
 }
 
@@ -67,13 +60,6 @@ inline bool is_secret_field(std::string_view key) {
            (key.size() > suffix.size() && key.substr(key.size() - suffix.size()) == suffix);
 }
 
-inline std::string number_text(const rapidjson::Value& v) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    v.Accept(w);
-    return buf.GetString();
-}
-
 }  // namespace detail
 
 // Parses the body of `resp`, a 2xx answer from `url`. Registers every token
@@ -83,10 +69,8 @@ inline TokenResponse parse_token_response(const sdk::Host& host, const std::stri
                                           const sdk::HttpResponse& resp) {
     const std::string invalid = "token endpoint " + url + " returned an invalid response: ";
     rapidjson::Document doc;
-    doc.Parse(resp.body.data(), resp.body.size());
-    if (doc.HasParseError())
-        throw sdk::internal_error(invalid + rapidjson::GetParseError_En(doc.GetParseError()) +
-                                  " at offset " + std::to_string(doc.GetErrorOffset()));
+    if (auto problem = parse_bounded_json(doc, resp.body))
+        throw sdk::internal_error(invalid + problem->describe());
     if (!doc.IsObject()) throw sdk::internal_error(invalid + "not a JSON object");
 
     // Redact first: whatever else is wrong with the answer, these are live.
@@ -117,7 +101,17 @@ inline TokenResponse parse_token_response(const sdk::Host& host, const std::stri
         } else if (key == "expires_in") {
             // Zero or negative is treated as "not said" rather than "already expired".
             auto secs = detail::expires_in_seconds(v);
-            if (secs && *secs > 0) out.expires_at_ms = host.now_ms() + *secs * 1000;
+            if (secs && *secs > 0) {
+                // Compared as a double first: 1e300 has no int64_t value.
+                auto at = *secs <= static_cast<double>(kLatestUnixSeconds)
+                              ? ms_after(host.now_ms(), static_cast<int64_t>(*secs))
+                              : std::nullopt;
+                if (!at)
+                    throw sdk::internal_error(invalid + "expires_in " + to_json(v) +
+                                              " ends after the year 9999; it is not a lifetime "
+                                              "in seconds");
+                out.expires_at_ms = *at;
+            }
         } else if (key == "refresh_token") {
             if (v.IsString()) out.refresh_token = v.GetString();
         } else if (key == "scope") {
@@ -128,7 +122,7 @@ inline TokenResponse parse_token_response(const sdk::Host& host, const std::stri
             if (v.IsString())
                 out.extras[key] = v.GetString();
             else if (v.IsNumber())
-                out.extras[key] = detail::number_text(v);
+                out.extras[key] = to_json(v);
         }
     });
     return out;
