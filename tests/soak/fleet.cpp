@@ -6,6 +6,7 @@
 #include <latchkey/host.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -27,7 +28,7 @@ class Judge {
     Judge(const Ledger& ledger, int64_t grace_us) : ledger_(ledger), grace_us_(grace_us) {}
 
     // A credential returned by a call that started at t0 and answered at t1.
-    void success(const std::string& token, int64_t t1) {
+    void success(const std::string& token, int64_t t0, int64_t t1) {
         ++calls_;
         const auto issue = ledger_.find(token);
         if (!issue) {
@@ -36,9 +37,17 @@ class Judge {
         }
         const int64_t late = t1 - issue->expires_us;
         if (late <= 0) return;
-        if (late > grace_us_)
-            ++expired_;
-        else
+        if (late > grace_us_) {
+            // The first few, with when the call began: before the expiry
+            // (it was in flight across it) or after (served stale at once).
+            if (expired_++ < 10)
+                std::fprintf(stderr,
+                             "soak: late credential: returned %.1f ms after its expiry by a call "
+                             "that began %.1f ms %s it and took %.1f ms\n",
+                             double(late) / 1000.0,
+                             std::abs(double(issue->expires_us - t0)) / 1000.0,
+                             t0 < issue->expires_us ? "before" : "after", double(t1 - t0) / 1000.0);
+        } else
             ++within_grace_;
         int64_t seen = max_late_us_.load();
         while (late > seen && !max_late_us_.compare_exchange_weak(seen, late)) {
@@ -58,7 +67,7 @@ class Judge {
 
     void report(const std::string& scenario, const ProxyCounts& c, int64_t grace_us,
                 bool& ok) const {
-        row(scenario, "calls made", std::to_string(calls_.load()));
+        row(scenario, "calls made", std::to_string(calls_.load()), "(info)");
         row(scenario, "calls failed (no valid credential existed)",
             std::to_string(failed_.load() - failed_while_valid_.load()), "(info)");
         row(scenario, "calls failed while a valid credential existed",
@@ -149,7 +158,7 @@ bool run_fleet(const FleetOptions& o) {
                     const int64_t t0 = now_us();
                     try {
                         const latchkey::Credential c = host.token("soak");
-                        judge.success(c.token(), now_us());
+                        judge.success(c.token(), t0, now_us());
                     } catch (const std::exception& e) {
                         judge.failure(t0, now_us(), reason_of(e.what()));
                     }
@@ -169,7 +178,7 @@ bool run_fleet(const FleetOptions& o) {
                     const CliCall c =
                         run_cli({LATCHKEY_CLI_PATH, "--config", config, "token"}, env, err, 30'000);
                     if (c.exit_code == 0 && !c.out.empty())
-                        judge.success(c.out, c.answered_us ? c.answered_us : c.ended_us);
+                        judge.success(c.out, c.started_us, c.answered_us ? c.answered_us : c.ended_us);
                     else
                         judge.failure(c.started_us, c.ended_us,
                                       c.hung ? std::string("hung for 30 s, killed")

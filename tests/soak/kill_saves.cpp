@@ -37,6 +37,8 @@
 #include "temp_dir.hpp"
 #include "util/clock.hpp"
 
+extern char** environ;
+
 namespace soak {
 namespace {
 
@@ -125,7 +127,6 @@ Child spawn_child(const std::vector<std::string>& args, const std::string& err_p
     posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                      0600);
     Child c;
-    extern char** environ;
     const int rc = posix_spawn(&c.pid, cargv[0], &fa, nullptr, cargv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     close(p[1]);
