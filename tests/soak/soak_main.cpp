@@ -8,7 +8,7 @@
 // Prints its rows of the figures table (Markdown) on standard output, the
 // servers' logs and the failure reasons on standard error. Exit 0 when every
 // figure meets its goal, 1 when one misses it, 2 for a usage error, 3 when
-// the scenario could not run. Servers listen on 127.0.0.1 only and are
+// the scenario could not run, 130 when Ctrl-C stopped it. Servers listen on 127.0.0.1 only and are
 // stopped at the end, also after Ctrl-C.
 #include <cstdio>
 #include <cstring>
@@ -139,10 +139,15 @@ int main(int argc, char** argv) {
         }
         if (soak::stop_requested()) {
             std::fprintf(stderr, "latchkey_soak: stopped early (interrupted); figures are partial\n");
-            return 3;
+            return 130;
         }
         return ok ? 0 : 1;
     } catch (const std::exception& e) {
+        // Ctrl-C reaches the children too; what they then fail at is no error.
+        if (soak::stop_requested()) {
+            std::fprintf(stderr, "latchkey_soak: stopped early (interrupted)\n");
+            return 130;
+        }
         std::fprintf(stderr, "latchkey_soak %s: %s\n", what.c_str(), e.what());
         return 3;
     }
