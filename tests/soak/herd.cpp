@@ -64,7 +64,7 @@ bool run_herd(const HerdOptions& o) {
     for (auto& t : procs) t.join();
 
     const ProxyCounts counts = proxy.counts();
-    const double seconds = double(last.load() - first.load()) / 1e6;
+    const double seconds = calls ? double(last.load() - first.load()) / 1e6 : 0.0;
     const double spanned = seconds / o.lifetime_s;
     const auto times = proxy.ledger().issue_times();
     long duplicates = 0;
