@@ -151,11 +151,13 @@ TEST_F(SealedStore, SealedValueWithTheKeyRemovedIsRefused) {
 
 TEST_F(SealedStore, ValueCopiedToAnotherSiteDoesNotOpen) {
     write_secret("storage-key", kKeyA);
-    write_policy("[storage]\nbackend = \"redis\"\nencryption_key = { secret = \"storage-key\" }\n"
+    write_policy("default_site = \"dev\"\n[storage]\nbackend = \"redis\"\nencryption_key = { secret = \"storage-key\" }\n"
                  "[storage.redis]\nurl = \"" + redis_.url() + "\"\n" + cc_site("dev") +
                  cc_site("ops", "scopes = [\"read\"]\n"));
     token_ok();
-    ASSERT_EQ(lk({"--at", "ops", "token"}).exit_code, 0);
+    auto ops = lk({"--at", "ops", "token"});
+    ASSERT_EQ(ops.exit_code, 0) << ops.err;
+    token_like(first_line(ops.out));
     std::string dev_key = redis_key();
     std::string ops_key = redis_.keys("latchkey:ops.*").at(0);
     // Someone with write access to redis puts dev's credential under ops.
