@@ -159,8 +159,7 @@ int migrate(Context& ctx) {
 int seal(Context& ctx) {
     po::options_description desc("storage seal");
     po::variables_map vm;
-    if (!parse_command_options(ctx, "storage seal", "storage seal [--at SITE]", desc, vm))
-        return 0;
+    if (!parse_command_options(ctx, "storage seal", "storage seal [--at SITE]", desc, vm)) return 0;
     auto& host = ctx.host();
     std::vector<storage::SealedStorage*> backends;
     int rc = 0;
@@ -193,8 +192,7 @@ int seal(Context& ctx) {
                     case storage::SealedStorage::Resealed::rotated:
                         ++rotated;
                         if (ctx.format == Format::text)
-                            std::cout << key << ": re-sealed under key id " << b->key_id()
-                                      << "\n";
+                            std::cout << key << ": re-sealed under key id " << b->key_id() << "\n";
                         break;
                     case storage::SealedStorage::Resealed::already:
                         ++already;

@@ -131,14 +131,14 @@ storage::Storage& HostImpl::storage_for(const std::string& backend, const std::s
     auto schema = b ? b->schema : plugin->schema();
     for (auto& spec : storage::sealing_option_schema()) schema.push_back(spec);
     std::string where_options = "[storage." + backend + "]";
-    req.options = resolver_->resolve_table(table, where_options, storage::env_prefix_for(backend),
-                                           schema);
+    req.options =
+        resolver_->resolve_table(table, where_options, storage::env_prefix_for(backend), schema);
     for (auto& s : policy::secret_texts(req.options)) services_.redactor.add(s);
     storage::SealingKeys keys = storage::take_sealing_keys(req.options, where_options);
     if (!keys.key.set && keys.previous.set)
-        throw Error(ErrorKind::config, keys.previous.source + ": " + where_options +
-                                           " previous_encryption_keys needs an encryption_key "
-                                           "beside it in " + where_options);
+        throw Error(ErrorKind::config,
+                    keys.previous.source + ": " + where_options +
+                        " previous_encryption_keys needs an encryption_key beside it");
     if (!keys.key.set) keys = storage_wide_sealing_keys();
     req.file_dir = storage_dir();
     req.warn = [this](const std::string& m) { services_.log(LogLevel::warn, m); };

@@ -3,12 +3,13 @@
 // decorator's back), with the real crypto module (OpenSSL). Round trip,
 // tampering, a value copied to another storage key, a wrong or missing key,
 // a plain value under a key, rotation, and keys that are not keys.
+#include "storage/sealed_storage.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "storage/memory_storage.hpp"
-#include "storage/sealed_storage.hpp"
 #include "unit_support.hpp"
 #include "util/crypto.hpp"
 
@@ -251,9 +252,8 @@ TEST(SealedStorage, NewerEnvelopeFormatIsNamed) {
 
 TEST(SealedStorage, AKeyThatIsNotAKeyIsAConfigErrorNamingTheSetting) {
     const std::string not_a_key = "hunter2-NotAKey-77";
-    auto e = catch_error([&] {
-        SealedStorage(std::make_unique<MemoryStorage>(), keys(not_a_key));
-    });
+    auto e =
+        catch_error([&] { SealedStorage(std::make_unique<MemoryStorage>(), keys(not_a_key)); });
     EXPECT_EQ(e.kind(), ErrorKind::config);
     EXPECT_NE(msg(e).find("[storage] encryption_key (policy.toml:3:18 via secret "
                           "/run/secrets/storage-key) is not a 256-bit key"),

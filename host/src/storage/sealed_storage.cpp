@@ -69,8 +69,7 @@ SealedStorage::SealedStorage(std::unique_ptr<Storage> inner, SealingKeys keys)
         throw Error(ErrorKind::config,
                     (failed == 0 ? setting_
                                  : keys.setting + " previous_encryption_keys item " +
-                                       std::to_string(failed) + " (" + keys.previous.source +
-                                       ")") +
+                                       std::to_string(failed) + " (" + keys.previous.source + ")") +
                         " " + error);
     key_ids_ = sealer_->key_ids();
 }
@@ -108,9 +107,9 @@ detail::CredentialData SealedStorage::open(const std::string& key,
             fail(key,
                  "is sealed under key id " + o.key_id + ", but " + setting_ + " has id " +
                      key_ids_[0] +
-                     (previous.empty() ? ""
-                                       : " and previous_encryption_keys have " +
-                                             util::join(previous, ", ")) +
+                     (previous.empty()
+                          ? ""
+                          : " and previous_encryption_keys have " + util::join(previous, ", ")) +
                      ": the key changed",
                  "restore that key (or list it in previous_encryption_keys), or run " + logout +
                      " to drop the stored credential and fetch a new one");

@@ -37,7 +37,7 @@ const std::vector<policy::OptionSpec>& sealing_option_schema();
 struct SealingKeys {
     policy::ResolvedValue key;
     policy::ResolvedValue previous;  // a list
-    std::string setting;  // "[storage]" or "[storage.redis]": where they were set
+    std::string setting;             // "[storage]" or "[storage.redis]": where they were set
 };
 
 // Moves the sealing options out of `options` (a [storage.NAME] table

@@ -34,8 +34,8 @@ struct Wiped {
 
 std::string base64(const unsigned char* data, size_t len) {
     std::string out(4 * ((len + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                            static_cast<int>(len));
+    int n =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(len));
     out.resize(n < 0 ? 0 : static_cast<size_t>(n));
     return out;
 }
@@ -230,16 +230,16 @@ class OpenSslSealer final : public Sealer {
         std::copy(body + body_len, body + body_len + kTagSize, tag.begin());
         CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
         int len = 0, fin = 0;
-        bool ok = ctx &&
-                  EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key->data(), nonce) ==
-                      1 &&
-                  EVP_DecryptUpdate(ctx.get(), nullptr, &len,
-                                    reinterpret_cast<const unsigned char*>(aad.data()),
-                                    static_cast<int>(aad.size())) == 1 &&
-                  EVP_DecryptUpdate(ctx.get(), p, &len, body, static_cast<int>(body_len)) == 1 &&
-                  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
-                                      tag.data()) == 1 &&
-                  EVP_DecryptFinal_ex(ctx.get(), p + len, &fin) == 1;
+        bool ok =
+            ctx &&
+            EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key->data(), nonce) == 1 &&
+            EVP_DecryptUpdate(ctx.get(), nullptr, &len,
+                              reinterpret_cast<const unsigned char*>(aad.data()),
+                              static_cast<int>(aad.size())) == 1 &&
+            EVP_DecryptUpdate(ctx.get(), p, &len, body, static_cast<int>(body_len)) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
+                                tag.data()) == 1 &&
+            EVP_DecryptFinal_ex(ctx.get(), p + len, &fin) == 1;
         ERR_clear_error();
         if (!ok) {
             out.status = Opened::not_authentic;

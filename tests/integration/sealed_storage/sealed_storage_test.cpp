@@ -151,9 +151,11 @@ TEST_F(SealedStore, SealedValueWithTheKeyRemovedIsRefused) {
 
 TEST_F(SealedStore, ValueCopiedToAnotherSiteDoesNotOpen) {
     write_secret("storage-key", kKeyA);
-    write_policy("default_site = \"dev\"\n[storage]\nbackend = \"redis\"\nencryption_key = { secret = \"storage-key\" }\n"
-                 "[storage.redis]\nurl = \"" + redis_.url() + "\"\n" + cc_site("dev") +
-                 cc_site("ops", "scopes = [\"read\"]\n"));
+    write_policy(
+        "default_site = \"dev\"\n[storage]\nbackend = \"redis\"\nencryption_key = { secret = "
+        "\"storage-key\" }\n"
+        "[storage.redis]\nurl = \"" +
+        redis_.url() + "\"\n" + cc_site("dev") + cc_site("ops", "scopes = [\"read\"]\n"));
     token_ok();
     auto ops = lk({"--at", "ops", "token"});
     ASSERT_EQ(ops.exit_code, 0) << ops.err;
