@@ -25,6 +25,26 @@ void check_defaults(HostImpl& host, const std::set<std::string>& known) {
     }
 }
 
+// Redis is read by everyone with access to the server: its values should
+// be sealed. One warning per site that keeps plain credentials there.
+std::vector<std::string> unsealed_shared_stores(HostImpl& host) {
+    std::vector<std::string> out;
+    for (auto& s : host.policy().sites) {
+        try {
+            auto& st = host.site(s.name);
+            auto* sealed = dynamic_cast<storage::SealedStorage*>(st.storage);
+            if (st.storage_name == "redis" && !(sealed && sealed->sealing()))
+                out.push_back("site '" + s.name +
+                              "': credentials in redis are plain JSON that anyone with access to "
+                              "the server can read; set [storage] encryption_key = { secret = "
+                              "\"NAME\" } (32 random bytes, `openssl rand -base64 32`)");
+        } catch (const Error&) {
+            // Reported as a failure by the caller.
+        }
+    }
+    return out;
+}
+
 int check(Context& ctx) {
     po::options_description desc("config check");
     po::variables_map vm;
@@ -50,6 +70,7 @@ int check(Context& ctx) {
     } catch (const Error& e) {
         failures.emplace_back("[defaults]", e.what());
     }
+    std::vector<std::string> warnings = unsealed_shared_stores(host);
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
@@ -65,9 +86,14 @@ int check(Context& ctx) {
             j.w().EndObject();
         }
         j.w().EndArray();
+        j.w().Key("warnings");
+        j.w().StartArray();
+        for (auto& w : warnings) j.w().String(w.c_str());
+        j.w().EndArray();
         j.w().EndObject();
         j.print();
     } else {
+        for (auto& w : warnings) std::cerr << "latchkey: warning: " << w << "\n";
         for (auto& [site, msg] : failures) std::cerr << "latchkey: " << msg << "\n";
         if (failures.empty())
             std::cout << policy.path() << ": ok (" << policy.sites.size() << " site"

@@ -1,6 +1,7 @@
-// `latchkey storage list|migrate|check`: what is stored where, moving
-// credentials between backends, and whether a backend can be used. Never
-// prints a secret.
+// `latchkey storage list|migrate|check|seal`: what is stored where, moving
+// credentials between backends, whether a backend can be used, sealing what
+// a store holds. Never prints a secret.
+#include <algorithm>
 #include <iostream>
 #include <set>
 
@@ -49,10 +50,17 @@ int list(Context& ctx) {
     for (auto* b : backends) {
         for (auto& key : b->keys()) {
             if (seen.count({b->name(), key})) continue;
-            auto c = b->load(key);
+            std::optional<detail::CredentialData> c;
+            std::string state;
+            try {
+                c = b->load(key);
+                state = state_of(c, now);
+            } catch (const Error& e) {
+                if (e.kind() != ErrorKind::storage) throw;
+                state = "cannot be read";  // sealed under another key, damaged
+            }
             rows.push_back({key.substr(0, key.find('.')) + " (unused identity)", b->name(), key,
-                            state_of(c, now),
-                            c && c->expires_at_ms ? iso_time(c->expires_at_ms) : ""});
+                            state, c && c->expires_at_ms ? iso_time(c->expires_at_ms) : ""});
         }
     }
     if (ctx.format == Format::json) {
@@ -145,6 +153,75 @@ int migrate(Context& ctx) {
     return rc;
 }
 
+// Seals what each sealed backend in use holds under its current key: plain
+// values (a key was just set) and values sealed under a previous key (a
+// rotation). Every entry of the backend, unused identities included.
+int seal(Context& ctx) {
+    po::options_description desc("storage seal");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "storage seal", "storage seal [--at SITE]", desc, vm)) return 0;
+    auto& host = ctx.host();
+    std::vector<storage::SealedStorage*> backends;
+    int rc = 0;
+    for (auto& name : ctx.site_names(!ctx.host_options.site)) {
+        try {
+            auto* sealed = dynamic_cast<storage::SealedStorage*>(host.site(name).storage);
+            if (!sealed || !sealed->sealing())
+                throw Error(ErrorKind::config,
+                            "site '" + name + "': its storage (" + host.site(name).storage_name +
+                                ") has no encryption_key; set [storage] encryption_key first");
+            if (std::find(backends.begin(), backends.end(), sealed) == backends.end())
+                backends.push_back(sealed);
+        } catch (const Error& e) {
+            std::cerr << "latchkey: " << e.what() << std::endl;
+            rc = 1;
+        }
+    }
+    int sealed_plain = 0, rotated = 0, already = 0;
+    for (auto* b : backends) {
+        for (auto& key : ctx.host_options.site ? std::vector<std::string>{host.site("").storage_key}
+                                               : b->keys()) {
+            try {
+                auto held = b->lock(key);
+                switch (b->reseal(key)) {
+                    case storage::SealedStorage::Resealed::sealed_plain:
+                        ++sealed_plain;
+                        if (ctx.format == Format::text)
+                            std::cout << key << ": sealed under key id " << b->key_id() << "\n";
+                        break;
+                    case storage::SealedStorage::Resealed::rotated:
+                        ++rotated;
+                        if (ctx.format == Format::text)
+                            std::cout << key << ": re-sealed under key id " << b->key_id() << "\n";
+                        break;
+                    case storage::SealedStorage::Resealed::already:
+                        ++already;
+                        break;
+                    case storage::SealedStorage::Resealed::absent:
+                        break;
+                }
+            } catch (const Error& e) {
+                std::cerr << "latchkey: " << e.what() << std::endl;
+                rc = 1;
+            }
+        }
+    }
+    if (ctx.format == Format::json) {
+        Json j;
+        j.w().StartObject();
+        j.key_int("sealed", sealed_plain);
+        j.key_int("resealed", rotated);
+        j.key_int("already_sealed", already);
+        j.key_bool("ok", rc == 0);
+        j.w().EndObject();
+        j.print();
+    } else {
+        std::cout << sealed_plain << " sealed, " << rotated << " re-sealed, " << already
+                  << " already sealed under the current key" << std::endl;
+    }
+    return rc;
+}
+
 int check(Context& ctx) {
     po::options_description desc("storage check");
     po::variables_map vm;
@@ -216,7 +293,10 @@ std::vector<Command> storage_commands() {
          "what is stored, per site: backend, storage key, expiry (never the secret)", list},
         {"storage migrate", "move credentials between backends: copy, verify, then erase", migrate},
         {"storage check", "can the configured backends be reached and are their permissions right",
-         check}};
+         check},
+        {"storage seal",
+         "seal stored credentials under the current encryption_key (after setting or rotating it)",
+         seal}};
 }
 
 }  // namespace latchkey::cli

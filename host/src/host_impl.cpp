@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "storage/plugin_storage.hpp"
+#include "storage/sealed_storage.hpp"
 #include "token/credential_check.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
@@ -126,14 +127,27 @@ storage::Storage& HostImpl::storage_for(const std::string& backend, const std::s
         if (auto* n = policy_.storage_table->get(backend)) table = n->as_table();
     storage::OpenRequest req;
     req.backend = backend;
-    req.options = resolver_->resolve_table(table, "[storage." + backend + "]",
-                                           storage::env_prefix_for(backend),
-                                           b ? b->schema : plugin->schema());
+    // The backend's options plus the sealing keys, which [storage.NAME] may
+    // set for this backend alone (storage/sealed_storage.hpp).
+    auto schema = b ? b->schema : plugin->schema();
+    for (auto& spec : storage::sealing_option_schema()) schema.push_back(spec);
+    std::string where_options = "[storage." + backend + "]";
+    req.options =
+        resolver_->resolve_table(table, where_options, storage::env_prefix_for(backend), schema);
     for (auto& s : policy::secret_texts(req.options)) services_.redactor.add(s);
+    storage::SealingKeys keys = storage::take_sealing_keys(req.options, where_options);
+    if (!keys.key.set && keys.previous.set)
+        throw Error(ErrorKind::config,
+                    keys.previous.source + ": " + where_options +
+                        " previous_encryption_keys needs an encryption_key beside it");
+    if (!keys.key.set) keys = storage_wide_sealing_keys();
     req.file_dir = storage_dir();
     req.warn = [this](const std::string& m) { services_.log(LogLevel::warn, m); };
     if (b) {
         s = b->open(req);
+        // Process memory needs no sealing; everything else may be read by others.
+        if (backend != "memory")
+            s = std::make_unique<storage::SealedStorage>(std::move(s), std::move(keys));
         return *s;
     }
     storage::PluginServices ps;
@@ -147,7 +161,15 @@ storage::Storage& HostImpl::storage_for(const std::string& backend, const std::s
     } catch (const Error& e) {
         throw Error(e.kind(), at + e.what());
     }
+    s = std::make_unique<storage::SealedStorage>(std::move(s), std::move(keys));
     return *s;
+}
+
+storage::SealingKeys HostImpl::storage_wide_sealing_keys() {
+    auto options = resolver_->resolve_keys(policy_.storage_table, "[storage]", "LATCHKEY_STORAGE_",
+                                           storage::sealing_option_schema());
+    for (auto& s : policy::secret_texts(options)) services_.redactor.add(s);
+    return storage::take_sealing_keys(options, "[storage]");
 }
 
 SiteState& HostImpl::site(const std::string& name) {
@@ -394,7 +416,18 @@ std::optional<std::string> HostImpl::logout(SiteState& s) {
     std::optional<std::string> problem;
     s.slot->with_flight([&] {
         auto lock = s.storage->lock(s.storage_key);
-        if (auto current = s.storage->load(s.storage_key)) {
+        // A value that cannot be read (sealed under a lost key, damaged) is
+        // still erased: logging out is the way out of it.
+        std::optional<detail::CredentialData> current;
+        try {
+            current = s.storage->load(s.storage_key);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::storage) throw;
+            problem =
+                "the stored credential could not be read (sealed under another key, or "
+                "damaged), so it was not revoked; it is erased here";
+        }
+        if (current) {
             try {
                 auto& inst = instance(s);
                 if (inst.can_revoke()) {

@@ -16,6 +16,7 @@
 #include "plugin/catalog.hpp"
 #include "policy/policy.hpp"
 #include "policy/resolver.hpp"
+#include "storage/sealed_storage.hpp"
 #include "storage/storage.hpp"
 #include "token/refresh_plan.hpp"
 #include "token/slot.hpp"
@@ -71,6 +72,9 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
 
  private:
     SiteState& resolve_site(const std::string& name);
+    // [storage] encryption_key and previous_encryption_keys (or
+    // LATCHKEY_STORAGE_*), for backends whose own table sets none.
+    storage::SealingKeys storage_wide_sealing_keys();
     token::DataPtr fetch(SiteState& s, const token::DataPtr& current, bool force);
     bridge::ProviderInstance& instance(SiteState& s);
     bool provider_says_stale(SiteState& s, const detail::CredentialData& c, int64_t now);

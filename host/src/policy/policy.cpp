@@ -46,6 +46,10 @@ bool valid_site_name(const std::string& s) {
 
 }  // namespace
 
+bool is_storage_sealing_key(const std::string& key) {
+    return key == "encryption_key" || key == "previous_encryption_keys";
+}
+
 std::string type_of(const toml::node& node) {
     std::ostringstream os;
     os << node.type();
@@ -114,8 +118,10 @@ Policy Policy::load(const std::string& path) {
         p.storage_table = t;
         for (auto&& [key, node] : *t) {
             std::string k(key.str());
-            if (k == "backend" || k == "path" || node.is_table()) continue;
-            std::vector<std::string> allowed = {"backend", "path"};
+            if (k == "backend" || k == "path" || is_storage_sealing_key(k) || node.is_table())
+                continue;
+            std::vector<std::string> allowed = {"backend", "path", "encryption_key",
+                                                "previous_encryption_keys"};
             std::string near = util::nearest(k, allowed);
             fail_at(p.pos_of(key), "unknown key '" + k + "' in [storage]" +
                                        (near.empty() ? "; backend options go in [storage.BACKEND]"

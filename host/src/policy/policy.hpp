@@ -16,6 +16,10 @@ namespace latchkey::policy {
 // "string", "integer", "array", ... for error messages.
 std::string type_of(const toml::node& node);
 
+// encryption_key, previous_encryption_keys: [storage] keys that are not
+// backend tables even when written as { secret = ... }.
+bool is_storage_sealing_key(const std::string& key);
+
 struct SiteTable {
     std::string name;
     const toml::table* table = nullptr;

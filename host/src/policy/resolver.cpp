@@ -314,6 +314,13 @@ ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node
             v.source = source;
             v.secret = spec.secret;
             for (auto& item : *arr) {
+                // A secret list's items may each be { env/file/secret = ... }.
+                if (spec.secret && item.is_table()) {
+                    OptionSpec one = spec;
+                    one.type = LATCHKEY_OPT_STRING;
+                    v.list.push_back(from_node(one, item, source).text);
+                    continue;
+                }
                 if (!item.is_string())
                     fail(policy_.pos_of(item).str(),
                          spec.key + ": expected a list of strings, found an element of type " +
@@ -372,6 +379,12 @@ std::map<std::string, ResolvedValue> Resolver::resolve_table(
                                    : "; did you mean '" + near + "'?"));
         }
     }
+    return resolve_keys(table, where, env_prefix, schema);
+}
+
+std::map<std::string, ResolvedValue> Resolver::resolve_keys(
+    const toml::table* table, const std::string& where, const std::string& env_prefix,
+    const std::vector<OptionSpec>& schema) const {
     std::map<std::string, ResolvedValue> out;
     for (auto& spec : schema) {
         std::string var = env_prefix + util::to_upper(spec.key);

@@ -81,6 +81,13 @@ class Resolver {
                                                        const std::string& where,
                                                        const std::string& env_prefix,
                                                        const std::vector<OptionSpec>& schema) const;
+    // The same for the keys `schema` names only, leaving the table's other
+    // keys alone ([storage] holds the sealing keys beside `backend`, `path`
+    // and the backends' tables).
+    std::map<std::string, ResolvedValue> resolve_keys(const toml::table* table,
+                                                      const std::string& where,
+                                                      const std::string& env_prefix,
+                                                      const std::vector<OptionSpec>& schema) const;
 
     const Policy& policy() const { return policy_; }
     const Environment& env() const { return env_; }

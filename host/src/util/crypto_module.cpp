@@ -1,6 +1,7 @@
-// The crypto module's entry. util/signing.cpp is built into the module with
-// it (hidden, like everything in a module but the entry); liblatchkey's
-// util::sign_pem (util/crypto_sign.cpp) forwards here.
+// The crypto module's entry. util/signing.cpp and util/sealing.cpp are built
+// into the module with it (hidden, like everything in a module but the
+// entry); liblatchkey's util::sign_pem (util/crypto_sign.cpp) and
+// util::make_sealer (util/crypto_seal.cpp) forward here.
 #include "util/crypto_module.hpp"
 
 #include "module/boundary.hpp"
@@ -15,6 +16,11 @@ LATCHKEY_MODULE(crypto) {
             return latchkey::module::contain(error, [&] {
                 return latchkey::util::sign_pem_with_openssl(alg, key_file, passphrase, data,
                                                              error);
+            });
+        },
+        [](std::vector<std::string>& key_texts, size_t& failed, std::string& error) noexcept {
+            return latchkey::module::contain(error, [&] {
+                return latchkey::util::make_sealer_with_openssl(key_texts, failed, error);
             });
         }};
     return &table;

@@ -1,7 +1,8 @@
 // The table the crypto module (modules/crypto.so, OpenSSL) hands to
-// liblatchkey: the `sign` host service's signatures. Only a provider that
-// signs (a JWT client assertion, Anaplan's nonce) maps it; reading a cached
-// token never loads libcrypto.
+// liblatchkey: the `sign` host service's signatures, and sealed storage.
+// Only a provider that signs (a JWT client assertion, Anaplan's nonce) or a
+// sealed store maps it; reading a cached token from a plain store never
+// loads libcrypto.
 #pragma once
 
 #include <optional>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "module/module.hpp"
+#include "util/sealing.hpp"
 
 namespace latchkey::util {
 
@@ -23,6 +25,9 @@ struct CryptoModule : module::ModuleHeader {
     // sign_pem_with_openssl.
     std::optional<std::string> (*sign_pem)(std::string_view alg, const std::string& key_file,
                                            const char* passphrase, std::string_view data,
+                                           std::string& error);
+    // make_sealer_with_openssl (util/sealing.cpp): sealed storage.
+    std::unique_ptr<Sealer> (*make_sealer)(std::vector<std::string>& key_texts, size_t& failed,
                                            std::string& error);
 };
 
