@@ -16,6 +16,10 @@ LATCHKEY_MODULE(crypto) {
                 return latchkey::util::sign_pem_with_openssl(alg, key_file, passphrase, data,
                                                              error);
             });
+        },
+        [](int fd, std::string& error) noexcept {
+            return latchkey::module::contain(
+                error, [&] { return latchkey::util::sha256_fd_with_openssl(fd, error); });
         }};
     return &table;
 }
