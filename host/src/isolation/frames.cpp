@@ -1,13 +1,12 @@
 #include "isolation/frames.hpp"
 
 #include <poll.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <chrono>
 
 namespace latchkey::isolation {
@@ -62,10 +61,9 @@ bool write_frame(int fd, const rapidjson::Value& message) {
     message.Accept(writer);
     if (text.GetSize() > kMaxFrame) return false;
     auto size = static_cast<uint32_t>(text.GetSize());
-    unsigned char head[4] = {static_cast<unsigned char>(size >> 24),
-                             static_cast<unsigned char>(size >> 16),
-                             static_cast<unsigned char>(size >> 8),
-                             static_cast<unsigned char>(size)};
+    unsigned char head[4] = {
+        static_cast<unsigned char>(size >> 24), static_cast<unsigned char>(size >> 16),
+        static_cast<unsigned char>(size >> 8), static_cast<unsigned char>(size)};
     return write_all(fd, reinterpret_cast<const char*>(head), sizeof head) &&
            write_all(fd, text.GetString(), text.GetSize());
 }

@@ -26,7 +26,8 @@ int64_t steady_ms();
 // Writes one frame. False when the other side is gone.
 bool write_frame(int fd, const rapidjson::Value& message);
 
-// Reads one frame, waiting until `deadline_ms` (steady_ms(); 0 = no limit). On failure returns nullopt and says why in `why`.
+// Reads one frame, waiting until `deadline_ms` (steady_ms(); 0 = no limit). On failure returns
+// nullopt and says why in `why`.
 std::optional<rapidjson::Document> read_frame(int fd, int64_t deadline_ms, ReadFailure& why);
 
 }  // namespace latchkey::isolation

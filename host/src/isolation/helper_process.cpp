@@ -3,8 +3,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,11 +28,29 @@ namespace {
 // loader's settings. Secrets of other sites arrive in variables too
 // ({ env = ... }); they stay here.
 bool passed_to_helper(const std::string& name) {
-    static const char* const kept[] = {
-        "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "http_proxy",
-        "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy",
-        "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "LD_LIBRARY_PATH",
-        "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"};
+    static const char* const kept[] = {"PATH",
+                                       "HOME",
+                                       "LANG",
+                                       "LC_ALL",
+                                       "LC_CTYPE",
+                                       "TZ",
+                                       "TMPDIR",
+                                       "http_proxy",
+                                       "https_proxy",
+                                       "HTTP_PROXY",
+                                       "HTTPS_PROXY",
+                                       "all_proxy",
+                                       "ALL_PROXY",
+                                       "no_proxy",
+                                       "NO_PROXY",
+                                       "SSL_CERT_FILE",
+                                       "SSL_CERT_DIR",
+                                       "CURL_CA_BUNDLE",
+                                       "LD_LIBRARY_PATH",
+                                       "ASAN_OPTIONS",
+                                       "UBSAN_OPTIONS",
+                                       "LSAN_OPTIONS",
+                                       "TSAN_OPTIONS"};
     for (const char* k : kept)
         if (name == k) return true;
     return false;
@@ -80,6 +98,9 @@ HelperProcess::HelperProcess(const std::string& program, const std::vector<std::
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, theirs, 3);
+    // Nothing else this process has open (a store's files, an application's
+    // sockets) reaches the helper, whether or not it was opened close-on-exec.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 4);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     // Default signal handling in the helper: the host may ignore SIGPIPE or
@@ -115,13 +136,16 @@ HelperProcess::HelperProcess(const std::string& program, const std::vector<std::
     }
 }
 
-HelperProcess::~HelperProcess() { stop(); }
+HelperProcess::~HelperProcess() { stop(true); }
 
-void HelperProcess::stop() {
+void HelperProcess::stop(bool gently) {
     if (fd_ >= 0) {
         ::close(fd_);
         fd_ = -1;
     }
+    // A helper reading its socket sees it close, destroys the provider and
+    // exits; one that does not within a moment is killed.
+    if (gently && pid_ > 0 && !reaped_) ending(200);
     if (pid_ > 0 && !reaped_) {
         ::kill(pid_, SIGKILL);
         while (::wait4(pid_, &status_, 0, &usage_) < 0 && errno == EINTR) {
@@ -149,8 +173,9 @@ std::string HelperProcess::ending(int wait_ms) {
         // led to (an abort, a null pointer): say how much it had.
         long long peak = static_cast<long long>(usage_.ru_maxrss) * 1024;
         if (peak >= kHelperMemoryLimit / 2)
-            out += " after using " + std::to_string(peak >> 20) + " MiB of memory (a helper may use " +
-                   std::to_string(kHelperMemoryLimit >> 20) + " MiB)";
+            out += " after using " + std::to_string(peak >> 20) +
+                   " MiB of memory (a helper may use " + std::to_string(kHelperMemoryLimit >> 20) +
+                   " MiB)";
         return out;
     }
     if (WIFEXITED(status_)) return "exited with status " + std::to_string(WEXITSTATUS(status_));

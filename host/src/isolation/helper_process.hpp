@@ -31,8 +31,9 @@ class HelperProcess {
     HelperProcess& operator=(const HelperProcess&) = delete;
 
     int fd() const { return fd_; }
-    // Kills the helper (SIGKILL) if it runs, and reaps it.
-    void stop();
+    // Kills the helper (SIGKILL) if it runs, and reaps it. `gently` first
+    // closes its socket and gives it a moment to end by itself.
+    void stop(bool gently = false);
     // How the helper ended ("exited with status 3", "was killed by signal
     // 11 (SIGSEGV: Segmentation fault)"), waiting up to `wait_ms` for it to
     // end; "is still running" when it has not.

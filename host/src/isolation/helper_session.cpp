@@ -62,8 +62,10 @@ bridge::SiteLinks forwarded_links(Session& s) {
         return text_of(s.ask(Message("cache_get").put("name", name)), "value");
     };
     links.cache_put = [&s](const std::string& name, const std::string& value, int64_t expires) {
-        s.tell(Message("cache_put").put("name", name).put("value", value).put("expires_at_ms",
-                                                                               expires));
+        s.tell(Message("cache_put")
+                   .put("name", name)
+                   .put("value", value)
+                   .put("expires_at_ms", expires));
     };
     links.fetch_site = [&s](const std::string& site) {
         auto reply = s.ask(Message("fetch_site").put("site", site));
@@ -71,9 +73,9 @@ bridge::SiteLinks forwarded_links(Session& s) {
         if (status == LATCHKEY_OK && reply.HasMember("credential"))
             if (auto c = credential_from(reply["credential"])) return *c;
         std::string message = text_of(reply, "message").value_or("fetch_site failed");
-        ErrorKind kind = status == LATCHKEY_E_CONFIG       ? ErrorKind::config
-                         : status == LATCHKEY_E_REJECTED   ? ErrorKind::rejected
-                         : status == LATCHKEY_E_TRANSIENT  ? ErrorKind::transient
+        ErrorKind kind = status == LATCHKEY_E_CONFIG                 ? ErrorKind::config
+                         : status == LATCHKEY_E_REJECTED             ? ErrorKind::rejected
+                         : status == LATCHKEY_E_TRANSIENT            ? ErrorKind::transient
                          : status == LATCHKEY_E_INTERACTION_REQUIRED ? ErrorKind::login_required
                                                                      : ErrorKind::internal;
         throw Error(kind, message);
@@ -156,9 +158,9 @@ int serve_host(int fd, const std::string& plugin_path, const std::string& sha256
                     provider, std::move(resolved), services, forwarded_links(session));
                 session.tell(failed(LATCHKEY_OK, ""));
             } catch (const Error& e) {
-                session.tell(failed(e.kind() == ErrorKind::config ? LATCHKEY_E_CONFIG
-                                                                  : LATCHKEY_E_INTERNAL,
-                                    e.what()));
+                session.tell(
+                    failed(e.kind() == ErrorKind::config ? LATCHKEY_E_CONFIG : LATCHKEY_E_INTERNAL,
+                           e.what()));
             }
             continue;
         }

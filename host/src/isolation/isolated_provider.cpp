@@ -58,10 +58,9 @@ void IsolatedProvider::start() {
     auto schema =
         ready && ready->HasMember("schema") ? schema_from((*ready)["schema"]) : std::nullopt;
     if (op != "ready" || !name || !schema) {
-        std::string what = why == ReadFailure::timed_out ? "did not start within " +
-                                                               seconds_text(timeout_ms_ + kGraceMs)
-                                                         : "failed to start: it " +
-                                                               helper_->ending(1000);
+        std::string what = why == ReadFailure::timed_out
+                               ? "did not start within " + seconds_text(timeout_ms_ + kGraceMs)
+                               : "failed to start: it " + helper_->ending(1000);
         helper_->stop();
         helper_.reset();
         throw Error(ErrorKind::plugin, "plugin " + path_ + ": its helper process " + what);
@@ -116,8 +115,8 @@ bridge::Outcome IsolatedProvider::broken(const char* what, ReadFailure why) {
                    seconds_text(timeout_ms_ + kGraceMs) +
                    " (the site's timeout); its helper process was stopped";
     } else if (why == ReadFailure::closed || why == ReadFailure::io) {
-        happened = "failed in " + std::string(what) + ": its helper process " +
-                   helper_->ending(2000);
+        happened =
+            "failed in " + std::string(what) + ": its helper process " + helper_->ending(2000);
         helper_->stop();
     } else {
         helper_->stop();
@@ -140,7 +139,8 @@ std::optional<rapidjson::Document> IsolatedProvider::call(const Message& request
             start();
             if (site_ && std::string(what) != "create") create();
         } catch (const Error& e) {
-            failure.status = e.kind() == ErrorKind::config ? LATCHKEY_E_CONFIG : LATCHKEY_E_INTERNAL;
+            failure.status =
+                e.kind() == ErrorKind::config ? LATCHKEY_E_CONFIG : LATCHKEY_E_INTERNAL;
             failure.message = e.what();
             return std::nullopt;
         }
@@ -246,11 +246,12 @@ bool IsolatedProvider::serve(const rapidjson::Document& m, int64_t& deadline) {
             reply.put("status", static_cast<int64_t>(LATCHKEY_OK));
             reply.put("credential", credential_json(got, reply.alloc()));
         } catch (const Error& e) {
-            latchkey_status st = e.kind() == ErrorKind::config         ? LATCHKEY_E_CONFIG
-                                 : e.kind() == ErrorKind::rejected       ? LATCHKEY_E_REJECTED
-                                 : e.kind() == ErrorKind::transient      ? LATCHKEY_E_TRANSIENT
-                                 : e.kind() == ErrorKind::login_required ? LATCHKEY_E_INTERACTION_REQUIRED
-                                                                         : LATCHKEY_E_INTERNAL;
+            latchkey_status st = e.kind() == ErrorKind::config      ? LATCHKEY_E_CONFIG
+                                 : e.kind() == ErrorKind::rejected  ? LATCHKEY_E_REJECTED
+                                 : e.kind() == ErrorKind::transient ? LATCHKEY_E_TRANSIENT
+                                 : e.kind() == ErrorKind::login_required
+                                     ? LATCHKEY_E_INTERACTION_REQUIRED
+                                     : LATCHKEY_E_INTERNAL;
             reply.put("status", static_cast<int64_t>(st));
             reply.put("message", services_.redactor.redact(e.what()));
         }

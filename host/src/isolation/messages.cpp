@@ -100,8 +100,7 @@ std::optional<detail::CredentialData> credential_from(const rapidjson::Value& v)
     return c;
 }
 
-rapidjson::Value values_json(const std::map<std::string, policy::ResolvedValue>& values,
-                             Alloc& a) {
+rapidjson::Value values_json(const std::map<std::string, policy::ResolvedValue>& values, Alloc& a) {
     rapidjson::Value out(rapidjson::kObjectType);
     for (auto& [key, rv] : values) {
         rapidjson::Value v(rapidjson::kObjectType);

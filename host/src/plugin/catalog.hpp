@@ -72,7 +72,8 @@ class Catalog {
     std::vector<std::string> candidate_files() const;
     std::shared_ptr<LoadedProvider> load_cached(const std::string& path,
                                                 const std::string& sha256 = {});
-    [[noreturn]] void not_found(const std::string& name, const std::vector<std::string>& names) const;
+    [[noreturn]] void not_found(const std::string& name,
+                                const std::vector<std::string>& names) const;
     std::shared_ptr<storage::LoadedStoragePlugin> load_storage_cached(const std::string& path);
     // Either kind, for listing.
     void load_any_cached(ListedPlugin& item);

@@ -17,7 +17,8 @@ namespace latchkey::plugin {
 PinnedFile::PinnedFile(const std::string& real, const std::string& shown,
                        const std::string& expected) {
     fd_ = ::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd_ < 0) refuse(shown, std::string("cannot open it to check its SHA-256: ") + std::strerror(errno));
+    if (fd_ < 0)
+        refuse(shown, std::string("cannot open it to check its SHA-256: ") + std::strerror(errno));
     struct stat st {};
     if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd_);

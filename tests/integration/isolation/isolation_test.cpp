@@ -36,8 +36,8 @@ class Isolation : public CliTest {
     // [sites.NAME] served by the hostile provider test-WAY.
     std::string hostile_site(const std::string& name, const std::string& way,
                              const std::string& isolation, const std::string& extra = "") const {
-        return "[sites." + name + "]\nprovider = \"test-" + way + "\"\nisolation = \"" +
-               isolation + "\"\n" + extra + "\n";
+        return "[sites." + name + "]\nprovider = \"test-" + way + "\"\nisolation = \"" + isolation +
+               "\"\n" + extra + "\n";
     }
     std::string api_site() const {
         return "[sites.api]\nprovider = \"api-key\"\nkey = \"key-Isol-42c1\"\n";
@@ -159,8 +159,7 @@ TEST_F(Isolation, ConfigCheckNamesABadIsolationOrPin) {
 TEST_F(Isolation, AHostServingTwoSitesSurvivesAndRecovers) {
     std::string marker = sandbox_.file("misbehave");
     std::ofstream(marker) << "on\n";
-    write_policy(hostile_site("crash", "crash", "process",
-                              "misbehave_while = \"" + marker + "\"") +
+    write_policy(hostile_site("crash", "crash", "process", "misbehave_while = \"" + marker + "\"") +
                  hostile_site("hang", "hang", "process",
                               "timeout = \"1s\"\nmisbehave_while = \"" + marker + "\"") +
                  api_site());
@@ -208,9 +207,9 @@ TEST_F(Isolation, AWrongHashIsRefusedNamingBothHashes) {
     std::string actual = sha256_of(plugin_file("garbage"));
     std::string pinned(64, 'a');
     for (const char* mode : {"none", "process"}) {
-        write_policy(hostile_site("garbage", "garbage", mode,
-                                  "provider_sha256 = \"" + pinned +
-                                      "\"\nmisbehave_while = \"/nonexistent\""));
+        write_policy(hostile_site(
+            "garbage", "garbage", mode,
+            "provider_sha256 = \"" + pinned + "\"\nmisbehave_while = \"/nonexistent\""));
         auto r = hostile({"token"});
         EXPECT_EQ(r.exit_code, 1) << mode << ": " << r.err;
         EXPECT_EQ(r.out, "") << mode;
