@@ -2,8 +2,9 @@
  * (tests/integration/isolation): built once per way, each named after it.
  *   test-crash    acquire dereferences a null pointer (SIGSEGV)
  *   test-hang     acquire never returns
- *   test-hog      acquire allocates (and touches) memory until malloc fails,
- *                 then aborts, as an xmalloc would
+ *   test-hog      acquire allocates memory until malloc fails, then aborts,
+ *                 as an xmalloc would (it touches one byte a megabyte, so
+ *                 the address space runs out long before the machine's RAM)
  *   test-garbage  acquire writes garbage to standard output and exits
  * With `misbehave_while` set they misbehave only while that file exists and
  * otherwise hand out the token "calm-NAME", so a test can see the site
@@ -11,7 +12,6 @@
 #include <latchkey/provider.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #if defined(HOSTILE_CRASH)
@@ -53,7 +53,7 @@ static void misbehave(void) {
     for (;;) {
         char *chunk = malloc(1 << 20);
         if (!chunk) abort();
-        memset(chunk, 1, 1 << 20);
+        chunk[0] = 1;
     }
 #elif defined(HOSTILE_GARBAGE)
     static const char junk[] = "\x1b[2J garbage from " HOSTILE_NAME " \x01\x02\x03\n";

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,7 +147,7 @@ void HelperProcess::stop(bool gently) {
     if (gently && pid_ > 0 && !reaped_) ending(200);
     if (pid_ > 0 && !reaped_) {
         ::kill(pid_, SIGKILL);
-        while (::wait4(pid_, &status_, 0, &usage_) < 0 && errno == EINTR) {
+        while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
         }
         reaped_ = true;
     }
@@ -158,7 +157,7 @@ std::string HelperProcess::ending(int wait_ms) {
     using namespace std::chrono;
     auto until = steady_clock::now() + milliseconds(wait_ms);
     while (!reaped_ && pid_ > 0) {
-        pid_t r = ::wait4(pid_, &status_, WNOHANG, &usage_);
+        pid_t r = ::waitpid(pid_, &status_, WNOHANG);
         if (r == pid_) {
             reaped_ = true;
             break;
@@ -167,17 +166,7 @@ std::string HelperProcess::ending(int wait_ms) {
         if (steady_clock::now() >= until) return "is still running";
         std::this_thread::sleep_for(milliseconds(5));
     }
-    if (WIFSIGNALED(status_)) {
-        std::string out = "was killed by " + signal_text(WTERMSIG(status_));
-        // A plugin that ate memory dies of whatever its failed allocation
-        // led to (an abort, a null pointer): say how much it had.
-        long long peak = static_cast<long long>(usage_.ru_maxrss) * 1024;
-        if (peak >= kHelperMemoryLimit / 2)
-            out += " after using " + std::to_string(peak >> 20) +
-                   " MiB of memory (a helper may use " + std::to_string(kHelperMemoryLimit >> 20) +
-                   " MiB)";
-        return out;
-    }
+    if (WIFSIGNALED(status_)) return "was killed by " + signal_text(WTERMSIG(status_));
     if (WIFEXITED(status_)) return "exited with status " + std::to_string(WEXITSTATUS(status_));
     return "ended";
 }

@@ -6,7 +6,6 @@
 // in a variable), and killed and reaped when it is no longer wanted.
 #pragma once
 
-#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <string>
@@ -44,7 +43,6 @@ class HelperProcess {
     int fd_ = -1;
     bool reaped_ = false;
     int status_ = 0;
-    struct rusage usage_ {};
 };
 
 }  // namespace latchkey::isolation

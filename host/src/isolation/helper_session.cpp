@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "bridge/provider_instance.hpp"
+#include "isolation/fatal_report.hpp"
 #include "isolation/frames.hpp"
 #include "isolation/messages.hpp"
 #include "latchkey/error.hpp"
@@ -116,6 +117,7 @@ Message failed(latchkey_status status, const std::string& message) {
 }  // namespace
 
 int serve_host(int fd, const std::string& plugin_path, const std::string& sha256) {
+    report_fatal_signals(fd);
     Session session(fd);
     std::shared_ptr<plugin::LoadedProvider> provider;
     try {

@@ -1,5 +1,7 @@
 #include "isolation/isolated_provider.hpp"
 
+#include <cstdlib>
+
 #include "isolation/frames.hpp"
 #include "latchkey/error.hpp"
 
@@ -117,6 +119,11 @@ bridge::Outcome IsolatedProvider::broken(const char* what, ReadFailure why) {
     } else if (why == ReadFailure::closed || why == ReadFailure::io) {
         happened =
             "failed in " + std::string(what) + ": its helper process " + helper_->ending(2000);
+        // Near the limit, the signal was the failed allocation's doing.
+        if (dying_memory_mib_ * 10 >= (kHelperMemoryLimit >> 20) * 9)
+            happened += " with " + std::to_string(dying_memory_mib_) +
+                        " MiB of address space in use (a helper may use " +
+                        std::to_string(kHelperMemoryLimit >> 20) + " MiB)";
         helper_->stop();
     } else {
         helper_->stop();
@@ -150,6 +157,7 @@ std::optional<rapidjson::Document> IsolatedProvider::call(const Message& request
         return std::nullopt;
     }
     int64_t deadline = grace_deadline(0);
+    dying_memory_mib_ = 0;
     for (;;) {
         ReadFailure why;
         auto msg = read_frame(helper_->fd(), deadline, why);
@@ -158,6 +166,11 @@ std::optional<rapidjson::Document> IsolatedProvider::call(const Message& request
             return std::nullopt;
         }
         if (op_of(*msg) == "done") return msg;
+        if (op_of(*msg) == "dying") {
+            // The helper's last word before a fatal signal (fatal_report.hpp).
+            dying_memory_mib_ = std::atoll(text_of(*msg, "memory_mib").value_or("0").c_str());
+            continue;
+        }
         if (!serve(*msg, deadline)) {
             failure = broken(what, ReadFailure::malformed);
             return std::nullopt;

@@ -84,6 +84,7 @@ class IsolatedProvider : public bridge::SiteProvider {
     bridge::SiteLinks links_;
     std::mutex mu_;  // one conversation at a time
     std::unique_ptr<HelperProcess> helper_;
+    long long dying_memory_mib_ = 0;  // from the helper's last word, if any
 };
 
 }  // namespace latchkey::isolation
