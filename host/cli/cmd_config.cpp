@@ -60,7 +60,7 @@ int check(Context& ctx) {
     for (auto& s : policy.sites) {
         try {
             auto& st = host.site(s.name);
-            for (auto& o : st.provider->schema()) known.insert(o.key);
+            for (auto& o : st.provider_schema()) known.insert(o.key);
         } catch (const Error& e) {
             failures.emplace_back(s.name, e.what());
         }

@@ -20,7 +20,7 @@ std::string shown(const policy::ResolvedValue& v) {
 void print_site(Context& ctx, SiteState& s, bool with_sources) {
     auto& r = s.resolved;
     std::cout << "site " << r.name << " (" << r.pos.str() << ")\n"
-              << "  provider " << r.provider << " from " << s.provider->path() << "\n"
+              << "  provider " << r.provider << " from " << s.provider_path() << "\n"
               << "  storage  " << s.storage_name << ", key " << s.storage_key;
     if (s.storage_name == "file") std::cout << " in " << ctx.host().storage_dir();
     std::cout << "\n";
@@ -43,7 +43,7 @@ void write_site_json(Json& j, SiteState& s, bool with_sources) {
     w.StartObject();
     j.key_string("site", r.name);
     j.key_string("provider", r.provider);
-    j.key_string("provider_path", s.provider->path());
+    j.key_string("provider_path", s.provider_path());
     j.key_string("storage", s.storage_name);
     j.key_string("storage_key", s.storage_key);
     j.key_string("defined_at", r.pos.str());

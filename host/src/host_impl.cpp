@@ -74,7 +74,7 @@ HostImpl::HostImpl(HostOptions options)
 HostImpl::~HostImpl() {
     // Provider objects go before the plugins that made them (and those are
     // unmapped when the last LoadedProvider reference goes).
-    for (auto& [_, s] : sites_) s->instance.reset();
+    for (auto& [_, s] : sites_) s->instance.reset(), s->isolated.reset();
 }
 
 std::string HostImpl::selected_site() const { return resolver_->select_site(options_.site); }
@@ -200,15 +200,22 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
     auto state = std::make_unique<SiteState>();
     std::string provider = resolver_->provider_of(name);
     try {
-        state->provider = catalog_->get(provider);
+        // A provider meant for a helper process is never mapped here, not
+        // even to read its schema: the helper reports it.
+        auto loading = resolver_->plugin_loading(name);
+        if (loading.isolated)
+            state->isolated = std::make_unique<isolation::IsolatedProvider>(
+                catalog_->file_of(provider), loading.sha256, loading.timeout_ms, services_);
+        else
+            state->provider = catalog_->get(provider, loading.sha256);
     } catch (const Error& e) {
         throw Error(e.kind(),
                     resolver_->provider_pos(name).str() + ": site '" + name + "': " + e.what());
     }
     for (auto& shadow : catalog_->shadowed(provider))
         services_.log(LogLevel::info, "provider " + provider + " at " + shadow +
-                                          " is shadowed by " + state->provider->path());
-    state->resolved = resolver_->resolve(name, state->provider->schema());
+                                          " is shadowed by " + state->provider_path());
+    state->resolved = resolver_->resolve(name, state->provider_schema());
     state->storage_key = storage_key_for(state->resolved);
 
     // Storage: LATCHKEY_STORAGE / --set storage / site `storage`, then the
@@ -227,7 +234,7 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
 
     SiteState* raw = state.get();
     token::Slot::Stale stale;
-    if (state->provider->descriptor().expired)
+    if (state->provider_has_expired())
         stale = [this, raw](const detail::CredentialData& c, int64_t now) {
             return instance(*raw).expired(c, now);
         };
@@ -245,8 +252,25 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
     return *it->second;
 }
 
-bridge::ProviderInstance& HostImpl::instance(SiteState& s) {
+const std::string& SiteState::provider_path() const {
+    return isolated ? isolated->path() : provider->path();
+}
+
+const std::vector<policy::OptionSpec>& SiteState::provider_schema() const {
+    return isolated ? isolated->schema() : provider->schema();
+}
+
+bool SiteState::provider_has_expired() const {
+    return isolated ? isolated->has_expired() : provider->descriptor().expired != nullptr;
+}
+
+bridge::SiteProvider& HostImpl::instance(SiteState& s) {
     std::lock_guard lock(s.instance_mu);
+    if (s.isolated) {
+        if (!s.isolated_bound) s.isolated->bind(s.resolved, links_for(s));
+        s.isolated_bound = true;
+        return *s.isolated;
+    }
     if (!s.instance)
         s.instance = std::make_unique<bridge::ProviderInstance>(s.provider, s.resolved, services_,
                                                                 links_for(s));
@@ -385,7 +409,7 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
 }
 
 bool HostImpl::provider_says_stale(SiteState& s, const detail::CredentialData& c, int64_t now) {
-    return s.provider->descriptor().expired && instance(s).expired(c, now);
+    return s.provider_has_expired() && instance(s).expired(c, now);
 }
 
 Credential HostImpl::token(SiteState& s) { return s.slot->get(); }

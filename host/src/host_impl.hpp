@@ -12,6 +12,7 @@
 
 #include "bridge/provider_instance.hpp"
 #include "bridge/services.hpp"
+#include "isolation/isolated_provider.hpp"
 #include "latchkey/host.hpp"
 #include "plugin/catalog.hpp"
 #include "policy/policy.hpp"
@@ -25,7 +26,9 @@ namespace latchkey {
 
 struct SiteState {
     policy::ResolvedSite resolved;
-    std::shared_ptr<plugin::LoadedProvider> provider;
+    std::shared_ptr<plugin::LoadedProvider> provider;       // isolation = "none": mapped here
+    std::unique_ptr<isolation::IsolatedProvider> isolated;  // isolation = "process"
+    bool isolated_bound = false;                            // its helper has the site's options
     std::string storage_key;   // SITE.HASH16 of the identity-relevant settings
     std::string storage_name;  // memory | file
     storage::Storage* storage = nullptr;
@@ -33,6 +36,12 @@ struct SiteState {
     std::mutex instance_mu;
     std::unique_ptr<bridge::ProviderInstance> instance;  // created on first fetch
     std::unique_ptr<token::Slot> slot;
+
+    // The provider's file and schema, and whether it judges expiry itself,
+    // wherever it runs.
+    const std::string& provider_path() const;
+    const std::vector<policy::OptionSpec>& provider_schema() const;
+    bool provider_has_expired() const;
 };
 
 class HostImpl : public std::enable_shared_from_this<HostImpl> {
@@ -76,7 +85,7 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
     // LATCHKEY_STORAGE_*), for backends whose own table sets none.
     storage::SealingKeys storage_wide_sealing_keys();
     token::DataPtr fetch(SiteState& s, const token::DataPtr& current, bool force);
-    bridge::ProviderInstance& instance(SiteState& s);
+    bridge::SiteProvider& instance(SiteState& s);
     bool provider_says_stale(SiteState& s, const detail::CredentialData& c, int64_t now);
     bridge::SiteLinks links_for(SiteState& s);
     detail::CredentialData fetch_for_other_site(const std::string& from, const std::string& name);

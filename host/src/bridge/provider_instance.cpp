@@ -102,6 +102,7 @@ latchkey_status http(void* ctx, const latchkey_http_request* req, latchkey_http_
     }
     *out = nullptr;
     int64_t timeout = req->timeout_ms > 0 ? req->timeout_ms : self->site().timeout_ms();
+    if (self->services().on_wait) self->services().on_wait(timeout);
     std::string err;
     self->services().log(LogLevel::debug, std::string(req->method ? req->method : "GET") + " " +
                                               (req->url ? req->url : ""));
@@ -174,7 +175,8 @@ int open_url(void* ctx, const char* url) {
 }
 
 int64_t now_ms(void*) { return util::now_ms(); }
-int sleep_ms(void*, int64_t ms) {
+int sleep_ms(void* ctx, int64_t ms) {
+    if (auto& on_wait = C(ctx)->self->services().on_wait) on_wait(ms);
     // Sliced so Ctrl-C ends a long poll promptly.
     auto until = util::now_ms() + ms;
     while (util::now_ms() < until) {
@@ -434,6 +436,23 @@ Outcome finish(latchkey_status st, latchkey_result& r, Services& services,
 }
 
 }  // namespace
+
+Outcome accept_result(latchkey_status status, const detail::CredentialData* credential,
+                      const std::string& message, int64_t retry_after_ms, Services& services) {
+    latchkey_result r;
+    if (credential) {
+        const detail::CredentialData& c = *credential;
+        cb::result_token(&r, c.token.c_str());
+        cb::result_token_type(&r, c.token_type.c_str());
+        cb::result_header_name(&r, c.header_name.c_str());
+        cb::result_expires_at(&r, c.expires_at_ms);
+        cb::result_refresh_token(&r, c.refresh_token.c_str());
+        for (auto& [k, v] : c.extras) cb::result_extra(&r, k.c_str(), v.c_str());
+    }
+    if (status != LATCHKEY_OK) cb::result_error(&r, status, message.c_str());
+    cb::result_retry_after(&r, retry_after_ms);
+    return finish(status, r, services);
+}
 
 Outcome ProviderInstance::acquire() {
     latchkey_result r;

@@ -36,28 +36,50 @@ struct SiteLinks {
     std::function<detail::CredentialData(const std::string& site)> fetch_site;
 };
 
-class ProviderInstance {
+// What the host calls on a site's provider, wherever it runs: in this
+// process (ProviderInstance) or in a helper process
+// (isolation/isolated_provider.hpp).
+class SiteProvider {
+ public:
+    virtual ~SiteProvider() = default;
+    virtual Outcome acquire() = 0;
+    virtual bool can_refresh() const = 0;
+    virtual Outcome refresh(const detail::CredentialData& current) = 0;
+    virtual bool expired(const detail::CredentialData& current, int64_t now_ms) = 0;
+    virtual bool can_revoke() const = 0;
+    virtual bool can_whoami() const = 0;
+    virtual Outcome revoke(const detail::CredentialData& current) = 0;
+    virtual Outcome whoami(const detail::CredentialData& current, std::string& json) = 0;
+};
+
+// A result a provider produced elsewhere (in a helper process), passed
+// through the same result builders and checks as an in-process plugin's
+// result_* calls: it is accepted or refused exactly as that would be.
+Outcome accept_result(latchkey_status status, const detail::CredentialData* credential,
+                      const std::string& message, int64_t retry_after_ms, Services& services);
+
+class ProviderInstance : public SiteProvider {
  public:
     // Calls the plugin's create(); throws a config/plugin error on failure.
     ProviderInstance(std::shared_ptr<plugin::LoadedProvider> provider, policy::ResolvedSite site,
                      Services& services, SiteLinks links = {});
-    ~ProviderInstance();
+    ~ProviderInstance() override;
     ProviderInstance(const ProviderInstance&) = delete;
     ProviderInstance& operator=(const ProviderInstance&) = delete;
 
-    Outcome acquire();
-    bool can_refresh() const { return provider_->descriptor().refresh != nullptr; }
-    Outcome refresh(const detail::CredentialData& current);
+    Outcome acquire() override;
+    bool can_refresh() const override { return provider_->descriptor().refresh != nullptr; }
+    Outcome refresh(const detail::CredentialData& current) override;
     // The provider's verdict when it has an expired() hook; else from expires_at.
-    bool expired(const detail::CredentialData& current, int64_t now_ms);
+    bool expired(const detail::CredentialData& current, int64_t now_ms) override;
 
     // ABI 1.1 provider methods; a 1.0 plugin (or one without them) has neither.
-    bool can_revoke() const;
-    bool can_whoami() const;
+    bool can_revoke() const override;
+    bool can_whoami() const override;
     // Revokes `current` at the server. status OK or the provider's error.
-    Outcome revoke(const detail::CredentialData& current);
+    Outcome revoke(const detail::CredentialData& current) override;
     // The provider's JSON description of who `current` is, in `json`.
-    Outcome whoami(const detail::CredentialData& current, std::string& json);
+    Outcome whoami(const detail::CredentialData& current, std::string& json) override;
     const SiteLinks& links() const { return links_; }
 
     const policy::ResolvedSite& site() const { return site_; }

@@ -17,6 +17,9 @@ struct Services {
     Interaction* interaction = nullptr;
     LogLevel log_level = LogLevel::warn;
     std::function<void(LogLevel, const std::string&)> log_sink;
+    // Told before a provider waits up to `ms` in a host service (an HTTP
+    // request, a sleep): a provider helper process says it is busy, not hung.
+    std::function<void(int64_t ms)> on_wait;
 
     // Redacts, then writes when `level` passes the threshold.
     void log(LogLevel level, const std::string& message) const;

@@ -65,8 +65,17 @@ std::vector<SearchDir> default_search_path(const std::vector<std::string>& flag_
 
 Catalog::Catalog(std::vector<SearchDir> dirs) : dirs_(std::move(dirs)) {}
 
-std::shared_ptr<LoadedProvider> Catalog::load_cached(const std::string& path) {
+std::shared_ptr<LoadedProvider> Catalog::load_cached(const std::string& path,
+                                                     const std::string& sha256) {
     std::lock_guard lock(mu_);
+    if (!sha256.empty()) {
+        auto key = std::pair(path, util::to_lower(sha256));
+        auto it = pinned_.find(key);
+        if (it != pinned_.end()) return it->second;
+        auto p = load_provider(path, sha256);
+        pinned_[key] = p;
+        return p;
+    }
     auto it = by_path_.find(path);
     if (it != by_path_.end()) return it->second;
     auto p = load_provider(path);
@@ -130,13 +139,32 @@ std::vector<std::string> Catalog::shadowed(const std::string& name) const {
     return hits;
 }
 
-std::shared_ptr<LoadedProvider> Catalog::get(const std::string& name) {
+std::string Catalog::file_of(const std::string& name) const {
+    for (auto& d : dirs_) {
+        std::error_code ec;
+        fs::path f = fs::path(d.path) / (name + ".so");
+        if (fs::exists(f, ec)) return f.string();
+    }
+    not_found(name, {});
+}
+
+void Catalog::not_found(const std::string& name, const std::vector<std::string>& names) const {
+    std::vector<std::string> searched;
+    for (auto& d : dirs_) searched.push_back(d.path + " (" + d.origin + ")");
+    std::string near = util::nearest(name, names);
+    throw Error(ErrorKind::plugin, "no provider plugin named '" + name + "'" +
+                                       (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                                       " Searched: " + util::join(searched, ", ") +
+                                       ". See `latchkey providers list`.");
+}
+
+std::shared_ptr<LoadedProvider> Catalog::get(const std::string& name, const std::string& sha256) {
     // Fast path: NAME.so, first directory that has it.
     for (auto& d : dirs_) {
         std::error_code ec;
         fs::path f = fs::path(d.path) / (name + ".so");
         if (!fs::exists(f, ec)) continue;
-        auto p = load_cached(f.string());
+        auto p = load_cached(f.string(), sha256);
         if (p->name() != name)
             throw Error(ErrorKind::plugin,
                         "plugin " + f.string() + " refused: it declares provider '" + p->name() +
@@ -144,7 +172,9 @@ std::shared_ptr<LoadedProvider> Catalog::get(const std::string& name) {
         return p;
     }
     // Slow path: a plugin not named after its provider. Scan everything, and
-    // refuse an ambiguous name rather than pick one by accident.
+    // refuse an ambiguous name rather than pick one by accident. Scanning
+    // loads every file, so a pinned provider is only ever looked up as NAME.so.
+    if (!sha256.empty()) not_found(name, {});
     std::shared_ptr<LoadedProvider> found;
     std::vector<std::string> names;
     for (auto& item : list_all()) {
@@ -155,13 +185,7 @@ std::shared_ptr<LoadedProvider> Catalog::get(const std::string& name) {
         if (!found) found = item.provider;
     }
     if (found) return found;
-    std::vector<std::string> searched;
-    for (auto& d : dirs_) searched.push_back(d.path + " (" + d.origin + ")");
-    std::string near = util::nearest(name, names);
-    throw Error(ErrorKind::plugin, "no provider plugin named '" + name + "'" +
-                                       (near.empty() ? "" : "; did you mean '" + near + "'?") +
-                                       " Searched: " + util::join(searched, ", ") +
-                                       ". See `latchkey providers list`.");
+    not_found(name, names);
 }
 
 std::shared_ptr<storage::LoadedStoragePlugin> Catalog::get_storage(

@@ -50,8 +50,13 @@ class Catalog {
     const std::vector<SearchDir>& dirs() const { return dirs_; }
 
     // Loads (once) and returns the provider NAME. Throws a plugin error that
-    // names the file and reason, or lists the directories searched.
-    std::shared_ptr<LoadedProvider> get(const std::string& name);
+    // names the file and reason, or lists the directories searched. With
+    // `sha256` the file must have that digest (pinned_file.hpp).
+    std::shared_ptr<LoadedProvider> get(const std::string& name, const std::string& sha256 = {});
+    // The file NAME.so that get() would load first, without loading it (a
+    // site whose provider runs in a helper process). Throws the same
+    // not-found error as get().
+    std::string file_of(const std::string& name) const;
     // Files named NAME.so that a later directory also holds (shadowed ones).
     std::vector<std::string> shadowed(const std::string& name) const;
     // Loads (once) and returns the storage plugin NAME: NAME.so exporting
@@ -65,7 +70,10 @@ class Catalog {
 
  private:
     std::vector<std::string> candidate_files() const;
-    std::shared_ptr<LoadedProvider> load_cached(const std::string& path);
+    std::shared_ptr<LoadedProvider> load_cached(const std::string& path,
+                                                const std::string& sha256 = {});
+    [[noreturn]] void not_found(const std::string& name,
+                                const std::vector<std::string>& names) const;
     std::shared_ptr<storage::LoadedStoragePlugin> load_storage_cached(const std::string& path);
     // Either kind, for listing.
     void load_any_cached(ListedPlugin& item);
@@ -73,6 +81,8 @@ class Catalog {
     std::vector<SearchDir> dirs_;
     std::mutex mu_;
     std::map<std::string, std::shared_ptr<LoadedProvider>> by_path_;
+    // Pinned loads, by path and digest: a pin is checked on its own load.
+    std::map<std::pair<std::string, std::string>, std::shared_ptr<LoadedProvider>> pinned_;
     std::map<std::string, std::shared_ptr<storage::LoadedStoragePlugin>> storage_by_path_;
 };
 

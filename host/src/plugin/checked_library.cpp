@@ -9,10 +9,12 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <vector>  // before library_info.hpp: Boost 1.74 forgets it
 
 #include "latchkey/error.hpp"
+#include "plugin/pinned_file.hpp"
 #include "util/permissions.hpp"
 
 namespace latchkey::plugin {
@@ -96,7 +98,8 @@ void refuse(const std::string& path, const std::string& why) {
     throw Error(ErrorKind::plugin, "plugin " + path + " refused: " + why);
 }
 
-CheckedLibrary load_checked(const std::string& path, std::initializer_list<PluginKind> accepted) {
+CheckedLibrary load_checked(const std::string& path, std::initializer_list<PluginKind> accepted,
+                            const std::string& sha256) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) refuse(path, "not a regular file");
@@ -111,10 +114,13 @@ CheckedLibrary load_checked(const std::string& path, std::initializer_list<Plugi
     check_is_shared_object(real);
     check_symbol_table(real, accepted);
 
+    std::optional<PinnedFile> pinned;
+    if (!sha256.empty()) pinned.emplace(real, shown, sha256);
+
     CheckedLibrary out;
     out.path = path;
     try {
-        out.lib.load(boost::dll::fs::path(real),
+        out.lib.load(boost::dll::fs::path(pinned ? pinned->load_path() : real),
                      boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
     } catch (const std::exception& e) {
         refuse(path, std::string("the loader failed: ") + e.what());

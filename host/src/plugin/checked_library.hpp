@@ -41,7 +41,10 @@ struct CheckedLibrary {
 // caller wants, first match wins; a library exporting none of their entry
 // points is refused (naming the kind it is, when it is another). Throws a
 // plugin error naming the file and the reason; never crashes on a bad file.
-CheckedLibrary load_checked(const std::string& path, std::initializer_list<PluginKind> accepted);
+// With `sha256` (hex) the file's digest must match before it is mapped
+// (plugin/pinned_file.hpp).
+CheckedLibrary load_checked(const std::string& path, std::initializer_list<PluginKind> accepted,
+                            const std::string& sha256 = {});
 
 // Refuses a descriptor built for another ABI major, or one smaller than the
 // first published version (`v1_0_size`). `abi` names the ABI ("provider").

@@ -4,8 +4,8 @@
 
 namespace latchkey::plugin {
 
-std::shared_ptr<LoadedProvider> load_provider(const std::string& path) {
-    return load_provider(load_checked(path, {PluginKind::provider}));
+std::shared_ptr<LoadedProvider> load_provider(const std::string& path, const std::string& sha256) {
+    return load_provider(load_checked(path, {PluginKind::provider}, sha256));
 }
 
 std::shared_ptr<LoadedProvider> load_provider(CheckedLibrary checked) {

@@ -39,6 +39,11 @@ const std::vector<OptionSpec>& host_site_options() {
         {"token_type", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "present the token as `TYPE TOKEN` whatever the provider said, e.g. AnaplanAuthToken "
          "for an OAuth token Anaplan's APIs want under that scheme"},
+        {"isolation", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+         "where the provider runs: none (the default: in this process) or process (a helper "
+         "process of its own, so a crash, hang or leak costs this site an error)"},
+        {"provider_sha256", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+         "SHA-256 (hex) the provider's plugin file must have; any other file is refused"},
     };
     return specs;
 }

@@ -61,6 +61,30 @@ std::string expectation(latchkey_option_type t) {
     }
 }
 
+// isolation and provider_sha256 name a mode and a digest; anything else is a
+// mistake reported at the value's position.
+void check_plugin_keys(const ResolvedValue* isolation, const ResolvedValue* sha256) {
+    if (isolation && isolation->text != "none" && isolation->text != "process")
+        fail(isolation->source,
+             "isolation: expected \"none\" or \"process\", got \"" + isolation->text + "\"");
+    if (sha256) {
+        bool hex = sha256->text.size() == 64 &&
+                   std::all_of(sha256->text.begin(), sha256->text.end(),
+                               [](unsigned char c) { return std::isxdigit(c); });
+        if (!hex)
+            fail(sha256->source,
+                 "provider_sha256: expected 64 hexadecimal digits (the output of `sha256sum "
+                 "PLUGIN.so`), got " +
+                     std::to_string(sha256->text.size()) + " characters");
+    }
+}
+
+const OptionSpec& host_spec(const std::string& key) {
+    for (auto& s : host_site_options())
+        if (s.key == key) return s;
+    throw Error(ErrorKind::internal, "no host option " + key);
+}
+
 }  // namespace
 
 Environment Environment::from_process(const std::vector<std::string>& sets, bool use_dotenv) {
@@ -110,6 +134,16 @@ std::optional<std::string> ResolvedSite::token_type() const {
 std::string ResolvedSite::ca_file() const {
     if (auto* v = get("ca_file")) return v->text;
     return "";
+}
+
+bool ResolvedSite::isolated() const {
+    auto* v = get("isolation");
+    return v && v->text == "process";
+}
+
+std::string ResolvedSite::provider_sha256() const {
+    auto* v = get("provider_sha256");
+    return v ? util::to_lower(v->text) : "";
 }
 
 std::string ResolvedSite::storage() const {
@@ -402,6 +436,18 @@ std::map<std::string, ResolvedValue> Resolver::resolve_keys(
     return out;
 }
 
+PluginLoading Resolver::plugin_loading(const std::string& site) const {
+    const SiteTable& st = site_table(site);
+    std::string prefix;
+    if (auto* n = st.table->get("env_prefix"); n && n->is_string())
+        prefix = *n->value<std::string>();
+    ResolvedSite keys;
+    for (const char* key : {"isolation", "provider_sha256", "timeout"})
+        if (auto v = lookup(st, prefix, host_spec(key))) keys.values[key] = *v;
+    check_plugin_keys(keys.get("isolation"), keys.get("provider_sha256"));
+    return {keys.isolated(), keys.provider_sha256(), keys.timeout_ms()};
+}
+
 ResolvedSite Resolver::resolve(const std::string& site,
                                const std::vector<OptionSpec>& schema) const {
     const SiteTable& st = site_table(site);
@@ -499,6 +545,7 @@ ResolvedSite Resolver::resolve(const std::string& site,
     }
     if (auto* v = out.get("refresh_at"); v && !util::parse_percent(v->text))
         fail(v->source, "refresh_at: expected a percentage of the lifetime such as \"75%\"");
+    check_plugin_keys(out.get("isolation"), out.get("provider_sha256"));
     return out;
 }
 

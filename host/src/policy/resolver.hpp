@@ -47,6 +47,19 @@ struct ResolvedSite {
     // The site's own token type for the header, overriding the provider's.
     std::optional<std::string> token_type() const;
     std::string storage() const;  // "" = not set for this site
+    // isolation = "process": the provider runs in a helper process.
+    bool isolated() const;
+    // provider_sha256, lower-case hex; "" when the plugin is not pinned.
+    std::string provider_sha256() const;
+};
+
+// How a site's plugin is to be loaded, known from the host keys alone,
+// before the provider's schema is: a plugin meant for a helper process is
+// never mapped into this one, even to read its schema.
+struct PluginLoading {
+    bool isolated = false;  // isolation = "process"
+    std::string sha256;     // provider_sha256, lower-case hex; "" = not pinned
+    int64_t timeout_ms = 10'000;
 };
 
 // Every secret among `values` (scalars and list items), for the redactor.
@@ -72,6 +85,8 @@ class Resolver {
     std::string provider_of(const std::string& site) const;
     // Where that name is written, for errors about the provider.
     SourcePos provider_pos(const std::string& site) const;
+    // The site's isolation, provider_sha256 and timeout, validated.
+    PluginLoading plugin_loading(const std::string& site) const;
     // Resolves and validates every option of `site` against `schema`.
     ResolvedSite resolve(const std::string& site, const std::vector<OptionSpec>& schema) const;
     // Options of a table that is not a site ([storage.redis]): the variable

@@ -22,6 +22,10 @@ LATCHKEY_MODULE(crypto) {
             return latchkey::module::contain(error, [&] {
                 return latchkey::util::make_sealer_with_openssl(key_texts, failed, error);
             });
+        },
+        [](int fd, std::string& error) noexcept {
+            return latchkey::module::contain(
+                error, [&] { return latchkey::util::sha256_fd_with_openssl(fd, error); });
         }};
     return &table;
 }

@@ -21,6 +21,11 @@ std::optional<std::string> sign_pem_with_openssl(std::string_view alg, const std
                                                  const char* passphrase, std::string_view data,
                                                  std::string& error);
 
+// The SHA-256 of everything readable from `fd` (from its current offset), as
+// lower-case hex, with OpenSSL's EVP digest (util/file_digest.cpp). For
+// plugin pinning: the digest of the very file that is then loaded.
+std::optional<std::string> sha256_fd_with_openssl(int fd, std::string& error);
+
 struct CryptoModule : module::ModuleHeader {
     // sign_pem_with_openssl.
     std::optional<std::string> (*sign_pem)(std::string_view alg, const std::string& key_file,
@@ -29,6 +34,8 @@ struct CryptoModule : module::ModuleHeader {
     // make_sealer_with_openssl (util/sealing.cpp): sealed storage.
     std::unique_ptr<Sealer> (*make_sealer)(std::vector<std::string>& key_texts, size_t& failed,
                                            std::string& error);
+    // sha256_fd_with_openssl.
+    std::optional<std::string> (*sha256_fd)(int fd, std::string& error);
 };
 
 }  // namespace latchkey::util
