@@ -3,6 +3,7 @@
 #include <set>
 
 #include "command.hpp"
+#include "plain_http_warnings.hpp"
 #include "site_view.hpp"
 #include "util/strings.hpp"
 
@@ -35,12 +36,14 @@ int check(Context& ctx) {
         throw Error(ErrorKind::config,
                     policy.path() + " does not exist; pass --config FILE or create it");
     std::vector<std::pair<std::string, std::string>> failures;
+    std::vector<std::string> warnings;
     std::set<std::string> known;
     for (auto& h : policy::host_site_options()) known.insert(h.key);
     for (auto& s : policy.sites) {
         try {
             auto& st = host.site(s.name);
             for (auto& o : st.provider->schema()) known.insert(o.key);
+            for (auto& w : plain_http_warnings(st.resolved)) warnings.push_back(w);
         } catch (const Error& e) {
             failures.emplace_back(s.name, e.what());
         }
@@ -65,9 +68,14 @@ int check(Context& ctx) {
             j.w().EndObject();
         }
         j.w().EndArray();
+        j.w().Key("warnings");
+        j.w().StartArray();
+        for (auto& w : warnings) j.w().String(w.c_str());
+        j.w().EndArray();
         j.w().EndObject();
         j.print();
     } else {
+        for (auto& w : warnings) std::cerr << "latchkey: warning: " << w << "\n";
         for (auto& [site, msg] : failures) std::cerr << "latchkey: " << msg << "\n";
         if (failures.empty())
             std::cout << policy.path() << ": ok (" << policy.sites.size() << " site"
