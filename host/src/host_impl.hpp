@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct SiteState {
     std::mutex instance_mu;
     std::unique_ptr<bridge::ProviderInstance> instance;  // created on first fetch
     std::unique_ptr<token::Slot> slot;
+    // Fingerprints of refresh tokens a refresh request may have delivered
+    // without an answer: never sent again (see HostImpl::fetch). Touched only
+    // under the slot's single flight.
+    std::set<std::string> refresh_tokens_in_doubt;
 };
 
 class HostImpl : public std::enable_shared_from_this<HostImpl> {
@@ -72,6 +77,10 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
  private:
     SiteState& resolve_site(const std::string& name);
     token::DataPtr fetch(SiteState& s, const token::DataPtr& current, bool force);
+    // Refreshes `base` with its refresh token; on a refusal or an unanswered
+    // request, drops the refresh token and acquires anew, saying why.
+    bridge::Outcome refresh(SiteState& s, const detail::CredentialData& base, int64_t now);
+    void drop_refresh_token(SiteState& s, const detail::CredentialData& base, int64_t now);
     bridge::ProviderInstance& instance(SiteState& s);
     bool provider_says_stale(SiteState& s, const detail::CredentialData& c, int64_t now);
     bridge::SiteLinks links_for(SiteState& s);
