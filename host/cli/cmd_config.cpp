@@ -3,6 +3,7 @@
 #include <set>
 
 #include "command.hpp"
+#include "plain_http_warnings.hpp"
 #include "site_view.hpp"
 #include "util/strings.hpp"
 
@@ -55,12 +56,14 @@ int check(Context& ctx) {
         throw Error(ErrorKind::config,
                     policy.path() + " does not exist; pass --config FILE or create it");
     std::vector<std::pair<std::string, std::string>> failures;
+    std::vector<std::string> warnings;
     std::set<std::string> known;
     for (auto& h : policy::host_site_options()) known.insert(h.key);
     for (auto& s : policy.sites) {
         try {
             auto& st = host.site(s.name);
             for (auto& o : st.provider_schema()) known.insert(o.key);
+            for (auto& w : plain_http_warnings(st.resolved)) warnings.push_back(w);
         } catch (const Error& e) {
             failures.emplace_back(s.name, e.what());
         }

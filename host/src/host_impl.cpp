@@ -50,6 +50,16 @@ std::string storage_key_for(const policy::ResolvedSite& site) {
     return site.name + "." + util::sha256_hex(material).substr(0, 16);
 }
 
+// A refresh holds every caller of the site while it waits: bounded.
+void check_refresh_timeout(const policy::ResolvedSite& site) {
+    constexpr int64_t kMaxMs = 600'000;
+    const auto* v = site.get("refresh_timeout");
+    if (!v || v->ms <= kMaxMs) return;
+    throw Error(ErrorKind::config, v->source + ": site '" + site.name +
+                                       "': refresh_timeout: at most 10m, got " + v->text +
+                                       "s (every caller of the site waits for a refresh)");
+}
+
 }  // namespace
 
 namespace {
@@ -216,6 +226,7 @@ SiteState& HostImpl::resolve_site(const std::string& name_in) {
         services_.log(LogLevel::info, "provider " + provider + " at " + shadow +
                                           " is shadowed by " + state->provider_path());
     state->resolved = resolver_->resolve(name, state->provider_schema());
+    check_refresh_timeout(state->resolved);
     state->storage_key = storage_key_for(state->resolved);
 
     // Storage: LATCHKEY_STORAGE / --set storage / site `storage`, then the
@@ -381,31 +392,73 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
     }
     auto& inst = instance(s);
     bridge::Outcome o;
-    if (!force && base && !base->refresh_token.empty() && inst.can_refresh()) {
-        o = inst.refresh(*base);
-        if (o.status == LATCHKEY_E_REJECTED) {
-            // The server says the refresh token is dead (invalid_grant): keeping
-            // it would only repeat the failure, in every process that shares it.
-            // A still-valid access token stays usable until it expires.
-            services_.log(LogLevel::info, s.resolved.name + ": refresh rejected (" + o.message +
-                                              "); refresh token dropped, acquiring anew");
-            if (!base->expired_at(now)) {
-                detail::CredentialData kept = *base;
-                kept.refresh_token.clear();
-                s.storage->save(s.storage_key, kept);
-            } else {
-                s.storage->erase(s.storage_key);
-            }
-            o = inst.acquire();
-        }
-    } else {
+    if (!force && base && !base->refresh_token.empty() && inst.can_refresh() &&
+        !s.refresh_tokens_in_doubt.count(util::sha256_hex(base->refresh_token)))
+        o = refresh(s, *base, now);
+    else
         o = inst.acquire();
-    }
     if (o.status != LATCHKEY_OK) raise(s, o);
     token::plan_refresh(*o.credential, s.refresh);
     // Stored before it is returned: the store never lags behind what we hand out.
     s.storage->save(s.storage_key, *o.credential);
     return o.credential;
+}
+
+bridge::Outcome HostImpl::refresh(SiteState& s, const detail::CredentialData& base, int64_t now) {
+    auto& inst = instance(s);
+    const std::string& site = s.resolved.name;
+    // The refresh request gets its own, longer timeout, and the host watches
+    // whether it may have reached the server: only the host can know.
+    bridge::RequestWatch watch;
+    watch.timeout_ms = s.resolved.refresh_timeout_ms();
+    bridge::Outcome o;
+    {
+        bridge::WatchRequests watching(watch);
+        o = inst.refresh(base);
+    }
+    std::string why;
+    if (o.status == LATCHKEY_E_REJECTED) {
+        // The server says the refresh token is dead (invalid_grant): keeping
+        // it would only repeat the failure, in every process that shares it.
+        why = "the server refused the refresh token (" + o.message + ")";
+    } else if (o.status != LATCHKEY_OK && (watch.unanswered || watch.accepted)) {
+        // The request may have reached the server, which may have answered
+        // it with a new refresh token we never got and spent this one. Sent
+        // again, a server that detects reuse (RFC 9700 4.14.2) revokes the
+        // whole login; so it is never sent again, not by a retry here, nor
+        // by another process: the refresh token is dropped from storage.
+        s.refresh_tokens_in_doubt.insert(util::sha256_hex(base.refresh_token));
+        why = watch.unanswered
+                  ? "the refresh request got no answer (" + watch.unanswered_reason +
+                        ") after it may have reached the server, which"
+                  : "the server accepted the refresh request but its answer was unusable (" +
+                        o.message + "), so it";
+        why +=
+            " may have spent the refresh token; it is not sent again, since a server that "
+            "detects reuse would end the login";
+    } else {
+        return o;
+    }
+    now = util::now_ms();  // the refresh may have taken a while
+    services_.log(LogLevel::info,
+                  site + ": " + why + "; refresh token dropped, acquiring anew" +
+                      (base.expired_at(now) ? ""
+                                            : " (the current access token serves until it expires)"));
+    drop_refresh_token(s, base, now);
+    o = inst.acquire();
+    if (o.status != LATCHKEY_OK) o.message = why + "; " + o.message;
+    return o;
+}
+
+void HostImpl::drop_refresh_token(SiteState& s, const detail::CredentialData& base, int64_t now) {
+    // A still-valid access token stays usable until it expires.
+    if (!base.expired_at(now)) {
+        detail::CredentialData kept = base;
+        kept.refresh_token.clear();
+        s.storage->save(s.storage_key, kept);
+    } else {
+        s.storage->erase(s.storage_key);
+    }
 }
 
 bool HostImpl::provider_says_stale(SiteState& s, const detail::CredentialData& c, int64_t now) {

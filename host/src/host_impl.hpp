@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ struct SiteState {
     const std::string& provider_path() const;
     const std::vector<policy::OptionSpec>& provider_schema() const;
     bool provider_has_expired() const;
+    // Fingerprints of refresh tokens a refresh request may have delivered
+    // without an answer: never sent again (see HostImpl::fetch). Touched only
+    // under the slot's single flight.
+    std::set<std::string> refresh_tokens_in_doubt;
 };
 
 class HostImpl : public std::enable_shared_from_this<HostImpl> {
@@ -85,6 +90,10 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
     // LATCHKEY_STORAGE_*), for backends whose own table sets none.
     storage::SealingKeys storage_wide_sealing_keys();
     token::DataPtr fetch(SiteState& s, const token::DataPtr& current, bool force);
+    // Refreshes `base` with its refresh token; on a refusal or an unanswered
+    // request, drops the refresh token and acquires anew, saying why.
+    bridge::Outcome refresh(SiteState& s, const detail::CredentialData& base, int64_t now);
+    void drop_refresh_token(SiteState& s, const detail::CredentialData& base, int64_t now);
     bridge::SiteProvider& instance(SiteState& s);
     bool provider_says_stale(SiteState& s, const detail::CredentialData& c, int64_t now);
     bridge::SiteLinks links_for(SiteState& s);

@@ -180,8 +180,8 @@ TEST_F(TokenManager, RejectedRefreshFallsBackToAcquire) {
     EXPECT_EQ(c.extras().at("via"), "acquire");
     EXPECT_EQ(calls(), 3);
     EXPECT_TRUE(log.contains(
-        "refresh rejected (test-counter: refresh rejected); refresh token dropped, acquiring "
-        "anew"))
+        "the server refused the refresh token (test-counter: refresh rejected); refresh token "
+        "dropped, acquiring anew"))
         << log.all();
 }
 

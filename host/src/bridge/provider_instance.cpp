@@ -106,7 +106,7 @@ latchkey_status http(void* ctx, const latchkey_http_request* req, latchkey_http_
     std::string err;
     self->services().log(LogLevel::debug, std::string(req->method ? req->method : "GET") + " " +
                                               (req->url ? req->url : ""));
-    auto resp = self->services().http.send(*req, timeout, err, self->site().ca_file());
+    auto resp = self->services().send(*req, timeout, err, self->site().ca_file());
     if (!resp) {
         copy_error(error, error_len, self->services().redactor.redact(err));
         if (err.rfind("refusing", 0) == 0 || err.rfind("invalid URL", 0) == 0 ||

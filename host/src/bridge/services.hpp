@@ -1,7 +1,9 @@
 // Host-wide services shared by every provider instance.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "bridge/interaction.hpp"
@@ -10,6 +12,35 @@
 #include "util/redactor.hpp"
 
 namespace latchkey::bridge {
+
+// What the host's HTTP service saw of the provider calls made on one thread
+// while a WatchRequests lives there. The host sends every request itself, so
+// it alone knows whether one that failed may have reached its server.
+struct RequestWatch {
+    // When above 0: the timeout of every request (at least what the
+    // provider asked for), e.g. a refresh's own, longer one.
+    int64_t timeout_ms = 0;
+    // A request that changes state at the server (any method but GET and
+    // HEAD) may have reached it, and no answer came back: a transport
+    // failure after the connection was up, or a gateway's 504.
+    bool unanswered = false;
+    std::string unanswered_reason;  // redacted
+    // Such a request was answered with a 2xx: the server acted on it, even
+    // if the provider could not make sense of the answer.
+    bool accepted = false;
+};
+
+// Installs `watch` for this thread's provider calls until destroyed.
+class WatchRequests {
+ public:
+    explicit WatchRequests(RequestWatch& watch);
+    ~WatchRequests();
+    WatchRequests(const WatchRequests&) = delete;
+    WatchRequests& operator=(const WatchRequests&) = delete;
+
+ private:
+    RequestWatch* previous_;
+};
 
 struct Services {
     util::Redactor redactor;
@@ -23,6 +54,11 @@ struct Services {
 
     // Redacts, then writes when `level` passes the threshold.
     void log(LogLevel level, const std::string& message) const;
+
+    // A provider's request, through `http`, with this thread's RequestWatch
+    // (if any) applied and told what happened. Arguments as http::Client::send.
+    std::optional<http::Response> send(const latchkey_http_request& req, int64_t timeout_ms,
+                                       std::string& error, const std::string& ca_file) const;
 };
 
 }  // namespace latchkey::bridge

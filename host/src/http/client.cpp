@@ -20,10 +20,22 @@ std::string url_encode(const std::string& text) {
     }
 }
 
+std::string insecure_http_host(const std::string& url) {
+    try {
+        return module::get<HttpModule>("http").insecure_http_host(url);
+    } catch (const Error&) {
+        return {};
+    }
+}
+
 Client::Client(size_t max_body) : max_body_(max_body) {}
 
 std::optional<Response> Client::send(const latchkey_http_request& req, int64_t timeout_ms,
-                                     std::string& error, const std::string& ca_file) const {
+                                     std::string& error, const std::string& ca_file,
+                                     Delivery* delivery) const {
+    Delivery ignored = Delivery::none;
+    Delivery& d = delivery ? *delivery : ignored;
+    d = Delivery::none;
     const HttpModule* m = nullptr;
     try {
         m = &module::get<HttpModule>("http");
@@ -31,7 +43,7 @@ std::optional<Response> Client::send(const latchkey_http_request& req, int64_t t
         error = e.what();
         return std::nullopt;
     }
-    return m->send(req, timeout_ms, max_body_, error, ca_file);
+    return m->send(req, timeout_ms, max_body_, error, ca_file, d);
 }
 
 }  // namespace latchkey::http

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "http/http_module.hpp"
+#include "http/loopback.hpp"
 #include "module/boundary.hpp"
 #include "util/strings.hpp"
 
@@ -47,37 +48,86 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     return size * n;
 }
 
-// Plain http is allowed only to this machine (the dev server, tests); a
-// secret sent in clear to anywhere else is refused before it leaves.
-bool allowed_scheme(const std::string& url, std::string& error) {
+// The scheme and host of `url` as libcurl parses it; false (and `error`)
+// when it does not parse.
+bool split_url(const std::string& url, std::string& scheme, std::string& host, std::string& error) {
     std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
     if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
         error = "invalid URL '" + url + "'";
         return false;
     }
-    char* scheme = nullptr;
-    char* host = nullptr;
-    curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0);
-    curl_url_get(u.get(), CURLUPART_HOST, &host, 0);
-    std::string s = scheme ? scheme : "", h = host ? host : "";
-    curl_free(scheme);
-    curl_free(host);
+    char* s = nullptr;
+    char* h = nullptr;
+    curl_url_get(u.get(), CURLUPART_SCHEME, &s, 0);
+    curl_url_get(u.get(), CURLUPART_HOST, &h, 0);
+    scheme = s ? s : "";
+    host = h ? h : "";
+    curl_free(s);
+    curl_free(h);
+    return true;
+}
+
+std::string plain_http_refusal(const std::string& host, const std::string& why) {
+    return "refusing plain http to " + host + why +
+           " (credentials would travel unencrypted); use https";
+}
+
+// Plain http is allowed only to this machine (the dev server, tests); a
+// secret sent in clear to anywhere else is refused before it leaves. An IP
+// literal is decided here; a name is decided by the address it resolves to,
+// when the socket is opened (open_socket), so no resolver answer can change
+// between the check and the connection.
+bool allowed_scheme(const std::string& url, bool& plain_http, std::string& host,
+                    std::string& error) {
+    std::string s;
+    if (!split_url(url, s, host, error)) return false;
+    plain_http = s == "http";
     if (s == "https") return true;
-    if (s == "http" && (h == "localhost" || h.rfind("127.", 0) == 0 || h == "[::1]")) return true;
-    error = s == "http" ? "refusing plain http to " + h +
-                              " (credentials would travel unencrypted); use https"
-                        : "unsupported URL scheme '" + s + "' in " + url;
+    if (s != "http") {
+        error = "unsupported URL scheme '" + s + "' in " + url;
+        return false;
+    }
+    if (literal_is_loopback(host).value_or(true)) return true;
+    error = plain_http_refusal(host, "");
     return false;
+}
+
+// What the socket callbacks learn about one request.
+struct Watch {
+    bool plain_http = false;
+    std::string refused_address;  // a plain-http connection not opened, and where to
+    bool sending = false;         // connected (TLS done): the request is being sent
+};
+
+// Opens every socket libcurl connects with; for plain http, only to a
+// loopback address (the one actually connected to, after resolution).
+curl_socket_t open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+    auto* w = static_cast<Watch*>(user);
+    if (w->plain_http && !is_loopback_address(&address->addr, address->addrlen)) {
+        w->refused_address = address_text(&address->addr, address->addrlen);
+        return CURL_SOCKET_BAD;  // curl tries the next address, else fails to connect
+    }
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+// Called once the connection is up, right before the request goes out: from
+// here on a failure may leave a request the server received and acted on.
+int on_sending(void* user, char*, char*, int, int) {
+    static_cast<Watch*>(user)->sending = true;
+    return CURL_PREREQFUNC_OK;
 }
 
 }  // namespace
 
 std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t timeout_ms,
                                        size_t max_body, std::string& error,
-                                       const std::string& ca_file) {
+                                       const std::string& ca_file, Delivery& delivery) {
     global_init();
+    delivery = Delivery::none;
     std::string url = req.url ? req.url : "";
-    if (!allowed_scheme(url, error)) return std::nullopt;
+    Watch watch;
+    std::string host;
+    if (!allowed_scheme(url, watch.plain_http, host, error)) return std::nullopt;
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), &curl_easy_cleanup);
     if (!h) {
         error = "cannot initialise the HTTP client";
@@ -108,6 +158,13 @@ std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "latchkey/" LATCHKEY_VERSION);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &watch);
+    curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_sending);
+    curl_easy_setopt(c, CURLOPT_PREREQDATA, &watch);
+    // Plain http goes straight to this machine: a proxy would carry it on,
+    // in clear, to wherever the URL's name points.
+    if (watch.plain_http) curl_easy_setopt(c, CURLOPT_PROXY, "");
     // The method decides: a GET never carries a body, whatever the provider
     // passed; other methods send the body they were given.
     if (method == "POST" || (method != "GET" && req.body)) {
@@ -132,6 +189,16 @@ std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t
             curl_easy_setopt(c, CURLOPT_KEYPASSWD, req.client_key_password);
     }
     CURLcode rc = curl_easy_perform(c);
+    if (watch.sending) delivery = Delivery::possible;
+    if (!watch.refused_address.empty() && rc == CURLE_COULDNT_CONNECT) {
+        error = plain_http_refusal(
+            host, ": it resolves to " + watch.refused_address + ", not to this machine");
+        return std::nullopt;
+    }
+    if (watch.plain_http && rc == CURLE_COULDNT_RESOLVE_HOST) {
+        error = plain_http_refusal(host, ": the name does not resolve, so it is not this machine");
+        return std::nullopt;
+    }
     if (sink.overflow) {
         error = "response from " + url + " is larger than " + std::to_string(max_body >> 10) +
                 " KiB; refused";
@@ -143,6 +210,14 @@ std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     return resp;
+}
+
+std::string insecure_http_host_with_curl(const std::string& url) {
+    std::string scheme, host, error;
+    if (!split_url(url, scheme, host, error)) return {};
+    if (util::to_lower(scheme) != "http" || is_literal_loopback_host(util::to_lower(host)))
+        return {};
+    return host;
 }
 
 std::string url_encode_with_curl(const std::string& text) {
@@ -162,15 +237,24 @@ LATCHKEY_MODULE(http) {
     static const latchkey::http::HttpModule table{
         {},
         [](const latchkey_http_request& req, int64_t timeout_ms, size_t max_body,
-           std::string& error, const std::string& ca_file) noexcept {
+           std::string& error, const std::string& ca_file,
+           latchkey::http::Delivery& delivery) noexcept {
+            // A fault inside may come after the request went out.
+            delivery = latchkey::http::Delivery::possible;
             return latchkey::module::contain(error, [&] {
-                return latchkey::http::send_with_curl(req, timeout_ms, max_body, error, ca_file);
+                return latchkey::http::send_with_curl(req, timeout_ms, max_body, error, ca_file,
+                                                      delivery);
             });
         },
         [](const std::string& text) noexcept {
             Fault fault;
             return latchkey::module::contain(
                 fault, [&] { return latchkey::http::url_encode_with_curl(text); });
+        },
+        [](const std::string& url) noexcept {
+            Fault fault;
+            return latchkey::module::contain(
+                fault, [&] { return latchkey::http::insecure_http_host_with_curl(url); });
         }};
     return &table;
 }

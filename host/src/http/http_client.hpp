@@ -24,9 +24,22 @@ struct Response {
     const std::string* header(const std::string& lower_name) const;
 };
 
+// Whether a request that got no answer may have reached its server. Only
+// then is resending it unsafe when it carries a one-time secret (a rotating
+// refresh token): a failure to resolve, connect or finish the TLS handshake
+// leaves `none`; once the connection is up and the request is being sent,
+// `possible`.
+enum class Delivery { none, possible };
+
 // RFC 3986 percent-encoding (libcurl's, in the HTTP module; "" when the
 // module cannot be loaded, and the request that follows reports why).
 std::string url_encode(const std::string& text);
+
+// The host of `url` when it is plain http to somewhere that is not literally
+// this machine (a loopback IP literal or `localhost`): such a URL works only
+// if the name resolves to a loopback address. "" otherwise, and when the
+// HTTP module cannot be loaded.
+std::string insecure_http_host(const std::string& url);
 
 class Client {
  public:
@@ -35,10 +48,12 @@ class Client {
     explicit Client(size_t max_body = kDefaultMaxBody);
 
     // Sends `req`. On a transport failure returns nullopt and sets `error`
-    // (which never contains the request's body or credentials). `ca_file`, when
-    // not empty, is the PEM bundle of CAs trusted instead of the system's.
+    // (which never contains the request's body or credentials) and, when
+    // given, `delivery`. `ca_file`, when not empty, is the PEM bundle of CAs
+    // trusted instead of the system's.
     std::optional<Response> send(const latchkey_http_request& req, int64_t timeout_ms,
-                                 std::string& error, const std::string& ca_file = {}) const;
+                                 std::string& error, const std::string& ca_file = {},
+                                 Delivery* delivery = nullptr) const;
 
  private:
     size_t max_body_;

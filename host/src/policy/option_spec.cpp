@@ -34,6 +34,9 @@ const std::vector<OptionSpec>& host_site_options() {
          "refresh at this share of the lifetime, e.g. \"75%\""},
         {"timeout", LATCHKEY_OPT_DURATION, false, false, false, std::string("10s"),
          "timeout of each HTTP request"},
+        {"refresh_timeout", LATCHKEY_OPT_DURATION, false, false, false, std::string("60s"),
+         "timeout of a refresh request (at most 10m, never below `timeout`): one that got no "
+         "answer is not resent, since the server may have spent the refresh token"},
         {"ca_file", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "PEM file of CAs to trust for this site's HTTPS instead of the system's"},
         {"token_type", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,

@@ -126,6 +126,11 @@ int64_t ResolvedSite::timeout_ms() const {
     return 10'000;
 }
 
+int64_t ResolvedSite::refresh_timeout_ms() const {
+    const auto* v = get("refresh_timeout");
+    return std::max(timeout_ms(), v ? v->ms : 60'000);
+}
+
 std::optional<std::string> ResolvedSite::token_type() const {
     if (auto* v = get("token_type")) return v->text;
     return std::nullopt;

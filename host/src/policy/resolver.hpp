@@ -42,6 +42,8 @@ struct ResolvedSite {
     std::optional<int64_t> refresh_before_ms() const;
     std::optional<double> refresh_at() const;
     int64_t timeout_ms() const;
+    // A refresh request's timeout: refresh_timeout, never below timeout_ms().
+    int64_t refresh_timeout_ms() const;
     // PEM bundle of CAs trusted for this site's HTTPS, or "" for the system's.
     std::string ca_file() const;
     // The site's own token type for the header, overriding the provider's.

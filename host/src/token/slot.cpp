@@ -4,6 +4,7 @@
 #include <random>
 #include <thread>
 
+#include "token/refresh_plan.hpp"
 #include "util/clock.hpp"
 
 namespace latchkey::token {
@@ -99,7 +100,11 @@ const Credential& Slot::remember(const DataPtr& data, uint64_t generation) {
     // With a provider that judges expiry itself, every read must ask it, so
     // the entry is lent once and never matches (generation 0).
     e.generation = stale_ ? 0 : generation;
+    // The hot path serves this copy until refresh_at_ms without looking at
+    // the clock again: never let that reach past expiry, whatever the plan.
     e.refresh_at_ms = data->refresh_at_ms;
+    if (data->expires_at_ms)
+        e.refresh_at_ms = std::min(e.refresh_at_ms, data->expires_at_ms - kCoarseClockSlackMs);
     e.credential = Credential(std::make_shared<const detail::CredentialData>(*data));
     return e.credential;
 }
@@ -124,32 +129,49 @@ const Credential& Slot::slow_get() {
     }
     bool valid = usable(cur, now);
     if (valid && now < cur->refresh_at_ms) return remember(cur, gen);
-
     if (valid) {
-        // Refresh window: one caller refreshes, the rest keep the valid one.
-        if (!wait_allowed) return remember(cur, gen);
-        std::unique_lock flight(flight_mu_, std::try_to_lock);
-        if (!flight.owns_lock()) return remember(cur, gen);
-        {
-            std::lock_guard lock(state_mu_);
-            // Someone published (or invalidated) meanwhile. A newer credential
-            // is served; after an invalidation the one we hold still is valid.
-            if (current_ != cur && current_) return remember(current_, generation_.load());
-        }
-        try {
-            DataPtr fresh = fetch_(cur);
-            publish(fresh);
-            return remember(fresh, generation_.load());
-        } catch (const Error& e) {
-            note_failure(now);
-            log_(LogLevel::warn,
-                 "refresh failed, still serving the current credential until it "
-                 "expires: " +
-                     std::string(e.what()));
-            return remember(cur, gen);
-        }
+        if (const Credential* held = refresh_in_window(cur, gen, wait_allowed)) return *held;
+        // It expired while the refresh was tried: like everyone else now,
+        // wait for (or perform) a fetch.
     }
+    return fetch_expired(cur);
+}
 
+const Credential* Slot::refresh_in_window(const DataPtr& cur, uint64_t gen, bool wait_allowed) {
+    // One caller refreshes, the rest keep the valid one. Every credential
+    // returned from here is checked against the clock again first: the
+    // refresh may have taken until after it expired.
+    if (!wait_allowed) return &remember(cur, gen);
+    std::unique_lock flight(flight_mu_, std::try_to_lock);
+    if (!flight.owns_lock()) return &remember(cur, gen);
+    {
+        std::lock_guard lock(state_mu_);
+        // Someone published (or invalidated) meanwhile. A newer credential
+        // is served; after an invalidation the one we hold still is valid.
+        if (current_ != cur && usable(current_, util::now_ms()))
+            return &remember(current_, generation_.load());
+    }
+    try {
+        DataPtr fresh = fetch_(cur);
+        publish(fresh);
+        return &remember(fresh, generation_.load());
+    } catch (const Error& e) {
+        int64_t after = util::now_ms();
+        note_failure(after);
+        if (!usable(cur, after)) {
+            log_(LogLevel::info, "refresh failed and the current credential expired meanwhile: " +
+                                     std::string(e.what()));
+            return nullptr;
+        }
+        log_(LogLevel::warn,
+             "refresh failed, still serving the current credential until it "
+             "expires: " +
+                 std::string(e.what()));
+        return &remember(cur, gen);
+    }
+}
+
+const Credential& Slot::fetch_expired(DataPtr cur) {
     // Absent or expired: everyone waits for one fetch.
     uint64_t attempts_before;
     {
@@ -159,7 +181,7 @@ const Credential& Slot::slow_get() {
     std::lock_guard flight(flight_mu_);
     {
         std::lock_guard lock(state_mu_);
-        now = util::now_ms();
+        int64_t now = util::now_ms();
         if (current_ != cur && usable(current_, now)) return remember(current_, generation_.load());
         // The fetch we waited for failed: share its verdict instead of
         // hammering the server once per waiting thread.

@@ -11,7 +11,9 @@
 // still-valid credential. Once it has expired, callers wait for one
 // single-flight fetch. Transient failures are retried with exponential
 // backoff and jitter, a bounded number of times; while refresh keeps
-// failing, a still-valid credential keeps being served.
+// failing, a still-valid credential keeps being served -- checked against
+// the clock after every attempt, so one that expired while a refresh hung
+// is never handed out.
 #pragma once
 
 #include <atomic>
@@ -120,6 +122,11 @@ class Slot {
     static int64_t coarse_now() { return util::coarse_now_ms(); }
 
     const Credential& slow_get();
+    // Inside the refresh window: the credential to serve, or null when the
+    // held one expired while the refresh was tried.
+    const Credential* refresh_in_window(const DataPtr& cur, uint64_t gen, bool wait_allowed);
+    // Absent or expired: waits for one single-flight fetch (or performs it).
+    const Credential& fetch_expired(DataPtr cur);
     void prime_from_storage();
     const Credential& remember(const DataPtr& data, uint64_t generation);
     DataPtr with_retries(const std::function<DataPtr()>& fetch);

@@ -50,6 +50,15 @@ void DeviceTest::join_person() {
 
 DeviceTest::~DeviceTest() { join_person(); }
 
+void DeviceTest::login_approved() {
+    when_pending([&](const std::string& code) {
+        admin_device("approve", "{\"user_code\": \"" + code + "\"}");
+    });
+    auto r = lk({"login"});
+    join_person();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
 void DeviceTest::admin_device(const std::string& action, const std::string& json) {
     auto r = test::http_post_json(server_->url() + "/admin/device/" + action, json);
     EXPECT_EQ(r.status, 200) << action << ": " << r.body;

@@ -31,6 +31,9 @@ class DeviceTest : public OAuthTest {
     void join_person();
     ~DeviceTest() override;
 
+    // `latchkey login`, approved through the admin API; it must succeed.
+    void login_approved();
+
     // POST /admin/device/ACTION with a JSON body.
     void admin_device(const std::string& action, const std::string& json);
 

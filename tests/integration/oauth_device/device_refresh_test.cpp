@@ -12,14 +12,7 @@ namespace {
 class OAuthDeviceSession : public DeviceTest {
  protected:
     // Logs in (approved through the admin API); the login must succeed.
-    void login() {
-        when_pending([&](const std::string& code) {
-            admin_device("approve", "{\"user_code\": \"" + code + "\"}");
-        });
-        auto r = lk({"login"});
-        join_person();
-        ASSERT_EQ(r.exit_code, 0) << r.err;
-    }
+    void login() { login_approved(); }
     std::string token() {
         auto r = lk({"token"});
         EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -53,6 +46,8 @@ TEST_F(OAuthDeviceSession, ARefusedRefreshNeedsANewLoginAndSaysSo) {
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_EQ(r.out, "");
     EXPECT_NE(r.err.find("latchkey login --at dev"), std::string::npos) << r.err;
+    // It says why: the server refused the refresh token.
+    EXPECT_NE(r.err.find("the server refused the refresh token"), std::string::npos) << r.err;
     EXPECT_EQ(device_grants(), 1);  // no new device flow outside login
     // The refused credential is gone; the next login starts afresh.
     auto st = lk({"status"});
