@@ -56,7 +56,8 @@ class SiteProvider {
 // through the same result builders and checks as an in-process plugin's
 // result_* calls: it is accepted or refused exactly as that would be.
 Outcome accept_result(latchkey_status status, const detail::CredentialData* credential,
-                      const std::string& message, int64_t retry_after_ms, Services& services);
+                      const std::string& message, int64_t retry_after_ms, Services& services,
+                      const policy::ResolvedSite& site, const std::string& provider);
 
 class ProviderInstance : public SiteProvider {
  public:
