@@ -438,7 +438,8 @@ Outcome finish(latchkey_status st, latchkey_result& r, Services& services,
 }  // namespace
 
 Outcome accept_result(latchkey_status status, const detail::CredentialData* credential,
-                      const std::string& message, int64_t retry_after_ms, Services& services) {
+                      const std::string& message, int64_t retry_after_ms, Services& services,
+                      const policy::ResolvedSite& site, const std::string& provider) {
     latchkey_result r;
     if (credential) {
         const detail::CredentialData& c = *credential;
@@ -451,7 +452,7 @@ Outcome accept_result(latchkey_status status, const detail::CredentialData* cred
     }
     if (status != LATCHKEY_OK) cb::result_error(&r, status, message.c_str());
     cb::result_retry_after(&r, retry_after_ms);
-    return finish(status, r, services);
+    return finish(status, r, services, site, provider);
 }
 
 Outcome ProviderInstance::acquire() {

@@ -291,7 +291,7 @@ bridge::Outcome IsolatedProvider::outcome_of(const rapidjson::Document& done) {
     latchkey_status st = status_from(*status);
     // The same builders and checks an in-process plugin's result goes through.
     return bridge::accept_result(st, credential ? &*credential : nullptr, *message, *retry,
-                                 services_);
+                                 services_, *site_, name_);
 }
 
 bridge::Outcome IsolatedProvider::acquire() {
