@@ -73,7 +73,7 @@ int check(Context& ctx) {
     } catch (const Error& e) {
         failures.emplace_back("[defaults]", e.what());
     }
-    std::vector<std::string> warnings = unsealed_shared_stores(host);
+    for (auto& w : unsealed_shared_stores(host)) warnings.push_back(w);
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
