@@ -55,6 +55,7 @@ class SiteProvider {
 // A result a provider produced elsewhere (in a helper process), passed
 // through the same result builders and checks as an in-process plugin's
 // result_* calls: it is accepted or refused exactly as that would be.
+// `site` and `provider` name the site and the provider in a refusal.
 Outcome accept_result(latchkey_status status, const detail::CredentialData* credential,
                       const std::string& message, int64_t retry_after_ms, Services& services,
                       const policy::ResolvedSite& site, const std::string& provider);
