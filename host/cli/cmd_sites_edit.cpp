@@ -16,6 +16,7 @@
 #include "policy_file.hpp"
 #include "site_check.hpp"
 #include "sites_edit.hpp"
+#include "util/printable.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::cli {
@@ -193,7 +194,9 @@ void report(Context& ctx, const policy::PolicyText& doc, const std::string& site
         j.w().EndObject();
         j.print();
     } else {
-        std::cout << display(message) << (changed ? "" : " (no change)") << std::endl;
+        // Our message may have several lines; what it quotes has no controls left.
+        std::cout << util::printable(without_url_passwords(message), util::Newlines::keep)
+                  << (changed ? "" : " (no change)") << std::endl;
     }
 }
 
