@@ -85,7 +85,7 @@ int check(Context& ctx) {
         for (auto& [site, msg] : failures) {
             j.w().StartObject();
             j.key_string("site", site);
-            j.key_string("message", msg);
+            j.key_string("message", without_url_passwords(msg));
             j.w().EndObject();
         }
         j.w().EndArray();
@@ -96,10 +96,10 @@ int check(Context& ctx) {
         j.w().EndObject();
         j.print();
     } else {
-        for (auto& w : warnings) std::cerr << "latchkey: warning: " << w << "\n";
-        for (auto& [site, msg] : failures) std::cerr << "latchkey: " << msg << "\n";
+        for (auto& w : warnings) std::cerr << "latchkey: warning: " << display(w) << "\n";
+        for (auto& [site, msg] : failures) std::cerr << "latchkey: " << display(msg) << "\n";
         if (failures.empty())
-            std::cout << policy.path() << ": ok (" << policy.sites.size() << " site"
+            std::cout << display(policy.path()) << ": ok (" << policy.sites.size() << " site"
                       << (policy.sites.size() == 1 ? "" : "s") << ")" << std::endl;
     }
     return failures.empty() ? 0 : 1;
@@ -124,7 +124,7 @@ int explain(Context& ctx) {
         j.print();
         return 0;
     }
-    std::cout << "policy " << host.policy().path()
+    std::cout << "policy " << display(host.policy().path())
               << (host.policy().exists() ? "" : " (does not exist)") << "\n";
     for (auto& n : names) {
         std::cout << "\n";

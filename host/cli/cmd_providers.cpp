@@ -146,13 +146,15 @@ int list(Context& ctx) {
     }
     for (auto& i : items) {
         if (!i.shadowed_by.empty())
-            std::cout << "shadowed: " << i.path << " (" << plugin::kind_name(i.kind) << " "
-                      << i.declared_name << " is served by " << i.shadowed_by << ")\n";
-        if (i.refused()) std::cout << "refused: " << i.refusal << "\n";
+            std::cout << "shadowed: " << display(i.path) << " (" << plugin::kind_name(i.kind)
+                      << " " << display(i.declared_name) << " is served by "
+                      << display(i.shadowed_by) << ")\n";
+        if (i.refused()) std::cout << "refused: " << display(i.refusal) << "\n";
     }
     if (ctx.host_options.log_level <= LogLevel::info) {
         std::cout << "\nsearch path:\n";
-        for (auto& d : catalog.dirs()) std::cout << "  " << d.path << "  (" << d.origin << ")\n";
+        for (auto& d : catalog.dirs())
+            std::cout << "  " << display(d.path) << "  (" << display(d.origin) << ")\n";
     }
     return 0;
 }
@@ -176,12 +178,14 @@ int show_storage(Context& ctx, const storage::LoadedStoragePlugin& p) {
         j.print();
         return 0;
     }
-    std::cout << p.name() << " " << text(d.version) << " - " << text(d.description) << "\n"
-              << "storage plugin, file: " << p.path() << "\n"
+    std::cout << display(p.name()) << " " << display(text(d.version)) << " - "
+              << display(text(d.description)) << "\n"
+              << "storage plugin, file: " << display(p.path()) << "\n"
               << "storage ABI " << d.abi_major << "." << d.abi_minor << "\n"
-              << "use it with [storage] backend = \"" << p.name() << "\" (or a site's storage = \""
-              << p.name() << "\")\n\noptions, in [storage." << p.name() << "] or "
-              << storage::env_prefix_for(p.name()) << "KEY:\n";
+              << "use it with [storage] backend = \"" << display(p.name())
+              << "\" (or a site's storage = \"" << display(p.name()) << "\")\n\noptions, in [storage."
+              << display(p.name()) << "] or " << display(storage::env_prefix_for(p.name()))
+              << "KEY:\n";
     print_schema(p.schema());
     return 0;
 }
@@ -229,9 +233,9 @@ int show(Context& ctx) {
         j.print();
         return 0;
     }
-    std::cout << p->name() << " " << (d.version ? d.version : "") << " - "
-              << (d.description ? d.description : "") << "\n"
-              << "file: " << p->path() << "\n"
+    std::cout << display(p->name()) << " " << display(text(d.version)) << " - "
+              << display(text(d.description)) << "\n"
+              << "file: " << display(p->path()) << "\n"
               << "ABI " << d.abi_major << "." << d.abi_minor
               << (d.refresh ? ", refreshes" : ", acquires again instead of refreshing")
               << "\n\noptions:\n";

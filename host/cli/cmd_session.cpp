@@ -45,7 +45,7 @@ int login(Context& ctx) {
         j.print();
     } else {
         std::cout << (fetched ? "logged in to " : "already logged in to ") << s.resolved.name
-                  << " (provider " << s.resolved.provider << "); credential "
+                  << " (provider " << display(s.resolved.provider) << "); credential "
                   << expiry_text(c.expires_at_ms(), now) << std::endl;
     }
     return 0;
@@ -66,10 +66,11 @@ int logout(Context& ctx) {
             // knowing (the token stays valid at the server until it expires).
             if (problem)
                 std::cerr << "latchkey: warning: site '" << n
-                          << "': the server did not confirm revocation: " << *problem << std::endl;
+                          << "': the server did not confirm revocation: " << display(*problem)
+                          << std::endl;
             if (ctx.format == Format::text) std::cout << "logged out of " << n << std::endl;
         } catch (const Error& e) {
-            std::cerr << "latchkey: " << e.what() << std::endl;
+            std::cerr << "latchkey: " << display(e.what()) << std::endl;
             rc = 1;
         }
     }
@@ -94,14 +95,19 @@ int whoami(Context& ctx) {
     auto& host = ctx.host();
     auto& s = host.site(ctx.host_options.site.value_or(""));
     const std::string json = host.whoami(s);
+    rapidjson::Document doc;
+    bool parsed = !common::parse_bounded_json(doc, json);
     if (ctx.format == Format::json) {
-        std::cout << json << std::endl;
+        // Written again by our writer, which escapes what the provider's did not.
+        if (!parsed) throw Error(ErrorKind::internal, "whoami: the provider's answer is not JSON");
+        Json j;
+        doc.Accept(j.w());
+        j.print();
         return 0;
     }
     // Text: one `claim: value` line per member, values as their JSON text.
-    rapidjson::Document doc;
-    if (common::parse_bounded_json(doc, json) || !doc.IsObject()) {
-        std::cout << json << std::endl;
+    if (!parsed || !doc.IsObject()) {
+        std::cout << display(json) << std::endl;
         return 0;
     }
     std::cout << s.resolved.name << "\n";
@@ -115,7 +121,7 @@ int whoami(Context& ctx) {
             m.value.Accept(w);
             value = buf.GetString();
         }
-        std::cout << "  " << m.name.GetString() << ": " << value << "\n";
+        std::cout << "  " << display(m.name.GetString()) << ": " << display(value) << "\n";
     }
     std::cout.flush();
     return 0;
@@ -187,7 +193,7 @@ int status(Context& ctx) {
             j.key_string("site", n);
             j.key_string("provider", provider);
             j.key_string("storage", storage);
-            if (!error.empty()) j.key_string("error", error);
+            if (!error.empty()) j.key_string("error", without_url_passwords(error));
             j.key_bool("logged_in", c.has_value() && !c->expired_at(now));
             if (c) {
                 j.key_int("expires_at_ms", c->expires_at_ms);
@@ -203,17 +209,19 @@ int status(Context& ctx) {
         }
         std::cout << n << "\n";
         if (!error.empty()) {
-            std::cout << "  error:    " << error << "\n";
+            std::cout << "  error:    " << display(error) << "\n";
             continue;
         }
-        std::cout << "  provider: " << provider << "\n  storage:  " << storage
+        std::cout << "  provider: " << display(provider) << "\n  storage:  " << display(storage)
                   << "\n  state:    " << state << "\n";
         if (c) {
             std::cout << "  obtained: " << iso_time(c->obtained_at_ms) << "\n";
             if (c->expires_at_ms && !c->expired_at(now) && c->refresh_at_ms > now)
                 std::cout << "  refresh:  in " << human_duration(c->refresh_at_ms - now) << "\n";
             if (!c->refresh_token.empty()) std::cout << "  refresh token: stored\n";
-            for (auto& [k, v] : c->extras) std::cout << "  " << k << ": " << v << "\n";
+            // Extras come from the server: never raw to the terminal.
+            for (auto& [k, v] : c->extras)
+                std::cout << "  " << display(k) << ": " << display(v) << "\n";
         }
     }
     if (ctx.format == Format::json) {

@@ -45,7 +45,7 @@ int list(Context& ctx) {
         return 0;
     }
     if (policy.sites.empty()) {
-        std::cout << "no sites in " << policy.path()
+        std::cout << "no sites in " << display(policy.path())
                   << (policy.exists() ? "" : " (file does not exist)") << "\n";
         return 0;
     }

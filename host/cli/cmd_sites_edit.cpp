@@ -16,6 +16,7 @@
 #include "policy_file.hpp"
 #include "site_check.hpp"
 #include "sites_edit.hpp"
+#include "util/printable.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::cli {
@@ -106,13 +107,14 @@ std::vector<policy::KeyValue> typed(PolicyFile& file, const std::string& site,
                                           : "; did you mean '" + near + "'?"));
         }
         if (spec->secret && !policy::is_indirection(value))
-            std::cerr << "latchkey: warning: " << key
+            std::cerr << "latchkey: warning: " << display(key)
                       << " is a secret: given on the command line, other users can see it (ps) "
                          "and your shell history keeps it; next time use --set-env "
-                      << key << "=VAR or --set '" << key << "={secret=NAME}'" << std::endl;
+                      << display(key) << "=VAR or --set '" << display(key) << "={secret=NAME}'"
+                      << std::endl;
         // A policy holding a secret itself must be readable by its owner only.
         if (spec->secret && !policy::is_indirection(value) && file.restrict_to_owner())
-            std::cerr << "latchkey: warning: " << file.path()
+            std::cerr << "latchkey: warning: " << display(file.path())
                       << " now holds a secret: its permissions are reduced to owner-only"
                       << std::endl;
         try {
@@ -167,7 +169,7 @@ bool commit(Context& ctx, PolicyFile& file, const policy::PolicyText& doc,
                                        ctx.host_options.plugin_dirs);
         file.commit();
     }
-    for (auto& w : warnings) std::cerr << "latchkey: warning: " << w << std::endl;
+    for (auto& w : warnings) std::cerr << "latchkey: warning: " << display(w) << std::endl;
     return changed;
 }
 
@@ -192,7 +194,9 @@ void report(Context& ctx, const policy::PolicyText& doc, const std::string& site
         j.w().EndObject();
         j.print();
     } else {
-        std::cout << message << (changed ? "" : " (no change)") << std::endl;
+        // Our message may have several lines; what it quotes has no controls left.
+        std::cout << util::printable(without_url_passwords(message), util::Newlines::keep)
+                  << (changed ? "" : " (no change)") << std::endl;
     }
 }
 
@@ -330,8 +334,8 @@ int remove_site(Context& ctx) {
             if (host.stored(s)) stored_site = &s;
         } catch (const Error& e) {
             credential = "unknown";
-            std::cerr << "latchkey: warning: site '" << *name
-                      << "': could not look for its stored credential: " << e.what()
+            std::cerr << "latchkey: warning: site '" << display(*name)
+                      << "': could not look for its stored credential: " << display(e.what())
                       << " (`latchkey storage list` shows what is stored)" << std::endl;
         }
     }

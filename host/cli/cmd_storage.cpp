@@ -42,7 +42,7 @@ int list(Context& ctx) {
             seen.insert({s.storage_name, s.storage_key});
             backends.insert(s.storage);
         } catch (const Error& e) {
-            std::cerr << "latchkey: " << e.what() << std::endl;
+            std::cerr << "latchkey: " << display(e.what()) << std::endl;
             rc = 1;
         }
     }
@@ -115,7 +115,7 @@ int migrate(Context& ctx) {
             if (!c) {
                 ++absent;
                 if (ctx.format == Format::text)
-                    std::cout << name << ": nothing stored in " << from << "\n";
+                    std::cout << name << ": nothing stored in " << display(from) << "\n";
                 continue;
             }
             target.save(key, *c);
@@ -128,9 +128,10 @@ int migrate(Context& ctx) {
             source.erase(key);
             ++moved;
             if (ctx.format == Format::text)
-                std::cout << name << ": moved from " << from << " to " << to << "\n";
+                std::cout << name << ": moved from " << display(from) << " to " << display(to)
+                          << "\n";
         } catch (const Error& e) {
-            std::cerr << "latchkey: " << e.what() << std::endl;
+            std::cerr << "latchkey: " << display(e.what()) << std::endl;
             rc = 1;
         }
     }
@@ -147,7 +148,8 @@ int migrate(Context& ctx) {
     } else {
         std::cout << moved << " moved, " << absent << " not stored" << std::endl;
         if (moved && !ctx.host_options.site)
-            std::cout << "set [storage] backend = \"" << to << "\" in " << host.policy().path()
+            std::cout << "set [storage] backend = \"" << display(to) << "\" in "
+                      << display(host.policy().path())
                       << " so latchkey uses it from now on" << std::endl;
     }
     return rc;
@@ -277,9 +279,9 @@ int check(Context& ctx) {
     }
     for (auto& [line, err] : results) {
         if (err.empty())
-            std::cout << "ok: " << line << "\n";
+            std::cout << "ok: " << display(line) << "\n";
         else
-            std::cerr << "latchkey: " << err << "\n";
+            std::cerr << "latchkey: " << display(err) << "\n";
     }
     std::cout.flush();
     return rc;

@@ -9,6 +9,7 @@
 
 #include "bridge/interaction.hpp"
 #include "command.hpp"
+#include "util/core_dumps.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::cli {
@@ -167,6 +168,11 @@ int run(int argc, char** argv) {
 }  // namespace latchkey::cli
 
 int main(int argc, char** argv) {
+    // Before anything is read: every command may hold a client secret, a
+    // refresh token or a token, and a crash or a SIGABRT must not write them
+    // to a core file.
+    if (std::string why = latchkey::util::refuse_core_dumps(); !why.empty())
+        std::cerr << "latchkey: warning: core dumps could not be turned off: " << why << std::endl;
     std::signal(SIGINT, latchkey::cli::on_interrupt);
     bool json = false;
     for (int i = 1; i + 1 < argc; ++i)
@@ -176,14 +182,14 @@ int main(int argc, char** argv) {
     try {
         return latchkey::cli::run(argc, argv);
     } catch (const latchkey::Error& e) {
-        std::cerr << "latchkey: " << e.what() << std::endl;
+        std::cerr << "latchkey: " << latchkey::cli::display(e.what()) << std::endl;
         if (json) {
             latchkey::cli::Json j;
             j.w().StartObject();
             j.w().Key("error");
             j.w().StartObject();
             j.key_string("kind", latchkey::to_string(e.kind()));
-            j.key_string("message", e.what());
+            j.key_string("message", latchkey::cli::without_url_passwords(e.what()));
             j.key_int("exit_code", e.exit_code());
             j.w().EndObject();
             j.w().EndObject();
@@ -191,7 +197,7 @@ int main(int argc, char** argv) {
         }
         return e.exit_code();
     } catch (const std::exception& e) {
-        std::cerr << "latchkey: internal error: " << e.what() << std::endl;
+        std::cerr << "latchkey: internal error: " << latchkey::cli::display(e.what()) << std::endl;
         return 1;
     }
 }

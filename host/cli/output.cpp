@@ -4,6 +4,10 @@
 #include <ctime>
 #include <iostream>
 
+#include "http/http_client.hpp"
+#include "util/printable.hpp"
+#include "util/redactor.hpp"
+
 namespace latchkey::cli {
 
 void Json::key_string(const char* k, const std::string& v) {
@@ -19,6 +23,12 @@ void Json::key_bool(const char* k, bool v) {
     w_.Bool(v);
 }
 void Json::print() { std::cout << buf_.GetString() << std::endl; }
+
+std::string without_url_passwords(std::string_view text) {
+    return util::mask_url_passwords(text, http::url_password);
+}
+
+std::string display(std::string_view text) { return util::printable(without_url_passwords(text)); }
 
 std::string human_duration(int64_t ms) {
     bool past = ms < 0;
@@ -45,7 +55,12 @@ std::string iso_time(int64_t unix_ms) {
     return buf;
 }
 
-void print_table(const std::vector<std::vector<std::string>>& rows) {
+void print_table(const std::vector<std::vector<std::string>>& raw_rows) {
+    std::vector<std::vector<std::string>> rows;
+    for (auto& r : raw_rows) {
+        rows.emplace_back();
+        for (auto& cell : r) rows.back().push_back(display(cell));
+    }
     std::vector<size_t> width;
     for (auto& r : rows)
         for (size_t i = 0; i < r.size(); ++i) {

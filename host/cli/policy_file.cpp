@@ -8,10 +8,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "latchkey/error.hpp"
+#include "util/regular_file.hpp"
 
 namespace latchkey::cli {
 
@@ -51,11 +50,9 @@ PolicyFile::PolicyFile(const std::string& path, bool create) {
     }
     exists_ = true;
     mode_ = st.st_mode & 07777;
-    std::ifstream in(target_, std::ios::binary);
-    if (!in) fail("cannot read " + path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    text_ = ss.str();
+    auto file = util::read_regular_file(target_);
+    if (!file.text) throw Error(ErrorKind::config, "policy: " + file.error);
+    text_ = std::move(*file.text);
 }
 
 PolicyFile::~PolicyFile() {

@@ -8,21 +8,24 @@ namespace latchkey::cli {
 
 namespace {
 
+// A value as explain and show present it: secrets as ****, and the password
+// of a URL (token_url = "https://user:PASSWORD@host/") masked too.
 std::string shown(const policy::ResolvedValue& v) {
     if (v.secret) return "****";
-    if (v.is_list) return std::string("[").append(util::join(v.list, ", ")).append("]");
+    if (v.is_list) return without_url_passwords("[" + util::join(v.list, ", ") + "]");
     if (v.is_duration) return human_duration(v.ms);
-    return v.text;
+    return without_url_passwords(v.text);
 }
 
 }  // namespace
 
 void print_site(Context& ctx, SiteState& s, bool with_sources) {
     auto& r = s.resolved;
-    std::cout << "site " << r.name << " (" << r.pos.str() << ")\n"
-              << "  provider " << r.provider << " from " << s.provider_path() << "\n"
-              << "  storage  " << s.storage_name << ", key " << s.storage_key;
-    if (s.storage_name == "file") std::cout << " in " << ctx.host().storage_dir();
+    std::cout << "site " << r.name << " (" << display(r.pos.str()) << ")\n"
+              << "  provider " << display(r.provider) << " from " << display(s.provider_path())
+              << "\n"
+              << "  storage  " << display(s.storage_name) << ", key " << display(s.storage_key);
+    if (s.storage_name == "file") std::cout << " in " << display(ctx.host().storage_dir());
     std::cout << "\n";
     std::vector<std::vector<std::string>> rows;
     rows.push_back(with_sources ? std::vector<std::string>{"  KEY", "VALUE", "SOURCE"}

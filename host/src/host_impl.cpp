@@ -500,9 +500,8 @@ std::optional<std::string> HostImpl::logout(SiteState& s) {
             current = s.storage->load(s.storage_key);
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::storage) throw;
-            problem =
-                "the stored credential could not be read (sealed under another key, or "
-                "damaged), so it was not revoked; it is erased here";
+            problem = "the stored credential could not be read (" + std::string(e.what()) +
+                      "), so it was not revoked; it is erased here";
         }
         if (current) {
             try {

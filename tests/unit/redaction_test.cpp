@@ -2,6 +2,7 @@
 // provider deliberately logs its `secret` option at INFO and puts it in its
 // error messages; the host must turn it into "****".
 #include "unit_support.hpp"
+#include "http/http_client.hpp"
 #include "util/redactor.hpp"
 
 namespace {
@@ -111,3 +112,25 @@ TEST(Redactor, ASecretContainingAnotherIsHiddenWhole) {
 }
 
 }  // namespace
+
+// URL passwords are found by libcurl's URL parser (the HTTP module) and hidden
+// wherever the URL appears, known to the host as a secret or not.
+TEST(UrlPasswords, ThePasswordOfEveryUrlIsMasked) {
+    latchkey::util::Redactor r{latchkey::http::url_password};
+    EXPECT_EQ(r.redact("request to http://alice:Pw-9x@127.0.0.1:8080/token failed"),
+              "request to http://alice:****@127.0.0.1:8080/token failed");
+    EXPECT_EQ(r.redact("POST https://a:b%40c@id.example/t and redis://:rpass@10.0.0.5:6379/0"),
+              "POST https://a:****@id.example/t and redis://:****@10.0.0.5:6379/0");
+    // A user name alone, an '@' in the path and no URL at all stay as they are.
+    EXPECT_EQ(r.redact("https://bob@id.example/x"), "https://bob@id.example/x");
+    EXPECT_EQ(r.redact("https://id.example/u@x"), "https://id.example/u@x");
+    EXPECT_EQ(r.redact("user:pw@host"), "user:pw@host");
+}
+
+TEST(UrlPasswords, AUrlTheParserRefusesLosesItsWholeUserPart) {
+    // An unencoded '@' in the password: not a URL libcurl accepts.
+    latchkey::util::Redactor r{latchkey::http::url_password};
+    EXPECT_EQ(r.redact("'http://u:p@ss@host/x'"), "'http://****@host/x'");
+    latchkey::util::Redactor without_parser;
+    EXPECT_EQ(without_parser.redact("http://u:secret@host/"), "http://****@host/");
+}

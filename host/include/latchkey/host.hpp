@@ -19,6 +19,15 @@
 //     auto site = host.site("planet");
 //     for (auto& req : requests)
 //         req.set_header(site.borrow().header());     // used, then let go
+//
+// Secrets in memory: the library wipes what it drops (tokens, refresh
+// tokens, secret option values, the buffers of stored credentials and of
+// secret files), but it never changes process-wide settings, so it leaves
+// core dumps as the application set them. The `latchkey` program refuses them
+// before it reads anything (prctl(PR_SET_DUMPABLE, 0) and RLIMIT_CORE 0); an
+// application that holds credentials decides for its own process, and the
+// same two calls at the top of main() keep a crash from writing its secrets
+// to a core file.
 #pragma once
 
 #include <cstdint>

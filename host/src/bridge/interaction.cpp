@@ -12,6 +12,8 @@
 #include <iostream>
 #include <thread>
 
+#include "util/printable.hpp"
+
 extern char** environ;
 
 namespace latchkey::bridge {
@@ -33,21 +35,23 @@ void TerminalInteraction::clear_progress() {
 
 void TerminalInteraction::notice(const std::string& text) {
     clear_progress();
-    std::cerr << text << std::endl;
+    // What a provider shows comes from a server (a verification address, a
+    // code): its line breaks are kept, every other control is escaped.
+    std::cerr << util::printable(text, util::Newlines::keep) << std::endl;
 }
 
 void TerminalInteraction::progress(const std::string& line) {
     // Only a terminal can overwrite a line; a log file would fill with them.
     if (!allowed_ || !isatty(STDERR_FILENO)) return;
     if (line.empty()) return clear_progress();
-    std::cerr << "\r\033[K" << line << std::flush;
+    std::cerr << "\r\033[K" << util::printable(line) << std::flush;
     progress_shown_ = true;
 }
 
 std::optional<std::string> TerminalInteraction::prompt(const std::string& question, bool secret) {
     if (!interactive()) return std::nullopt;
     clear_progress();
-    std::cerr << question << std::flush;
+    std::cerr << util::printable(question, util::Newlines::keep) << std::flush;
     termios old{};
     bool hide = secret && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
     if (hide) {

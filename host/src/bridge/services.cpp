@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "util/printable.hpp"
+
 namespace latchkey::bridge {
 
 namespace {
@@ -48,7 +50,9 @@ void Services::log(LogLevel level, const std::string& message) const {
         return;
     }
     static const char* names[] = {"debug", "info", "warning", "error"};
-    std::cerr << "latchkey: " << names[static_cast<int>(level)] << ": " << line << std::endl;
+    // A log line carries what servers and plugins said: no terminal controls.
+    std::cerr << "latchkey: " << names[static_cast<int>(level)] << ": " << util::printable(line)
+              << std::endl;
 }
 
 namespace cb {

@@ -43,7 +43,7 @@ class WatchRequests {
 };
 
 struct Services {
-    util::Redactor redactor;
+    util::Redactor redactor{http::url_password};  // URL passwords found by libcurl
     http::Client http;
     Interaction* interaction = nullptr;
     LogLevel log_level = LogLevel::warn;

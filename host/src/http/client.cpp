@@ -28,6 +28,14 @@ std::string insecure_http_host(const std::string& url) {
     }
 }
 
+std::optional<std::string> url_password(const std::string& url) {
+    try {
+        return module::get<HttpModule>("http").url_password(url);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
 Client::Client(size_t max_body) : max_body_(max_body) {}
 
 std::optional<Response> Client::send(const latchkey_http_request& req, int64_t timeout_ms,

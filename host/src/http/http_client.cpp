@@ -9,6 +9,7 @@
 #include "http/http_module.hpp"
 #include "http/loopback.hpp"
 #include "module/boundary.hpp"
+#include "util/regular_file.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::http {
@@ -179,9 +180,21 @@ std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t
         curl_easy_setopt(c, CURLOPT_USERNAME, req.basic_user);
         curl_easy_setopt(c, CURLOPT_PASSWORD, req.basic_password);
     }
+    // libcurl opens these files by name: only regular files of bounded size,
+    // or a FIFO given as ca_file would hang the request past its timeout.
+    bool client_tls = req.struct_size >= LATCHKEY_HTTP_REQUEST_V1_1_SIZE && req.client_cert_file;
+    for (const char* file : {ca_file.empty() ? nullptr : ca_file.c_str(),
+                             client_tls ? req.client_cert_file : nullptr,
+                             client_tls ? req.client_key_file : nullptr}) {
+        if (!file) continue;
+        if (auto problem = util::regular_file_problem(file)) {
+            error = *problem;
+            return std::nullopt;
+        }
+    }
     if (!ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_file.c_str());
     // TLS client authentication (RFC 8705), ABI 1.1 fields.
-    if (req.struct_size >= LATCHKEY_HTTP_REQUEST_V1_1_SIZE && req.client_cert_file) {
+    if (client_tls) {
         curl_easy_setopt(c, CURLOPT_SSLCERT, req.client_cert_file);
         curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
         if (req.client_key_file) curl_easy_setopt(c, CURLOPT_SSLKEY, req.client_key_file);
@@ -220,6 +233,21 @@ std::string insecure_http_host_with_curl(const std::string& url) {
     return host;
 }
 
+std::optional<std::string> url_password_with_curl(const std::string& url) {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+    // Any scheme: a redis:// or ldap:// address hides a password the same way.
+    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
+                  CURLUE_OK)
+        return std::nullopt;
+    char* password = nullptr;
+    // As written (no URL decoding), so the caller finds it in the text.
+    if (curl_url_get(u.get(), CURLUPART_PASSWORD, &password, 0) != CURLUE_OK || !password)
+        return std::string();
+    std::string out(password);
+    curl_free(password);
+    return out;
+}
+
 std::string url_encode_with_curl(const std::string& text) {
     char* out = curl_easy_escape(nullptr, text.c_str(), static_cast<int>(text.size()));
     if (!out) return {};
@@ -255,6 +283,11 @@ LATCHKEY_MODULE(http) {
             Fault fault;
             return latchkey::module::contain(
                 fault, [&] { return latchkey::http::insecure_http_host_with_curl(url); });
+        },
+        [](const std::string& url) noexcept {
+            Fault fault;
+            return latchkey::module::contain(
+                fault, [&] { return latchkey::http::url_password_with_curl(url); });
         }};
     return &table;
 }

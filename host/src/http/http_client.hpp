@@ -41,6 +41,11 @@ std::string url_encode(const std::string& text);
 // HTTP module cannot be loaded.
 std::string insecure_http_host(const std::string& url);
 
+// The password of `url`'s userinfo as written in it ("" when it has none),
+// found by libcurl's URL parser (in the HTTP module); nullopt when the URL
+// cannot be parsed or the module cannot be loaded. For util::Redactor.
+std::optional<std::string> url_password(const std::string& url);
+
 class Client {
  public:
     static constexpr size_t kDefaultMaxBody = 1 << 20;  // 1 MiB: no token response is larger

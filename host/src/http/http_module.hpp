@@ -16,6 +16,8 @@ struct HttpModule : module::ModuleHeader {
                                     Delivery& delivery);
     std::string (*url_encode)(const std::string& text);
     std::string (*insecure_http_host)(const std::string& url);
+    // http::url_password's work.
+    std::optional<std::string> (*url_password)(const std::string& url);
 };
 
 }  // namespace latchkey::http

@@ -1,19 +1,24 @@
 #include "policy/dotenv.hpp"
 
-#include <fstream>
+#include <string_view>
 
 #include "latchkey/error.hpp"
+#include "util/regular_file.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::policy {
 
 Dotenv read_dotenv(const std::string& path) {
     Dotenv out;
-    std::ifstream in(path);
-    if (!in) return out;
-    std::string line;
+    auto file = util::read_regular_file(path);
+    if (file.missing) return out;
+    if (!file.text) throw Error(ErrorKind::config, file.error);
+    std::string_view rest = *file.text;
     uint32_t n = 0;
-    while (std::getline(in, line)) {
+    while (!rest.empty()) {
+        auto eol = rest.find('\n');
+        std::string line(rest.substr(0, eol));
+        rest = eol == std::string_view::npos ? std::string_view{} : rest.substr(eol + 1);
         ++n;
         std::string t = util::trim(line);
         if (t.empty() || t[0] == '#') continue;
@@ -36,6 +41,7 @@ Dotenv read_dotenv(const std::string& path) {
         }
         out[name] = {value, n};
     }
+    util::wipe(*file.text);
     return out;
 }
 

@@ -5,11 +5,15 @@
 #include <map>
 #include <string>
 
+#include "util/secure_memory.hpp"
+
 namespace latchkey::policy {
 
 struct DotenvEntry {
     std::string value;
     uint32_t line = 0;
+    // A .env file usually holds secrets: each value is wiped when dropped.
+    ~DotenvEntry() { util::wipe(value); }
 };
 
 using Dotenv = std::map<std::string, DotenvEntry>;

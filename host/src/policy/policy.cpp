@@ -1,10 +1,11 @@
 #include "policy/policy.hpp"
 
-#include <filesystem>
 #include <set>
 #include <sstream>
 
 #include "latchkey/error.hpp"
+#include "util/regular_file.hpp"
+#include "util/secure_memory.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::policy {
@@ -77,17 +78,21 @@ Policy Policy::load(const std::string& path) {
     Policy p;
     p.path_ = path;
     p.exists_ = true;
-    if (!std::filesystem::exists(path))
+    // Read here, not by toml::parse_file: only a regular file of bounded size.
+    auto file = util::read_regular_file(path);
+    if (file.missing)
         throw Error(ErrorKind::config,
                     path +
                         ": no such policy file; create it (see config/demo.toml) "
                         "or point --config / LATCHKEY_CONFIG elsewhere");
+    if (!file.text) throw Error(ErrorKind::config, "policy: " + file.error);
     try {
-        p.doc_ = std::make_shared<toml::table>(toml::parse_file(path));
+        p.doc_ = std::make_shared<toml::table>(toml::parse(*file.text, path));
     } catch (const toml::parse_error& e) {
         SourcePos pos{path, e.source().begin.line, e.source().begin.column};
         fail_at(pos, "malformed TOML: " + std::string(e.description()));
     }
+    util::wipe(*file.text);  // literal secrets, now held by the parsed table
     const toml::table& root = *p.doc_;
     check_keys(p, root, "the policy", {"default_site", "host", "storage", "defaults", "sites"});
 

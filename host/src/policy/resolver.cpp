@@ -1,14 +1,12 @@
 #include "policy/resolver.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "latchkey/error.hpp"
 #include "util/duration.hpp"
+#include "util/regular_file.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey::policy {
@@ -32,18 +30,17 @@ std::string expand_home(const std::string& path) {
     return path;
 }
 
+// A value file: a regular file only, of bounded size (util/regular_file.hpp).
 std::optional<std::string> read_value_file(const std::string& path, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = "cannot read " + path + ": " + std::strerror(errno);
+    auto file = util::read_regular_file(path);
+    if (!file.text) {
+        error = file.error;
         return std::nullopt;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string v = ss.str();
+    std::string& v = *file.text;
     // Secret files conventionally end in a newline that is not part of the value.
     while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
-    return v;
+    return std::move(v);
 }
 
 std::string expectation(latchkey_option_type t) {
@@ -307,7 +304,9 @@ ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node
             }
             auto v = read_value_file(path, error);
             if (!v) fail(where, spec.key + ": " + error);
-            return from_text(spec, *v, source + " via " + kind + " " + path);
+            ResolvedValue value = from_text(spec, *v, source + " via " + kind + " " + path);
+            util::wipe(*v);
+            return value;
         }
         std::vector<std::string> kinds = {"env", "file", "secret"};
         std::string near = util::nearest(kind, kinds);

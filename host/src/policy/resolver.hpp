@@ -15,10 +15,23 @@
 #include "policy/dotenv.hpp"
 #include "policy/option_spec.hpp"
 #include "policy/policy.hpp"
+#include "util/secure_memory.hpp"
 
 namespace latchkey::policy {
 
 struct ResolvedValue {
+    ResolvedValue() = default;
+    ResolvedValue(const ResolvedValue&) = default;
+    ResolvedValue(ResolvedValue&&) = default;
+    ResolvedValue& operator=(const ResolvedValue&) = default;
+    ResolvedValue& operator=(ResolvedValue&&) = default;
+    // A secret option's value (a client secret, a password) is wiped when dropped.
+    ~ResolvedValue() {
+        if (!secret) return;
+        util::wipe(text);
+        for (auto& item : list) util::wipe(item);
+    }
+
     bool set = false;
     bool is_list = false;
     std::string text;  // scalars; durations as whole seconds

@@ -1,7 +1,8 @@
 // Credentials as one JSON file per storage key, shared by every process of
-// this user: directory 0700, files 0600, written to a temporary file, synced
-// and renamed into place (a crash leaves the old or the new file, never half
-// of one), with flock on a sibling .lock file for cross-process single flight.
+// this user: directory 0700, files 0600, written to an unnamed temporary file
+// (O_TMPFILE), synced, named and renamed into place (a crash leaves the old or
+// the new file, never half of one, and no stray copy that outlives its
+// writer), with flock on a sibling .lock file for cross-process single flight.
 #pragma once
 
 #include <atomic>
@@ -25,7 +26,13 @@ class FileStorage : public Storage {
 
  private:
     std::string path_of(const std::string& key, const char* ext) const;
+    // DIR/.KEY.tmp.PID.RAND, a name no other writer uses.
+    std::string temp_name(const std::string& key) const;
     void ensure_dir();
+    // Removes temporary files of writers that died before their rename.
+    void sweep_stale_temps();
+
+    static constexpr const char* kTempMarker = ".tmp.";
 
     std::string dir_;
     Warn warn_;

@@ -6,9 +6,24 @@
 #include <map>
 #include <string>
 
+#include "util/secure_memory.hpp"
+
 namespace latchkey::detail {
 
 struct CredentialData {
+    CredentialData() = default;
+    CredentialData(const CredentialData&) = default;
+    CredentialData(CredentialData&&) = default;
+    CredentialData& operator=(const CredentialData&) = default;
+    CredentialData& operator=(CredentialData&&) = default;
+    // A dropped credential leaves no token in freed memory (extras too: an
+    // ID token is kept there).
+    ~CredentialData() {
+        util::wipe(token);
+        util::wipe(refresh_token);
+        for (auto& [key, value] : extras) util::wipe(value);
+    }
+
     std::string token;
     std::string token_type = "Bearer";
     std::string header_name = "Authorization";

@@ -1,16 +1,16 @@
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <memory>
 
 #include "util/crypto_module.hpp"
+#include "util/regular_file.hpp"
 
 namespace latchkey::util {
 namespace {
@@ -61,32 +61,37 @@ std::string openssl_reason() {
 using PKey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 
 // PKCS#8 "ENCRYPTED PRIVATE KEY" or a traditional PEM with Proc-Type ENCRYPTED.
-bool looks_encrypted(const std::string& key_file) {
-    std::ifstream in(key_file);
-    std::string line;
-    for (int i = 0; i < 4 && std::getline(in, line); ++i)
-        if (line.find("ENCRYPTED") != std::string::npos) return true;
-    return false;
+bool looks_encrypted(std::string_view pem) {
+    size_t end = 0;
+    for (int i = 0; i < 4 && end != std::string_view::npos; ++i) end = pem.find('\n', end + 1);
+    return pem.substr(0, end).find("ENCRYPTED") != std::string_view::npos;
 }
 
 PKey read_key(const std::string& key_file, const char* passphrase, std::string& error) {
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(key_file.c_str(), "r"), &BIO_free);
-    if (!bio) {
-        error = "cannot read private key " + key_file + ": " + std::strerror(errno);
-        ERR_clear_error();
+    // Read here, as a regular file of bounded size (util/regular_file.hpp),
+    // not by OpenSSL: a FIFO or a device would hang or never end.
+    auto file = read_regular_file(key_file);
+    if (!file.text) {
+        error = "cannot read private key: " + file.error;
         return {nullptr, &EVP_PKEY_free};
     }
-    PKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback,
-                                     const_cast<char*>(passphrase)),
+    std::string& pem = *file.text;
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+    PKey key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback,
+                                           const_cast<char*>(passphrase))
+                 : nullptr,
              &EVP_PKEY_free);
     if (!key) {
         std::string reason = openssl_reason();
-        if (looks_encrypted(key_file))
+        if (looks_encrypted(pem))
             error = "private key " + key_file + " could not be decrypted: " +
                     (passphrase ? "wrong passphrase" : "it is encrypted and no passphrase is set");
         else
             error = "private key " + key_file + " is not a PEM private key (" + reason + ")";
     }
+    bio.reset();
+    OPENSSL_cleanse(pem.data(), pem.capacity());
     return key;
 }
 
