@@ -66,11 +66,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             });
         }
         if (p.storage_table)
-            for (auto&& [key, node] : *p.storage_table)
-                guarded([&] {
-                    r.resolve_table(node.as_table(), "[storage." + std::string(key.str()) + "]",
-                                    "LATCHKEY_STORAGE_", options);
-                });
+            for (auto& entry : *p.storage_table) {
+                // Not a structured binding: clang 14 cannot capture one.
+                const std::string where = "[storage." + std::string(entry.first.str()) + "]";
+                const toml::table* table = entry.second.as_table();
+                guarded([&] { r.resolve_table(table, where, "LATCHKEY_STORAGE_", options); });
+            }
     });
     return 0;
 }
