@@ -261,6 +261,23 @@ TEST_F(PolicyErrors, ConfigCheckOnMalformedTomlInJson) {
     EXPECT_TRUE(has_position(json_string(d["error"], "message"), policy()));
 }
 
+// toml++ 3.3.0 ran into __builtin_unreachable on a non-ASCII character
+// outside a string, and failed an assertion on "[`" (host/src/util/toml.hpp;
+// the fuzz.policy replay runs them under UBSan and with assertions).
+TEST_F(PolicyErrors, ConfigCheckOnCharactersNoKeyStartsWith) {
+    struct Case {
+        std::string toml, at, saw;
+    };
+    for (const Case& c : {Case{"Ж = 2\n", ":1:1:", "saw 'Ж'"},
+                          Case{"[sites.¡]\nprovider = \"api-key\"\n", ":1:8:", "saw '¡'"},
+                          Case{"[`]\n", ":1:2:", "saw '`'"}}) {
+        auto r = expect_policy_error(c.toml, "malformed TOML", {"config", "check"});
+        EXPECT_NE(r.err.find(policy() + c.at + " malformed TOML"), std::string::npos)
+            << c.toml << r.err;
+        EXPECT_NE(r.err.find(c.saw), std::string::npos) << c.toml << r.err;
+    }
+}
+
 // ---- where values come from ------------------------------------------------
 
 class PolicySources : public DevServerTest {

@@ -3,13 +3,12 @@
 // resolved against its provider's schema.
 #pragma once
 
-#include <toml++/toml.h>
-
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "policy/source.hpp"
+#include "util/toml.hpp"
 
 namespace latchkey::policy {
 

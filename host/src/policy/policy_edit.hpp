@@ -12,13 +12,12 @@
 // fresh positions.
 #pragma once
 
-#include <toml++/toml.h>
-
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "policy/option_spec.hpp"
+#include "util/toml.hpp"
 
 namespace latchkey::policy {
 
