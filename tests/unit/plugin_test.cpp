@@ -5,7 +5,9 @@
 #include <malloc.h>
 #include <sys/stat.h>
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#include <sanitizer/allocator_interface.h>
+// The sanitizer allocator's count (sanitizer/allocator_interface.h, which
+// GCC does not install).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 #include <fstream>
