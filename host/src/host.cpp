@@ -1,7 +1,6 @@
 #include "latchkey/host.hpp"
 
 #include <atomic>
-#include <cstring>
 
 #include "host_impl.hpp"
 
@@ -52,7 +51,9 @@ void* Host::slot_of(std::string_view site) {
         m.host_serial = serial_;
         m.state = &s;
         m.size = site.size();
-        std::memcpy(m.name, site.data(), site.size());
+        // Not memcpy: an empty name (the selected site) may have a null data(),
+        // and memcpy from null is undefined even for zero bytes.
+        site.copy(m.name, site.size());
     }
     return &s;
 }
