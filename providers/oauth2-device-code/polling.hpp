@@ -94,6 +94,7 @@ inline common::TokenResponse poll_for_token(const sdk::Host& host, const common:
             host, auth, token_url,
             {{"grant_type", kDeviceCodeGrant}, {"device_code", d.device_code}}, token_url);
         sdk::HttpResponse resp;
+        const int64_t requested_at_ms = host.now_ms();
         try {
             resp = host.http(req, {"content-type", "retry-after", "location"});
         } catch (const sdk::Error& e) {
@@ -102,7 +103,7 @@ inline common::TokenResponse poll_for_token(const sdk::Host& host, const common:
             continue;
         }
         if (resp.status >= 200 && resp.status <= 299)
-            return common::parse_token_response(host, token_url, resp);
+            return common::parse_token_response(host, token_url, resp, requested_at_ms);
         auto e = common::parse_oauth_error(resp.body);
         if (e && e->code == "authorization_pending") {
             answered();

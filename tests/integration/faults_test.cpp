@@ -116,6 +116,28 @@ TEST_F(Faults, DelayWithinTheTimeoutIsOnlySlow) {
     EXPECT_EQ(token_requests(), 1);
 }
 
+// The server starts a token's lifetime when it answers, no later; an answer
+// that arrives 2 s late must not make latchkey believe the token lives 2 s
+// longer than the server says (it would then serve it after it expired).
+TEST_F(Faults, ALifetimeCountsFromTheRequestNotFromTheLateAnswer) {
+    server_.fault("delay", 1, 0, /*delay_ms=*/2000);
+    const int64_t before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+    auto r = lk({"token"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto status = lk({"-o", "json", "status"});
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    const std::string key = "\"expires_at_ms\":";
+    auto at = status.out.find(key);
+    ASSERT_NE(at, std::string::npos) << status.out;
+    const int64_t expires_at_ms = std::stoll(status.out.substr(at + key.size()));
+    // The dev server's tokens live 3600 s; 1 s of slack for the request
+    // being sent after `before_ms`, well under the 2 s the answer took.
+    EXPECT_LE(expires_at_ms, before_ms + 3600'000 + 1000) << status.out;
+    EXPECT_GE(expires_at_ms, before_ms + 3600'000 - 1000) << status.out;
+}
+
 TEST_F(Faults, MalformedJsonIsAnInvalidResponse) {
     server_.fault("malformed", -1);
     auto r = lk({"token"});

@@ -17,9 +17,10 @@ namespace latchkey::common {
 // Sends `req` and returns the parsed token; throws sdk::Error with the
 // category the host acts on (see token_error.hpp).
 inline TokenResponse request_token(const sdk::Host& host, const sdk::HttpRequest& req) {
+    const int64_t requested_at_ms = host.now_ms();
     sdk::HttpResponse resp = host.http(req, {"content-type", "retry-after", "location"});
     if (resp.status < 200 || resp.status > 299) throw token_endpoint_error(req.url, resp);
-    return parse_token_response(host, req.url, resp);
+    return parse_token_response(host, req.url, resp, requested_at_ms);
 }
 
 // POSTs `form` to `token_url`, authenticating the client as `auth` says,

@@ -62,11 +62,18 @@ inline bool is_secret_field(std::string_view key) {
 
 }  // namespace detail
 
-// Parses the body of `resp`, a 2xx answer from `url`. Registers every token
-// it finds with the host's redaction set before anything else can log it.
-// Throws sdk::Error; the message never quotes the body.
+// Parses the body of `resp`, a 2xx answer from `url` to a request sent at
+// `requested_at_ms`. Registers every token it finds with the host's
+// redaction set before anything else can log it. Throws sdk::Error; the
+// message never quotes the body.
+//
+// expires_in counts from the request, not from the answer's arrival: the
+// server started the lifetime no later than it answered, and the time the
+// answer spent travelling or waiting for this process to run would
+// otherwise make latchkey believe the token lives longer than it does.
 inline TokenResponse parse_token_response(const sdk::Host& host, const std::string& url,
-                                          const sdk::HttpResponse& resp) {
+                                          const sdk::HttpResponse& resp,
+                                          int64_t requested_at_ms) {
     const std::string invalid = "token endpoint " + url + " returned an invalid response: ";
     rapidjson::Document doc;
     if (auto problem = parse_bounded_json(doc, resp.body))
@@ -104,7 +111,7 @@ inline TokenResponse parse_token_response(const sdk::Host& host, const std::stri
             if (secs && *secs > 0) {
                 // Compared as a double first: 1e300 has no int64_t value.
                 auto at = *secs <= static_cast<double>(kLatestUnixSeconds)
-                              ? ms_after(host.now_ms(), static_cast<int64_t>(*secs))
+                              ? ms_after(requested_at_ms, static_cast<int64_t>(*secs))
                               : std::nullopt;
                 if (!at)
                     throw sdk::internal_error(invalid + "expires_in " + to_json(v) +
