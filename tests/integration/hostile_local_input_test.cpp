@@ -10,23 +10,13 @@
 #include <fstream>
 
 #include "cli_test.hpp"
+#include "unsigned_jwt.hpp"
 
 namespace latchkey::itest {
 namespace {
 
 bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
-}
-
-std::string base64url(const std::string& raw) {
-    std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(raw.data()),
-                            static_cast<int>(raw.size()));
-    out.resize(static_cast<size_t>(n));
-    while (!out.empty() && out.back() == '=') out.pop_back();
-    for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-    return out;
 }
 
 // A stored-credential document around `fields` (JSON members, no braces).

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "oauth_fixture.hpp"
+#include "../unsigned_jwt.hpp"
 
 namespace latchkey::itest {
 namespace {
@@ -20,17 +21,6 @@ const std::string kSeed = "seed-Integ-rt-0d5e7a";
 
 bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
-}
-
-std::string base64url(const std::string& raw) {
-    std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(raw.data()),
-                            static_cast<int>(raw.size()));
-    out.resize(static_cast<size_t>(n));
-    while (!out.empty() && out.back() == '=') out.pop_back();
-    for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-    return out;
 }
 
 // An unsigned JWT whose claims are `claims_json` (latchkey never checks the
