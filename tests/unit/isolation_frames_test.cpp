@@ -63,6 +63,20 @@ TEST_F(Frames, TextThatIsNotAJsonObjectIsMalformed) {
     }
 }
 
+// Well-formed but deep: parsed whole, it would overflow the stack of the
+// first recursive walk (Accept when the body is relayed, CopyFrom).
+TEST_F(Frames, NestingPastTheDepthCapIsMalformed) {
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    const std::string body = "{\"op\":\"done\",\"json\":" + deep + "}";
+    send_raw(header(static_cast<uint32_t>(body.size())) + body);
+    EXPECT_EQ(read_verdict(), ReadFailure::malformed);
+
+    const std::string shallow = "{\"op\":\"done\",\"json\":" + std::string(60, '[') +
+                                std::string(60, ']') + "}";
+    send_raw(header(static_cast<uint32_t>(shallow.size())) + shallow);
+    EXPECT_EQ(read_verdict(), ReadFailure::none);
+}
+
 TEST_F(Frames, AStringWithANulIsNotText) {
     std::string body = "{\"op\":\"done\",\"message\":\"a\\u0000b\"}";
     send_raw(header(static_cast<uint32_t>(body.size())) + body);

@@ -1,5 +1,7 @@
 #include "isolation/frames.hpp"
 
+#include <latchkey/common/bounded_json.hpp>
+
 #include <poll.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -81,12 +83,22 @@ std::optional<rapidjson::Document> read_frame(int fd, int64_t deadline_ms, ReadF
     std::string text(size, '\0');
     why = read_all(fd, text.data(), size, deadline_ms);
     if (why != ReadFailure::none) return std::nullopt;
+    return parse_frame(text, why);
+}
+
+std::optional<rapidjson::Document> parse_frame(std::string_view text, ReadFailure& why) {
+    // The helper runs a third party's code: its frames are outside input and
+    // get the same depth and size caps as every other document, but may carry
+    // NULs (an HTTP body relayed to the plugin travels as pointer and length).
+    common::JsonLimits limits;
+    limits.max_bytes = kMaxFrame;
+    limits.refuse_nul = false;
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
+    if (common::parse_bounded_json(doc, text, limits) || !doc.IsObject()) {
         why = ReadFailure::malformed;
         return std::nullopt;
     }
+    why = ReadFailure::none;
     return doc;
 }
 

@@ -1,6 +1,6 @@
 // The pipe between latchkey and a provider helper process carries frames:
 // a 4-byte big-endian length, then that many bytes of one JSON object
-// (RapidJSON, parsed iteratively). A frame larger than kMaxFrame, a short
+// (parsed by parse_bounded_json: iteratively, at most 64 levels deep). A frame larger than kMaxFrame, a short
 // read, or text that is not a JSON object ends the conversation: whoever
 // reads it treats the other side as broken.
 #pragma once
@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace latchkey::isolation {
 
@@ -29,5 +30,9 @@ bool write_frame(int fd, const rapidjson::Value& message);
 // Reads one frame, waiting until `deadline_ms` (steady_ms(); 0 = no limit). On failure returns
 // nullopt and says why in `why`.
 std::optional<rapidjson::Document> read_frame(int fd, int64_t deadline_ms, ReadFailure& why);
+
+// The JSON object a frame's body holds; nullopt (why = malformed) for
+// anything else, including nesting past 64 levels.
+std::optional<rapidjson::Document> parse_frame(std::string_view body, ReadFailure& why);
 
 }  // namespace latchkey::isolation

@@ -39,6 +39,9 @@ inline constexpr size_t kJsonMaxBytes = size_t{1} << 20;
 struct JsonLimits {
     size_t max_bytes = kJsonMaxBytes;
     unsigned max_depth = kJsonMaxDepth;
+    // Off only where strings are relayed as (pointer, length) and never as C
+    // strings: the isolation frames carry HTTP bodies, which may hold NULs.
+    bool refuse_nul = true;
 };
 
 // Why a document was refused. `what` never quotes the document (it may hold
@@ -57,7 +60,8 @@ namespace bounded_json_detail {
 template <class Target>
 class Guard {
  public:
-    Guard(Target& target, unsigned max_depth) : target_(target), max_depth_(max_depth) {}
+    Guard(Target& target, unsigned max_depth, bool refuse_nul)
+        : target_(target), max_depth_(max_depth), refuse_nul_(refuse_nul) {}
 
     bool Null() { return target_.Null(); }
     bool Bool(bool b) { return target_.Bool(b); }
@@ -96,12 +100,13 @@ class Guard {
         return false;
     }
     bool no_nul(const char* s, rapidjson::SizeType n) {
-        if (n && std::memchr(s, '\0', n)) nul = true;
+        if (refuse_nul_ && n && std::memchr(s, '\0', n)) nul = true;
         return !nul;
     }
 
     Target& target_;
     unsigned max_depth_;
+    bool refuse_nul_;
     unsigned depth_ = 0;
 };
 
@@ -125,7 +130,8 @@ class Guard {
     rapidjson::ParseResult result;
     bool too_deep = false, nul = false;
     auto generate = [&](rapidjson::Document& target) {
-        bounded_json_detail::Guard<rapidjson::Document> guard(target, limits.max_depth);
+        bounded_json_detail::Guard<rapidjson::Document> guard(target, limits.max_depth,
+                                                                limits.refuse_nul);
         result = reader.Parse<rapidjson::kParseIterativeFlag>(in, guard);
         too_deep = guard.too_deep;
         nul = guard.nul;
