@@ -66,9 +66,9 @@ std::optional<Stored> UserFlowTest::stored() const {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(state_dir(), ec)) {
         // The provider's cache (discovered metadata) lives beside the
-        // credential, as SITE.HASH.cache-NAME.json.
+        // credential, as _cache.SITE.HASH.NAME.json.
         if (entry.path().extension() != ".json" ||
-            entry.path().filename().string().find(".cache-") != std::string::npos)
+            entry.path().filename().string().rfind("_cache.", 0) == 0)
             continue;
         rapidjson::Document d;
         std::string text = test::read_file(entry.path().string());

@@ -254,7 +254,8 @@ TEST_F(PolicyErrors, DefaultSiteNamingNoSite) {
 TEST_F(PolicyErrors, BadSiteName) {
     auto e = error_of("[sites.\"my site\"]\nprovider = \"oauth\"\n");
     EXPECT_EQ(msg(e), where(path_, text_, "\"my site\"") +
-                          ": site name 'my site' may only use letters, digits, '-', '_' and '.'");
+                          ": site name 'my site' must start with a letter or digit and may only use "
+                          "letters, digits, '-', '_' and '.'");
 }
 
 TEST_F(PolicyErrors, SetOfAnUnknownKeyIsAUsageError) {

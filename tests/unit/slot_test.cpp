@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <latch>
 
 #include "token/refresh_plan.hpp"
@@ -65,18 +66,48 @@ class Gate {
     bool open_ = false;
 };
 
-// A slot with a retry policy, no provider expiry hook and no storage.
-std::unique_ptr<Slot> make_slot(Slot::Fetch fetch, Slot::Log log, RetryPolicy retry) {
-    return std::make_unique<Slot>("s", std::move(fetch), std::move(log), nullptr, nullptr, retry);
+using Fetch = std::function<DataPtr(const DataPtr&)>;
+using Log = std::function<void(latchkey::LogLevel, const std::string&)>;
+
+// The slot's source, from functions the test writes: no provider expiry
+// hook, nothing in storage.
+class FunctionSource : public latchkey::token::CredentialSource {
+ public:
+    FunctionSource(Fetch fetch, Log log) : fetch_(std::move(fetch)), log_(std::move(log)) {}
+    DataPtr fetch(const DataPtr& current) override { return fetch_(current); }
+    DataPtr load() override { return nullptr; }
+    bool has_storage() const override { return false; }
+    bool judges_expiry() const override { return false; }
+    bool stale(const CredentialData&, int64_t) override { return false; }
+    void log(latchkey::LogLevel level, const std::string& message) override {
+        log_(level, message);
+    }
+
+ private:
+    Fetch fetch_;
+    Log log_;
+};
+
+// A slot together with its source (declared first, so it is made first).
+class TestSlot : private FunctionSource, public Slot {
+ public:
+    TestSlot(std::string site, Fetch fetch, Log log, RetryPolicy retry = {})
+        : FunctionSource(std::move(fetch), std::move(log)),
+          Slot(std::move(site), static_cast<FunctionSource&>(*this), retry) {}
+};
+
+// A slot with a retry policy.
+std::unique_ptr<TestSlot> make_slot(Fetch fetch, Log log, RetryPolicy retry) {
+    return std::make_unique<TestSlot>("s", std::move(fetch), std::move(log), retry);
 }
 
-Slot::Log quiet() {
+Log quiet() {
     return [](latchkey::LogLevel, const std::string&) {};
 }
 
 TEST(Slot, SixtyFourThreadsAskingForAnAbsentCredentialCauseOneFetch) {
     std::atomic<int> calls{0};
-    Slot slot(
+    TestSlot slot(
         "s",
         [&](const DataPtr&) {
             int n = ++calls;
@@ -99,7 +130,7 @@ TEST(Slot, SixtyFourThreadsAskingForAnAbsentCredentialCauseOneFetch) {
 
 TEST(Slot, OutsideTheWindowNoFetch) {
     std::atomic<int> calls{0};
-    Slot slot(
+    TestSlot slot(
         "s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
     for (int i = 0; i < 1000; ++i) ASSERT_EQ(slot.get().token(), "tok-1");
     EXPECT_EQ(calls.load(), 1);
@@ -109,7 +140,7 @@ TEST(Slot, InsideTheWindowOneRefreshesWhileOthersKeepTheValidCredential) {
     std::atomic<int> calls{0};
     Gate gate;
     DataPtr seen_current;
-    Slot slot(
+    TestSlot slot(
         "s",
         [&](const DataPtr& cur) {
             ++calls;
@@ -145,7 +176,7 @@ TEST(Slot, InsideTheWindowOneRefreshesWhileOthersKeepTheValidCredential) {
 TEST(Slot, OnceExpiredCallersWaitForOneFetch) {
     std::atomic<int> calls{0};
     Gate gate;
-    Slot slot(
+    TestSlot slot(
         "s",
         [&](const DataPtr&) {
             ++calls;
@@ -258,7 +289,7 @@ TEST(Slot, NonTransientErrorsAreNotRetried) {
 TEST(Slot, WaitersShareTheVerdictOfAFailedFetch) {
     std::atomic<int> calls{0};
     Gate gate;
-    Slot slot(
+    TestSlot slot(
         "s",
         [&](const DataPtr&) -> DataPtr {
             ++calls;
@@ -363,7 +394,7 @@ TEST(Slot, ARefreshThatFailsPastExpiryRaisesInsteadOfServingTheExpiredCredential
 
 TEST(Slot, InvalidateMakesTheNextCallFetch) {
     std::atomic<int> calls{0};
-    Slot slot(
+    TestSlot slot(
         "s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
     EXPECT_EQ(slot.get().token(), "tok-1");
     EXPECT_EQ(slot.get().token(), "tok-1");
@@ -375,7 +406,7 @@ TEST(Slot, InvalidateMakesTheNextCallFetch) {
 
 TEST(Slot, PublishReachesEveryThreadsCache) {
     std::atomic<int> calls{0};
-    Slot slot(
+    TestSlot slot(
         "s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
     EXPECT_EQ(slot.get().token(), "tok-1");
     std::string other;

@@ -99,7 +99,6 @@ class Host {
     explicit Host(std::shared_ptr<HostImpl> impl);
     void* slot_of(std::string_view site);
     std::shared_ptr<HostImpl> impl_;
-    uint64_t serial_;  // this open host, among all ever opened in the process
 };
 
 }  // namespace latchkey

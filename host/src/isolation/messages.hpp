@@ -26,9 +26,9 @@
 #include <string>
 #include <vector>
 
+#include "credential/credential_data.hpp"
 #include "policy/option_spec.hpp"
 #include "policy/resolver.hpp"
-#include "token/credential_data.hpp"
 
 namespace latchkey::isolation {
 

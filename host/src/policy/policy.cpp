@@ -37,8 +37,10 @@ std::string expect_string(const Policy& p, const toml::node& node, const std::st
     fail_at(p.pos_of(node), key + ": expected a string, found " + type_of(node));
 }
 
+// The first character is a letter or digit: storage keys that start with
+// '_' belong to latchkey itself (storage/key_space.hpp).
 bool valid_site_name(const std::string& s) {
-    if (s.empty()) return false;
+    if (s.empty() || !std::isalnum(static_cast<unsigned char>(s[0]))) return false;
     for (char c : s)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
             return false;
@@ -152,7 +154,9 @@ Policy Policy::load(const std::string& path) {
                 fail_at(p.pos_of(key), "sites." + name + ": expected a table [sites." + name + "]");
             if (!valid_site_name(name))
                 fail_at(p.pos_of(key),
-                        "site name '" + name + "' may only use letters, digits, '-', '_' and '.'");
+                        "site name '" + name +
+                            "' must start with a letter or digit and may only use letters, "
+                            "digits, '-', '_' and '.'");
             p.sites.push_back({name, st, p.pos_of(key)});
         }
     }

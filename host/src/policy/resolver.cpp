@@ -6,6 +6,7 @@
 
 #include "latchkey/error.hpp"
 #include "util/duration.hpp"
+#include "util/home_path.hpp"
 #include "util/regular_file.hpp"
 #include "util/strings.hpp"
 
@@ -21,13 +22,6 @@ namespace {
 bool reserved_env_name(const std::string& upper) {
     return upper == "CONFIG" || upper == "SITE" || upper == "PLUGIN_PATH" ||
            upper == "SECRETS_DIR" || upper == "PROVIDER" || upper == "ENV_PREFIX";
-}
-
-std::string expand_home(const std::string& path) {
-    if (path.rfind("~/", 0) == 0) {
-        if (const char* home = std::getenv("HOME")) return std::string(home) + path.substr(1);
-    }
-    return path;
 }
 
 // A value file: a regular file only, of bounded size (util/regular_file.hpp).
@@ -295,7 +289,7 @@ ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node
         if (kind == "file" || kind == "secret") {
             std::string path;
             if (kind == "file") {
-                path = expand_home(arg);
+                path = util::expand_home(arg);
             } else {
                 if (arg.find('/') != std::string::npos || arg == ".." || arg.empty())
                     fail(where, spec.key + ": { secret = \"" + arg + "\" } must be a plain name");

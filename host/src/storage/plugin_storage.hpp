@@ -15,9 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "plugin/checked_library.hpp"
-#include "plugin/loaded_plugin.hpp"
 #include "policy/option_spec.hpp"
+#include "provider/loaded_storage_plugin.hpp"
 #include "storage/storage.hpp"
 
 namespace latchkey::util {
@@ -26,15 +25,7 @@ class Redactor;
 
 namespace latchkey::storage {
 
-// A storage plugin that passed every check and is mapped into the process.
-using LoadedStoragePlugin = plugin::LoadedPlugin<latchkey_storage>;
-
-// Runs every check on `path`, loads it and checks its descriptor (storage ABI
-// major, struct_size, name, the required functions, the option schema).
-// Throws a plugin error naming the file and the reason.
-std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(const std::string& path);
-// The same for a library plugin::load_checked() already checked and mapped.
-std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(plugin::CheckedLibrary checked);
+using provider::LoadedStoragePlugin;
 
 // What an open storage plugin reports through.
 struct PluginServices {

@@ -1,6 +1,7 @@
 #include "storage/sealed_storage.hpp"
 
 #include "latchkey/error.hpp"
+#include "storage/key_space.hpp"
 #include "storage/record_json.hpp"
 #include "util/strings.hpp"
 
@@ -12,18 +13,13 @@ constexpr const char* kSealedType = "latchkey-sealed";
 
 bool is_sealed(const detail::CredentialData& c) {
     return c.token_type == kSealedType &&
-           std::string_view(c.token).substr(0, util::kSealedPrefix.size()) == util::kSealedPrefix;
-}
-
-// SITE.HASH16 or SITE.HASH16.cache-NAME -> SITE (a site name may hold dots).
-std::string site_of(const std::string& key) {
-    std::string k = key.substr(0, key.find(".cache-"));
-    return k.substr(0, k.rfind('.'));
+           std::string_view(c.token).substr(0, crypto::kSealedPrefix.size()) ==
+               crypto::kSealedPrefix;
 }
 
 // The key id written in an envelope's header, for messages before opening.
 std::string envelope_key_id(const std::string& envelope) {
-    auto rest = envelope.substr(util::kSealedPrefix.size());
+    auto rest = envelope.substr(crypto::kSealedPrefix.size());
     auto first = rest.find(':');
     if (first == std::string::npos) return "?";
     return rest.substr(first + 1, 8);
@@ -64,7 +60,7 @@ SealedStorage::SealedStorage(std::unique_ptr<Storage> inner, SealingKeys keys)
     for (auto& p : keys.previous.list) texts.push_back(std::move(p));
     size_t failed = 0;
     std::string error;
-    sealer_ = util::make_sealer(texts, failed, error);
+    sealer_ = crypto::make_sealer(texts, failed, error);
     if (!sealer_)
         throw Error(ErrorKind::config,
                     (failed == 0 ? setting_
@@ -84,25 +80,25 @@ std::string SealedStorage::check() {
 
 void SealedStorage::fail(const std::string& key, const std::string& what,
                          const std::string& next) const {
-    throw Error(ErrorKind::storage, "site '" + site_of(key) + "': the credential in " +
+    throw Error(ErrorKind::storage, "site '" + site_of_key(key) + "': the credential in " +
                                         inner_->name() + " (" + inner_->location() + ") " + what +
                                         "; " + next);
 }
 
 detail::CredentialData SealedStorage::open(const std::string& key,
                                            const detail::CredentialData& stored) {
-    std::string logout = "`latchkey logout --at " + site_of(key) + "`";
+    std::string logout = "`latchkey logout --at " + site_of_key(key) + "`";
     if (!sealer_)
         fail(key,
              "is sealed (key id " + envelope_key_id(stored.token) +
                  "), but no encryption_key is set for this backend",
              "set [storage] encryption_key to the key it was sealed with, or run " + logout +
                  " to drop it and fetch a new one");
-    util::Opened o = sealer_->open(key, stored.token);
+    crypto::Opened o = sealer_->open(key, stored.token);
     switch (o.status) {
-        case util::Opened::ok:
+        case crypto::Opened::ok:
             break;
-        case util::Opened::unknown_key: {
+        case crypto::Opened::unknown_key: {
             std::vector<std::string> previous(key_ids_.begin() + 1, key_ids_.end());
             fail(key,
                  "is sealed under key id " + o.key_id + ", but " + setting_ + " has id " +
@@ -114,15 +110,15 @@ detail::CredentialData SealedStorage::open(const std::string& key,
                  "restore that key (or list it in previous_encryption_keys), or run " + logout +
                      " to drop the stored credential and fetch a new one");
         }
-        case util::Opened::not_authentic:
+        case crypto::Opened::not_authentic:
             fail(key,
                  "does not authenticate under key id " + o.key_id +
                      ": it was altered, or copied from another identity or site",
                  "run " + logout + " to drop it and fetch a new one");
-        case util::Opened::newer_format:
+        case crypto::Opened::newer_format:
             fail(key, "was sealed by a newer latchkey (an envelope format this one does not read)",
                  "upgrade latchkey, or run " + logout);
-        case util::Opened::malformed:
+        case crypto::Opened::malformed:
             fail(key, "is a damaged sealed value", "run " + logout + " to drop it");
     }
     std::string error;
@@ -142,7 +138,7 @@ std::optional<detail::CredentialData> SealedStorage::load(const std::string& key
                  " is set: latchkey does not trust a value it did not seal",
              "seal what the store holds with `latchkey storage seal`, or run `latchkey logout "
              "--at " +
-                 site_of(key) + "`");
+                 site_of_key(key) + "`");
     return stored;
 }
 
@@ -154,7 +150,7 @@ void SealedStorage::save(const std::string& key, const detail::CredentialData& c
     std::fill(plain.begin(), plain.end(), '\0');
     if (outer.token.empty())
         throw Error(ErrorKind::storage,
-                    "site '" + site_of(key) + "': cannot seal the credential: " + error);
+                    "site '" + site_of_key(key) + "': cannot seal the credential: " + error);
     outer.token_type = kSealedType;
     outer.expires_at_ms = c.expires_at_ms;
     outer.obtained_at_ms = c.obtained_at_ms;
@@ -163,7 +159,7 @@ void SealedStorage::save(const std::string& key, const detail::CredentialData& c
 
 SealedStorage::Resealed SealedStorage::reseal(const std::string& key) {
     if (!sealer_)
-        throw Error(ErrorKind::config, "site '" + site_of(key) + "': " + inner_->name() +
+        throw Error(ErrorKind::config, "site '" + site_of_key(key) + "': " + inner_->name() +
                                            " has no encryption_key to seal with");
     auto stored = inner_->load(key);
     if (!stored) return Resealed::absent;

@@ -51,13 +51,12 @@ thread_local ThreadCache thread_cache;
 
 }  // namespace
 
-Slot::Slot(std::string site, Fetch fetch, Log log, Stale stale, Load load, RetryPolicy retry)
+Slot::Slot(std::string site, CredentialSource& source, RetryPolicy retry)
     : id_(next_slot_id.fetch_add(1)),
       site_(std::move(site)),
-      fetch_(std::move(fetch)),
-      log_(std::move(log)),
-      stale_(std::move(stale)),
-      load_(std::move(load)),
+      source_(source),
+      judges_expiry_(source.judges_expiry()),
+      has_storage_(source.has_storage()),
       retry_(retry) {}
 
 void Slot::prime_from_storage() {
@@ -66,12 +65,12 @@ void Slot::prime_from_storage() {
         std::lock_guard lock(state_mu_);
         if (current_) return;
     }
-    DataPtr stored = load_();
+    DataPtr stored = source_.load();
     if (usable(stored, util::now_ms())) publish(stored);
 }
 
 bool Slot::usable(const DataPtr& c, int64_t now) const {
-    return c && !c->expired_at(now) && !(stale_ && stale_(*c, now));
+    return c && !c->expired_at(now) && !(judges_expiry_ && source_.stale(*c, now));
 }
 
 void Slot::publish(DataPtr data) {
@@ -99,7 +98,7 @@ const Credential& Slot::remember(const DataPtr& data, uint64_t generation) {
     // A private copy: its reference count is touched by this thread only.
     // With a provider that judges expiry itself, every read must ask it, so
     // the entry is lent once and never matches (generation 0).
-    e.generation = stale_ ? 0 : generation;
+    e.generation = judges_expiry_ ? 0 : generation;
     // The hot path serves this copy until refresh_at_ms without looking at
     // the clock again: never let that reach past expiry, whatever the plan.
     e.refresh_at_ms = data->refresh_at_ms;
@@ -116,7 +115,7 @@ void Slot::note_failure(int64_t now) {
 }
 
 const Credential& Slot::slow_get() {
-    if (load_ && !peek()) prime_from_storage();
+    if (has_storage_ && !peek()) prime_from_storage();
     int64_t now = util::now_ms();
     DataPtr cur;
     uint64_t gen;
@@ -152,21 +151,22 @@ const Credential* Slot::refresh_in_window(const DataPtr& cur, uint64_t gen, bool
             return &remember(current_, generation_.load());
     }
     try {
-        DataPtr fresh = fetch_(cur);
+        DataPtr fresh = source_.fetch(cur);
         publish(fresh);
         return &remember(fresh, generation_.load());
     } catch (const Error& e) {
         int64_t after = util::now_ms();
         note_failure(after);
         if (!usable(cur, after)) {
-            log_(LogLevel::info, "refresh failed and the current credential expired meanwhile: " +
-                                     std::string(e.what()));
+            source_.log(LogLevel::info,
+                        "refresh failed and the current credential expired meanwhile: " +
+                            std::string(e.what()));
             return nullptr;
         }
-        log_(LogLevel::warn,
-             "refresh failed, still serving the current credential until it "
-             "expires: " +
-                 std::string(e.what()));
+        source_.log(LogLevel::warn,
+                    "refresh failed, still serving the current credential until it "
+                    "expires: " +
+                        std::string(e.what()));
         return &remember(cur, gen);
     }
 }
@@ -189,7 +189,7 @@ const Credential& Slot::fetch_expired(DataPtr cur) {
         cur = current_;
     }
     try {
-        DataPtr fresh = with_retries([&] { return fetch_(cur); });
+        DataPtr fresh = with_retries([&] { return source_.fetch(cur); });
         publish(fresh);
         {
             std::lock_guard lock(state_mu_);
@@ -221,8 +221,8 @@ DataPtr Slot::with_retries(const std::function<DataPtr()>& fetch) {
             if (e.retry_after_ms() > 0) delay = std::max(delay, e.retry_after_ms());
             if (delay > retry_.max_delay_ms)
                 throw;  // the server asks for more patience than we have
-            log_(LogLevel::info,
-                 std::string(e.what()) + "; retrying in " + std::to_string(delay) + " ms");
+            source_.log(LogLevel::info,
+                        std::string(e.what()) + "; retrying in " + std::to_string(delay) + " ms");
             std::this_thread::sleep_for(std::chrono::milliseconds(delay));
         }
     }

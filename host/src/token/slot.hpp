@@ -23,10 +23,11 @@
 #include <mutex>
 #include <string>
 
+#include "credential/credential_data.hpp"
 #include "latchkey/credential.hpp"
 #include "latchkey/error.hpp"
 #include "latchkey/host.hpp"
-#include "token/credential_data.hpp"
+#include "token/credential_source.hpp"
 #include "util/clock.hpp"
 
 namespace latchkey::token {
@@ -45,8 +46,6 @@ struct ThreadCacheView {
 };
 extern constinit thread_local ThreadCacheView thread_cache_view
     __attribute__((tls_model("initial-exec")));
-
-using DataPtr = std::shared_ptr<const detail::CredentialData>;
 
 // A failure worth retrying, with the server's advice on how long to wait.
 class TransientError : public Error {
@@ -67,21 +66,8 @@ struct RetryPolicy {
 
 class Slot {
  public:
-    // `fetch` gets a new credential (the caller holds the slot's flight);
-    // it receives the current one, possibly null, and throws latchkey::Error.
-    using Fetch = std::function<DataPtr(const DataPtr& current)>;
-    using Log = std::function<void(LogLevel, const std::string&)>;
-    // The provider's own verdict on a credential (its expired() hook).
-    using Stale = std::function<bool(const detail::CredentialData&, int64_t now_ms)>;
-
-    // What storage holds, read before the first fetch: a still-valid stored
-    // credential is served (and refreshed in its window) like a cached one.
-    using Load = std::function<DataPtr()>;
-
-    // With `stale`, every read asks the provider, so reads leave the
-    // lock-free path: the price of a provider that judges expiry itself.
-    Slot(std::string site, Fetch fetch, Log log, Stale stale = nullptr, Load load = nullptr,
-         RetryPolicy retry = {});
+    // `source` outlives the slot (it usually owns it).
+    Slot(std::string site, CredentialSource& source, RetryPolicy retry = {});
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
 
@@ -135,10 +121,9 @@ class Slot {
 
     const uint64_t id_;
     const std::string site_;
-    Fetch fetch_;
-    Log log_;
-    Stale stale_;
-    Load load_;
+    CredentialSource& source_;
+    const bool judges_expiry_;  // asked once: see CredentialSource
+    const bool has_storage_;
     RetryPolicy retry_;
 
     std::atomic<uint64_t> generation_{1};

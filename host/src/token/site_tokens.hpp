@@ -1,0 +1,94 @@
+// The token manager of one site: its slot (the in-memory credential every
+// thread reads), its provider, its storage and storage key, and the refresh
+// algorithm that ties them together. Every way a credential is got, dropped
+// or asked about for a site goes through here.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "credential/credential_data.hpp"
+#include "latchkey/credential.hpp"
+#include "policy/resolver.hpp"
+#include "provider/provider_instance.hpp"
+#include "provider/services.hpp"
+#include "storage/storage.hpp"
+#include "token/credential_source.hpp"
+#include "token/refresh_plan.hpp"
+#include "token/slot.hpp"
+
+namespace latchkey::token {
+
+// What a site's token manager is made of; the site builder supplies it.
+struct SiteParts {
+    const policy::ResolvedSite& site;
+    provider::SiteProvider& provider;
+    bool provider_judges_expiry = false;  // it has an expired() hook
+    storage::Storage& storage;
+    std::string storage_key;   // SITE.HASH16 of the identity-relevant settings
+    std::string storage_name;  // what is really used ("system" may be the file store)
+    RefreshPolicy refresh;
+    provider::Services& services;
+};
+
+class SiteTokens : private CredentialSource {
+ public:
+    explicit SiteTokens(SiteParts parts);
+    SiteTokens(const SiteTokens&) = delete;
+    SiteTokens& operator=(const SiteTokens&) = delete;
+
+    Slot& slot() { return slot_; }
+    const std::string& storage_key() const { return parts_.storage_key; }
+    const std::string& storage_name() const { return parts_.storage_name; }
+    storage::Storage& storage() { return parts_.storage; }
+    const RefreshPolicy& refresh_policy() const { return parts_.refresh; }
+
+    // From cache, refreshed ahead of expiry, or acquired.
+    Credential token() { return slot_.get(); }
+    // The current credential as another site's provider is shown it: all but
+    // the refresh token, which stays this site's business.
+    detail::CredentialData shared_copy();
+    // Gets a credential the way `latchkey login` does: a still-valid stored
+    // one unless `force`, else from the provider (interactively if allowed).
+    Credential login(bool force);
+    // Revokes the stored credential at the server when the provider can, then
+    // erases it from storage and memory. Returns why revocation failed, if it
+    // did; the local erase happens regardless.
+    std::optional<std::string> logout();
+    // Erases the stored and cached credential, nothing more (after a 401).
+    void forget();
+    // The provider's JSON description of who the credential belongs to.
+    std::string whoami();
+    // What storage holds (no fetch, no lock); a tampered entry is ignored
+    // with a warning.
+    std::optional<detail::CredentialData> stored();
+
+ private:
+    // CredentialSource, for the slot.
+    DataPtr fetch(const DataPtr& current) override { return fetch(current, false); }
+    DataPtr load() override;
+    bool judges_expiry() const override { return parts_.provider_judges_expiry; }
+    bool stale(const detail::CredentialData& c, int64_t now_ms) override;
+    void log(LogLevel level, const std::string& message) override;
+
+    // Under the storage lock: reloads (another process may have fetched),
+    // then refreshes or acquires, and stores before returning.
+    DataPtr fetch(const DataPtr& current, bool force);
+    // Refreshes `base` with its refresh token; on a refusal or an unanswered
+    // request, drops the refresh token and acquires anew, saying why.
+    provider::ProviderResult refresh(const detail::CredentialData& base, int64_t now);
+    void drop_refresh_token(const detail::CredentialData& base, int64_t now);
+    // The site's error for a provider's failure, with the next step.
+    [[noreturn]] void raise(const provider::ProviderResult& result) const;
+
+    SiteParts parts_;
+    // Fingerprints of refresh tokens a refresh request may have delivered
+    // without an answer: never sent again. Touched only under the slot's
+    // single flight.
+    std::set<std::string> refresh_tokens_in_doubt_;
+    Slot slot_;  // last: made once the rest is in place
+};
+
+}  // namespace latchkey::token
