@@ -43,20 +43,20 @@ void print_schema(const std::vector<policy::OptionSpec>& schema) {
     print_table(rows);
 }
 
-using plugin::PluginKind;
+using provider::PluginKind;
 
 const char* text(const char* s) { return s ? s : ""; }
 
 // Listing works without a policy: the search path comes from flags,
 // LATCHKEY_PLUGIN_PATH and the policy only when one exists.
-plugin::Catalog catalog_for(Context& ctx) {
+provider::Catalog catalog_for(Context& ctx) {
     std::vector<std::string> policy_dirs;
     try {
         policy_dirs = ctx.host().policy().plugin_dirs;
     } catch (const Error&) {
         // A broken policy must not hide the plugins; `config check` reports it.
     }
-    return plugin::Catalog(plugin::default_search_path(ctx.host_options.plugin_dirs, policy_dirs));
+    return provider::Catalog(provider::default_search_path(ctx.host_options.plugin_dirs, policy_dirs));
 }
 
 int list(Context& ctx) {
@@ -146,7 +146,7 @@ int list(Context& ctx) {
     }
     for (auto& i : items) {
         if (!i.shadowed_by.empty())
-            std::cout << "shadowed: " << display(i.path) << " (" << plugin::kind_name(i.kind)
+            std::cout << "shadowed: " << display(i.path) << " (" << provider::kind_name(i.kind)
                       << " " << display(i.declared_name) << " is served by "
                       << display(i.shadowed_by) << ")\n";
         if (i.refused()) std::cout << "refused: " << display(i.refusal) << "\n";
@@ -203,7 +203,7 @@ int show(Context& ctx) {
                     "providers show: which provider? (see `latchkey providers list`)");
     auto catalog = catalog_for(ctx);
     std::string name = vm["name"].as<std::string>();
-    std::shared_ptr<plugin::LoadedProvider> p;
+    std::shared_ptr<provider::LoadedProvider> p;
     try {
         p = catalog.get(name);
     } catch (const Error&) {

@@ -30,7 +30,7 @@ int login(Context& ctx) {
     auto& host = ctx.host();
     auto& s = host.site(ctx.host_options.site.value_or(""));
     int64_t started = util::now_ms();
-    Credential c = host.login(s, vm.count("force") > 0);
+    Credential c = s.tokens->login(vm.count("force") > 0);
     int64_t now = util::now_ms();
     bool fetched = c.obtained_at_ms() >= started;
     if (ctx.format == Format::json) {
@@ -61,7 +61,7 @@ int logout(Context& ctx) {
     int rc = 0;
     for (auto& n : names) {
         try {
-            auto problem = host.logout(host.site(n));
+            auto problem = host.site(n).tokens->logout();
             // The local copy is gone either way; a failed revocation is worth
             // knowing (the token stays valid at the server until it expires).
             if (problem)
@@ -94,7 +94,7 @@ int whoami(Context& ctx) {
     if (!parse_command_options(ctx, "whoami", "whoami", desc, vm)) return 0;
     auto& host = ctx.host();
     auto& s = host.site(ctx.host_options.site.value_or(""));
-    const std::string json = host.whoami(s);
+    const std::string json = s.tokens->whoami();
     rapidjson::Document doc;
     bool parsed = !common::parse_bounded_json(doc, json);
     if (ctx.format == Format::json) {
@@ -135,7 +135,7 @@ int token(Context& ctx) {
     if (!parse_command_options(ctx, "token", "token [--header]", desc, vm)) return 0;
     auto& host = ctx.host();
     auto& s = host.site(ctx.host_options.site.value_or(""));
-    Credential c = host.token(s);
+    Credential c = s.tokens->token();
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
@@ -173,8 +173,8 @@ int status(Context& ctx) {
         try {
             auto& s = host.site(n);
             provider = s.resolved.provider;
-            storage = s.storage_name;
-            c = host.stored(s);
+            storage = s.tokens->storage_name();
+            c = s.tokens->stored();
             if (!c)
                 state = storage == "memory"
                             ? "no credential (memory storage keeps none between runs)"

@@ -18,6 +18,7 @@
 #include "sites_edit.hpp"
 #include "util/printable.hpp"
 #include "util/strings.hpp"
+#include "policy/policy_location.hpp"
 
 namespace latchkey::cli {
 
@@ -31,7 +32,7 @@ using Assignments = std::vector<std::pair<std::string, std::string>>;
 
 std::string config_path(const Context& ctx) {
     bool explicit_choice = false;
-    return policy_path(ctx.host_options.config_path, explicit_choice);
+    return policy::policy_path(ctx.host_options.config_path, explicit_choice);
 }
 
 // Parses `cmd NAME [options]` (the options in `desc`) and returns NAME, or
@@ -134,7 +135,7 @@ std::vector<policy::OptionSpec> schema_of(const Context& ctx, const PolicyFile& 
                                           const std::string& provider) {
     std::vector<std::string> policy_dirs;
     if (file.exists()) policy_dirs = policy::Policy::load(path).plugin_dirs;
-    plugin::Catalog catalog(plugin::default_search_path(ctx.host_options.plugin_dirs, policy_dirs));
+    provider::Catalog catalog(provider::default_search_path(ctx.host_options.plugin_dirs, policy_dirs));
     return find_provider(catalog, provider, "site '" + site + "'")->schema();
 }
 
@@ -323,7 +324,7 @@ int remove_site(Context& ctx) {
     SiteEdit edit(ctx, *name);
     auto& [path, file, doc] = edit;
 
-    SiteState* stored_site = nullptr;
+    site::Site* stored_site = nullptr;
     std::string credential = "none";
     if (vm.count("keep-credential")) {
         credential = "kept";
@@ -331,7 +332,7 @@ int remove_site(Context& ctx) {
         try {
             auto& host = ctx.host();
             auto& s = host.site(*name);
-            if (host.stored(s)) stored_site = &s;
+            if (s.tokens->stored()) stored_site = &s;
         } catch (const Error& e) {
             credential = "unknown";
             std::cerr << "latchkey: warning: site '" << display(*name)
@@ -352,9 +353,9 @@ int remove_site(Context& ctx) {
     bool changed = commit(ctx, file, doc, std::nullopt);
 
     if (stored_site) {
-        ctx.host().forget(*stored_site);
+        stored_site->tokens->forget();
         credential = "erased";
-        message += "\nerased its stored credential from the " + stored_site->storage_name +
+        message += "\nerased its stored credential from the " + stored_site->tokens->storage_name() +
                    " store (not revoked at the server: `latchkey logout --at " + *name +
                    "` before removing a site does that)";
     }

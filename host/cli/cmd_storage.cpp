@@ -35,11 +35,11 @@ int list(Context& ctx) {
     for (auto& name : ctx.site_names(!ctx.host_options.site)) {
         try {
             auto& s = host.site(name);
-            auto c = host.stored(s);
-            rows.push_back({name, s.storage_name, s.storage_key,
+            auto c = s.tokens->stored();
+            rows.push_back({name, s.tokens->storage_name(), s.tokens->storage_key(),
                             c ? state_of(c, now) : "not stored",
                             c && c->expires_at_ms ? iso_time(c->expires_at_ms) : ""});
-            seen.insert({s.storage_name, s.storage_key});
+            seen.insert({s.tokens->storage_name(), s.tokens->storage_key()});
             backends.insert(s.storage);
         } catch (const Error& e) {
             std::cerr << "latchkey: " << display(e.what()) << std::endl;
@@ -101,13 +101,13 @@ int migrate(Context& ctx) {
     if (from == to)
         throw Error(ErrorKind::usage, "storage migrate: --from and --to are both '" + from + "'");
     auto& host = ctx.host();
-    auto& source = host.storage_for(from, "--from");
-    auto& target = host.storage_for(to, "--to");
+    auto& source = host.storages().open(from, "--from");
+    auto& target = host.storages().open(to, "--to");
     int moved = 0, absent = 0, rc = 0;
     for (auto& name : ctx.site_names(!ctx.host_options.site)) {
         try {
             auto& s = host.site(name);
-            const std::string& key = s.storage_key;
+            const std::string& key = s.tokens->storage_key();
             // Copy, verify, and only then erase: interrupted at any point,
             // the credential is still in at least one backend.
             auto held = source.lock(key);
@@ -170,7 +170,7 @@ int seal(Context& ctx) {
             auto* sealed = dynamic_cast<storage::SealedStorage*>(host.site(name).storage);
             if (!sealed || !sealed->sealing())
                 throw Error(ErrorKind::config,
-                            "site '" + name + "': its storage (" + host.site(name).storage_name +
+                            "site '" + name + "': its storage (" + host.site(name).tokens->storage_name() +
                                 ") has no encryption_key; set [storage] encryption_key first");
             if (std::find(backends.begin(), backends.end(), sealed) == backends.end())
                 backends.push_back(sealed);
@@ -181,7 +181,7 @@ int seal(Context& ctx) {
     }
     int sealed_plain = 0, rotated = 0, already = 0;
     for (auto* b : backends) {
-        for (auto& key : ctx.host_options.site ? std::vector<std::string>{host.site("").storage_key}
+        for (auto& key : ctx.host_options.site ? std::vector<std::string>{host.site("").tokens->storage_key()}
                                                : b->keys()) {
             try {
                 auto held = b->lock(key);
@@ -252,7 +252,7 @@ int check(Context& ctx) {
     }
     if (!ctx.host_options.site && host.policy().sites.empty()) {
         try {
-            probe(host.storage_for(
+            probe(host.storages().open(
                 host.policy().storage_backend.empty() ? "file" : host.policy().storage_backend,
                 host.policy().storage_backend_pos.str()));
         } catch (const Error& e) {

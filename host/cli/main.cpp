@@ -7,7 +7,7 @@
 #include <csignal>
 #include <iostream>
 
-#include "bridge/interaction.hpp"
+#include "provider/interaction.hpp"
 #include "command.hpp"
 #include "util/core_dumps.hpp"
 #include "util/strings.hpp"
@@ -72,7 +72,7 @@ void print_help(const po::options_description& global) {
 void on_interrupt(int) {
     // First Ctrl-C: ask polls and sleeps to stop (nothing half-written is
     // stored); a second one ends the process at once.
-    if (bridge::cancelled().exchange(true)) std::_Exit(130);
+    if (provider::cancelled().exchange(true)) std::_Exit(130);
 }
 
 int run(int argc, char** argv) {

@@ -19,13 +19,13 @@ std::string shown(const policy::ResolvedValue& v) {
 
 }  // namespace
 
-void print_site(Context& ctx, SiteState& s, bool with_sources) {
+void print_site(Context& ctx, site::Site& s, bool with_sources) {
     auto& r = s.resolved;
     std::cout << "site " << r.name << " (" << display(r.pos.str()) << ")\n"
-              << "  provider " << display(r.provider) << " from " << display(s.provider_path())
+              << "  provider " << display(r.provider) << " from " << display(s.provider->path())
               << "\n"
-              << "  storage  " << display(s.storage_name) << ", key " << display(s.storage_key);
-    if (s.storage_name == "file") std::cout << " in " << display(ctx.host().storage_dir());
+              << "  storage  " << display(s.tokens->storage_name()) << ", key " << display(s.tokens->storage_key());
+    if (s.tokens->storage_name() == "file") std::cout << " in " << display(ctx.host().storages().file_dir());
     std::cout << "\n";
     std::vector<std::vector<std::string>> rows;
     rows.push_back(with_sources ? std::vector<std::string>{"  KEY", "VALUE", "SOURCE"}
@@ -40,15 +40,15 @@ void print_site(Context& ctx, SiteState& s, bool with_sources) {
     print_table(rows);
 }
 
-void write_site_json(Json& j, SiteState& s, bool with_sources) {
+void write_site_json(Json& j, site::Site& s, bool with_sources) {
     auto& w = j.w();
     auto& r = s.resolved;
     w.StartObject();
     j.key_string("site", r.name);
     j.key_string("provider", r.provider);
-    j.key_string("provider_path", s.provider_path());
-    j.key_string("storage", s.storage_name);
-    j.key_string("storage_key", s.storage_key);
+    j.key_string("provider_path", s.provider->path());
+    j.key_string("storage", s.tokens->storage_name());
+    j.key_string("storage_key", s.tokens->storage_key());
     j.key_string("defined_at", r.pos.str());
     w.Key("values");
     w.StartObject();

@@ -6,7 +6,7 @@
 
 namespace latchkey::cli {
 
-void print_site(Context& ctx, SiteState& s, bool with_sources);
-void write_site_json(Json& j, SiteState& s, bool with_sources);
+void print_site(Context& ctx, site::Site& s, bool with_sources);
+void write_site_json(Json& j, site::Site& s, bool with_sources);
 
 }  // namespace latchkey::cli

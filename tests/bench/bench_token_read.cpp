@@ -90,7 +90,7 @@ void set_up() {
     f.host.emplace(latchkey::Host::open(o));
     f.site.emplace(f.host->site(kSite));
     // Warm: the first call acquires; every later one is a cache hit.
-    f.token = f.host->token(kSite).token();
+    f.token = f.kSite.tokens->token().token();
     if (f.token.empty() || f.site->token().token() != f.token ||
         f.site->borrow().token() != f.token || f.host->borrow(kSite).token() != f.token)
         throw std::runtime_error("warm-up did not yield a stable, non-empty token");

@@ -28,7 +28,7 @@ TEST_F(AbiMinor, AnOlderMinorNeverHasTheLaterMethodsCalled) {
     // whoami, but it declares 1.0: neither is the plugin's to offer.
     auto h = host("old-minor");
     auto& s = h->site("t");
-    EXPECT_EQ(h->token(s).token(), "old-minor-token");
+    EXPECT_EQ(s.tokens->token().token(), "old-minor-token");
     auto e = catch_error([&] { h->whoami(s); });
     EXPECT_EQ(e.kind(), ErrorKind::config) << e.what();
     EXPECT_EQ(std::string(e.what()),
@@ -45,13 +45,13 @@ TEST_F(AbiMinor, AnOlderMinorNeverHasTheLaterRequestFieldsRead) {
     auto h = host("old-minor",
                   "url = \"" + server.url() + "/.well-known/oauth-authorization-server\"\n");
     auto& s = h->site("t");
-    EXPECT_EQ(h->token(s).token(), "http-200") << log.all();
+    EXPECT_EQ(s.tokens->token().token(), "http-200") << log.all();
 }
 
 TEST_F(AbiMinor, ANewerMinorLoadsAndIsUsedThroughTheFieldsThisHostKnows) {
     auto h = host("new-minor");
     auto& s = h->site("t");
-    EXPECT_EQ(h->token(s).token(), "new-minor-token");
+    EXPECT_EQ(s.tokens->token().token(), "new-minor-token");
     EXPECT_EQ(h->whoami(s), "{\"sub\":\"new-minor\"}");
 }
 

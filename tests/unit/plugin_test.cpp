@@ -12,17 +12,17 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes();
 
 #include <fstream>
 
-#include "bridge/provider_instance.hpp"
-#include "plugin/catalog.hpp"
-#include "plugin/loaded_provider.hpp"
+#include "provider/provider_instance.hpp"
+#include "provider/catalog.hpp"
+#include "provider/loaded_provider.hpp"
 #include "unit_support.hpp"
 
 namespace {
 
 using latchkey::ErrorKind;
-using latchkey::plugin::Catalog;
-using latchkey::plugin::load_provider;
-using latchkey::plugin::SearchDir;
+using latchkey::provider::Catalog;
+using latchkey::provider::load_provider;
+using latchkey::provider::SearchDir;
 using namespace lkt;
 namespace fs = std::filesystem;
 
@@ -146,7 +146,7 @@ TEST_F(Plugins, HostReportsTheShadowedCopy) {
     std::string path = dir.write("p.toml", text);
     LogCapture log;
     auto host = open_host(path, &log, {}, latchkey::LogLevel::info, {first, second});
-    EXPECT_EQ(host->token(host->site("d")).token(), "static-dup");
+    EXPECT_EQ(host->site("d").tokens->token().token(), "static-dup");
     EXPECT_TRUE(
         log.contains("provider dup at " + second + "/dup.so is shadowed by " + first + "/dup.so"))
         << log.all();
@@ -252,7 +252,7 @@ TEST_F(Plugins, ListingEveryCaseNeverCrashesAndNamesEachFile) {
 
 TEST_F(Plugins, DefaultSearchPathOrder) {
     env.set("LATCHKEY_PLUGIN_PATH", dir.file("env1") + ":" + dir.file("env2"));
-    auto dirs = latchkey::plugin::default_search_path({dir.file("flag")}, {"~/policy"});
+    auto dirs = latchkey::provider::default_search_path({dir.file("flag")}, {"~/policy"});
     ASSERT_GE(dirs.size(), 5u);
     EXPECT_EQ(dirs[0].path, dir.file("flag"));
     EXPECT_EQ(dirs[0].origin, "--plugin-dir");
@@ -268,7 +268,7 @@ TEST_F(Plugins, DefaultSearchPathOrder) {
     env.unset("LATCHKEY_PLUGIN_PATH");
     fs::create_directory(dir.file("x"));
     fs::create_directory_symlink(dir.file("x"), dir.file("link"));
-    auto dup = latchkey::plugin::default_search_path(
+    auto dup = latchkey::provider::default_search_path(
         {dir.file("x"), dir.file("x") + "/", dir.file("./x"), dir.file("link")}, {});
     EXPECT_EQ(dup[0].path, dir.file("x"));
     EXPECT_EQ(dup[1].origin, "user dir");
@@ -289,17 +289,17 @@ class Throwing : public Isolated {
 
 TEST_F(Throwing, ConstructorThrowIsACleanError) {
     auto h = host("");
-    auto e = catch_error([&] { h->token(h->site("t")); });
+    auto e = catch_error([&] { h->site("t").tokens->token(); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
     EXPECT_EQ(msg(e), "site 't' (provider throws): throws: constructor failed on purpose");
     // And again: no half-made instance was kept.
-    auto e2 = catch_error([&] { h->token(h->site("t")); });
+    auto e2 = catch_error([&] { h->site("t").tokens->token(); });
     EXPECT_EQ(msg(e2), msg(e));
 }
 
 TEST_F(Throwing, AcquireThrowingANonExceptionIsACleanError) {
     auto h = host("acquire");
-    auto e = catch_error([&] { h->token(h->site("t")); });
+    auto e = catch_error([&] { h->site("t").tokens->token(); });
     EXPECT_EQ(e.kind(), ErrorKind::internal);
     EXPECT_EQ(msg(e), "site 't': unknown error in provider");
 }
@@ -309,8 +309,8 @@ TEST_F(Throwing, ExpiredHookIsConsultedAndRefreshThrowIsClean) {
     // must reach refresh(), which throws a std::string.
     auto h = host("refresh");
     auto& s = h->site("t");
-    EXPECT_EQ(h->token(s).token(), "throws-token");
-    auto e = catch_error([&] { h->token(s); });
+    EXPECT_EQ(s.tokens->token().token(), "throws-token");
+    auto e = catch_error([&] { s.tokens->token(); });
     EXPECT_EQ(e.kind(), ErrorKind::internal);
     EXPECT_TRUE(contains(e.what(), "site 't'")) << e.what();
 }
@@ -379,9 +379,9 @@ TEST_F(Plugins, InstanceKeepsTheLibraryMappedUntilDestroyed) {
     ASSERT_TRUE(mapped(so));
     latchkey::policy::Policy pol = latchkey::policy::Policy::load(path);
     latchkey::policy::Resolver res(pol, latchkey::policy::Environment::from_process({}, false));
-    latchkey::bridge::Services services;
+    latchkey::provider::Services services;
     services.log_sink = [](latchkey::LogLevel, const std::string&) {};
-    auto inst = std::make_unique<latchkey::bridge::ProviderInstance>(
+    auto inst = std::make_unique<latchkey::provider::ProviderInstance>(
         provider, res.resolve("t", provider->schema()), services);
     provider.reset();  // only the instance holds the library now
     EXPECT_TRUE(mapped(so));
@@ -394,7 +394,7 @@ TEST_F(Plugins, InstanceKeepsTheLibraryMappedUntilDestroyed) {
     // The same through a host: mapped while the host (and its instance) lives.
     {
         auto host = open_host(path, nullptr, {}, latchkey::LogLevel::info, {d});
-        EXPECT_EQ(host->token(host->site("t")).token(), "tok-2");
+        EXPECT_EQ(host->site("t").tokens->token().token(), "tok-2");
         EXPECT_TRUE(mapped(so));
     }
     EXPECT_FALSE(mapped(so));

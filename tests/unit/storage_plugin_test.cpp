@@ -9,8 +9,8 @@
 
 #include <filesystem>
 
-#include "plugin/catalog.hpp"
-#include "plugin/loaded_provider.hpp"
+#include "provider/catalog.hpp"
+#include "provider/loaded_provider.hpp"
 #include "storage/plugin_storage.hpp"
 #include "storage_conformance.hpp"
 #include "unit_support.hpp"
@@ -20,8 +20,8 @@ namespace {
 
 using latchkey::ErrorKind;
 using latchkey::detail::CredentialData;
-using latchkey::plugin::Catalog;
-using latchkey::plugin::PluginKind;
+using latchkey::provider::Catalog;
+using latchkey::provider::PluginKind;
 using latchkey::storage::load_storage_plugin;
 using latchkey::storage::LoadedStoragePlugin;
 using latchkey::storage::open_plugin_storage;
@@ -130,7 +130,7 @@ TEST_F(StoragePlugin, AbiMajorMismatchIsRefusedNamingTheFile) {
 }
 
 TEST_F(StoragePlugin, EachLoaderRefusesTheOtherKindSayingWhatItIs) {
-    auto e = catch_error([&] { latchkey::plugin::load_provider(kDirectoryStorageSo); });
+    auto e = catch_error([&] { latchkey::provider::load_provider(kDirectoryStorageSo); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
     EXPECT_TRUE(contains(msg(e), "plugin " + kDirectoryStorageSo +
                                      " refused: no entry point latchkey_provider_v1: it is a "
@@ -273,7 +273,7 @@ TEST_F(StoragePlugin, CatalogListsStoragePluginsApartFromProviders) {
                  {plugin_case("storage-garbage"), "--plugin-dir"},
                  {plugin_case("storage-abi-major"), "--plugin-dir"},
                  {kGoodDir, "--plugin-dir"}});
-    std::map<std::string, const latchkey::plugin::ListedPlugin*> by_name;
+    std::map<std::string, const latchkey::provider::ListedPlugin*> by_name;
     auto items = cat.list_all();
     for (auto& i : items) by_name[fs::path(i.path).filename().string()] = &i;
 
@@ -342,7 +342,7 @@ TEST_F(StoragePluginHost, StoresAndReusesATokenAcrossHosts) {
     {
         auto host = latchkey::Host::open(options(path));
         EXPECT_EQ(host.token("tc").token(), "tok-1");
-        EXPECT_EQ(host.impl().site("tc").storage_name, "directory-storage");
+        EXPECT_EQ(host.impl().site("tc").tokens->storage_name(), "directory-storage");
         EXPECT_EQ(host.impl().site("tc").storage->location(), store);
     }
     EXPECT_EQ(counter(dir.file("count")), 1);
@@ -366,7 +366,7 @@ TEST_F(StoragePluginHost, StoresAndReusesATokenAcrossHosts) {
 
     // logout erases it from the plugin's store.
     auto& impl = again.impl();
-    impl.logout(impl.site("tc"));
+    impl.site("tc").tokens->logout();
     EXPECT_FALSE(impl.stored(impl.site("tc")).has_value());
 }
 
