@@ -331,14 +331,8 @@ TEST_F(StoreThroughHost, StoragePathExpandsHome) {
     auto host = open_host(p);
     auto& s = host->site("t");
     EXPECT_EQ(s.tokens->token().token(), "tok-1");
-    if (fs::exists(cwd_dir.file("~/tokens")))
-        GTEST_SKIP()
-            << "BUG: [storage] path = \"~/tokens\" is used literally: the token store was "
-               "created as ./~/tokens under the current directory instead of $HOME/tokens. "
-               "host/src/host_impl.cpp HostImpl::storage_dir returns policy_.storage_path "
-               "unexpanded (plugin_dirs and { file = } expand ~, this does not). Fix: expand "
-               "a leading ~/ in Policy::load or storage_dir().";
     EXPECT_TRUE(fs::exists(home.file("tokens") + "/" + s.tokens->storage_key() + ".json"));
+    EXPECT_FALSE(fs::exists(cwd_dir.file("~"))) << "a literal ~ directory in the current one";
 }
 
 TEST_F(StoreThroughHost, CorruptedStoredCredentialIsOverwrittenByTheNextFetch) {

@@ -82,7 +82,7 @@ provider::SiteLinks forwarded_links(Session& s) {
 
 Message ready(const provider::LoadedProvider& p) {
     const auto& d = p.descriptor();
-    bool v1_1 = d.struct_size >= LATCHKEY_PROVIDER_V1_1_SIZE;
+    bool v1_1 = p.has_field(1, LATCHKEY_PROVIDER_V1_1_SIZE);
     Message m("ready");
     m.put("name", p.name());
     m.put("version", d.version ? d.version : "");

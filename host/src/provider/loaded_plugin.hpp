@@ -29,8 +29,15 @@ class LoadedPlugin {
     const Descriptor& descriptor() const { return *desc_; }
     const std::string& name() const { return name_; }
     const std::vector<policy::OptionSpec>& schema() const { return schema_; }
-    // Fields added after v1.0 are read only when the plugin's struct has them.
-    bool has_field(size_t offset_end) const { return desc_->struct_size >= offset_end; }
+    // Whether the plugin declares ABI minor `minor` or later: what a plugin
+    // builds is read as that minor's structs, whatever their sizes say.
+    bool declares_minor(uint16_t minor) const { return desc_->abi_minor >= minor; }
+    // A descriptor field that ABI minor `minor` appended, ending at byte
+    // `offset_end`, is read only when the plugin declares that minor and its
+    // struct is large enough to hold it.
+    bool has_field(uint16_t minor, size_t offset_end) const {
+        return declares_minor(minor) && desc_->struct_size >= offset_end;
+    }
 
  private:
     std::string path_;

@@ -32,6 +32,8 @@ using abi::shielded;
 struct ProviderInstance::Context {
     ProviderInstance* self;
     // Lists are also offered as one space-joined string through option().
+    // Filled before create(), read-only after: expired() may call option()
+    // from many threads at once.
     std::map<std::string, std::string> joined;
 };
 
@@ -83,8 +85,7 @@ const char* option(void* ctx, const char* key) {
     const auto* v = c->self->site().get(key);
     if (!v) return nullptr;
     if (!v->is_list) return v->text.c_str();
-    auto [it, _] = c->joined.emplace(key, util::join(v->list, " "));
-    return it->second.c_str();
+    return c->joined.at(key).c_str();
 }
 size_t option_list_size(void* ctx, const char* key) {
     const auto* v = context_of(ctx)->self->site().get(key);
@@ -106,6 +107,14 @@ latchkey_status http(void* ctx, const latchkey_http_request* req, latchkey_http_
         return LATCHKEY_E_INTERNAL;
     }
     *out = nullptr;
+    // A plugin that declares ABI 1.0 never has the fields 1.1 appended read,
+    // whatever its request's struct_size says: only the 1.0 part is copied.
+    latchkey_http_request v1_0{};
+    if (!self->provider().declares_minor(1)) {
+        std::memcpy(&v1_0, req, LATCHKEY_HTTP_REQUEST_V1_0_SIZE);
+        v1_0.struct_size = LATCHKEY_HTTP_REQUEST_V1_0_SIZE;
+        req = &v1_0;
+    }
     int64_t timeout = req->timeout_ms > 0 ? req->timeout_ms : self->site().timeout_ms();
     if (self->services().on_wait) self->services().on_wait(timeout);
     std::string err;
@@ -320,6 +329,8 @@ ProviderInstance::ProviderInstance(std::shared_ptr<provider::LoadedProvider> pro
       links_(std::move(links)) {
     ctx_ = std::make_unique<Context>();
     ctx_->self = this;
+    for (auto& [key, value] : site_.values)
+        if (value.is_list) ctx_->joined[key] = util::join(value.list, " ");
     for (auto& s : policy::secret_texts(site_.values)) services_.redactor.add(s);
     latchkey_host& t = table_;
     t.struct_size = sizeof t;
@@ -469,19 +480,12 @@ ProviderResult ProviderInstance::refresh(const detail::CredentialData& cur) {
     return out;
 }
 
-namespace {
-// The 1.1 methods exist only in descriptors large enough to hold them.
-bool has_v1_1(const latchkey_provider& d) { return d.struct_size >= LATCHKEY_PROVIDER_V1_1_SIZE; }
-}  // namespace
-
 bool ProviderInstance::can_revoke() const {
-    const auto& d = provider_->descriptor();
-    return has_v1_1(d) && d.revoke;
+    return provider_->has_field(1, LATCHKEY_PROVIDER_V1_1_SIZE) && provider_->descriptor().revoke;
 }
 
 bool ProviderInstance::can_whoami() const {
-    const auto& d = provider_->descriptor();
-    return has_v1_1(d) && d.whoami;
+    return provider_->has_field(1, LATCHKEY_PROVIDER_V1_1_SIZE) && provider_->descriptor().whoami;
 }
 
 ProviderResult ProviderInstance::revoke(const detail::CredentialData& cur) {

@@ -86,6 +86,7 @@ class ProviderInstance : public SiteProvider {
 
     const policy::ResolvedSite& site() const { return site_; }
     Services& services() { return services_; }
+    const LoadedProvider& provider() const { return *provider_; }
 
     struct Context;  // the `ctx` every host callback receives
 

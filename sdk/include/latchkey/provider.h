@@ -18,6 +18,42 @@
  *  - A provider never prints and never reads the terminal itself: it asks the
  *    host (`log`, `notice`, `prompt`, `open_url`), so redaction and
  *    non-interactive mode are enforced in one place.
+ *
+ * Versions. The host refuses a plugin of another ABI major. Within major 1 a
+ * struct field added in minor N is read only when the struct's `struct_size`
+ * covers it AND the plugin's descriptor declares `abi_minor` >= N: a plugin
+ * that says 1.0 is treated as 1.0 whatever its sizes say. A plugin declaring
+ * a newer minor than the host speaks is loaded; the host uses the fields it
+ * knows and ignores the rest (a newer option type it does not know is
+ * refused, naming the option). Such a plugin sees the host's minor in
+ * `latchkey_host.abi_minor` and `struct_size`, and must not call a service
+ * the table does not have (provider.hpp checks for you).
+ *
+ * Threads. The host makes one instance per site and may use many at once:
+ *  - Instances of one plugin (several sites, several hosts in one process)
+ *    are called from different threads at the same time. State shared
+ *    between instances (statics, globals) must be thread-safe.
+ *  - Per instance, `create` runs first and `destroy` last, each with no
+ *    other call on that instance running. `acquire`, `refresh` and `revoke`
+ *    never overlap one another: the host holds the site's single-flight lock
+ *    (and its storage lock, across processes) around them. `whoami` may run
+ *    on another thread at the same time as any of them.
+ *  - `expired` is on the read path. When a provider has it, every read of
+ *    the site's credential calls it (those reads then leave the host's
+ *    lock-free path), from any number of threads at once, concurrently with
+ *    every other call on the instance but `create` and `destroy`, and
+ *    sometimes while the host holds the site's locks. So it must answer
+ *    quickly from `current`, `now_ms` and what the instance set up in
+ *    `create`, read-only: no I/O, no sleeping, no waiting on a lock that
+ *    acquire or refresh may hold, and no host service but `log`, `now_ms`,
+ *    `site_name` and the option getters. Never HTTP, interaction, the cache,
+ *    `sign` or `fetch_site`: they block, and `fetch_site` may need the very
+ *    locks the caller holds.
+ *  - Host services are called only from inside a call the host made, on that
+ *    call's thread (never from a thread of the plugin's own): cancellation,
+ *    request timeouts and fetch_site's cycle check follow the calling thread.
+ *  - With `isolation = "process"` the calls reach the plugin one at a time
+ *    in a helper process; a plugin must not count on it.
  */
 #ifndef LATCHKEY_PROVIDER_H
 #define LATCHKEY_PROVIDER_H
@@ -165,6 +201,33 @@ typedef void (*latchkey_sink)(void *user, const char *data, size_t len);
  * Services the host hands to `create`. One table per provider instance; the
  * provider keeps the pointer for the life of the instance. `ctx` is the host's
  * and goes back as the first argument of every call.
+ *
+ * Errors: the one convention for every service added from now on.
+ *  - A service that can fail returns `latchkey_status`: LATCHKEY_OK, or the
+ *    status whose meaning above says what kind of failure it was. Nothing
+ *    else: no int whose meaning depends on the service, no -1.
+ *  - Its last parameter is the `latchkey_result *` of the call the provider
+ *    is in, and the host writes the failure's message there (never a secret).
+ *    The message becomes the call's error only if the provider returns that
+ *    failure: `if (st != LATCHKEY_OK) return st;` passes it on with its
+ *    message, `result_error` replaces it, and a provider that recovers and
+ *    returns LATCHKEY_OK drops it.
+ *  - An answer that is not a failure ("not in the cache", "no browser") is an
+ *    out-parameter, never a status.
+ *  - Output goes to a `latchkey_sink` (or a host-owned object released through
+ *    the table), never to a buffer the plugin sizes.
+ * The entries below predate the convention and keep their signatures, since
+ * the table is append-only. Each says which older style it uses:
+ *  - "old style: error buffer": a status, with the message in the caller's
+ *    `error` buffer (`error_len` bytes, NUL-terminated): http, sign,
+ *    fetch_site.
+ *  - "old style: int": an int whose meaning is the entry's own: interactive
+ *    (non-zero = yes), open_url (0 = opened), sleep_ms (non-zero =
+ *    cancelled), cache_get (1 = hit).
+ *  - "old style: no message": a status without a message: prompt,
+ *    random_bytes, base64_decode.
+ * Entries that cannot fail (the option getters, log, now_ms, the result
+ * builders, ...) need no convention.
  */
 typedef struct latchkey_host {
     uint32_t struct_size;
@@ -183,7 +246,8 @@ typedef struct latchkey_host {
     /* -- HTTP through the host's client (TLS, proxy, timeouts, body cap).
      *    Returns LATCHKEY_OK when a response arrived (any HTTP status) and
      *    sets *out; LATCHKEY_E_TRANSIENT on transport failure with a message
-     *    in `error` (buffer of error_len bytes, NUL-terminated). */
+     *    in `error` (buffer of error_len bytes, NUL-terminated). Old style:
+     *    error buffer. */
     latchkey_status (*http)(void *ctx, const latchkey_http_request *request,
                             latchkey_http_response **out, char *error,
                             size_t error_len);
@@ -203,28 +267,34 @@ typedef struct latchkey_host {
 
     /* -- interaction. Only allowed while the host says interactive() != 0
      *    (during `latchkey login`); otherwise return
-     *    LATCHKEY_E_INTERACTION_REQUIRED from acquire. */
+     *    LATCHKEY_E_INTERACTION_REQUIRED from acquire. interactive: non-zero
+     *    when a person can answer (old style: int). */
     int (*interactive)(void *ctx);
     void (*notice)(void *ctx, const char *text);
     /* Reads one line from the person. `secret` hides the echo. The answer
      * goes to `sink`. Returns LATCHKEY_E_INTERACTION_REQUIRED when nobody
-     * can answer. */
+     * can answer (old style: no message). */
     latchkey_status (*prompt)(void *ctx, const char *question, int secret,
                               latchkey_sink sink, void *user);
-    /* Opens a URL in a browser when one is available. 0 = opened. */
+    /* Opens a URL in a browser when one is available. 0 = opened, anything
+     * else = not opened: show the URL instead (old style: int). */
     int (*open_url)(void *ctx, const char *url);
 
     /* -- time and randomness. */
     int64_t (*now_ms)(void *ctx); /* Unix epoch milliseconds */
-    /* Sleeps; returns non-zero when the wait was cancelled (Ctrl-C). */
+    /* Sleeps; returns non-zero when the wait was cancelled (Ctrl-C) (old
+     * style: int). */
     int (*sleep_ms)(void *ctx, int64_t ms);
+    /* LATCHKEY_E_INTERNAL when the system has no randomness to give (old
+     * style: no message). */
     latchkey_status (*random_bytes)(void *ctx, unsigned char *out, size_t len);
 
     /* -- encodings, so a provider carries no codec of its own. */
     void (*base64_encode)(void *ctx, const unsigned char *data, size_t len,
                           int url_safe, latchkey_sink sink, void *user);
     /* Accepts the standard and the URL-safe alphabet, padded or not (JWT
-     * segments decode directly). LATCHKEY_E_INTERNAL when `text` is not base64. */
+     * segments decode directly). LATCHKEY_E_INTERNAL when `text` is not base64
+     * (old style: no message). */
     latchkey_status (*base64_decode)(void *ctx, const char *text, size_t len,
                                      latchkey_sink sink, void *user);
     /* application/x-www-form-urlencoded escaping of one component. */
@@ -260,7 +330,7 @@ typedef struct latchkey_host {
      * comes as JOSE r||s, not DER).
      * The raw signature bytes go to `sink`. LATCHKEY_E_CONFIG with a message
      * in `error` when the key cannot be read, is the wrong type for `alg`, or
-     * the passphrase is wrong. */
+     * the passphrase is wrong. Old style: error buffer. */
     latchkey_status (*sign)(void *ctx, const char *alg, const char *key_file,
                             const char *passphrase, const unsigned char *data,
                             size_t len, latchkey_sink sink, void *user,
@@ -269,8 +339,10 @@ typedef struct latchkey_host {
     /* A small per-site cache kept in the site's token storage (discovery
      * documents, say), shared by every process that uses the site. `name`
      * is the provider's own key. cache_get returns 1 and sends the value to
-     * `sink` when an unexpired entry exists, else 0. cache_put stores or
-     * replaces the entry until `expires_at_ms` (0 = no expiry). */
+     * `sink` when an unexpired entry exists, else 0 (old style: int; a cache
+     * that cannot be read is a miss). cache_put stores or replaces the entry
+     * until `expires_at_ms` (0 = no expiry); a failure is logged, never
+     * reported: the entry is fetched again next time. */
     int (*cache_get)(void *ctx, const char *name, latchkey_sink sink,
                      void *user);
     void (*cache_put)(void *ctx, const char *name, const char *value,
@@ -286,7 +358,7 @@ typedef struct latchkey_host {
      * `sink` once. Its refresh_token is always NULL: refreshing stays that
      * site's business. On failure returns that site's status with its message in
      * `error`. A site that reaches itself again is refused (LATCHKEY_E_CONFIG).
-     * For composite providers such as `chain`. */
+     * For composite providers such as `chain`. Old style: error buffer. */
     latchkey_status (*fetch_site)(void *ctx, const char *site,
                                   latchkey_credential_sink sink, void *user,
                                   char *error, size_t error_len);
@@ -325,7 +397,8 @@ typedef struct latchkey_provider {
                                const latchkey_credential *current,
                                latchkey_result *result);
     /* Non-zero when `current` can no longer be used at `now_ms`. NULL: the
-     * host decides from expires_at_ms. */
+     * host decides from expires_at_ms. Runs on the read path, on many
+     * threads at once: quick, read-only, no I/O (see "Threads" above). */
     int (*expired)(void *instance, const latchkey_credential *current,
                    int64_t now_ms);
     void (*destroy)(void *instance);

@@ -39,9 +39,30 @@
  *    returns it byte for byte; it need not understand it. A document that
  *    comes back altered is reported by the host and treated as absent.
  *
- * Threads: the host may call every function except `open` and `close` from
- * several threads at once, on the same instance, and may open several
- * instances of one plugin in one process.
+ * Versions: as in provider.h. The host refuses another major; a field added
+ * in minor N is read only when `struct_size` covers it and the descriptor
+ * declares `abi_minor` >= N (minor 0 has none yet); a newer minor than the
+ * host's loads, and the host uses the fields it knows.
+ *
+ * Threads:
+ *  - The host may open several instances of one plugin in one process (one
+ *    per Host object, say), used from different threads at once: state
+ *    shared between instances must be thread-safe.
+ *  - `open` runs first and `close` last, each with no other call on that
+ *    instance running. Every other function may be called from several
+ *    threads at once on the same instance, on the same key or on different
+ *    ones.
+ *  - No storage call is on the host's lock-free read path: the host calls
+ *    the store on the first read of a site in a process, around a refresh
+ *    or login, for `latchkey logout` and for a provider's cache. So blocking
+ *    I/O (a file, a socket) is expected there.
+ *  - `lock` waits as long as another holder keeps the key, which may be an
+ *    interactive login. While holding a key's lock the host calls `load`,
+ *    `save` and `erase` on that key from the same thread, and it calls
+ *    `load` without the lock too: those three must never wait for the key's
+ *    lock themselves (a lock held by this very thread would deadlock).
+ *  - The host table's functions may be called from any thread, from `open`
+ *    until `close` returns.
  */
 #ifndef LATCHKEY_STORAGE_H
 #define LATCHKEY_STORAGE_H
