@@ -178,8 +178,9 @@ class Admin {
     Admin(Admin&&) noexcept;
     Admin& operator=(Admin&&) noexcept;
 
-    // Lines the edits and the store warn with (a secret given on the command
-    // line, a policy made owner-only); default: dropped.
+    // Lines the policy edits warn with (a secret given on the command line, a
+    // policy made owner-only, an input only the running program has);
+    // default: dropped.
     void on_warning(std::function<void(const std::string&)> sink);
 
     // ---- the policy
@@ -200,8 +201,6 @@ class Admin {
     // Revokes at the server when the provider can, then erases. Returns why
     // revocation failed, if it did; the local erase happens regardless.
     std::optional<std::string> logout(const std::string& site);
-    // Erases the stored and cached credential, nothing more.
-    void forget(const std::string& site);
     // The provider's JSON account of who the credential belongs to.
     std::string whoami(const std::string& site);
     // What the site's store holds: no fetch, no lock.
@@ -244,6 +243,7 @@ class Admin {
     class Parts;
 
  private:
+    explicit Admin(std::unique_ptr<Parts> parts);
     std::unique_ptr<Parts> parts_;
 };
 

@@ -9,11 +9,8 @@
 namespace latchkey::admin {
 
 Admin::Admin(HostOptions options) : parts_(std::make_unique<Parts>(std::move(options))) {}
-Admin Admin::of(Host& host) {
-    Admin a(host.impl_->options());
-    a.parts_ = std::make_unique<Parts>(host.impl_);
-    return a;
-}
+Admin::Admin(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+Admin Admin::of(Host& host) { return Admin(std::make_unique<Parts>(host.impl_)); }
 Admin::~Admin() = default;
 Admin::Admin(Admin&&) noexcept = default;
 Admin& Admin::operator=(Admin&&) noexcept = default;
@@ -89,11 +86,6 @@ Credential Admin::login(const std::string& site, bool force) {
 std::optional<std::string> Admin::logout(const std::string& site) {
     auto& host = parts_->host();
     return host.logout(host.site(site));
-}
-
-void Admin::forget(const std::string& site) {
-    auto& host = parts_->host();
-    host.forget(host.site(site));
 }
 
 std::string Admin::whoami(const std::string& site) {
