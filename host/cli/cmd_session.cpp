@@ -29,7 +29,7 @@ int login(Context& ctx) {
     auto& admin = ctx.admin();
     auto s = admin.describe("");
     int64_t started = admin::now_ms();
-    Credential c = admin.login(s.name, vm.count("force") > 0);
+    Credential c = s.name.tokens->login(vm.count("force") > 0);
     int64_t now = admin::now_ms();
     bool fetched = c.obtained_at_ms() >= started;
     if (ctx.format == Format::json) {
@@ -59,7 +59,7 @@ int logout(Context& ctx) {
     int rc = 0;
     for (auto& n : names) {
         try {
-            auto problem = ctx.admin().logout(n);
+            auto problem = n.tokens->logout();
             // The local copy is gone either way; a failed revocation is worth
             // knowing (the token stays valid at the server until it expires).
             if (problem)
@@ -92,7 +92,7 @@ int whoami(Context& ctx) {
     if (!parse_command_options(ctx, "whoami", "whoami", desc, vm)) return 0;
     auto& admin = ctx.admin();
     const std::string site = admin.selected_site();
-    const std::string json = admin.whoami(site);
+    const std::string json = site.tokens->whoami();
     rapidjson::Document doc;
     bool parsed = !common::parse_bounded_json(doc, json);
     if (ctx.format == Format::json) {
@@ -170,7 +170,7 @@ int status(Context& ctx) {
             auto s = admin.describe(n);
             provider = s.provider;
             storage = s.storage;
-            c = admin.stored(n);
+            c = n.tokens->stored();
             if (!c)
                 state = storage == "memory"
                             ? "no credential (memory storage keeps none between runs)"

@@ -58,7 +58,7 @@ int list(Context& ctx) {
             j.w().StartObject();
             j.key_string("site", site(e));
             j.key_string("backend", e.backend);
-            j.key_string("storage_key", e.storage_key);
+            j.key_string("storage_key", e.tokens->storage_key());
             j.key_string("state", state(e));
             if (e.credential && e.credential->expires_at_ms)
                 j.key_string("expires_at", iso_time(e.credential->expires_at_ms));
@@ -70,7 +70,7 @@ int list(Context& ctx) {
         return rc;
     }
     std::vector<std::vector<std::string>> table{{"SITE", "BACKEND", "STORAGE KEY", "STATE"}};
-    for (auto& e : entries) table.push_back({site(e), e.backend, e.storage_key, state(e)});
+    for (auto& e : entries) table.push_back({site(e), e.backend, e.tokens->storage_key(), state(e)});
     print_table(table);
     return rc;
 }
@@ -146,7 +146,7 @@ int seal(Context& ctx) {
     for (auto& e : report.entries) {
         ++counts[static_cast<int>(e.result)];
         if (ctx.format == Format::text && e.result != Result::already)
-            std::cout << e.storage_key
+            std::cout << e.tokens->storage_key()
                       << (e.result == Result::sealed ? ": sealed under key id "
                                                      : ": re-sealed under key id ")
                       << e.key_id << "\n";

@@ -20,7 +20,7 @@ void print_site(const admin::SiteDescription& s, bool with_sources) {
     std::cout << "site " << s.name << " (" << display(s.defined_at) << ")\n"
               << "  provider " << display(s.provider) << " from " << display(s.provider_path)
               << "\n"
-              << "  storage  " << display(s.storage) << ", key " << display(s.storage_key);
+              << "  storage  " << display(s.storage) << ", key " << display(s.tokens->storage_key());
     if (s.storage == "file") std::cout << " in " << display(s.storage_location);
     std::cout << "\n";
     std::vector<std::vector<std::string>> rows;
@@ -42,7 +42,7 @@ void write_site_json(Json& j, const admin::SiteDescription& s, bool with_sources
     j.key_string("provider", s.provider);
     j.key_string("provider_path", s.provider_path);
     j.key_string("storage", s.storage);
-    j.key_string("storage_key", s.storage_key);
+    j.key_string("storage_key", s.tokens->storage_key());
     j.key_string("defined_at", s.defined_at);
     w.Key("values");
     w.StartObject();

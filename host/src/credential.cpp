@@ -1,7 +1,7 @@
 #include "latchkey/credential.hpp"
 
 #include "latchkey/error.hpp"
-#include "token/credential_data.hpp"
+#include "credential/credential_data.hpp"
 
 namespace latchkey {
 

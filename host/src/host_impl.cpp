@@ -8,9 +8,9 @@
 
 #include "storage/plugin_storage.hpp"
 #include "storage/sealed_storage.hpp"
-#include "token/credential_check.hpp"
+#include "credential/credential_check.hpp"
 #include "util/clock.hpp"
-#include "util/crypto.hpp"
+#include "crypto/primitives.hpp"
 #include "util/strings.hpp"
 
 namespace latchkey {
@@ -47,7 +47,7 @@ std::string storage_key_for(const policy::ResolvedSite& site) {
         if (v) material += v->is_list ? util::join(v->list, "\x1f") : v->text;
         material += "\n";
     }
-    return site.name + "." + util::sha256_hex(material).substr(0, 16);
+    return site.name + "." + crypto::sha256_hex(material).substr(0, 16);
 }
 
 // A refresh holds every caller of the site while it waits: bounded.
@@ -73,9 +73,9 @@ HostImpl::HostImpl(HostOptions options)
     bool dotenv = policy_.dotenv;
     resolver_ = std::make_unique<policy::Resolver>(
         policy_, policy::Environment::from_process(options_.sets, dotenv));
-    catalog_ = std::make_unique<plugin::Catalog>(
-        plugin::default_search_path(options_.plugin_dirs, policy_.plugin_dirs));
-    interaction_ = std::make_unique<bridge::TerminalInteraction>(options_.interactive);
+    catalog_ = std::make_unique<provider::Catalog>(
+        provider::default_search_path(options_.plugin_dirs, policy_.plugin_dirs));
+    interaction_ = std::make_unique<provider::TerminalInteraction>(options_.interactive);
     services_.interaction = interaction_.get();
     services_.log_level = options_.log_level;
     services_.log_sink = options_.log_sink;
@@ -275,7 +275,7 @@ bool SiteState::provider_has_expired() const {
     return isolated ? isolated->has_expired() : provider->descriptor().expired != nullptr;
 }
 
-bridge::SiteProvider& HostImpl::instance(SiteState& s) {
+provider::SiteProvider& HostImpl::instance(SiteState& s) {
     std::lock_guard lock(s.instance_mu);
     if (s.isolated) {
         if (!s.isolated_bound) s.isolated->bind(s.resolved, links_for(s));
@@ -283,7 +283,7 @@ bridge::SiteProvider& HostImpl::instance(SiteState& s) {
         return *s.isolated;
     }
     if (!s.instance)
-        s.instance = std::make_unique<bridge::ProviderInstance>(s.provider, s.resolved, services_,
+        s.instance = std::make_unique<provider::ProviderInstance>(s.provider, s.resolved, services_,
                                                                 links_for(s));
     return *s.instance;
 }
@@ -313,8 +313,8 @@ detail::CredentialData data_of(const Credential& c) {
 
 }  // namespace
 
-bridge::SiteLinks HostImpl::links_for(SiteState& s) {
-    bridge::SiteLinks links;
+provider::SiteLinks HostImpl::links_for(SiteState& s) {
+    provider::SiteLinks links;
     SiteState* raw = &s;
     links.cache_get = [raw](const std::string& name) -> std::optional<std::string> {
         auto entry = raw->storage->load(cache_key(raw->storage_key, name));
@@ -356,7 +356,7 @@ detail::CredentialData HostImpl::fetch_for_other_site(const std::string& from,
     return data_of(token(site(name)));
 }
 
-void HostImpl::raise(SiteState& s, const bridge::Outcome& o) {
+void HostImpl::raise(SiteState& s, const provider::ProviderResult& o) {
     const std::string& site = s.resolved.name;
     std::string msg = "site '" + site + "': " + o.message;
     switch (o.status) {
@@ -391,9 +391,9 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
         }
     }
     auto& inst = instance(s);
-    bridge::Outcome o;
+    provider::ProviderResult o;
     if (!force && base && !base->refresh_token.empty() && inst.can_refresh() &&
-        !s.refresh_tokens_in_doubt.count(util::sha256_hex(base->refresh_token)))
+        !s.refresh_tokens_in_doubt.count(crypto::sha256_hex(base->refresh_token)))
         o = refresh(s, *base, now);
     else
         o = inst.acquire();
@@ -404,16 +404,16 @@ token::DataPtr HostImpl::fetch(SiteState& s, const token::DataPtr& current, bool
     return o.credential;
 }
 
-bridge::Outcome HostImpl::refresh(SiteState& s, const detail::CredentialData& base, int64_t now) {
+provider::ProviderResult HostImpl::refresh(SiteState& s, const detail::CredentialData& base, int64_t now) {
     auto& inst = instance(s);
     const std::string& site = s.resolved.name;
     // The refresh request gets its own, longer timeout, and the host watches
     // whether it may have reached the server: only the host can know.
-    bridge::RequestWatch watch;
+    provider::RequestWatch watch;
     watch.timeout_ms = s.resolved.refresh_timeout_ms();
-    bridge::Outcome o;
+    provider::ProviderResult o;
     {
-        bridge::WatchRequests watching(watch);
+        provider::WatchRequests watching(watch);
         o = inst.refresh(base);
     }
     std::string why;
@@ -427,7 +427,7 @@ bridge::Outcome HostImpl::refresh(SiteState& s, const detail::CredentialData& ba
         // again, a server that detects reuse (RFC 9700 4.14.2) revokes the
         // whole login; so it is never sent again, not by a retry here, nor
         // by another process: the refresh token is dropped from storage.
-        s.refresh_tokens_in_doubt.insert(util::sha256_hex(base.refresh_token));
+        s.refresh_tokens_in_doubt.insert(crypto::sha256_hex(base.refresh_token));
         why = watch.unanswered
                   ? "the refresh request got no answer (" + watch.unanswered_reason +
                         ") after it may have reached the server, which"
@@ -534,7 +534,7 @@ std::optional<detail::CredentialData> HostImpl::stored(SiteState& s) {
     if (!c) return c;
     // A provider's results are checked as they arrive; what comes back from
     // a store may have been written by anyone who can write there.
-    if (auto problem = token::header_problem(*c)) {
+    if (auto problem = credential::header_problem(*c)) {
         services_.log(LogLevel::warn, "site '" + s.resolved.name +
                                           "': ignoring the credential stored in " + s.storage_name +
                                           ": " + *problem +

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "bridge/provider_instance.hpp"
-#include "bridge/services.hpp"
+#include "provider/provider_instance.hpp"
+#include "provider/services.hpp"
 #include "isolation/isolated_provider.hpp"
 #include "latchkey/host.hpp"
-#include "plugin/catalog.hpp"
+#include "provider/catalog.hpp"
 #include "policy/policy.hpp"
 #include "policy/resolver.hpp"
 #include "storage/sealed_storage.hpp"
@@ -27,7 +27,7 @@ namespace latchkey {
 
 struct SiteState {
     policy::ResolvedSite resolved;
-    std::shared_ptr<plugin::LoadedProvider> provider;       // isolation = "none": mapped here
+    std::shared_ptr<provider::LoadedProvider> provider;       // isolation = "none": mapped here
     std::unique_ptr<isolation::IsolatedProvider> isolated;  // isolation = "process"
     bool isolated_bound = false;                            // its helper has the site's options
     std::string storage_key;   // SITE.HASH16 of the identity-relevant settings
@@ -35,7 +35,7 @@ struct SiteState {
     storage::Storage* storage = nullptr;
     token::RefreshPolicy refresh;
     std::mutex instance_mu;
-    std::unique_ptr<bridge::ProviderInstance> instance;  // created on first fetch
+    std::unique_ptr<provider::ProviderInstance> instance;  // created on first fetch
     std::unique_ptr<token::Slot> slot;
 
     // The provider's file and schema, and whether it judges expiry itself,
@@ -56,8 +56,8 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
 
     const policy::Policy& policy() const { return policy_; }
     const policy::Resolver& resolver() const { return *resolver_; }
-    plugin::Catalog& catalog() { return *catalog_; }
-    bridge::Services& services() { return services_; }
+    provider::Catalog& catalog() { return *catalog_; }
+    provider::Services& services() { return services_; }
     const HostOptions& options() const { return options_; }
 
     std::string selected_site() const;
@@ -92,20 +92,20 @@ class HostImpl : public std::enable_shared_from_this<HostImpl> {
     token::DataPtr fetch(SiteState& s, const token::DataPtr& current, bool force);
     // Refreshes `base` with its refresh token; on a refusal or an unanswered
     // request, drops the refresh token and acquires anew, saying why.
-    bridge::Outcome refresh(SiteState& s, const detail::CredentialData& base, int64_t now);
+    provider::ProviderResult refresh(SiteState& s, const detail::CredentialData& base, int64_t now);
     void drop_refresh_token(SiteState& s, const detail::CredentialData& base, int64_t now);
-    bridge::SiteProvider& instance(SiteState& s);
+    provider::SiteProvider& instance(SiteState& s);
     bool provider_says_stale(SiteState& s, const detail::CredentialData& c, int64_t now);
-    bridge::SiteLinks links_for(SiteState& s);
+    provider::SiteLinks links_for(SiteState& s);
     detail::CredentialData fetch_for_other_site(const std::string& from, const std::string& name);
-    [[noreturn]] void raise(SiteState& s, const bridge::Outcome& o);
+    [[noreturn]] void raise(SiteState& s, const provider::ProviderResult& o);
 
     HostOptions options_;
     policy::Policy policy_;
     std::unique_ptr<policy::Resolver> resolver_;
-    std::unique_ptr<plugin::Catalog> catalog_;
-    std::unique_ptr<bridge::Interaction> interaction_;
-    bridge::Services services_;
+    std::unique_ptr<provider::Catalog> catalog_;
+    std::unique_ptr<provider::Interaction> interaction_;
+    provider::Services services_;
     std::mutex mu_;
     std::map<std::string, std::unique_ptr<storage::Storage>> storages_;
     std::map<std::string, std::unique_ptr<SiteState>> sites_;  // entries are never removed

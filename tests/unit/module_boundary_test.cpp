@@ -3,7 +3,7 @@
 // its answers, and its errors arrive with their kind and message intact.
 #include "module/boundary.hpp"
 #include "storage/memory_storage.hpp"
-#include "storage/port.hpp"
+#include "storage/no_throw_storage.hpp"
 #include "unit_support.hpp"
 
 namespace {

@@ -12,17 +12,17 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes();
 
 #include <fstream>
 
-#include "bridge/provider_instance.hpp"
-#include "plugin/catalog.hpp"
-#include "plugin/loaded_provider.hpp"
+#include "provider/provider_instance.hpp"
+#include "provider/catalog.hpp"
+#include "provider/loaded_provider.hpp"
 #include "unit_support.hpp"
 
 namespace {
 
 using latchkey::ErrorKind;
-using latchkey::plugin::Catalog;
-using latchkey::plugin::load_provider;
-using latchkey::plugin::SearchDir;
+using latchkey::provider::Catalog;
+using latchkey::provider::load_provider;
+using latchkey::provider::SearchDir;
 using namespace lkt;
 namespace fs = std::filesystem;
 
@@ -127,7 +127,7 @@ TEST_F(Plugins, DuplicateInOneDirectoryGetRefuses) {
         return;
     }
     GTEST_SKIP()
-        << "BUG: host/src/plugin/catalog.cpp Catalog::get slow path: list_all() already "
+        << "BUG: host/src/provider/catalog.cpp Catalog::get slow path: list_all() already "
            "resets the provider of the second same-directory duplicate (its refusal names "
            "both files), so get() skips it (`if (!item.provider) continue;`) and its own "
            "ambiguity check never fires; get(\"dup\") "
@@ -161,7 +161,7 @@ TEST_F(Plugins, HostReportsTheShadowedCopy) {
     std::string path = dir.write("p.toml", text);
     LogCapture log;
     auto host = open_host(path, &log, {}, latchkey::LogLevel::info, {first, second});
-    EXPECT_EQ(host->token(host->site("d")).token(), "static-dup");
+    EXPECT_EQ(host->site("d").tokens->token().token(), "static-dup");
     EXPECT_TRUE(
         log.contains("provider dup at " + second + "/dup.so is shadowed by " + first + "/dup.so"))
         << log.all();
@@ -236,7 +236,7 @@ TEST_F(Plugins, SymlinkIntoAnOpenDirectoryIsRefused) {
         << "BUG: a plugin reached through a symlink is checked in the symlink's directory "
            "only: "
         << outcome << " although the library lives in " << open_dir
-        << " (mode 0777). host/src/plugin/loaded_provider.cpp load_provider checks "
+        << " (mode 0777). host/src/provider/loaded_provider.cpp load_provider checks "
            "fs::path(path).parent_path() of the unresolved path. Fix: resolve the path with "
            "fs::canonical first, run untrusted_writer on the real file and its real "
            "directory, and dlopen the canonical path.";
@@ -280,7 +280,7 @@ TEST_F(Plugins, ListingEveryCaseNeverCrashesAndNamesEachFile) {
 
 TEST_F(Plugins, DefaultSearchPathOrder) {
     env.set("LATCHKEY_PLUGIN_PATH", dir.file("env1") + ":" + dir.file("env2"));
-    auto dirs = latchkey::plugin::default_search_path({dir.file("flag")}, {"~/policy"});
+    auto dirs = latchkey::provider::default_search_path({dir.file("flag")}, {"~/policy"});
     ASSERT_GE(dirs.size(), 5u);
     EXPECT_EQ(dirs[0].path, dir.file("flag"));
     EXPECT_EQ(dirs[0].origin, "--plugin-dir");
@@ -296,7 +296,7 @@ TEST_F(Plugins, DefaultSearchPathOrder) {
     env.unset("LATCHKEY_PLUGIN_PATH");
     fs::create_directory(dir.file("x"));
     fs::create_directory_symlink(dir.file("x"), dir.file("link"));
-    auto dup = latchkey::plugin::default_search_path(
+    auto dup = latchkey::provider::default_search_path(
         {dir.file("x"), dir.file("x") + "/", dir.file("./x"), dir.file("link")}, {});
     EXPECT_EQ(dup[0].path, dir.file("x"));
     EXPECT_EQ(dup[1].origin, "user dir");
@@ -317,17 +317,17 @@ class Throwing : public Isolated {
 
 TEST_F(Throwing, ConstructorThrowIsACleanError) {
     auto h = host("");
-    auto e = catch_error([&] { h->token(h->site("t")); });
+    auto e = catch_error([&] { h->site("t").tokens->token(); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
     EXPECT_EQ(msg(e), "site 't' (provider throws): throws: constructor failed on purpose");
     // And again: no half-made instance was kept.
-    auto e2 = catch_error([&] { h->token(h->site("t")); });
+    auto e2 = catch_error([&] { h->site("t").tokens->token(); });
     EXPECT_EQ(msg(e2), msg(e));
 }
 
 TEST_F(Throwing, AcquireThrowingANonExceptionIsACleanError) {
     auto h = host("acquire");
-    auto e = catch_error([&] { h->token(h->site("t")); });
+    auto e = catch_error([&] { h->site("t").tokens->token(); });
     EXPECT_EQ(e.kind(), ErrorKind::internal);
     EXPECT_EQ(msg(e), "site 't': unknown error in provider");
 }
@@ -337,10 +337,10 @@ TEST_F(Throwing, ExpiredHookIsConsultedAndRefreshThrowIsClean) {
     // must reach refresh(), which throws a std::string.
     auto h = host("refresh");
     auto& s = h->site("t");
-    EXPECT_EQ(h->token(s).token(), "throws-token");
+    EXPECT_EQ(s.tokens->token().token(), "throws-token");
     std::string second;
     try {
-        second = "returned " + h->token(s).token();
+        second = "returned " + s.tokens->token().token();
     } catch (const latchkey::Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::internal);
         EXPECT_TRUE(contains(e.what(), "site 't'")) << e.what();
@@ -348,7 +348,7 @@ TEST_F(Throwing, ExpiredHookIsConsultedAndRefreshThrowIsClean) {
     }
     GTEST_SKIP()
         << "BUG: the provider's expired() hook is never called: "
-           "bridge::ProviderInstance::expired (host/src/bridge/provider_instance.cpp:303) "
+           "provider::ProviderInstance::expired (host/src/provider/provider_instance.cpp:303) "
            "has no caller; token::Slot and HostImpl::fetch decide from expires_at_ms only, "
            "so a provider that declares a credential stale keeps getting it served ("
         << second
@@ -421,9 +421,9 @@ TEST_F(Plugins, InstanceKeepsTheLibraryMappedUntilDestroyed) {
     ASSERT_TRUE(mapped(so));
     latchkey::policy::Policy pol = latchkey::policy::Policy::load(path);
     latchkey::policy::Resolver res(pol, latchkey::policy::Environment::from_process({}, false));
-    latchkey::bridge::Services services;
+    latchkey::provider::Services services;
     services.log_sink = [](latchkey::LogLevel, const std::string&) {};
-    auto inst = std::make_unique<latchkey::bridge::ProviderInstance>(
+    auto inst = std::make_unique<latchkey::provider::ProviderInstance>(
         provider, res.resolve("t", provider->schema()), services);
     provider.reset();  // only the instance holds the library now
     EXPECT_TRUE(mapped(so));
@@ -436,7 +436,7 @@ TEST_F(Plugins, InstanceKeepsTheLibraryMappedUntilDestroyed) {
     // The same through a host: mapped while the host (and its instance) lives.
     {
         auto host = open_host(path, nullptr, {}, latchkey::LogLevel::info, {d});
-        EXPECT_EQ(host->token(host->site("t")).token(), "tok-2");
+        EXPECT_EQ(host->site("t").tokens->token().token(), "tok-2");
         EXPECT_TRUE(mapped(so));
     }
     EXPECT_FALSE(mapped(so));

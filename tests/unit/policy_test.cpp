@@ -2,6 +2,7 @@
 // indirections ({ env }, { file }, { secret }), site selection and the
 // choice of the policy file.
 #include "policy/policy.hpp"
+#include "policy/policy_location.hpp"
 
 #include <map>
 
@@ -157,7 +158,7 @@ TEST_F(Precedence, HostKeysFollowTheSameRule) {
     env.set("LATCHKEY_STORAGE", "file");
     auto host = open_host(path_);
     auto& s = host->site("tc");
-    EXPECT_EQ(s.storage_name, "file");
+    EXPECT_EQ(s.tokens->storage_name(), "file");
     EXPECT_EQ(s.resolved.get("storage")->source, "env LATCHKEY_STORAGE");
     // A reserved name never reaches an option: LATCHKEY_PROVIDER is ignored.
     env.set("LATCHKEY_PROVIDER", "something-else");
@@ -402,17 +403,17 @@ class PolicyFile : public Isolated {};
 TEST_F(PolicyFile, FlagBeatsEnvBeatsXdg) {
     bool explicit_choice = false;
     env.set("LATCHKEY_CONFIG", "/from/env.toml");
-    EXPECT_EQ(latchkey::policy_path(std::string("/from/flag.toml"), explicit_choice),
+    EXPECT_EQ(latchkey::policy::policy_path(std::string("/from/flag.toml"), explicit_choice),
               "/from/flag.toml");
     EXPECT_TRUE(explicit_choice);
-    EXPECT_EQ(latchkey::policy_path(std::nullopt, explicit_choice), "/from/env.toml");
+    EXPECT_EQ(latchkey::policy::policy_path(std::nullopt, explicit_choice), "/from/env.toml");
     EXPECT_TRUE(explicit_choice);
     env.unset("LATCHKEY_CONFIG");
-    EXPECT_EQ(latchkey::policy_path(std::nullopt, explicit_choice),
+    EXPECT_EQ(latchkey::policy::policy_path(std::nullopt, explicit_choice),
               home.file("config") + "/latchkey/config.toml");
     EXPECT_FALSE(explicit_choice);
     env.unset("XDG_CONFIG_HOME");
-    EXPECT_EQ(latchkey::policy_path(std::nullopt, explicit_choice),
+    EXPECT_EQ(latchkey::policy::policy_path(std::nullopt, explicit_choice),
               home.path() + "/.config/latchkey/config.toml");
     EXPECT_FALSE(explicit_choice);
 }

@@ -88,23 +88,23 @@ TEST_F(RefreshPlanFromPolicy, SiteSettingsBecomeTheRefreshPolicy) {
         "refresh_before = \"2m\"\nlifetime = \"1h\"\n";
     auto host = open_host(dir.write("p.toml", text));
     auto& a = host->site("a");
-    EXPECT_EQ(a.refresh.before_ms, std::optional<int64_t>(90'000));
-    EXPECT_FALSE(a.refresh.at_fraction);
+    EXPECT_EQ(a.tokens->refresh_policy().before_ms, std::optional<int64_t>(90'000));
+    EXPECT_FALSE(a.tokens->refresh_policy().at_fraction);
     auto& b = host->site("b");
-    ASSERT_TRUE(b.refresh.at_fraction);
-    EXPECT_DOUBLE_EQ(*b.refresh.at_fraction, 0.75);
+    ASSERT_TRUE(b.tokens->refresh_policy().at_fraction);
+    EXPECT_DOUBLE_EQ(*b.tokens->refresh_policy().at_fraction, 0.75);
     auto& c = host->site("c");
-    EXPECT_EQ(c.refresh.before_ms, std::optional<int64_t>(120'000));
+    EXPECT_EQ(c.tokens->refresh_policy().before_ms, std::optional<int64_t>(120'000));
 
     // A credential from site c (lifetime 1h) is planned 2 minutes before expiry.
-    auto cred = host->token(c);
+    auto cred = c.tokens->token();
     EXPECT_EQ(cred.token(), "tok-1");
-    auto stored = host->stored(c);
+    auto stored = c.tokens->stored();
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->refresh_at_ms, stored->expires_at_ms - 120'000);
     // And from site b (1h default lifetime) at 75% of it.
-    host->token(b);
-    auto sb = host->stored(b);
+    b.tokens->token();
+    auto sb = b.tokens->stored();
     ASSERT_TRUE(sb);
     EXPECT_EQ(
         sb->refresh_at_ms,

@@ -11,7 +11,7 @@
 
 #include "storage/memory_storage.hpp"
 #include "unit_support.hpp"
-#include "util/crypto.hpp"
+#include "crypto/primitives.hpp"
 
 namespace {
 
@@ -31,8 +31,8 @@ const std::string kOtherKey = "other.fedcba9876543210";
 // 32 random bytes, base64 as `openssl rand -base64 32` prints them.
 std::string new_key() {
     unsigned char raw[32];
-    EXPECT_TRUE(latchkey::util::random_bytes(raw, sizeof raw));
-    return latchkey::util::base64_encode(std::string(reinterpret_cast<char*>(raw), sizeof raw),
+    EXPECT_TRUE(latchkey::crypto::random_bytes(raw, sizeof raw));
+    return latchkey::crypto::base64_encode(std::string(reinterpret_cast<char*>(raw), sizeof raw),
                                          false);
 }
 
@@ -262,7 +262,7 @@ TEST(SealedStorage, AKeyThatIsNotAKeyIsAConfigErrorNamingTheSetting) {
     EXPECT_EQ(msg(e).find(not_a_key), std::string::npos);
 
     // 31 bytes is not 32; a previous key is checked as well.
-    std::string short_key = latchkey::util::base64_encode(std::string(31, 'x'), false);
+    std::string short_key = latchkey::crypto::base64_encode(std::string(31, 'x'), false);
     auto p = catch_error([&] {
         SealedStorage(std::make_unique<MemoryStorage>(), keys(new_key(), {new_key(), short_key}));
     });

@@ -1,7 +1,7 @@
 // The `sign` host service's signer: real keys made by the openssl command,
 // signatures checked with OpenSSL's verifier, and every refusal a provider
 // author will meet (wrong passphrase, wrong key type, not a key).
-#include "util/signing.hpp"
+#include "crypto/signing.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/bn.h>
@@ -90,7 +90,7 @@ class Signing : public ::testing::Test {
 TEST_F(Signing, EveryRsaAlgorithmProducesAVerifiableSignature) {
     for (std::string alg : {"RS256", "RS384", "RS512", "PS256", "PS384"}) {
         std::string error;
-        auto sig = latchkey::util::sign_pem(alg, rsa_, nullptr, kData, error);
+        auto sig = latchkey::crypto::sign_pem(alg, rsa_, nullptr, kData, error);
         ASSERT_TRUE(sig) << alg << ": " << error;
         EXPECT_EQ(sig->size(), 256u) << alg;
         EXPECT_TRUE(verifies(rsa_, alg, kData, *sig)) << alg;
@@ -100,11 +100,11 @@ TEST_F(Signing, EveryRsaAlgorithmProducesAVerifiableSignature) {
 
 TEST_F(Signing, EcdsaSignaturesAreJoseSized) {
     std::string error;
-    auto es256 = latchkey::util::sign_pem("ES256", ec_, nullptr, kData, error);
+    auto es256 = latchkey::crypto::sign_pem("ES256", ec_, nullptr, kData, error);
     ASSERT_TRUE(es256) << error;
     EXPECT_EQ(es256->size(), 64u);
     EXPECT_TRUE(verifies(ec_, "ES256", kData, *es256));
-    auto es384 = latchkey::util::sign_pem("ES384", ec384_, nullptr, kData, error);
+    auto es384 = latchkey::crypto::sign_pem("ES384", ec384_, nullptr, kData, error);
     ASSERT_TRUE(es384) << error;
     EXPECT_EQ(es384->size(), 96u);
     EXPECT_TRUE(verifies(ec384_, "ES384", kData, *es384));
@@ -112,14 +112,14 @@ TEST_F(Signing, EcdsaSignaturesAreJoseSized) {
 
 TEST_F(Signing, EncryptedKeyWithItsPassphrase) {
     std::string error;
-    auto sig = latchkey::util::sign_pem("RS256", encrypted_, kPassphrase.c_str(), kData, error);
+    auto sig = latchkey::crypto::sign_pem("RS256", encrypted_, kPassphrase.c_str(), kData, error);
     ASSERT_TRUE(sig) << error;
     EXPECT_TRUE(verifies(encrypted_, "RS256", kData, *sig, kPassphrase.c_str()));
 }
 
 TEST_F(Signing, WrongPassphraseIsNamedAndNeverEchoed) {
     std::string error;
-    EXPECT_FALSE(latchkey::util::sign_pem("RS256", encrypted_, "not-it-3f9", kData, error));
+    EXPECT_FALSE(latchkey::crypto::sign_pem("RS256", encrypted_, "not-it-3f9", kData, error));
     EXPECT_NE(error.find("could not be decrypted: wrong passphrase"), std::string::npos) << error;
     EXPECT_NE(error.find(encrypted_), std::string::npos) << error;
     EXPECT_EQ(error.find("not-it-3f9"), std::string::npos) << error;
@@ -127,25 +127,25 @@ TEST_F(Signing, WrongPassphraseIsNamedAndNeverEchoed) {
 
 TEST_F(Signing, EncryptedKeyWithoutPassphraseFailsInsteadOfPrompting) {
     std::string error;
-    EXPECT_FALSE(latchkey::util::sign_pem("RS256", encrypted_, nullptr, kData, error));
+    EXPECT_FALSE(latchkey::crypto::sign_pem("RS256", encrypted_, nullptr, kData, error));
     EXPECT_NE(error.find("no passphrase is set"), std::string::npos) << error;
 }
 
 TEST_F(Signing, RefusalsNameTheProblem) {
     std::string error;
-    EXPECT_FALSE(latchkey::util::sign_pem("ES256", rsa_, nullptr, kData, error));
+    EXPECT_FALSE(latchkey::crypto::sign_pem("ES256", rsa_, nullptr, kData, error));
     EXPECT_NE(error.find("ES256 needs an EC key"), std::string::npos) << error;
-    EXPECT_FALSE(latchkey::util::sign_pem("RS256", ec_, nullptr, kData, error));
+    EXPECT_FALSE(latchkey::crypto::sign_pem("RS256", ec_, nullptr, kData, error));
     EXPECT_NE(error.find("RS256 needs an RSA key"), std::string::npos) << error;
-    EXPECT_FALSE(latchkey::util::sign_pem("ES384", ec_, nullptr, kData, error));
+    EXPECT_FALSE(latchkey::crypto::sign_pem("ES384", ec_, nullptr, kData, error));
     EXPECT_NE(error.find("needs P-384"), std::string::npos) << error;
-    EXPECT_FALSE(latchkey::util::sign_pem("HS256", rsa_, nullptr, kData, error));
+    EXPECT_FALSE(latchkey::crypto::sign_pem("HS256", rsa_, nullptr, kData, error));
     EXPECT_NE(error.find("unsupported signing algorithm 'HS256'"), std::string::npos) << error;
     EXPECT_FALSE(
-        latchkey::util::sign_pem("RS256", dir_.file("missing.pem"), nullptr, kData, error));
+        latchkey::crypto::sign_pem("RS256", dir_.file("missing.pem"), nullptr, kData, error));
     EXPECT_NE(error.find("cannot read private key"), std::string::npos) << error;
     std::string junk = dir_.write("junk.pem", "-----BEGIN PRIVATE KEY-----\nnope\n");
-    EXPECT_FALSE(latchkey::util::sign_pem("RS256", junk, nullptr, kData, error));
+    EXPECT_FALSE(latchkey::crypto::sign_pem("RS256", junk, nullptr, kData, error));
     EXPECT_NE(error.find("is not a PEM private key"), std::string::npos) << error;
 }
 

@@ -12,7 +12,7 @@
 #include "storage/memory_storage.hpp"
 #include "temp_dir.hpp"
 #include "util/clock.hpp"
-#include "util/crypto.hpp"
+#include "crypto/primitives.hpp"
 
 namespace latchkey::test {
 namespace {
@@ -22,9 +22,9 @@ using detail::CredentialData;
 // Keys unique per test run, so backends shared between tests never collide.
 std::string unique_key(const std::string& site) {
     unsigned char r[6];
-    util::random_bytes(r, sizeof r);
+    crypto::random_bytes(r, sizeof r);
     return site + "." +
-           util::sha256_hex(std::string(reinterpret_cast<char*>(r), sizeof r)).substr(0, 16);
+           crypto::sha256_hex(std::string(reinterpret_cast<char*>(r), sizeof r)).substr(0, 16);
 }
 
 CredentialData credential(const std::string& token, int64_t lifetime_ms = 3'600'000) {

@@ -24,7 +24,7 @@
 #include "storage_conformance.hpp"
 #include "unit_support.hpp"
 #include "util/clock.hpp"
-#include "util/crypto.hpp"
+#include "crypto/primitives.hpp"
 
 namespace {
 
@@ -358,9 +358,9 @@ void lock_default_collection(const std::string& address) {
 
 std::string unique_key(const std::string& site) {
     unsigned char r[6];
-    latchkey::util::random_bytes(r, sizeof r);
+    latchkey::crypto::random_bytes(r, sizeof r);
     return site + "." +
-           latchkey::util::sha256_hex(std::string(reinterpret_cast<char*>(r), sizeof r))
+           latchkey::crypto::sha256_hex(std::string(reinterpret_cast<char*>(r), sizeof r))
                .substr(0, 16);
 }
 

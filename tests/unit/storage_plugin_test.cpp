@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <latchkey/admin.hpp>
 
-#include "plugin/catalog.hpp"
-#include "plugin/loaded_provider.hpp"
+#include "provider/catalog.hpp"
+#include "provider/loaded_provider.hpp"
 #include "storage/plugin_storage.hpp"
 #include "storage_conformance.hpp"
 #include "unit_support.hpp"
@@ -21,8 +21,8 @@ namespace {
 
 using latchkey::ErrorKind;
 using latchkey::detail::CredentialData;
-using latchkey::plugin::Catalog;
-using latchkey::plugin::PluginKind;
+using latchkey::provider::Catalog;
+using latchkey::provider::PluginKind;
 using latchkey::storage::load_storage_plugin;
 using latchkey::storage::LoadedStoragePlugin;
 using latchkey::storage::open_plugin_storage;
@@ -131,7 +131,7 @@ TEST_F(StoragePlugin, AbiMajorMismatchIsRefusedNamingTheFile) {
 }
 
 TEST_F(StoragePlugin, EachLoaderRefusesTheOtherKindSayingWhatItIs) {
-    auto e = catch_error([&] { latchkey::plugin::load_provider(kDirectoryStorageSo); });
+    auto e = catch_error([&] { latchkey::provider::load_provider(kDirectoryStorageSo); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
     EXPECT_TRUE(contains(msg(e), "plugin " + kDirectoryStorageSo +
                                      " refused: no entry point latchkey_provider_v1: it is a "
@@ -274,7 +274,7 @@ TEST_F(StoragePlugin, CatalogListsStoragePluginsApartFromProviders) {
                  {plugin_case("storage-garbage"), "--plugin-dir"},
                  {plugin_case("storage-abi-major"), "--plugin-dir"},
                  {kGoodDir, "--plugin-dir"}});
-    std::map<std::string, const latchkey::plugin::ListedPlugin*> by_name;
+    std::map<std::string, const latchkey::provider::ListedPlugin*> by_name;
     auto items = cat.list_all();
     for (auto& i : items) by_name[fs::path(i.path).filename().string()] = &i;
 
@@ -368,7 +368,7 @@ TEST_F(StoragePluginHost, StoresAndReusesATokenAcrossHosts) {
 
     // logout erases it from the plugin's store.
     auto admin = latchkey::admin::Admin::of(again);
-    admin.logout("tc");
+    "tc".tokens->logout();
     EXPECT_FALSE(admin.stored("tc").has_value());
 }
 

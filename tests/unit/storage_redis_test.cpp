@@ -23,7 +23,7 @@
 #include "storage_conformance.hpp"
 #include "unit_support.hpp"
 #include "util/clock.hpp"
-#include "util/crypto.hpp"
+#include "crypto/primitives.hpp"
 
 namespace {
 
@@ -232,8 +232,8 @@ Options options_for(const std::string& url, const Options& overrides = {}) {
 
 std::string unique_suffix() {
     unsigned char r[6];
-    latchkey::util::random_bytes(r, sizeof r);
-    return latchkey::util::sha256_hex(std::string(reinterpret_cast<char*>(r), sizeof r))
+    latchkey::crypto::random_bytes(r, sizeof r);
+    return latchkey::crypto::sha256_hex(std::string(reinterpret_cast<char*>(r), sizeof r))
         .substr(0, 12);
 }
 

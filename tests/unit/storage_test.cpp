@@ -287,8 +287,8 @@ TEST_F(StoreThroughHost, DefaultFileStoreLivesUnderXdgStateHome) {
     {
         auto host = open_host(p);
         auto& s = host->site("t");
-        key = s.storage_key;
-        EXPECT_EQ(host->token(s).token(), "tok-1");
+        key = s.tokens->storage_key();
+        EXPECT_EQ(s.tokens->token().token(), "tok-1");
     }
     std::string d = home.file("state") + "/latchkey";
     EXPECT_EQ(mode_of(d), 0700u);
@@ -318,9 +318,9 @@ TEST_F(StoreThroughHost, LibraryDefaultsToMemoryTheCommandLineToFile) {
         o.plugin_dirs = {kGoodDir};
         auto impl = std::make_shared<latchkey::HostImpl>(o);  // as the CLI does: no storage given
         auto& s = impl->site("t");
-        EXPECT_EQ(s.storage_name, "file");
-        EXPECT_EQ(impl->token(s).token(), "tok-2");
-        EXPECT_TRUE(fs::exists(state + "/" + s.storage_key + ".json"));
+        EXPECT_EQ(s.tokens->storage_name(), "file");
+        EXPECT_EQ(s.tokens->token().token(), "tok-2");
+        EXPECT_TRUE(fs::exists(state + "/" + s.tokens->storage_key() + ".json"));
     }
 }
 
@@ -331,7 +331,7 @@ TEST_F(StoreThroughHost, StoragePathExpandsHome) {
                            "counter_file = \"" + dir.file("count") + "\"\n");
     auto host = open_host(p);
     auto& s = host->site("t");
-    EXPECT_EQ(host->token(s).token(), "tok-1");
+    EXPECT_EQ(s.tokens->token().token(), "tok-1");
     if (fs::exists(cwd_dir.file("~/tokens")))
         GTEST_SKIP()
             << "BUG: [storage] path = \"~/tokens\" is used literally: the token store was "
@@ -339,7 +339,7 @@ TEST_F(StoreThroughHost, StoragePathExpandsHome) {
                "host/src/host_impl.cpp HostImpl::storage_dir returns policy_.storage_path "
                "unexpanded (plugin_dirs and { file = } expand ~, this does not). Fix: expand "
                "a leading ~/ in Policy::load or storage_dir().";
-    EXPECT_TRUE(fs::exists(home.file("tokens") + "/" + s.storage_key + ".json"));
+    EXPECT_TRUE(fs::exists(home.file("tokens") + "/" + s.tokens->storage_key() + ".json"));
 }
 
 TEST_F(StoreThroughHost, CorruptedStoredCredentialIsOverwrittenByTheNextFetch) {
@@ -352,8 +352,8 @@ TEST_F(StoreThroughHost, CorruptedStoredCredentialIsOverwrittenByTheNextFetch) {
     auto& s = host->site("t");
     fs::create_directory(d);
     ::chmod(d.c_str(), 0700);
-    std::string file = dir.write("tokens/" + s.storage_key + ".json", "garbage{", 0600);
-    EXPECT_EQ(host->token(s).token(), "tok-1");
+    std::string file = dir.write("tokens/" + s.tokens->storage_key() + ".json", "garbage{", 0600);
+    EXPECT_EQ(s.tokens->token().token(), "tok-1");
     EXPECT_TRUE(log.contains("ignoring stored credential " + file + ": not JSON")) << log.all();
     std::string err;
     auto now = latchkey::storage::from_json(read_file(file), err);
@@ -368,7 +368,7 @@ TEST_F(StoreThroughHost, LaxTokenStoreIsAStorageErrorForTheCaller) {
     std::string p = policy("[storage]\nbackend = \"file\"\npath = \"" + d + "\"\n",
                            "counter_file = \"" + dir.file("count") + "\"\n");
     auto host = open_host(p);
-    auto e = catch_error([&] { host->token(host->site("t")); });
+    auto e = catch_error([&] { host->site("t").tokens->token(); });
     EXPECT_EQ(e.kind(), ErrorKind::storage);
     EXPECT_NE(std::string(e.what()).find("run `chmod 700 " + d + "`"), std::string::npos)
         << e.what();
@@ -379,7 +379,7 @@ TEST_F(StoreThroughHost, IdentityOptionsChangeTheStorageKeyOthersDoNot) {
     std::string a = dir.file("a"), b = dir.file("b");
     auto key_of = [&](const std::string& lines, const std::string& name) {
         auto host = open_host(policy("[storage]\nbackend = \"memory\"\n", lines, name));
-        return host->site("t").storage_key;
+        return host->site("t").tokens->storage_key();
     };
     std::string base = key_of("counter_file = \"" + a + "\"\n", "1.toml");
     std::string other_identity = key_of("counter_file = \"" + b + "\"\n", "2.toml");
@@ -402,19 +402,19 @@ TEST_F(StoreThroughHost, AChangedIdentityNeverReusesAnotherIdentitysToken) {
     std::string storage = "[storage]\nbackend = \"file\"\npath = \"" + d + "\"\n";
     {
         auto host = open_host(policy(storage, "counter_file = \"" + a + "\"\n", "a.toml"));
-        EXPECT_EQ(host->token(host->site("t")).token(), "tok-1");
+        EXPECT_EQ(host->site("t").tokens->token().token(), "tok-1");
     }
     {
         // Same identity, other non-identity settings: the stored token is used.
         auto host =
             open_host(policy(storage, "counter_file = \"" + a + "\"\ndelay_ms = 1\n", "a2.toml"));
-        EXPECT_EQ(host->token(host->site("t")).token(), "tok-1");
+        EXPECT_EQ(host->site("t").tokens->token().token(), "tok-1");
         EXPECT_EQ(counter(a), 1);
     }
     {
         // Another identity: its own provider call.
         auto host = open_host(policy(storage, "counter_file = \"" + b + "\"\n", "b.toml"));
-        EXPECT_EQ(host->token(host->site("t")).token(), "tok-1");
+        EXPECT_EQ(host->site("t").tokens->token().token(), "tok-1");
         EXPECT_EQ(counter(b), 1);
         EXPECT_EQ(counter(a), 1);
     }

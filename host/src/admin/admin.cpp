@@ -41,9 +41,9 @@ SiteDescription Admin::describe(const std::string& site) {
     d.name = r.name;
     d.defined_at = r.pos.str();
     d.provider = r.provider;
-    d.provider_path = s.provider_path();
-    d.storage = s.storage_name;
-    d.storage_key = s.storage_key;
+    d.provider_path = s.provider->path();
+    d.storage = s.tokens->storage_name();
+    d.tokens->storage_key() = s.tokens->storage_key();
     d.storage_location = s.storage->location();
     for (auto& [key, v] : r.values) {
         if (!v.set) continue;
@@ -80,12 +80,12 @@ Credential Admin::token(const std::string& site) {
 
 Credential Admin::login(const std::string& site, bool force) {
     auto& host = parts_->host();
-    return host.login(host.site(site), force);
+    return host.site(site).tokens->login(force);
 }
 
 std::optional<std::string> Admin::logout(const std::string& site) {
     auto& host = parts_->host();
-    return host.logout(host.site(site));
+    return host.site(site).tokens->logout();
 }
 
 std::string Admin::whoami(const std::string& site) {

@@ -34,7 +34,7 @@ std::vector<std::string> unsealed_shared_stores(HostImpl& host) {
         try {
             auto& st = host.site(s.name);
             auto* sealed = dynamic_cast<storage::SealedStorage*>(st.storage);
-            if (st.storage_name == "redis" && !(sealed && sealed->sealing()))
+            if (st.tokens->storage_name() == "redis" && !(sealed && sealed->sealing()))
                 out.push_back("site '" + s.name +
                               "': credentials in redis are plain JSON that anyone with access to "
                               "the server can read; set [storage] encryption_key = { secret = "
@@ -62,7 +62,7 @@ ConfigCheck Admin::check_config() {
     for (auto& s : policy.sites) {
         try {
             auto& st = host.site(s.name);
-            for (auto& o : st.provider_schema()) known.insert(o.key);
+            for (auto& o : st.provider->schema()) known.insert(o.key);
             for (auto& w : plain_http_warnings(st.resolved)) out.warnings.push_back(w);
         } catch (const Error& e) {
             out.failures.emplace_back(s.name, e.what());

@@ -23,7 +23,7 @@ class Admin::Parts {
         if (!host_) host_ = std::make_shared<HostImpl>(options);
         return *host_;
     }
-    SiteState& site(const std::string& name) { return host().site(name); }
+    site::Site& site(const std::string& name) { return host().site(name); }
     void warning(const std::string& line) const {
         if (warn) warn(line);
     }

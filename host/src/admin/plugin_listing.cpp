@@ -1,7 +1,7 @@
 // Admin::plugins and Admin::plugin: provider and storage plugins on the
 // search path, as plain values.
 #include "admin/parts.hpp"
-#include "plugin/catalog.hpp"
+#include "provider/catalog.hpp"
 #include "storage/plugin_storage.hpp"
 
 namespace latchkey::admin {
@@ -32,7 +32,7 @@ PluginInfo info_of(const Plugin& plugin, PluginInfo::Kind kind) {
     return p;
 }
 
-PluginInfo provider_info(const plugin::LoadedProvider& lp) {
+PluginInfo provider_info(const provider::LoadedProvider& lp) {
     PluginInfo p = info_of(lp, PluginInfo::Kind::provider);
     p.refreshes = lp.descriptor().refresh != nullptr;
     return p;
@@ -46,14 +46,14 @@ PluginInfo storage_info(const storage::LoadedStoragePlugin& sp) {
 
 // Listing works without a policy: the search path comes from the options,
 // LATCHKEY_PLUGIN_PATH, and the policy only when it loads.
-plugin::Catalog catalog_for(Admin::Parts& parts) {
+provider::Catalog catalog_for(Admin::Parts& parts) {
     std::vector<std::string> policy_dirs;
     try {
         policy_dirs = parts.host().policy().plugin_dirs;
     } catch (const Error&) {
         // A broken policy must not hide the plugins; `config check` reports it.
     }
-    return plugin::Catalog(plugin::default_search_path(parts.options.plugin_dirs, policy_dirs));
+    return provider::Catalog(provider::default_search_path(parts.options.plugin_dirs, policy_dirs));
 }
 
 }  // namespace
@@ -68,7 +68,7 @@ PluginList Admin::plugins() {
             p = provider_info(*i.provider);
         else if (i.storage && !i.refused())
             p = storage_info(*i.storage);
-        p.kind = i.kind == plugin::PluginKind::storage ? PluginInfo::Kind::storage
+        p.kind = i.kind == provider::PluginKind::storage ? PluginInfo::Kind::storage
                                                        : PluginInfo::Kind::provider;
         p.declared_name = i.declared_name;
         p.path = i.path;

@@ -112,7 +112,7 @@ policy::Environment check_environment(const policy::Policy& p, const policy::Sit
 
 }  // namespace
 
-std::shared_ptr<plugin::LoadedProvider> find_provider(plugin::Catalog& catalog,
+std::shared_ptr<provider::LoadedProvider> find_provider(provider::Catalog& catalog,
                                                       const std::string& name,
                                                       const std::string& where) {
     try {
@@ -144,7 +144,7 @@ std::vector<std::string> check_staged_policy(const std::string& staged, const st
         policy::Environment nothing;
         nothing.getenv = [](const std::string&) { return std::optional<std::string>(); };
         policy::Resolver plain(p, nothing);
-        plugin::Catalog catalog(plugin::default_search_path(plugin_dirs, p.plugin_dirs));
+        provider::Catalog catalog(provider::default_search_path(plugin_dirs, p.plugin_dirs));
         auto provider = find_provider(catalog, plain.provider_of(*site),
                                       plain.provider_pos(*site).str() + ": site '" + *site + "'");
         std::vector<policy::OptionSpec> all = policy::host_site_options();

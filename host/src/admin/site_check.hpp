@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "plugin/catalog.hpp"
+#include "provider/catalog.hpp"
 
 namespace latchkey::admin {
 
 // The provider `name` from the search path (--plugin-dir dirs, then the
 // policy's [host] plugin_dirs, ...). An unknown name is an error that lists
 // the installed providers; `where` prefixes it ("file:line: site 'x'").
-std::shared_ptr<plugin::LoadedProvider> find_provider(plugin::Catalog& catalog,
+std::shared_ptr<provider::LoadedProvider> find_provider(provider::Catalog& catalog,
                                                       const std::string& name,
                                                       const std::string& where);
 

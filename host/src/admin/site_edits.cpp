@@ -88,7 +88,7 @@ std::vector<policy::OptionSpec> schema_of(const HostOptions& options, const Poli
                                           const std::string& provider) {
     std::vector<std::string> policy_dirs;
     if (file.exists()) policy_dirs = policy::Policy::load(path).plugin_dirs;
-    plugin::Catalog catalog(plugin::default_search_path(options.plugin_dirs, policy_dirs));
+    provider::Catalog catalog(provider::default_search_path(options.plugin_dirs, policy_dirs));
     return find_provider(catalog, provider, "site '" + site + "'")->schema();
 }
 
@@ -199,7 +199,7 @@ EditResult Admin::remove_site(const std::string& site, bool keep_credential) {
     SiteEdit edit(parts_->options, site);
     auto& [path, file, doc] = edit;
 
-    SiteState* stored_site = nullptr;
+    site::Site* stored_site = nullptr;
     std::string credential = "none";
     if (keep_credential) {
         credential = "kept";
@@ -207,7 +207,7 @@ EditResult Admin::remove_site(const std::string& site, bool keep_credential) {
         try {
             auto& host = parts_->host();
             auto& s = host.site(site);
-            if (host.stored(s)) stored_site = &s;
+            if (s.tokens->stored()) stored_site = &s;
         } catch (const Error& e) {
             credential = "unknown";
             parts_->warning("site '" + site + "': could not look for its stored credential: " +
@@ -227,9 +227,9 @@ EditResult Admin::remove_site(const std::string& site, bool keep_credential) {
     bool changed = commit(*parts_, file, doc, std::nullopt);
 
     if (stored_site) {
-        parts_->host().forget(*stored_site);
+        parts_->stored_site->tokens->forget();
         credential = "erased";
-        message += "\nerased its stored credential from the " + stored_site->storage_name +
+        message += "\nerased its stored credential from the " + stored_site->tokens->storage_name() +
                    " store (not revoked at the server: `latchkey logout --at " + site +
                    "` before removing a site does that)";
     }

@@ -13,9 +13,9 @@ StorageEntry Admin::storage_entry(const std::string& site) {
     auto& s = host.site(site);
     StorageEntry e;
     e.site = s.resolved.name;
-    e.backend = s.storage_name;
-    e.storage_key = s.storage_key;
-    if (auto c = host.stored(s)) e.credential = without_secrets(*c);
+    e.backend = s.tokens->storage_name();
+    e.tokens->storage_key() = s.tokens->storage_key();
+    if (auto c = s.tokens->stored()) e.credential = without_secrets(*c);
     return e;
 }
 
@@ -27,7 +27,7 @@ std::vector<StorageEntry> Admin::unused_entries(const std::vector<std::string>& 
     std::vector<storage::Storage*> backends;
     for (auto& name : sites) {
         auto& s = host.site(name);
-        used.insert({s.storage_name, s.storage_key});
+        used.insert({s.tokens->storage_name(), s.tokens->storage_key()});
         names.insert(s.resolved.name);
         if (std::find(backends.begin(), backends.end(), s.storage) == backends.end())
             backends.push_back(s.storage);
@@ -41,7 +41,7 @@ std::vector<StorageEntry> Admin::unused_entries(const std::vector<std::string>& 
             StorageEntry e;
             e.site = owner;
             e.backend = b->name();
-            e.storage_key = key;
+            e.tokens->storage_key() = key;
             e.unused = true;
             try {
                 if (auto c = b->load(key)) e.credential = without_secrets(*c);
@@ -56,15 +56,15 @@ std::vector<StorageEntry> Admin::unused_entries(const std::vector<std::string>& 
 }
 
 void Admin::open_backend(const std::string& backend, const std::string& where) {
-    parts_->host().storage_for(backend, where);
+    parts_->host().storages().open(backend, where);
 }
 
 bool Admin::migrate(const std::string& site, const std::string& from, const std::string& to) {
     auto& host = parts_->host();
-    auto& source = host.storage_for(from, "--from");
-    auto& target = host.storage_for(to, "--to");
+    auto& source = host.storages().open(from, "--from");
+    auto& target = host.storages().open(to, "--to");
     auto& s = host.site(site);
-    const std::string& key = s.storage_key;
+    const std::string& key = s.tokens->storage_key();
     // Copy, verify, and only then erase: interrupted at any point, the
     // credential is still in at least one backend.
     auto held = source.lock(key);
@@ -91,12 +91,12 @@ SealReport Admin::seal(const std::vector<std::string>& sites, bool every_entry) 
             auto* sealed = dynamic_cast<storage::SealedStorage*>(s.storage);
             if (!sealed || !sealed->sealing())
                 throw Error(ErrorKind::config,
-                            "site '" + s.resolved.name + "': its storage (" + s.storage_name +
+                            "site '" + s.resolved.name + "': its storage (" + s.tokens->storage_name() +
                                 ") has no encryption_key; set [storage] encryption_key first");
             auto it =
                 std::find_if(work.begin(), work.end(), [&](auto& w) { return w.first == sealed; });
             if (it == work.end()) it = work.insert(work.end(), {sealed, {}});
-            if (!every_entry) it->second.push_back(s.storage_key);
+            if (!every_entry) it->second.push_back(s.tokens->storage_key());
         } catch (const Error& e) {
             report.errors.push_back(e.what());
         }
@@ -152,7 +152,7 @@ std::vector<BackendCheck> Admin::check_storage(const std::vector<std::string>& s
     if (policy_default) {
         auto& policy = host.policy();
         try {
-            probe(host.storage_for(policy.storage_backend.empty() ? "file" : policy.storage_backend,
+            probe(host.storages().open(policy.storage_backend.empty() ? "file" : policy.storage_backend,
                                    policy.storage_backend_pos.str()));
         } catch (const Error& e) {
             out.push_back({"[storage]", "", e.what()});

@@ -1,6 +1,6 @@
 // The process and text helpers of latchkey/admin.hpp: the library's own,
 // handed to administrative tools so that none writes them again.
-#include "bridge/interaction.hpp"
+#include "provider/interaction.hpp"
 #include "http/http_client.hpp"
 #include "latchkey/admin.hpp"
 #include "policy/option_spec.hpp"
@@ -20,7 +20,7 @@ std::vector<std::string> site_option_keys() {
 
 std::string refuse_core_dumps() { return util::refuse_core_dumps(); }
 
-bool cancel_interaction() { return bridge::cancelled().exchange(true); }
+bool cancel_interaction() { return provider::cancelled().exchange(true); }
 
 std::string printable(std::string_view text, bool keep_newlines) {
     return util::printable(text, keep_newlines ? util::Newlines::keep : util::Newlines::escape);

@@ -2,12 +2,12 @@
 
 #include <memory>
 
-#include "bridge/provider_instance.hpp"
+#include "provider/provider_instance.hpp"
 #include "isolation/fatal_report.hpp"
 #include "isolation/frames.hpp"
 #include "isolation/messages.hpp"
 #include "latchkey/error.hpp"
-#include "plugin/loaded_provider.hpp"
+#include "provider/loaded_provider.hpp"
 
 namespace latchkey::isolation {
 
@@ -35,7 +35,7 @@ class Session {
 };
 
 // The person, reached through the host.
-class ForwardedInteraction : public bridge::Interaction {
+class ForwardedInteraction : public provider::Interaction {
  public:
     explicit ForwardedInteraction(Session& s) : s_(s) {}
     bool interactive() const override {
@@ -57,8 +57,8 @@ class ForwardedInteraction : public bridge::Interaction {
     Session& s_;
 };
 
-bridge::SiteLinks forwarded_links(Session& s) {
-    bridge::SiteLinks links;
+provider::SiteLinks forwarded_links(Session& s) {
+    provider::SiteLinks links;
     links.cache_get = [&s](const std::string& name) {
         return text_of(s.ask(Message("cache_get").put("name", name)), "value");
     };
@@ -84,7 +84,7 @@ bridge::SiteLinks forwarded_links(Session& s) {
     return links;
 }
 
-Message ready(const plugin::LoadedProvider& p) {
+Message ready(const provider::LoadedProvider& p) {
     const auto& d = p.descriptor();
     bool v1_1 = d.struct_size >= LATCHKEY_PROVIDER_V1_1_SIZE;
     Message m("ready");
@@ -98,7 +98,7 @@ Message ready(const plugin::LoadedProvider& p) {
     return m;
 }
 
-Message done(const bridge::Outcome& o) {
+Message done(const provider::ProviderResult& o) {
     Message m("done");
     m.put("status", static_cast<int64_t>(o.status));
     m.put("message", o.message);
@@ -108,7 +108,7 @@ Message done(const bridge::Outcome& o) {
 }
 
 Message failed(latchkey_status status, const std::string& message) {
-    bridge::Outcome o;
+    provider::ProviderResult o;
     o.status = status;
     o.message = message;
     return done(o);
@@ -119,23 +119,23 @@ Message failed(latchkey_status status, const std::string& message) {
 int serve_host(int fd, const std::string& plugin_path, const std::string& sha256) {
     report_fatal_signals(fd);
     Session session(fd);
-    std::shared_ptr<plugin::LoadedProvider> provider;
+    std::shared_ptr<provider::LoadedProvider> provider;
     try {
-        provider = plugin::load_provider(plugin_path, sha256);
+        provider = provider::load_provider(plugin_path, sha256);
     } catch (const std::exception& e) {
         session.tell(Message("refused").put("message", e.what()));
         return 1;
     }
     session.tell(ready(*provider));
 
-    bridge::Services services;
+    provider::Services services;
     ForwardedInteraction person(session);
     services.interaction = &person;
     services.log_sink = [&session](LogLevel level, const std::string& line) {
         session.tell(Message("log").put("level", static_cast<int64_t>(level)).put("text", line));
     };
     services.on_wait = [&session](int64_t ms) { session.tell(Message("wait").put("ms", ms)); };
-    std::unique_ptr<bridge::ProviderInstance> instance;
+    std::unique_ptr<provider::ProviderInstance> instance;
 
     for (;;) {
         ReadFailure why;
@@ -156,7 +156,7 @@ int serve_host(int fd, const std::string& plugin_path, const std::string& sha256
             services.log_level = static_cast<LogLevel>(*level);
             instance.reset();
             try {
-                instance = std::make_unique<bridge::ProviderInstance>(
+                instance = std::make_unique<provider::ProviderInstance>(
                     provider, std::move(resolved), services, forwarded_links(session));
                 session.tell(failed(LATCHKEY_OK, ""));
             } catch (const Error& e) {

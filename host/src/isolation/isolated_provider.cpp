@@ -27,7 +27,7 @@ latchkey_status status_from(int64_t v) {
 }  // namespace
 
 IsolatedProvider::IsolatedProvider(std::string path, std::string sha256, int64_t timeout_ms,
-                                   bridge::Services& services)
+                                   provider::Services& services)
     : path_(std::move(path)),
       sha256_(std::move(sha256)),
       timeout_ms_(timeout_ms),
@@ -81,7 +81,7 @@ void IsolatedProvider::start() {
     has_whoami_ = bool_of(*ready, "whoami").value_or(false);
 }
 
-void IsolatedProvider::bind(policy::ResolvedSite site, bridge::SiteLinks links) {
+void IsolatedProvider::bind(policy::ResolvedSite site, provider::SiteLinks links) {
     std::lock_guard lock(mu_);
     timeout_ms_ = site.timeout_ms();
     site_ = std::move(site);
@@ -97,7 +97,7 @@ void IsolatedProvider::create() {
     m.put("provider", site_->provider);
     m.put("log_level", static_cast<int64_t>(services_.log_level));
     m.put("values", values_json(site_->values, m.alloc()));
-    bridge::Outcome o;
+    provider::ProviderResult o;
     if (auto done = call(m, "create", o)) {
         o.status = status_from(int_of(*done, "status").value_or(LATCHKEY_E_INTERNAL));
         o.message = services_.redactor.redact(text_of(*done, "message").value_or("create failed"));
@@ -109,7 +109,7 @@ void IsolatedProvider::create() {
                 "site '" + site_->name + "' (provider " + name_ + "): " + o.message);
 }
 
-bridge::Outcome IsolatedProvider::broken(const char* what, ReadFailure why) {
+provider::ProviderResult IsolatedProvider::broken(const char* what, ReadFailure why) {
     std::string happened;
     if (why == ReadFailure::timed_out) {
         helper_->stop();
@@ -133,14 +133,14 @@ bridge::Outcome IsolatedProvider::broken(const char* what, ReadFailure why) {
                    "; its helper process was stopped";
     }
     helper_.reset();
-    bridge::Outcome o;
+    provider::ProviderResult o;
     o.status = why == ReadFailure::timed_out ? LATCHKEY_E_TRANSIENT : LATCHKEY_E_INTERNAL;
     o.message = "provider plugin " + path_ + " " + happened + "; a new one starts on next use";
     return o;
 }
 
 std::optional<rapidjson::Document> IsolatedProvider::call(const Message& request, const char* what,
-                                                          bridge::Outcome& failure) {
+                                                          provider::ProviderResult& failure) {
     if (!helper_) {
         try {
             start();
@@ -276,38 +276,38 @@ bool IsolatedProvider::serve(const rapidjson::Document& m, int64_t& deadline) {
     return true;
 }
 
-bridge::Outcome IsolatedProvider::outcome_of(const rapidjson::Document& done) {
+provider::ProviderResult IsolatedProvider::outcome_of(const rapidjson::Document& done) {
     auto status = int_of(done, "status");
     auto message = text_of(done, "message");
     auto retry = int_of(done, "retry_after_ms");
     std::optional<detail::CredentialData> credential;
     if (done.HasMember("credential")) credential = credential_from(done["credential"]);
     if (!status || !message || !retry || (done.HasMember("credential") && !credential)) {
-        bridge::Outcome o;
+        provider::ProviderResult o;
         o.status = LATCHKEY_E_INTERNAL;
         o.message = "provider plugin " + path_ + ": its helper process sent a malformed answer";
         return o;
     }
     latchkey_status st = status_from(*status);
     // The same builders and checks an in-process plugin's result goes through.
-    return bridge::accept_result(st, credential ? &*credential : nullptr, *message, *retry,
+    return provider::accept_result(st, credential ? &*credential : nullptr, *message, *retry,
                                  services_, *site_, name_);
 }
 
-bridge::Outcome IsolatedProvider::acquire() {
+provider::ProviderResult IsolatedProvider::acquire() {
     std::lock_guard lock(mu_);
-    bridge::Outcome failure;
+    provider::ProviderResult failure;
     auto done = call(Message("acquire"), "acquire", failure);
     return done ? outcome_of(*done) : failure;
 }
 
-bridge::Outcome IsolatedProvider::refresh(const detail::CredentialData& current) {
+provider::ProviderResult IsolatedProvider::refresh(const detail::CredentialData& current) {
     std::lock_guard lock(mu_);
     services_.redactor.add(current.token);
     services_.redactor.add(current.refresh_token);
     Message m("refresh");
     m.put("current", credential_json(current, m.alloc()));
-    bridge::Outcome failure;
+    provider::ProviderResult failure;
     auto done = call(m, "refresh", failure);
     return done ? outcome_of(*done) : failure;
 }
@@ -317,7 +317,7 @@ bool IsolatedProvider::expired(const detail::CredentialData& current, int64_t no
     Message m("expired");
     m.put("current", credential_json(current, m.alloc()));
     m.put("now", now_ms);
-    bridge::Outcome failure;
+    provider::ProviderResult failure;
     auto done = call(m, "expired", failure);
     if (!done) {
         // No verdict from a broken provider: the host's own, from expires_at.
@@ -327,23 +327,23 @@ bool IsolatedProvider::expired(const detail::CredentialData& current, int64_t no
     return bool_of(*done, "expired").value_or(current.expired_at(now_ms));
 }
 
-bridge::Outcome IsolatedProvider::revoke(const detail::CredentialData& current) {
+provider::ProviderResult IsolatedProvider::revoke(const detail::CredentialData& current) {
     return status_call("revoke", current, "revocation failed", nullptr);
 }
 
-bridge::Outcome IsolatedProvider::whoami(const detail::CredentialData& current, std::string& json) {
+provider::ProviderResult IsolatedProvider::whoami(const detail::CredentialData& current, std::string& json) {
     return status_call("whoami", current, "whoami failed", &json);
 }
 
-bridge::Outcome IsolatedProvider::status_call(const char* op, const detail::CredentialData& current,
+provider::ProviderResult IsolatedProvider::status_call(const char* op, const detail::CredentialData& current,
                                               const char* fallback, std::string* json) {
     std::lock_guard lock(mu_);
     Message m(op);
     m.put("current", credential_json(current, m.alloc()));
-    bridge::Outcome failure;
+    provider::ProviderResult failure;
     auto done = call(m, op, failure);
     if (!done) return failure;
-    bridge::Outcome o;
+    provider::ProviderResult o;
     o.status = status_from(int_of(*done, "status").value_or(LATCHKEY_E_INTERNAL));
     if (o.status != LATCHKEY_OK)
         o.message = services_.redactor.redact(text_of(*done, "message").value_or(fallback));

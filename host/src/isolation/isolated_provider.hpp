@@ -21,19 +21,19 @@
 #include <string>
 #include <vector>
 
-#include "bridge/provider_instance.hpp"
+#include "provider/provider_instance.hpp"
 #include "isolation/frames.hpp"
 #include "isolation/helper_process.hpp"
 #include "isolation/messages.hpp"
 
 namespace latchkey::isolation {
 
-class IsolatedProvider : public bridge::SiteProvider {
+class IsolatedProvider : public provider::SiteProvider {
  public:
     // Starts a helper for the plugin file `path` (pinned to `sha256` when
     // set) and reads its descriptor. Throws Error(plugin) naming the file.
     IsolatedProvider(std::string path, std::string sha256, int64_t timeout_ms,
-                     bridge::Services& services);
+                     provider::Services& services);
     ~IsolatedProvider() override;
 
     const std::string& path() const { return path_; }
@@ -43,16 +43,16 @@ class IsolatedProvider : public bridge::SiteProvider {
 
     // Hands the helper this site's options (and nothing else) and makes the
     // provider instance there. Throws like an in-process create would.
-    void bind(policy::ResolvedSite site, bridge::SiteLinks links);
+    void bind(policy::ResolvedSite site, provider::SiteLinks links);
 
-    bridge::Outcome acquire() override;
+    provider::ProviderResult acquire() override;
     bool can_refresh() const override { return has_refresh_; }
-    bridge::Outcome refresh(const detail::CredentialData& current) override;
+    provider::ProviderResult refresh(const detail::CredentialData& current) override;
     bool expired(const detail::CredentialData& current, int64_t now_ms) override;
     bool can_revoke() const override { return has_revoke_; }
     bool can_whoami() const override { return has_whoami_; }
-    bridge::Outcome revoke(const detail::CredentialData& current) override;
-    bridge::Outcome whoami(const detail::CredentialData& current, std::string& json) override;
+    provider::ProviderResult revoke(const detail::CredentialData& current) override;
+    provider::ProviderResult whoami(const detail::CredentialData& current, std::string& json) override;
 
  private:
     // Starts a helper and reads its "ready".
@@ -62,26 +62,26 @@ class IsolatedProvider : public bridge::SiteProvider {
     // Sends `request`, serves the helper's questions, returns its "done".
     // On any failure the helper is stopped and `failure` says why.
     std::optional<rapidjson::Document> call(const Message& request, const char* what,
-                                            bridge::Outcome& failure);
+                                            provider::ProviderResult& failure);
     // Serves one question or notice from the helper. False for an unknown op.
     bool serve(const rapidjson::Document& message, int64_t& deadline);
     void answer(Message& reply);
     // The error for a helper that failed in `what`, after stopping it.
-    bridge::Outcome broken(const char* what, ReadFailure why);
-    bridge::Outcome outcome_of(const rapidjson::Document& done);
+    provider::ProviderResult broken(const char* what, ReadFailure why);
+    provider::ProviderResult outcome_of(const rapidjson::Document& done);
     // revoke and whoami: a status, a message, and for whoami a document.
-    bridge::Outcome status_call(const char* op, const detail::CredentialData& current,
+    provider::ProviderResult status_call(const char* op, const detail::CredentialData& current,
                                 const char* fallback, std::string* json);
     int64_t grace_deadline(int64_t wait_ms) const;
 
     std::string path_, sha256_;
     int64_t timeout_ms_;
-    bridge::Services& services_;
+    provider::Services& services_;
     std::string name_;
     std::vector<policy::OptionSpec> schema_;
     bool has_refresh_ = false, has_expired_ = false, has_revoke_ = false, has_whoami_ = false;
     std::optional<policy::ResolvedSite> site_;
-    bridge::SiteLinks links_;
+    provider::SiteLinks links_;
     std::mutex mu_;  // one conversation at a time
     std::unique_ptr<HelperProcess> helper_;
     long long dying_memory_mib_ = 0;  // from the helper's last word, if any

@@ -13,7 +13,7 @@
 
 #include "latchkey/error.hpp"
 #include "storage/record_json.hpp"
-#include "util/crypto.hpp"
+#include "crypto/primitives.hpp"
 #include "util/permissions.hpp"
 #include "util/regular_file.hpp"
 #include "util/secure_memory.hpp"
@@ -113,9 +113,9 @@ std::optional<detail::CredentialData> FileStorage::load(const std::string& key) 
 
 std::string FileStorage::temp_name(const std::string& key) const {
     unsigned char rnd[6];
-    util::random_bytes(rnd, sizeof rnd);
+    crypto::random_bytes(rnd, sizeof rnd);
     return dir_ + "/." + key + kTempMarker + std::to_string(getpid()) + "." +
-           util::sha256_hex(std::string(reinterpret_cast<char*>(rnd), sizeof rnd)).substr(0, 8);
+           crypto::sha256_hex(std::string(reinterpret_cast<char*>(rnd), sizeof rnd)).substr(0, 8);
 }
 
 void FileStorage::save(const std::string& key, const detail::CredentialData& c) {

@@ -5,14 +5,14 @@
 #pragma once
 
 #include "module/module.hpp"
-#include "storage/port.hpp"
+#include "storage/no_throw_storage.hpp"
 
 namespace latchkey::storage {
 
 struct StorageModule : module::ModuleHeader {
     // Opens the backend `backend` ("keyring", "system", "redis") as the
     // built-in table's factory would; on failure null, and `fault` says why.
-    std::unique_ptr<StoragePort> (*open)(const std::string& backend, const OpenRequest& request,
+    std::unique_ptr<NoThrowStorage> (*open)(const std::string& backend, const OpenRequest& request,
                                          module::Fault& fault);
 };
 

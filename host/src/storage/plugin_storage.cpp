@@ -3,7 +3,7 @@
 #include <cctype>
 #include <map>
 
-#include "bridge/shield.hpp"
+#include "abi/shield.hpp"
 #include "latchkey/error.hpp"
 #include "storage/record_json.hpp"
 #include "util/clock.hpp"
@@ -20,8 +20,8 @@ constexpr size_t kMaxListing = 16 << 20;  // every key together
 constexpr size_t kMaxText = 300;          // one error or location line
 constexpr size_t kMaxKey = 200;
 
-using bridge::shielded;
-using plugin::refuse;
+using abi::shielded;
+using provider::refuse;
 
 bool valid_key(std::string_view k) {
     if (k.empty() || k.size() > kMaxKey || k[0] == '.') return false;
@@ -97,18 +97,18 @@ struct ErrorText {
 // ---------------------------------------------------------------- loading
 
 std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(const std::string& path) {
-    return load_storage_plugin(plugin::load_checked(path, {plugin::PluginKind::storage}));
+    return load_storage_plugin(provider::load_checked(path, {provider::PluginKind::storage}));
 }
 
-std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(plugin::CheckedLibrary checked) {
+std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(provider::CheckedLibrary checked) {
     const std::string& path = checked.path;
-    if (checked.kind != plugin::PluginKind::storage)
-        refuse(path, std::string("it is a ") + plugin::kind_name(checked.kind) +
+    if (checked.kind != provider::PluginKind::storage)
+        refuse(path, std::string("it is a ") + provider::kind_name(checked.kind) +
                          ", not a storage plugin");
     auto entry = checked.lib.get<const latchkey_storage*()>(LATCHKEY_STORAGE_ENTRY);
     const latchkey_storage* desc = entry();
     if (!desc) refuse(path, std::string(LATCHKEY_STORAGE_ENTRY) + " returned no descriptor");
-    plugin::check_descriptor_version(path, "storage", desc->abi_major, desc->abi_minor,
+    provider::check_descriptor_version(path, "storage", desc->abi_major, desc->abi_minor,
                                      desc->struct_size, LATCHKEY_STORAGE_ABI_MAJOR,
                                      LATCHKEY_STORAGE_ABI_MINOR, LATCHKEY_STORAGE_V1_0_SIZE);
     if (!desc->name || !*desc->name) refuse(path, "descriptor has no name");
@@ -217,11 +217,11 @@ struct Instance {
     }
 };
 
-Instance* I(void* ctx) { return static_cast<Instance*>(ctx); }
+Instance* instance_of(void* ctx) { return static_cast<Instance*>(ctx); }
 
 namespace cb {
 const char* option(void* ctx, const char* key) {
-    auto* in = I(ctx);
+    auto* in = instance_of(ctx);
     if (!key) return nullptr;
     auto it = in->options.find(key);
     if (it == in->options.end()) return nullptr;
@@ -229,20 +229,20 @@ const char* option(void* ctx, const char* key) {
     return in->joined.at(key).c_str();
 }
 size_t option_list_size(void* ctx, const char* key) {
-    auto* in = I(ctx);
+    auto* in = instance_of(ctx);
     auto it = key ? in->options.find(key) : in->options.end();
     if (it == in->options.end()) return 0;
     return it->second.is_list ? it->second.list.size() : 1;
 }
 const char* option_list_item(void* ctx, const char* key, size_t i) {
-    auto* in = I(ctx);
+    auto* in = instance_of(ctx);
     auto it = key ? in->options.find(key) : in->options.end();
     if (it == in->options.end()) return nullptr;
     if (!it->second.is_list) return i == 0 ? it->second.text.c_str() : nullptr;
     return i < it->second.list.size() ? it->second.list[i].c_str() : nullptr;
 }
 void log(void* ctx, latchkey_log_level level, const char* message) {
-    auto* in = I(ctx);
+    auto* in = instance_of(ctx);
     // Whatever the plugin passes, a known level; and nothing thrown back into C.
     if (level < LATCHKEY_LOG_DEBUG || level > LATCHKEY_LOG_ERROR) level = LATCHKEY_LOG_ERROR;
     try {

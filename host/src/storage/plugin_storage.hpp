@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "plugin/checked_library.hpp"
-#include "plugin/loaded_plugin.hpp"
+#include "provider/checked_library.hpp"
+#include "provider/loaded_plugin.hpp"
 #include "policy/option_spec.hpp"
 #include "storage/storage.hpp"
 
@@ -27,14 +27,14 @@ class Redactor;
 namespace latchkey::storage {
 
 // A storage plugin that passed every check and is mapped into the process.
-using LoadedStoragePlugin = plugin::LoadedPlugin<latchkey_storage>;
+using LoadedStoragePlugin = provider::LoadedPlugin<latchkey_storage>;
 
 // Runs every check on `path`, loads it and checks its descriptor (storage ABI
 // major, struct_size, name, the required functions, the option schema).
 // Throws a plugin error naming the file and the reason.
 std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(const std::string& path);
-// The same for a library plugin::load_checked() already checked and mapped.
-std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(plugin::CheckedLibrary checked);
+// The same for a library provider::load_checked() already checked and mapped.
+std::shared_ptr<LoadedStoragePlugin> load_storage_plugin(provider::CheckedLibrary checked);
 
 // What an open storage plugin reports through.
 struct PluginServices {

@@ -7,7 +7,7 @@
 #include <latchkey/common/bounded_json.hpp>
 #include <utility>
 
-#include "token/credential_check.hpp"
+#include "credential/credential_check.hpp"
 
 namespace latchkey::storage {
 
@@ -90,7 +90,7 @@ std::optional<detail::CredentialData> from_json(const std::string& text, std::st
     }
     for (auto [name, ms] :
          {std::pair{"expires_at_ms", *exp}, std::pair{"obtained_at_ms", *obtained}})
-        if (!token::time_in_range(ms)) {
+        if (!credential::time_in_range(ms)) {
             error = std::string(name) + " " + std::to_string(ms) +
                     " is not a time between 1970 and the year 9999";
             return std::nullopt;

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "token/credential_data.hpp"
+#include "credential/credential_data.hpp"
 
 namespace latchkey::storage {
 

@@ -17,7 +17,7 @@
 #include "storage/module.hpp"
 #include "storage/record_json.hpp"
 #include "util/clock.hpp"
-#include "util/crypto.hpp"
+#include "crypto/primitives.hpp"
 
 namespace latchkey::storage {
 
@@ -602,7 +602,7 @@ std::unique_ptr<Lock> RedisStorage::lock(const std::string& key) {
     const std::string vk = config_.key_prefix + key;
     const std::string lk = vk + ":lock";
     unsigned char rnd[16];
-    if (!util::random_bytes(rnd, sizeof rnd))
+    if (!crypto::random_bytes(rnd, sizeof rnd))
         fail("cannot make a lock token (no randomness available)");
     const std::string token = hex(rnd, sizeof rnd);
     const std::string ttl = std::to_string(config_.lock_ttl_ms);

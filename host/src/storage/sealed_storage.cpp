@@ -12,7 +12,7 @@ constexpr const char* kSealedType = "latchkey-sealed";
 
 bool is_sealed(const detail::CredentialData& c) {
     return c.token_type == kSealedType &&
-           std::string_view(c.token).substr(0, util::kSealedPrefix.size()) == util::kSealedPrefix;
+           std::string_view(c.token).substr(0, crypto::kSealedPrefix.size()) == crypto::kSealedPrefix;
 }
 
 // SITE.HASH16 or SITE.HASH16.cache-NAME -> SITE (a site name may hold dots).
@@ -23,7 +23,7 @@ std::string site_of(const std::string& key) {
 
 // The key id written in an envelope's header, for messages before opening.
 std::string envelope_key_id(const std::string& envelope) {
-    auto rest = envelope.substr(util::kSealedPrefix.size());
+    auto rest = envelope.substr(crypto::kSealedPrefix.size());
     auto first = rest.find(':');
     if (first == std::string::npos) return "?";
     return rest.substr(first + 1, 8);
@@ -64,7 +64,7 @@ SealedStorage::SealedStorage(std::unique_ptr<Storage> inner, SealingKeys keys)
     for (auto& p : keys.previous.list) texts.push_back(std::move(p));
     size_t failed = 0;
     std::string error;
-    sealer_ = util::make_sealer(texts, failed, error);
+    sealer_ = crypto::make_sealer(texts, failed, error);
     if (!sealer_)
         throw Error(ErrorKind::config,
                     (failed == 0 ? setting_
@@ -98,11 +98,11 @@ detail::CredentialData SealedStorage::open(const std::string& key,
                  "), but no encryption_key is set for this backend",
              "set [storage] encryption_key to the key it was sealed with, or run " + logout +
                  " to drop it and fetch a new one");
-    util::Opened o = sealer_->open(key, stored.token);
+    crypto::Opened o = sealer_->open(key, stored.token);
     switch (o.status) {
-        case util::Opened::ok:
+        case crypto::Opened::ok:
             break;
-        case util::Opened::unknown_key: {
+        case crypto::Opened::unknown_key: {
             std::vector<std::string> previous(key_ids_.begin() + 1, key_ids_.end());
             fail(key,
                  "is sealed under key id " + o.key_id + ", but " + setting_ + " has id " +
@@ -114,15 +114,15 @@ detail::CredentialData SealedStorage::open(const std::string& key,
                  "restore that key (or list it in previous_encryption_keys), or run " + logout +
                      " to drop the stored credential and fetch a new one");
         }
-        case util::Opened::not_authentic:
+        case crypto::Opened::not_authentic:
             fail(key,
                  "does not authenticate under key id " + o.key_id +
                      ": it was altered, or copied from another identity or site",
                  "run " + logout + " to drop it and fetch a new one");
-        case util::Opened::newer_format:
+        case crypto::Opened::newer_format:
             fail(key, "was sealed by a newer latchkey (an envelope format this one does not read)",
                  "upgrade latchkey, or run " + logout);
-        case util::Opened::malformed:
+        case crypto::Opened::malformed:
             fail(key, "is a damaged sealed value", "run " + logout + " to drop it");
     }
     std::string error;

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "storage/storage.hpp"
-#include "util/sealing.hpp"
+#include "crypto/sealing.hpp"
 
 namespace latchkey::storage {
 
@@ -76,7 +76,7 @@ class SealedStorage : public Storage {
                            const std::string& next) const;
 
     std::unique_ptr<Storage> inner_;
-    std::unique_ptr<util::Sealer> sealer_;
+    std::unique_ptr<crypto::Sealer> sealer_;
     std::vector<std::string> key_ids_;
     std::string setting_;  // "[storage] encryption_key (policy.toml:4:18 via secret ...)"
 };

@@ -15,7 +15,7 @@
 
 #include "policy/option_spec.hpp"
 #include "policy/resolver.hpp"
-#include "token/credential_data.hpp"
+#include "credential/credential_data.hpp"
 
 namespace latchkey::storage {
 

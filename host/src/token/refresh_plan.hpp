@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "token/credential_data.hpp"
+#include "credential/credential_data.hpp"
 
 namespace latchkey::token {
 

@@ -26,7 +26,7 @@
 #include "latchkey/credential.hpp"
 #include "latchkey/error.hpp"
 #include "latchkey/host.hpp"
-#include "token/credential_data.hpp"
+#include "credential/credential_data.hpp"
 #include "util/clock.hpp"
 
 namespace latchkey::token {

@@ -5,14 +5,14 @@
 #include <cstdio>
 #include <cstring>
 
-#include "util/crypto.hpp"
+#include "crypto/primitives.hpp"
 
 namespace latchkey::fuzz {
 
 namespace {
 
 FakeHost& self(void* ctx) { return *static_cast<FakeHost*>(ctx); }
-Outcome& out(latchkey_result* r) { return *reinterpret_cast<Outcome*>(r); }
+ProviderResult& out(latchkey_result* r) { return *reinterpret_cast<ProviderResult*>(r); }
 
 // One answer as the provider holds it until http_release.
 struct Response {
@@ -82,10 +82,10 @@ FakeHost::FakeHost() {
     t.base64_encode = [](void*, const unsigned char* data, size_t len, int url_safe,
                          latchkey_sink sink, void* user) {
         send(sink, user,
-             util::base64_encode({reinterpret_cast<const char*>(data), len}, url_safe != 0));
+             crypto::base64_encode({reinterpret_cast<const char*>(data), len}, url_safe != 0));
     };
     t.base64_decode = [](void*, const char* text, size_t len, latchkey_sink sink, void* user) {
-        auto v = util::base64_decode({text, len});
+        auto v = crypto::base64_decode({text, len});
         if (!v) return LATCHKEY_E_INTERNAL;
         send(sink, user, *v);
         return LATCHKEY_OK;

@@ -15,7 +15,7 @@
 namespace latchkey::fuzz {
 
 // What a provider call handed back.
-struct Outcome {
+struct ProviderResult {
     latchkey_status status = LATCHKEY_OK;
     std::string message;
     sdk::Credential credential;
@@ -45,10 +45,10 @@ class FakeHost {
 
     // The result handle for one provider call; read `outcome` afterwards.
     latchkey_result* result() {
-        outcome = Outcome{};
+        outcome = ProviderResult{};
         return reinterpret_cast<latchkey_result*>(&outcome);
     }
-    Outcome outcome;
+    ProviderResult outcome;
 
  private:
     latchkey_host table_{};
