@@ -8,7 +8,6 @@
 #include <latchkey/common/bounded_json.hpp>
 
 #include "command.hpp"
-#include "util/clock.hpp"
 
 namespace latchkey::cli {
 
@@ -27,25 +26,25 @@ int login(Context& ctx) {
     po::variables_map vm;
     if (!parse_command_options(ctx, "login", "login [--force]", desc, vm)) return 0;
     ctx.host_options.interactive = true;
-    auto& host = ctx.host();
-    auto& s = host.site(ctx.host_options.site.value_or(""));
-    int64_t started = util::now_ms();
-    Credential c = s.tokens->login(vm.count("force") > 0);
-    int64_t now = util::now_ms();
+    auto& admin = ctx.admin();
+    auto s = admin.describe("");
+    int64_t started = admin::now_ms();
+    Credential c = admin.login(s.name, vm.count("force") > 0);
+    int64_t now = admin::now_ms();
     bool fetched = c.obtained_at_ms() >= started;
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
-        j.key_string("site", s.resolved.name);
-        j.key_string("provider", s.resolved.provider);
+        j.key_string("site", s.name);
+        j.key_string("provider", s.provider);
         j.key_int("expires_at_ms", c.expires_at_ms());
         j.key_int("obtained_at_ms", c.obtained_at_ms());
         j.key_bool("fetched", fetched);
         j.w().EndObject();
         j.print();
     } else {
-        std::cout << (fetched ? "logged in to " : "already logged in to ") << s.resolved.name
-                  << " (provider " << display(s.resolved.provider) << "); credential "
+        std::cout << (fetched ? "logged in to " : "already logged in to ") << s.name
+                  << " (provider " << display(s.provider) << "); credential "
                   << expiry_text(c.expires_at_ms(), now) << std::endl;
     }
     return 0;
@@ -53,15 +52,14 @@ int login(Context& ctx) {
 
 int logout(Context& ctx) {
     po::options_description desc("logout");
-    desc.add_options()("all", "log out of every site of the policy");
+    add_all_option(desc);
     po::variables_map vm;
     if (!parse_command_options(ctx, "logout", "logout [--all]", desc, vm)) return 0;
-    auto& host = ctx.host();
     std::vector<std::string> names = ctx.site_names(vm.count("all") > 0);
     int rc = 0;
     for (auto& n : names) {
         try {
-            auto problem = host.site(n).tokens->logout();
+            auto problem = ctx.admin().logout(n);
             // The local copy is gone either way; a failed revocation is worth
             // knowing (the token stays valid at the server until it expires).
             if (problem)
@@ -92,9 +90,9 @@ int whoami(Context& ctx) {
     po::options_description desc("whoami");
     po::variables_map vm;
     if (!parse_command_options(ctx, "whoami", "whoami", desc, vm)) return 0;
-    auto& host = ctx.host();
-    auto& s = host.site(ctx.host_options.site.value_or(""));
-    const std::string json = s.tokens->whoami();
+    auto& admin = ctx.admin();
+    const std::string site = admin.selected_site();
+    const std::string json = admin.whoami(site);
     rapidjson::Document doc;
     bool parsed = !common::parse_bounded_json(doc, json);
     if (ctx.format == Format::json) {
@@ -110,7 +108,7 @@ int whoami(Context& ctx) {
         std::cout << display(json) << std::endl;
         return 0;
     }
-    std::cout << s.resolved.name << "\n";
+    std::cout << site << "\n";
     for (auto& m : doc.GetObject()) {
         std::string value;
         if (m.value.IsString()) {
@@ -133,13 +131,11 @@ int token(Context& ctx) {
                        "print the whole HTTP header line, e.g. `Authorization: Bearer ...`");
     po::variables_map vm;
     if (!parse_command_options(ctx, "token", "token [--header]", desc, vm)) return 0;
-    auto& host = ctx.host();
-    auto& s = host.site(ctx.host_options.site.value_or(""));
-    Credential c = s.tokens->token();
+    Credential c = ctx.admin().token("");
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
-        j.key_string("site", s.resolved.name);
+        j.key_string("site", ctx.admin().selected_site());
         j.key_string("token", c.token());
         j.key_string("token_type", c.token_type());
         j.key_string("header", c.header());
@@ -154,12 +150,12 @@ int token(Context& ctx) {
 
 int status(Context& ctx) {
     po::options_description desc("status");
+    add_all_option(desc);
     po::variables_map vm;
-    if (!parse_command_options(ctx, "status", "status", desc, vm)) return 0;
-    auto& host = ctx.host();
-    // `status` covers every site unless one was chosen with --at.
-    std::vector<std::string> names = ctx.site_names(!ctx.host_options.site);
-    int64_t now = util::now_ms();
+    if (!parse_command_options(ctx, "status", "status [--all]", desc, vm)) return 0;
+    auto& admin = ctx.admin();
+    std::vector<std::string> names = ctx.site_names(vm.count("all") > 0);
+    int64_t now = admin::now_ms();
     Json j;
     if (ctx.format == Format::json) {
         j.w().StartObject();
@@ -169,12 +165,12 @@ int status(Context& ctx) {
     int rc = 0;
     for (auto& n : names) {
         std::string provider, storage, state, error;
-        std::optional<detail::CredentialData> c;
+        std::optional<admin::StoredCredential> c;
         try {
-            auto& s = host.site(n);
-            provider = s.resolved.provider;
-            storage = s.tokens->storage_name();
-            c = s.tokens->stored();
+            auto s = admin.describe(n);
+            provider = s.provider;
+            storage = s.storage;
+            c = admin.stored(n);
             if (!c)
                 state = storage == "memory"
                             ? "no credential (memory storage keeps none between runs)"
@@ -198,7 +194,7 @@ int status(Context& ctx) {
             if (c) {
                 j.key_int("expires_at_ms", c->expires_at_ms);
                 j.key_int("obtained_at_ms", c->obtained_at_ms);
-                j.key_bool("has_refresh_token", !c->refresh_token.empty());
+                j.key_bool("has_refresh_token", c->has_refresh_token);
                 w.Key("extras");
                 w.StartObject();
                 for (auto& [k, v] : c->extras) j.key_string(k.c_str(), v);
@@ -218,7 +214,7 @@ int status(Context& ctx) {
             std::cout << "  obtained: " << iso_time(c->obtained_at_ms) << "\n";
             if (c->expires_at_ms && !c->expired_at(now) && c->refresh_at_ms > now)
                 std::cout << "  refresh:  in " << human_duration(c->refresh_at_ms - now) << "\n";
-            if (!c->refresh_token.empty()) std::cout << "  refresh token: stored\n";
+            if (c->has_refresh_token) std::cout << "  refresh token: stored\n";
             // Extras come from the server: never raw to the terminal.
             for (auto& [k, v] : c->extras)
                 std::cout << "  " << display(k) << ": " << display(v) << "\n";
@@ -239,10 +235,14 @@ std::vector<Command> session_commands() {
     return {
         {"login", "get a credential for the site now (interactive when the provider needs it)",
          login},
-        {"logout", "revoke (when the server supports it) and erase the site's credential", logout},
+        {"logout",
+         "revoke (when the server supports it) and erase the site's credential (--all: every "
+         "site's)",
+         logout},
         {"whoami", "show who the site's credential belongs to (userinfo or token claims)", whoami},
         {"token", "print the site's token (cached, refreshed or acquired)", token},
-        {"status", "show each site's stored credential state, never the secret", status}};
+        {"status", "show the site's stored credential state (--all: every site), never the secret",
+         status}};
 }
 
 }  // namespace latchkey::cli

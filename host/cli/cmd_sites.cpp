@@ -1,5 +1,6 @@
 // `latchkey sites list|show [NAME]`; the editing commands are in cmd_sites_edit.cpp.
 #include <iostream>
+#include <optional>
 
 #include "command.hpp"
 #include "site_view.hpp"
@@ -13,30 +14,33 @@ int list(Context& ctx) {
     po::options_description desc("sites list");
     po::variables_map vm;
     if (!parse_command_options(ctx, "sites list", "sites list", desc, vm)) return 0;
-    auto& host = ctx.host();
-    auto& policy = host.policy();
+    auto& admin = ctx.admin();
+    std::vector<std::string> sites = admin.sites();
     std::string selected;
     try {
-        selected = host.selected_site();
+        selected = admin.selected_site();
     } catch (const Error&) {
         // No unambiguous selection: nothing is marked.
     }
+    // The provider each site names; "" when it cannot be read.
+    auto provider_of = [&](const std::string& site) -> std::optional<std::string> {
+        try {
+            return admin.provider_of(site);
+        } catch (const Error&) {
+            return std::nullopt;
+        }
+    };
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
-        j.key_string("config", policy.path());
+        j.key_string("config", admin.policy_path());
         j.w().Key("sites");
         j.w().StartArray();
-        for (auto& s : policy.sites) {
+        for (auto& s : sites) {
             j.w().StartObject();
-            j.key_string("name", s.name);
-            std::string provider;
-            try {
-                provider = host.resolver().provider_of(s.name);
-            } catch (const Error&) {
-            }
-            j.key_string("provider", provider);
-            j.key_bool("selected", s.name == selected);
+            j.key_string("name", s);
+            j.key_string("provider", provider_of(s).value_or(""));
+            j.key_bool("selected", s == selected);
             j.w().EndObject();
         }
         j.w().EndArray();
@@ -44,21 +48,15 @@ int list(Context& ctx) {
         j.print();
         return 0;
     }
-    if (policy.sites.empty()) {
-        std::cout << "no sites in " << display(policy.path())
-                  << (policy.exists() ? "" : " (file does not exist)") << "\n";
+    if (sites.empty()) {
+        std::cout << "no sites in " << display(admin.policy_path())
+                  << (admin.policy_exists() ? "" : " (file does not exist)") << "\n";
         return 0;
     }
     std::vector<std::vector<std::string>> rows{{"", "SITE", "PROVIDER"}};
-    for (auto& s : policy.sites) {
-        std::string provider;
-        try {
-            provider = host.resolver().provider_of(s.name);
-        } catch (const Error& e) {
-            provider = "(error: see `latchkey config check`)";
-        }
-        rows.push_back({s.name == selected ? "*" : " ", s.name, provider});
-    }
+    for (auto& s : sites)
+        rows.push_back({s == selected ? "*" : " ", s,
+                        provider_of(s).value_or("(error: see `latchkey config check`)")});
     print_table(rows);
     return 0;
 }
@@ -70,14 +68,13 @@ int show(Context& ctx) {
     pos.add("name", 1);
     po::variables_map vm;
     if (!parse_command_options(ctx, "sites show", "sites show [NAME]", desc, vm, &pos)) return 0;
-    std::string name = vm.count("name") ? vm["name"].as<std::string>() : ctx.host().selected_site();
-    auto& s = ctx.host().site(name);
+    auto s = ctx.admin().describe(vm.count("name") ? vm["name"].as<std::string>() : "");
     if (ctx.format == Format::json) {
         Json j;
         write_site_json(j, s, false);
         j.print();
     } else {
-        print_site(ctx, s, false);
+        print_site(s, false);
     }
     return 0;
 }

@@ -1,13 +1,17 @@
 // What every `latchkey` command receives, and the table of commands.
+//
+// The program uses the public API and the administrative interface
+// (latchkey/admin.hpp) only: host/src is not on its include path.
 #pragma once
 
 #include <boost/program_options.hpp>
 #include <functional>
+#include <latchkey/admin.hpp>
+#include <latchkey/error.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "host_impl.hpp"
 #include "output.hpp"
 
 namespace latchkey::cli {
@@ -20,13 +24,16 @@ struct Context {
     std::vector<std::string> args;  // the command's own arguments
     std::string program = "latchkey";
 
-    // Opens the host lazily: `providers list` must work without a policy.
-    HostImpl& host();
-    // Every site of the policy when `all`, else the selected one.
+    // Opened lazily, from host_options as they are then: `providers list`
+    // must work without a policy, and `login` makes the host interactive.
+    admin::Admin& admin();
+    // The rule of every command that acts on sites: the selected site
+    // (--at, LATCHKEY_SITE, default_site, the only site), or with `all`
+    // every site of the policy.
     std::vector<std::string> site_names(bool all);
 
  private:
-    std::shared_ptr<HostImpl> host_;
+    std::unique_ptr<admin::Admin> admin_;
 };
 
 struct Command {
@@ -40,6 +47,10 @@ std::vector<Command> site_commands();
 std::vector<Command> config_commands();
 std::vector<Command> session_commands();
 std::vector<Command> storage_commands();
+
+// Adds `--all` (every site of the policy rather than the selected one) to a
+// command's options.
+void add_all_option(po::options_description& desc);
 
 // Parses a command's own options; prints its help and returns false on --help.
 bool parse_command_options(Context& ctx, const std::string& name, const std::string& usage,

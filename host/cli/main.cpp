@@ -3,27 +3,41 @@
 //   latchkey [--config F] [--at SITE] [--set k=v]... [--plugin-dir D]... [-o text|json] [-v]
 //   COMMAND
 //
+// One rule for every command: a global option means the same under each;
+// a command acts on the selected site unless given --all.
 // Exit codes: 0 ok, 1 failure, 2 usage, 3 login required.
+#include <latchkey/provider.h>
+
 #include <csignal>
 #include <iostream>
 
-#include "provider/interaction.hpp"
 #include "command.hpp"
-#include "util/core_dumps.hpp"
-#include "util/strings.hpp"
 
 namespace latchkey::cli {
 
-HostImpl& Context::host() {
-    if (!host_) host_ = std::make_shared<HostImpl>(host_options);
-    return *host_;
+admin::Admin& Context::admin() {
+    if (!admin_) {
+        admin_ = std::make_unique<admin::Admin>(host_options);
+        admin_->on_warning([](const std::string& w) {
+            std::cerr << "latchkey: warning: " << display(w) << std::endl;
+        });
+    }
+    return *admin_;
 }
 
 std::vector<std::string> Context::site_names(bool all) {
-    if (!all) return {host().selected_site()};
-    std::vector<std::string> out;
-    for (auto& s : host().policy().sites) out.push_back(s.name);
-    return out;
+    if (all) return admin().sites();
+    try {
+        return {admin().selected_site()};
+    } catch (const Error& e) {
+        // Several sites and none chosen: the command could also take them all.
+        if (e.kind() != ErrorKind::usage) throw;
+        throw Error(e.kind(), std::string(e.what()) + ", or give --all for every site");
+    }
+}
+
+void add_all_option(po::options_description& desc) {
+    desc.add_options()("all", "every site of the policy, not only the selected one");
 }
 
 bool parse_command_options(Context& ctx, const std::string& name, const std::string& usage,
@@ -57,6 +71,43 @@ std::vector<Command> all_commands() {
     return all;
 }
 
+// Global words taken out before Program_options sees the rest: -v counted,
+// and -o/--output in each spelling (-o json, -ojson, --output json,
+// --output=json), so that the error path knows the format even when parsing
+// fails.
+struct Prescan {
+    std::vector<std::string> words;
+    int verbosity = 0;
+    std::string format = "text";
+};
+
+Prescan prescan(int argc, char** argv) {
+    Prescan out;
+    bool rest = false;  // after "--" every word is an argument
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (rest || a == "--") {
+            rest = true;
+            out.words.push_back(a);
+        } else if (a == "--verbose") {
+            ++out.verbosity;
+        } else if (a.size() >= 2 && a[0] == '-' &&
+                   a.find_first_not_of('v', 1) == std::string::npos) {
+            out.verbosity += static_cast<int>(a.size()) - 1;
+        } else if (a == "-o" || a == "--output") {
+            if (i + 1 == argc) throw Error(ErrorKind::usage, a + " needs a value: text or json");
+            out.format = argv[++i];
+        } else if (a.rfind("--output=", 0) == 0) {
+            out.format = a.substr(9);
+        } else if (a.rfind("-o", 0) == 0 && a.rfind("--", 0) != 0) {
+            out.format = a.substr(2);
+        } else {
+            out.words.push_back(a);
+        }
+    }
+    return out;
+}
+
 void print_help(const po::options_description& global) {
     std::cout << "latchkey " LATCHKEY_VERSION
                  " - credentials for the sites your programs call\n\n"
@@ -65,46 +116,51 @@ void print_help(const po::options_description& global) {
     for (auto& c : all_commands()) rows.push_back({"  " + c.name, c.summary});
     print_table(rows);
     std::cout << "\n"
-              << global << "\nexit codes: 0 ok, 1 failure, 2 usage, 3 login required\n"
+              << global
+              << "\nA command that acts on sites acts on the selected one (--at, $LATCHKEY_SITE,\n"
+                 "default_site, or the only site); --all makes it act on every site of the\n"
+                 "policy (status, logout, config explain, storage list|migrate|seal|check).\n"
+                 "--set changes a value for this run only, under every command; `sites add`\n"
+                 "and `sites modify` write values into the policy with --option key=value.\n"
+              << "\nexit codes: 0 ok, 1 failure, 2 usage, 3 login required\n"
               << "`latchkey COMMAND --help` shows a command's options." << std::endl;
 }
 
 void on_interrupt(int) {
     // First Ctrl-C: ask polls and sleeps to stop (nothing half-written is
     // stored); a second one ends the process at once.
-    if (provider::cancelled().exchange(true)) std::_Exit(130);
+    if (admin::cancel_interaction()) std::_Exit(130);
 }
 
-int run(int argc, char** argv) {
+// `format` is set as soon as it is known, for main's error path.
+int run(int argc, char** argv, Format& format_out) {
     Context ctx;
     po::options_description global("global options");
-    std::string format = "text";
-    int verbosity = 0;
     global.add_options()(
         "config", po::value<std::string>(),
         "policy file (default: $LATCHKEY_CONFIG, then $XDG_CONFIG_HOME/latchkey/config.toml)")(
         "at", po::value<std::string>(), "site to use (default: $LATCHKEY_SITE, then default_site)")(
         "set", po::value<std::vector<std::string>>()->composing(),
-        "override an option: --set key=value (repeatable)")(
-        "plugin-dir", po::value<std::vector<std::string>>()->composing(),
-        "search this directory for provider plugins first (repeatable)")(
-        "output,o", po::value<std::string>(&format)->default_value("text"),
-        "output format: text or json")("verbose,v",
-                                       "more detail on standard error (-vv for HTTP traces)")(
+        "override an option for this run: --set key=value (repeatable; never written to the "
+        "policy)")("plugin-dir", po::value<std::vector<std::string>>()->composing(),
+                   "search this directory for provider plugins first (repeatable)")(
+        "output,o", po::value<std::string>()->default_value("text"),
+        "output format: text or json (also -ojson, --output=json)")(
+        "verbose,v", "more detail on standard error (-vv for HTTP traces)")(
         "version", "print the version")("help,h", "show help");
 
-    // -v, -vv, -v -v and --verbose are counted here; Program_options only
-    // documents the switch (it would refuse a second occurrence).
-    std::vector<std::string> words;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--verbose")
-            ++verbosity;
-        else if (a.size() >= 2 && a[0] == '-' && a.find_first_not_of('v', 1) == std::string::npos)
-            verbosity += static_cast<int>(a.size()) - 1;
-        else
-            words.push_back(a);
-    }
+    // -v, -vv, -v -v and --verbose are counted by prescan(), and -o read
+    // there; Program_options only documents them (it would refuse a second
+    // -v).
+    Prescan pre = prescan(argc, argv);
+    auto choose_format = [&](const std::string& f) {
+        if (f != "text" && f != "json")
+            throw Error(ErrorKind::usage, "-o " + f + ": use text or json");
+        format_out = ctx.format = f == "json" ? Format::json : Format::text;
+    };
+    choose_format(pre.format);
+    const std::vector<std::string>& words = pre.words;
+    int verbosity = pre.verbosity;
     po::variables_map vm;
     std::vector<std::string> rest;
     try {
@@ -115,15 +171,14 @@ int run(int argc, char** argv) {
     } catch (const po::error& e) {
         throw Error(ErrorKind::usage, std::string(e.what()) + " (see `latchkey --help`)");
     }
+    // An abbreviation (--out json) reaches Program_options.
+    if (!vm["output"].defaulted()) choose_format(vm["output"].as<std::string>());
 
     if (vm.count("version")) {
         std::cout << "latchkey " LATCHKEY_VERSION " (provider ABI " << LATCHKEY_ABI_MAJOR << "."
                   << LATCHKEY_ABI_MINOR << ")" << std::endl;
         return 0;
     }
-    if (format != "text" && format != "json")
-        throw Error(ErrorKind::usage, "-o " + format + ": use text or json");
-    ctx.format = format == "json" ? Format::json : Format::text;
     if (vm.count("config")) ctx.host_options.config_path = vm["config"].as<std::string>();
     if (vm.count("at")) ctx.host_options.site = vm["at"].as<std::string>();
     if (vm.count("set")) ctx.host_options.sets = vm["set"].as<std::vector<std::string>>();
@@ -139,7 +194,7 @@ int run(int argc, char** argv) {
     const Command* chosen = nullptr;
     size_t used = 0;
     for (auto& c : commands) {
-        auto words = util::split(c.name, " ");
+        auto words = admin::split(c.name, " ");
         if (words.size() > rest.size()) continue;
         if (std::equal(words.begin(), words.end(), rest.begin()) && words.size() > used)
             chosen = &c, used = words.size();
@@ -152,8 +207,8 @@ int run(int argc, char** argv) {
         std::vector<std::string> names;
         for (auto& c : commands) names.push_back(c.name);
         std::string attempt = rest[0] + (rest.size() > 1 ? " " + rest[1] : "");
-        std::string near = util::nearest(attempt, names);
-        if (near.empty()) near = util::nearest(rest[0], names);
+        std::string near = admin::nearest(attempt, names);
+        if (near.empty()) near = admin::nearest(rest[0], names);
         throw Error(ErrorKind::usage,
                     "unknown command '" + attempt + "'" +
                         (near.empty() ? "" : "; did you mean `latchkey " + near + "`?") +
@@ -171,19 +226,15 @@ int main(int argc, char** argv) {
     // Before anything is read: every command may hold a client secret, a
     // refresh token or a token, and a crash or a SIGABRT must not write them
     // to a core file.
-    if (std::string why = latchkey::util::refuse_core_dumps(); !why.empty())
+    if (std::string why = latchkey::admin::refuse_core_dumps(); !why.empty())
         std::cerr << "latchkey: warning: core dumps could not be turned off: " << why << std::endl;
     std::signal(SIGINT, latchkey::cli::on_interrupt);
-    bool json = false;
-    for (int i = 1; i + 1 < argc; ++i)
-        if ((std::string(argv[i]) == "-o" || std::string(argv[i]) == "--output") &&
-            std::string(argv[i + 1]) == "json")
-            json = true;
+    auto format = latchkey::cli::Format::text;
     try {
-        return latchkey::cli::run(argc, argv);
+        return latchkey::cli::run(argc, argv, format);
     } catch (const latchkey::Error& e) {
         std::cerr << "latchkey: " << latchkey::cli::display(e.what()) << std::endl;
-        if (json) {
+        if (format == latchkey::cli::Format::json) {
             latchkey::cli::Json j;
             j.w().StartObject();
             j.w().Key("error");

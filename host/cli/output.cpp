@@ -3,10 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <iostream>
-
-#include "http/http_client.hpp"
-#include "util/printable.hpp"
-#include "util/redactor.hpp"
+#include <latchkey/admin.hpp>
 
 namespace latchkey::cli {
 
@@ -24,11 +21,9 @@ void Json::key_bool(const char* k, bool v) {
 }
 void Json::print() { std::cout << buf_.GetString() << std::endl; }
 
-std::string without_url_passwords(std::string_view text) {
-    return util::mask_url_passwords(text, http::url_password);
+std::string display(std::string_view text) {
+    return admin::printable(admin::without_url_passwords(text));
 }
-
-std::string display(std::string_view text) { return util::printable(without_url_passwords(text)); }
 
 std::string human_duration(int64_t ms) {
     bool past = ms < 0;

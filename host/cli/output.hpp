@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <cstdint>
+#include <latchkey/admin.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,13 +35,11 @@ class Json {
     JsonWriter w_;
 };
 
-// `text` with the password of any URL in it replaced by "****"
-// (util::mask_url_passwords, with libcurl's URL parser): for JSON output.
-std::string without_url_passwords(std::string_view text);
+// `text` with the password of any URL in it replaced by "****": for JSON output.
+using admin::without_url_passwords;
 
 // Text as the text output shows it: the password of any URL in it masked
-// (util::mask_url_passwords, with libcurl's URL parser) and every control
-// character escaped (util::printable), so a value from a server, a plugin, a
+// and every control character escaped (admin::printable), so a value from a server, a plugin, a
 // file or the policy can neither reveal a password nor drive the terminal.
 // Every value and message of the text output goes through it; JSON output is
 // escaped by RapidJSON.

@@ -1,4 +1,4 @@
-// Printing a resolved site: its effective values, secrets masked, and
+// Printing a described site: its effective values, secrets masked, and
 // optionally where each value came from.
 #pragma once
 
@@ -6,7 +6,7 @@
 
 namespace latchkey::cli {
 
-void print_site(Context& ctx, site::Site& s, bool with_sources);
-void write_site_json(Json& j, site::Site& s, bool with_sources);
+void print_site(const admin::SiteDescription& s, bool with_sources);
+void write_site_json(Json& j, const admin::SiteDescription& s, bool with_sources);
 
 }  // namespace latchkey::cli

@@ -136,7 +136,7 @@ TEST_F(ClientCredentials, LogoutAllLogsOutOfEverySite) {
     EXPECT_NE(out.out.find("logged out of alpha"), std::string::npos) << out.out;
     EXPECT_NE(out.out.find("logged out of beta"), std::string::npos) << out.out;
 
-    auto st = lk({"status"});
+    auto st = lk({"status", "--all"});
     ASSERT_EQ(st.exit_code, 0) << st.err;
     size_t first = st.out.find("not logged in");
     ASSERT_NE(first, std::string::npos) << st.out;

@@ -1,6 +1,9 @@
 // Secrets never reach a log line or an error message: the test-counter
 // provider deliberately logs its `secret` option at INFO and puts it in its
 // error messages; the host must turn it into "****".
+#include <algorithm>
+#include <latchkey/admin.hpp>
+
 #include "unit_support.hpp"
 #include "http/http_client.hpp"
 #include "util/redactor.hpp"
@@ -77,10 +80,16 @@ TEST_F(Redaction, SecretFromTheEnvironmentOrAFileIsMaskedToo) {
 
 TEST_F(Redaction, ExplainMarksTheValueSecret) {
     auto host = open("secret = \"" + kSecret + "\"\n");
-    const auto* v = host.impl().site("t").resolved.get("secret");
-    ASSERT_NE(v, nullptr);
-    EXPECT_TRUE(v->secret);
-    EXPECT_FALSE(host.impl().site("t").resolved.get("counter_file")->secret);
+    auto site = latchkey::admin::Admin::of(host).describe("t");
+    auto value = [&](const std::string& key) {
+        auto v = std::find_if(site.values.begin(), site.values.end(),
+                              [&](const latchkey::admin::Value& v) { return v.key == key; });
+        EXPECT_NE(v, site.values.end()) << key;
+        return v == site.values.end() ? latchkey::admin::Value{} : *v;
+    };
+    EXPECT_TRUE(value("secret").secret);
+    EXPECT_EQ(value("secret").text, "****");
+    EXPECT_FALSE(value("counter_file").secret);
 }
 
 TEST(Redactor, MasksEveryOccurrenceLongestFirst) {

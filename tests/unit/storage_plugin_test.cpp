@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <latchkey/admin.hpp>
 
 #include "provider/catalog.hpp"
 #include "provider/loaded_provider.hpp"
@@ -342,8 +343,9 @@ TEST_F(StoragePluginHost, StoresAndReusesATokenAcrossHosts) {
     {
         auto host = latchkey::Host::open(options(path));
         EXPECT_EQ(host.token("tc").token(), "tok-1");
-        EXPECT_EQ(host.impl().site("tc").tokens->storage_name(), "directory-storage");
-        EXPECT_EQ(host.impl().site("tc").storage->location(), store);
+        auto site = latchkey::admin::Admin::of(host).describe("tc");
+        EXPECT_EQ(site.storage, "directory-storage");
+        EXPECT_EQ(site.storage_location, store);
     }
     EXPECT_EQ(counter(dir.file("count")), 1);
     // The plugin keeps it as a private file in the configured directory.
@@ -365,9 +367,9 @@ TEST_F(StoragePluginHost, StoresAndReusesATokenAcrossHosts) {
         EXPECT_LT(static_cast<int>(level), static_cast<int>(latchkey::LogLevel::warn)) << line;
 
     // logout erases it from the plugin's store.
-    auto& impl = again.impl();
-    impl.site("tc").tokens->logout();
-    EXPECT_FALSE(impl.site("tc").tokens->stored().has_value());
+    auto admin = latchkey::admin::Admin::of(again);
+    admin.logout("tc");
+    EXPECT_FALSE(admin.stored("tc").has_value());
 }
 
 TEST_F(StoragePluginHost, SiteStorageAndEnvironmentChooseAndConfigureThePlugin) {
@@ -379,7 +381,7 @@ TEST_F(StoragePluginHost, SiteStorageAndEnvironmentChooseAndConfigureThePlugin) 
     path = dir.write("p.toml", text);
     auto host = latchkey::Host::open(options(path));
     EXPECT_EQ(host.token("tc").token(), "tok-1");
-    EXPECT_EQ(host.impl().site("tc").storage->location(), store);
+    EXPECT_EQ(latchkey::admin::Admin::of(host).describe("tc").storage_location, store);
 }
 
 TEST_F(StoragePluginHost, OptionsAreCheckedAgainstThePluginSchema) {

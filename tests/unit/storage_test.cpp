@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <latchkey/admin.hpp>
 
 #include "storage/file_storage.hpp"
 #include "storage/memory_storage.hpp"
@@ -308,7 +309,7 @@ TEST_F(StoreThroughHost, LibraryDefaultsToMemoryTheCommandLineToFile) {
         o.plugin_dirs = {kGoodDir};
         auto host = latchkey::Host::open(o);  // an application
         EXPECT_EQ(host.token("t").token(), "tok-1");
-        EXPECT_EQ(host.impl().site("t").tokens->storage_name(), "memory");
+        EXPECT_EQ(latchkey::admin::Admin::of(host).describe("t").storage, "memory");
         EXPECT_FALSE(fs::exists(state)) << "the library wrote a token to disk unasked";
     }
     {

@@ -59,6 +59,9 @@ struct HostOptions {
 };
 
 class HostImpl;
+namespace admin {
+class Admin;
+}
 
 // A handle to one site's token slot, for callers that ask very often.
 class Site {
@@ -93,9 +96,9 @@ class Host {
     std::string selected_site() const;
     std::vector<std::string> sites() const;
 
-    HostImpl& impl() { return *impl_; }
-
  private:
+    // Administrative tools see an open host through latchkey/admin.hpp.
+    friend class admin::Admin;
     explicit Host(std::shared_ptr<HostImpl> impl);
     void* slot_of(std::string_view site);
     std::shared_ptr<HostImpl> impl_;

@@ -22,10 +22,10 @@ void SiteCache::put(const std::string& name, const std::string& value, int64_t e
     storage_.save(cache_key(credential_key_, name), entry);
 }
 
-size_t erase_site_keys(Storage& storage, const std::string& site) {
+size_t erase_site_cache(Storage& storage, const std::string& site) {
     size_t erased = 0;
     for (auto& key : storage.keys())
-        if (site_of_key(key) == site) storage.erase(key), ++erased;
+        if (is_cache_key(key) && site_of_key(key) == site) storage.erase(key), ++erased;
     return erased;
 }
 

@@ -26,8 +26,8 @@ class SiteCache {
     std::string credential_key_;
 };
 
-// Erases every key of `site`'s, credentials and cache entries alike, in
-// `storage`. Returns how many were erased.
-size_t erase_site_keys(Storage& storage, const std::string& site);
+// Erases every cache entry of `site` in `storage`, whatever identity it
+// belonged to: what a removed site leaves behind. Returns how many.
+size_t erase_site_cache(Storage& storage, const std::string& site);
 
 }  // namespace latchkey::storage

@@ -81,7 +81,7 @@ TEST_F(SecretsDir, ANameWithASlashIsRefused) {
 TEST_F(SecretsDir, SitesAddWritesAReferenceThatWorks) {
     secrets_.write("reports_key", key_ + "\n");
     auto add = lk(
-        {"sites", "add", "reports", "--provider", "api-key", "--set", "key={secret=reports_key}"});
+        {"sites", "add", "reports", "--provider", "api-key", "--option", "key={secret=reports_key}"});
     ASSERT_EQ(add.exit_code, 0) << add.err;
     EXPECT_EQ(add.err, "");  // a reference, not a secret: no warning
     EXPECT_EQ(test::read_file(policy()),
@@ -92,7 +92,7 @@ TEST_F(SecretsDir, SitesAddWritesAReferenceThatWorks) {
 
     // Not readable here: written, with a warning naming the file.
     auto later = lk(
-        {"sites", "add", "later", "--provider", "api-key", "--set", "key={secret=mounted_later}"});
+        {"sites", "add", "later", "--provider", "api-key", "--option", "key={secret=mounted_later}"});
     ASSERT_EQ(later.exit_code, 0) << later.err;
     EXPECT_NE(later.err.find("key: cannot read " + secrets_.file("mounted_later") +
                              " here (No such file or directory); it must be there when "

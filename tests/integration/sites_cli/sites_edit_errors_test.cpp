@@ -33,39 +33,39 @@ TEST_F(SitesCliErrors, Add) {
     refused({"sites", "add", "--provider", "api-key"}, 2, "name the site");
     refused({"sites", "add", "a/b", "--provider", "api-key"}, 2,
             "may only use letters, digits, '-', '_' and '.'");
-    refused({"sites", "add", "x", "--provider", "oauth2-client-credentials", "--set",
-             "token_url=https://a.example/t", "--set", "clinet_id=app"},
+    refused({"sites", "add", "x", "--provider", "oauth2-client-credentials", "--option",
+             "token_url=https://a.example/t", "--option", "clinet_id=app"},
             1, "has no option 'clinet_id'; did you mean 'client_id'?");
     // A required option neither set nor available from the environment.
-    refused({"sites", "add", "x", "--provider", "oauth2-client-credentials", "--set",
+    refused({"sites", "add", "x", "--provider", "oauth2-client-credentials", "--option",
              "token_url=https://a.example/t"},
             1, "option 'client_id' (string) is required by provider oauth2-client-credentials");
-    refused({"sites", "add", "x", "--provider", "api-key", "--set", "provider=exec"}, 2,
+    refused({"sites", "add", "x", "--provider", "api-key", "--option", "provider=exec"}, 2,
             "give the provider with --provider");
 }
 
 TEST_F(SitesCliErrors, Values) {
-    refused({"sites", "modify", "reports", "--set", "timeout=soon"}, 1,
-            "--set timeout: expected a duration such as \"30s\", \"5m\" or \"1h\", got \"soon\"");
-    refused({"sites", "modify", "reports", "--set", "jwt_expiry=maybe"}, 1,
-            "--set jwt_expiry: expected true or false");
-    refused({"sites", "modify", "reports", "--set", "refresh_at=most"}, 1,
+    refused({"sites", "modify", "reports", "--option", "timeout=soon"}, 1,
+            "--option timeout: expected a duration such as \"30s\", \"5m\" or \"1h\", got \"soon\"");
+    refused({"sites", "modify", "reports", "--option", "jwt_expiry=maybe"}, 1,
+            "--option jwt_expiry: expected true or false");
+    refused({"sites", "modify", "reports", "--option", "refresh_at=most"}, 1,
             "refresh_at: expected a percentage");
-    refused({"sites", "modify", "reports", "--set", "=x"}, 2, "--set needs key=value");
-    refused({"sites", "modify", "reports", "--set", "timeout=3", "--set", "timeout=4"}, 2,
+    refused({"sites", "modify", "reports", "--option", "=x"}, 2, "--option needs key=value");
+    refused({"sites", "modify", "reports", "--option", "timeout=3", "--option", "timeout=4"}, 2,
             "timeout is given twice");
-    refused({"sites", "modify", "reports", "--set", "key={evn=X}"}, 2, "did you mean 'env'?");
-    refused({"sites", "modify", "reports", "--set", "key={secret=../etc/passwd}"}, 2,
+    refused({"sites", "modify", "reports", "--option", "key={evn=X}"}, 2, "did you mean 'env'?");
+    refused({"sites", "modify", "reports", "--option", "key={secret=../etc/passwd}"}, 2,
             "a secret is a plain file name in $LATCHKEY_SECRETS_DIR");
 }
 
 TEST_F(SitesCliErrors, ModifyRemoveSetDefault) {
-    refused({"sites", "modify", "reprots", "--set", "timeout=3"}, 1,
+    refused({"sites", "modify", "reprots", "--option", "timeout=3"}, 1,
             "no site 'reprots' in " + policy() + "; did you mean 'reports'?");
     refused({"sites", "modify", "reports"}, 2, "nothing to change");
     refused({"sites", "modify", "reports", "--unset", "headr"}, 1,
             "site 'reports' in " + policy() + " has no key 'headr'; did you mean 'header'?");
-    refused({"sites", "modify", "reports", "--set", "timeout=3", "--unset", "timeout"}, 2,
+    refused({"sites", "modify", "reports", "--option", "timeout=3", "--unset", "timeout"}, 2,
             "timeout is both set and unset");
     // Without a provider the site is invalid: refused, not written.
     refused({"sites", "modify", "reports", "--unset", "provider"}, 1, "names no provider");
@@ -77,13 +77,13 @@ TEST_F(SitesCliErrors, LayoutsItCannotEditSafely) {
     write_policy(
         "[sites]\ninline = { provider = \"api-key\", key = { env = \"K\" } }\n"
         "dotted.provider = \"api-key\"\n");
-    refused({"sites", "modify", "inline", "--set", "timeout=3"}, 1,
+    refused({"sites", "modify", "inline", "--option", "timeout=3"}, 1,
             policy() + ":2: site 'inline' is written as an inline table");
     refused({"sites", "remove", "inline"}, 1, "edit the file by hand");
     refused({"sites", "remove", "dotted"}, 1, "site 'dotted' is written with dotted keys");
 
     write_policy("[sites.a]\nprovider = \"api-key\"\n\n[sites.a.key]\nenv = \"K\"\n");
-    refused({"sites", "modify", "a", "--set-env", "key=OTHER"}, 1,
+    refused({"sites", "modify", "a", "--option-env", "key=OTHER"}, 1,
             "key 'key' of site 'a' is written as a table");
 }
 
@@ -92,7 +92,7 @@ TEST_F(SitesCliErrors, MalformedOrMissingFile) {
     refused({"sites", "set-default", "a"}, 1, policy() + ":2:");
 
     const std::string missing = sandbox_.file("none/policy.toml");
-    auto r = run_cli({"--config", missing, "sites", "modify", "a", "--set", "timeout=3"});
+    auto r = run_cli({"--config", missing, "sites", "modify", "a", "--option", "timeout=3"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find(missing + " does not exist; add a site first with `latchkey sites add"),
               std::string::npos)

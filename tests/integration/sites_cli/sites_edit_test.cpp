@@ -12,10 +12,10 @@ namespace {
 
 TEST_F(SitesCli, AddAppendsATableAndKeepsEveryOtherByte) {
     write_policy(kTeamPolicy);
-    auto r = lk({"sites", "add", "planet", "--provider", "oauth2-client-credentials", "--set",
-                 "token_url=https://login.example.com/oauth2/token", "--set",
-                 "client_id=planet-app", "--set-env", "client_secret=INTEG_PLANET_SECRET", "--set",
-                 "scopes=read, write", "--set", "refresh_before=90", "--default"});
+    auto r = lk({"sites", "add", "planet", "--provider", "oauth2-client-credentials", "--option",
+                 "token_url=https://login.example.com/oauth2/token", "--option",
+                 "client_id=planet-app", "--option-env", "client_secret=INTEG_PLANET_SECRET", "--option",
+                 "scopes=read, write", "--option", "refresh_before=90", "--default"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "added site 'planet' (provider oauth2-client-credentials) to " + policy() +
                          "; it is the default site\n");
@@ -48,8 +48,8 @@ TEST_F(SitesCli, AddCreatesTheDefaultPolicyFileAndItsDirectory) {
     const std::string dir = sandbox_.file("config/latchkey");
     const std::string file = dir + "/config.toml";
     ASSERT_FALSE(std::filesystem::exists(sandbox_.file("config")));
-    auto r = run_cli({"sites", "add", "api", "--provider", "api-key", "--set-env",
-                      "key=INTEG_API_KEY", "--set", "jwt_expiry=no"});
+    auto r = run_cli({"sites", "add", "api", "--provider", "api-key", "--option-env",
+                      "key=INTEG_API_KEY", "--option", "jwt_expiry=no"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "added site 'api' (provider api-key) to " + file + "\n");
     EXPECT_EQ(test::read_file(file),
@@ -69,7 +69,7 @@ TEST_F(SitesCli, AddCreatesTheDefaultPolicyFileAndItsDirectory) {
 TEST_F(SitesCli, ModifyRewritesValuesInPlaceAndAddsNewKeysAfterTheLast) {
     write_policy(kTeamPolicy);
     env_["INTEG_REPORTS_KEY_V2"] = "rk-Integ-sites-5";
-    auto r = lk({"sites", "modify", "reports", "--set-env", "key=INTEG_REPORTS_KEY_V2", "--set",
+    auto r = lk({"sites", "modify", "reports", "--option-env", "key=INTEG_REPORTS_KEY_V2", "--option",
                  "timeout=1m"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "modified site 'reports' in " + policy() + ": set key, timeout\n");
@@ -129,7 +129,7 @@ TEST_F(SitesCli, RemovingAnotherSiteKeepsDefaultSite) {
 TEST_F(SitesCli, RemovingASiteErasesItsStoredCredential) {
     write_policy(kTeamPolicy);
     ASSERT_EQ(lk({"token", "--at", "billing"}).exit_code, 0);
-    auto before = lk({"storage", "list"});
+    auto before = lk({"storage", "list", "--all"});
     ASSERT_NE(before.out.find("billing"), std::string::npos) << before.out;
 
     auto r = lk({"sites", "remove", "billing"});
@@ -139,7 +139,7 @@ TEST_F(SitesCli, RemovingASiteErasesItsStoredCredential) {
                          "the server: `latchkey logout --at billing` before removing a site "
                          "does that)\n");
     // Nothing of it is left in the store, not even as an unused identity.
-    auto after = lk({"storage", "list"});
+    auto after = lk({"storage", "list", "--all"});
     ASSERT_EQ(after.exit_code, 0) << after.err;
     EXPECT_EQ(after.out.find("billing"), std::string::npos) << after.out;
     token_like("bk-Integ-sites-2");  // printed by `token` alone
@@ -153,7 +153,7 @@ TEST_F(SitesCli, RemovingASiteCanKeepItsStoredCredential) {
     auto j = parse_json(r.out);
     EXPECT_EQ(json_string(j, "action"), "removed");
     EXPECT_EQ(json_string(j, "credential"), "kept");
-    auto after = lk({"storage", "list"});
+    auto after = lk({"storage", "list", "--all"});
     EXPECT_NE(after.out.find("billing (unused identity)"), std::string::npos) << after.out;
 }
 
@@ -201,13 +201,13 @@ TEST_F(SitesCli, ASecretOnTheCommandLineIsWrittenWithAWarningAndNeverPrinted) {
     write_policy(kTeamPolicy);
     const std::string secret = "sk-Integ-sites-cmdline-6";
     never_print(secret);
-    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--set", "key=" + secret});
+    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--option", "key=" + secret});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("warning: key is a secret: given on the command line, other users can "
                          "see it (ps)"),
               std::string::npos)
         << r.err;
-    EXPECT_NE(r.err.find("--set-env key=VAR"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--option-env key=VAR"), std::string::npos) << r.err;
     EXPECT_EQ(mode_of(policy()), 0600u);
     auto show = lk({"sites", "show", "vault"});
     ASSERT_EQ(show.exit_code, 0) << show.err;
@@ -219,7 +219,7 @@ TEST_F(SitesCli, ASecretWrittenIntoAReadablePolicyMakesItOwnerOnly) {
     chmod(policy().c_str(), 0644);
     const std::string secret = "sk-Integ-sites-readable-9";
     never_print(secret);
-    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--set", "key=" + secret});
+    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--option", "key=" + secret});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("now holds a secret: its permissions are reduced to owner-only"),
               std::string::npos)
@@ -227,7 +227,7 @@ TEST_F(SitesCli, ASecretWrittenIntoAReadablePolicyMakesItOwnerOnly) {
     EXPECT_EQ(mode_of(policy()), 0600u);
     // A reference is no secret: the bits of a readable policy stay as they are.
     chmod(policy().c_str(), 0644);
-    auto ref = lk({"sites", "modify", "vault", "--set-env", "key=VAULT_KEY"});
+    auto ref = lk({"sites", "modify", "vault", "--option-env", "key=VAULT_KEY"});
     ASSERT_EQ(ref.exit_code, 0) << ref.err;
     EXPECT_EQ(mode_of(policy()), 0644u);
 }
@@ -242,7 +242,7 @@ TEST_F(SitesCli, EditsAtTheSameTimeAllLand) {
         threads.emplace_back([&, i] {
             results[i] =
                 test::latchkey({"--config", policy(), "sites", "add", "s" + std::to_string(i),
-                                "--provider", "api-key", "--set-env", "key=INTEG_REPORTS_KEY"},
+                                "--provider", "api-key", "--option-env", "key=INTEG_REPORTS_KEY"},
                                options());
         });
     for (auto& t : threads) t.join();

@@ -1,4 +1,4 @@
-#include "site_check.hpp"
+#include "admin/site_check.hpp"
 
 #include <unistd.h>
 
@@ -13,7 +13,7 @@
 #include "policy/resolver.hpp"
 #include "util/strings.hpp"
 
-namespace latchkey::cli {
+namespace latchkey::admin {
 
 namespace {
 
@@ -158,4 +158,4 @@ std::vector<std::string> check_staged_policy(const std::string& staged, const st
     return warnings;
 }
 
-}  // namespace latchkey::cli
+}  // namespace latchkey::admin

@@ -8,9 +8,9 @@
 
 #include "policy/resolver.hpp"
 
-namespace latchkey::cli {
+namespace latchkey::admin {
 
 // One line per such URL among the site's values.
 std::vector<std::string> plain_http_warnings(const policy::ResolvedSite& site);
 
-}  // namespace latchkey::cli
+}  // namespace latchkey::admin

@@ -1,9 +1,9 @@
-#include "plain_http_warnings.hpp"
+#include "admin/plain_http_warnings.hpp"
 
 #include "http/http_client.hpp"
 #include "util/strings.hpp"
 
-namespace latchkey::cli {
+namespace latchkey::admin {
 
 std::vector<std::string> plain_http_warnings(const policy::ResolvedSite& site) {
     std::vector<std::string> out;
@@ -25,4 +25,4 @@ std::vector<std::string> plain_http_warnings(const policy::ResolvedSite& site) {
     return out;
 }
 
-}  // namespace latchkey::cli
+}  // namespace latchkey::admin

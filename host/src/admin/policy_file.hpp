@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace latchkey::cli {
+namespace latchkey::admin {
 
 class PolicyFile {
  public:
@@ -45,4 +45,4 @@ class PolicyFile {
     std::string staged_;
 };
 
-}  // namespace latchkey::cli
+}  // namespace latchkey::admin

@@ -9,7 +9,7 @@
 
 #include "provider/catalog.hpp"
 
-namespace latchkey::cli {
+namespace latchkey::admin {
 
 // The provider `name` from the search path (--plugin-dir dirs, then the
 // policy's [host] plugin_dirs, ...). An unknown name is an error that lists
@@ -28,4 +28,4 @@ std::vector<std::string> check_staged_policy(const std::string& staged, const st
                                              const std::optional<std::string>& site,
                                              const std::vector<std::string>& plugin_dirs);
 
-}  // namespace latchkey::cli
+}  // namespace latchkey::admin

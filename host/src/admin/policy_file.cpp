@@ -1,4 +1,4 @@
-#include "policy_file.hpp"
+#include "admin/policy_file.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -12,7 +12,7 @@
 #include "latchkey/error.hpp"
 #include "util/regular_file.hpp"
 
-namespace latchkey::cli {
+namespace latchkey::admin {
 
 namespace fs = std::filesystem;
 
@@ -96,4 +96,4 @@ void PolicyFile::commit() {
     fsync(dir_fd_);
 }
 
-}  // namespace latchkey::cli
+}  // namespace latchkey::admin

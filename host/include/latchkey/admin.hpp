@@ -1,0 +1,275 @@
+// latchkey/admin.hpp: the interface for administrative tools, such as the
+// `latchkey` program, that inspect and change what liblatchkey is set up to
+// do: describe a site with the source of each value, show what a store
+// holds, log in and out, list plugins, move and seal stored credentials,
+// edit the policy file and check it. Applications that only need credentials
+// use latchkey/host.hpp; nothing here is needed to call a site.
+//
+// It is installed with the other headers so that a tool other than the
+// `latchkey` program (a configuration manager, a graphical front end) sees
+// what the program sees, with the same rules. It exposes plain values only:
+// no internal type of the library crosses it, and no secret either (every
+// value of a secret option is "****"; token() and login() return the
+// Credential an application would get, which tools print only on request).
+//
+// Every call that fails throws latchkey::Error with the same messages the
+// library gives (file:line:column, the site, the next step).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <latchkey/credential.hpp>
+#include <latchkey/host.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace latchkey::admin {
+
+// One effective option of a site.
+struct Value {
+    std::string key;
+    // As a person reads it: "****" for a secret, "[a, b]" for a list. A
+    // duration also has `duration_ms`.
+    std::string text;
+    std::optional<int64_t> duration_ms;
+    // Where it came from: "policy.toml:7:1", "env PL_AUTH_CLIENT_ID",
+    // "--set", ".env:3", "[defaults] ...", "default".
+    std::string source;
+    bool secret = false;
+};
+
+// A resolved site, as `sites show` and `config explain` present it.
+struct SiteDescription {
+    std::string name;
+    std::string defined_at;  // file:line:column of [sites.NAME]
+    std::string provider;
+    std::string provider_path;
+    std::string storage;      // the backend really used (memory, file, keyring, ...)
+    std::string storage_key;  // SITE.HASH16 of the identity-relevant settings
+    // Where the backend keeps it: the file store's directory, a redis URL
+    // (password masked), a storage plugin's own account.
+    std::string storage_location;
+    std::vector<Value> values;  // the options that are set, by key
+};
+
+// What a store holds for a site, without the secret.
+struct StoredCredential {
+    int64_t expires_at_ms = 0;  // 0: does not expire
+    int64_t obtained_at_ms = 0;
+    int64_t refresh_at_ms = 0;  // when the token manager starts refreshing
+    bool has_refresh_token = false;
+    // Non-secret details the provider kept (instance_url, scope, ...).
+    std::vector<std::pair<std::string, std::string>> extras;
+
+    bool expired_at(int64_t now_ms) const { return expires_at_ms && now_ms >= expires_at_ms; }
+};
+
+// One entry of a token store.
+struct StorageEntry {
+    std::string site;
+    std::string backend;
+    std::string storage_key;
+    std::optional<StoredCredential> credential;  // none: nothing stored
+    bool unused = false;                         // no configured identity uses this key any more
+    bool unreadable = false;                     // sealed under another key, or damaged
+};
+
+// One option a plugin takes.
+struct OptionInfo {
+    std::string key;
+    std::string type;  // string, int, bool, duration, list
+    bool required = false;
+    bool secret = false;
+    bool identity = false;  // part of the storage key
+    std::optional<std::string> default_value;
+    std::string doc;
+};
+
+// A plugin file found on the search path.
+struct PluginInfo {
+    enum class Kind { provider, storage };
+    Kind kind = Kind::provider;
+    std::string name;           // the descriptor's name ("" when refused)
+    std::string declared_name;  // the name its file gives
+    std::string version;
+    std::string description;
+    std::string path;
+    std::string abi;                  // "1.2"
+    bool refreshes = false;           // providers: has a refresh function
+    std::string shadowed_by;          // another file of that name comes first
+    std::string refusal;              // why it was refused; "" when it loaded
+    std::string env_prefix;           // storage plugins: LATCHKEY_NAME_ for their options
+    std::vector<OptionInfo> options;  // filled by Admin::plugin() only
+    bool refused() const { return !refusal.empty(); }
+    const char* kind_name() const { return kind == Kind::storage ? "storage plugin" : "provider"; }
+};
+
+struct SearchDir {
+    std::string path;
+    std::string origin;  // --plugin-dir, LATCHKEY_PLUGIN_PATH, [host] plugin_dirs, ...
+};
+
+struct PluginList {
+    std::vector<SearchDir> search_path;
+    std::vector<PluginInfo> plugins;
+};
+
+// `config check`: every site against its provider, [defaults] against every
+// provider, and the warnings that are not errors (plain http, unsealed redis).
+struct ConfigCheck {
+    std::string config;  // the policy file
+    size_t sites = 0;
+    std::vector<std::pair<std::string, std::string>> failures;  // (site or "[defaults]", message)
+    std::vector<std::string> warnings;
+    bool ok() const { return failures.empty(); }
+};
+
+// A value to write into a site's table: `value` typed by the provider's
+// option schema ("a,b" makes a list; "{env=VAR}", "{secret=NAME}" and
+// "{file=PATH}" write references), or with `from_env` the reference
+// key = { env = "VALUE" }.
+struct Assignment {
+    std::string key;
+    std::string value;
+    bool from_env = false;
+};
+
+// What a policy edit did.
+struct EditResult {
+    std::string config;  // the file edited
+    std::string site;
+    std::string action;  // added, modified, removed, set-default
+    bool changed = false;
+    std::optional<std::string> default_site;  // after the edit
+    std::string message;                      // one or more lines for a person
+    std::string credential;                   // sites remove: none, kept, erased, unknown
+};
+
+// `storage seal`: what happened to each entry.
+struct SealReport {
+    struct Entry {
+        std::string storage_key;
+        enum class Result { sealed, resealed, already } result;
+        std::string key_id;  // the current key's id, never the key
+    };
+    std::vector<Entry> entries;
+    std::vector<std::string> errors;  // per site or entry; the others went on
+};
+
+// `storage check`: one line per backend in use.
+struct BackendCheck {
+    std::string name;    // the backend (or the site whose backend could not open)
+    std::string status;  // what the backend reports when it is usable
+    std::string error;   // "" when usable
+};
+
+class Admin {
+ public:
+    // Nothing is read until a call needs it, so listing plugins works
+    // without a policy, and a broken policy fails only the calls that read it.
+    explicit Admin(HostOptions options);
+    // The view of an open Host: the same sites, stores and token slots.
+    static Admin of(Host& host);
+    ~Admin();
+    Admin(Admin&&) noexcept;
+    Admin& operator=(Admin&&) noexcept;
+
+    // Lines the policy edits warn with (a secret given on the command line, a
+    // policy made owner-only, an input only the running program has);
+    // default: dropped.
+    void on_warning(std::function<void(const std::string&)> sink);
+
+    // ---- the policy
+    std::string policy_path();
+    bool policy_exists();
+    std::string selected_site();
+    std::vector<std::string> sites();
+    // The provider the site's table (or [defaults]) names.
+    std::string provider_of(const std::string& site);
+    // "" means the selected site; resolves it and loads its provider.
+    SiteDescription describe(const std::string& site);
+    ConfigCheck check_config();
+
+    // ---- credentials ("" means the selected site)
+    Credential token(const std::string& site);
+    // As `latchkey login`: from the provider when `force` or nothing valid is stored.
+    Credential login(const std::string& site, bool force);
+    // Revokes at the server when the provider can, then erases. Returns why
+    // revocation failed, if it did; the local erase happens regardless.
+    std::optional<std::string> logout(const std::string& site);
+    // The provider's JSON account of who the credential belongs to.
+    std::string whoami(const std::string& site);
+    // What the site's store holds: no fetch, no lock.
+    std::optional<StoredCredential> stored(const std::string& site);
+
+    // ---- stores
+    StorageEntry storage_entry(const std::string& site);
+    // Entries of the backends `sites` use that none of them uses; with
+    // `any_name` false only those stored under one of their names.
+    std::vector<StorageEntry> unused_entries(const std::vector<std::string>& sites, bool any_name);
+    // Opens the backend (built in or a storage plugin) or throws why not;
+    // `where` names the flag or key that chose it in messages.
+    void open_backend(const std::string& backend, const std::string& where);
+    // Copies the site's credential from one backend to the other, reads it
+    // back, then erases the source. False when nothing was stored.
+    bool migrate(const std::string& site, const std::string& from, const std::string& to);
+    // Seals the sites' credentials (`every_entry`: everything their backends
+    // hold) under the current encryption key.
+    SealReport seal(const std::vector<std::string>& sites, bool every_entry);
+    // The backends of `sites`, plus the policy's own when `policy_default`.
+    std::vector<BackendCheck> check_storage(const std::vector<std::string>& sites,
+                                            bool policy_default);
+
+    // ---- plugins (work without a policy; a broken one adds no directories)
+    PluginList plugins();
+    // A provider, or else a storage plugin, with its options.
+    PluginInfo plugin(const std::string& name);
+
+    // ---- editing the policy file (only the site's lines change; the edited
+    // text is checked like `config check` before it replaces the file)
+    EditResult add_site(const std::string& site, const std::string& provider,
+                        const std::vector<Assignment>& values, bool make_default);
+    EditResult modify_site(const std::string& site, const std::vector<Assignment>& values,
+                           const std::vector<std::string>& unset);
+    // Also erases the site's stored credential unless `keep_credential`.
+    EditResult remove_site(const std::string& site, bool keep_credential);
+    EditResult set_default_site(const std::string& site);
+
+    // The implementation (host/src/admin), named here only.
+    class Parts;
+
+ private:
+    explicit Admin(std::unique_ptr<Parts> parts);
+    std::unique_ptr<Parts> parts_;
+};
+
+// Keys every site takes, whatever its provider.
+std::vector<std::string> site_option_keys();
+
+// ---- process and text helpers the library uses too (one definition each)
+
+// Keeps the process out of core files (see latchkey/host.hpp). Returns why
+// it could not, or "" when it did.
+std::string refuse_core_dumps();
+// Asks interactions in progress (polls, waits) to stop; true when that had
+// already been asked. Safe in a signal handler.
+bool cancel_interaction();
+// Text from outside made safe for a terminal: control characters escaped;
+// `keep_newlines` lets the lines of a message of several lines through.
+std::string printable(std::string_view text, bool keep_newlines = false);
+// `text` with the password of any URL in it replaced by "****".
+std::string without_url_passwords(std::string_view text);
+// The candidate closest to `word`, or "" when none is a plausible typo.
+std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+std::string trim(std::string_view text);
+// Splits on any of `seps`, dropping empty pieces.
+std::vector<std::string> split(std::string_view text, std::string_view seps);
+// Wall-clock time in Unix epoch milliseconds.
+int64_t now_ms();
+
+}  // namespace latchkey::admin
