@@ -1,6 +1,7 @@
 // ABI 1.1 host services through the CLI and the test-services plugin: every
 // service a provider can call, and what a user sees when it fails.
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "cli_test.hpp"
@@ -99,6 +100,33 @@ TEST_F(HostServices, CacheIsSharedThroughStorageBetweenProcesses) {
     ASSERT_EQ(svc({"login", "--force"}).exit_code, 0);
     auto status = svc({"status"});
     EXPECT_NE(status.out.find("  cache: hit:v1\n"), std::string::npos) << status.out;
+}
+
+// The provider's cache lives in its own key space: no identity of its own in
+// `storage list`, and gone with its site.
+TEST_F(HostServices, TheCacheIsNoIdentityAndGoesWithItsSite) {
+    write_policy(svc_site() + svc_site("other"));
+    ASSERT_EQ(svc({"--at", "svc", "login"}).exit_code, 0);
+    ASSERT_EQ(svc({"--at", "other", "login"}).exit_code, 0);
+    auto cache_files = [&] {
+        std::vector<std::string> out;
+        for (auto& e : std::filesystem::directory_iterator(state_dir()))
+            if (e.path().filename().string().rfind("_cache.", 0) == 0)
+                out.push_back(e.path().filename().string());
+        return out;
+    };
+    ASSERT_EQ(cache_files().size(), 2u);
+
+    auto list = svc({"storage", "list", "--all"});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_EQ(list.out.find("unused"), std::string::npos) << list.out;
+    EXPECT_EQ(list.out.find("_cache"), std::string::npos) << list.out;
+
+    auto removed = svc({"sites", "remove", "svc"});
+    ASSERT_EQ(removed.exit_code, 0) << removed.err;
+    auto left = cache_files();
+    ASSERT_EQ(left.size(), 1u);
+    EXPECT_NE(left[0].find(".other."), std::string::npos) << left[0];
 }
 
 TEST_F(HostServices, FetchSiteServesAnotherSitesCredential) {
