@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "abi/shield.hpp"
+#include "abi/option_view.hpp"
 #include "abi/status.hpp"
 #include "credential/credential_check.hpp"
 #include "crypto/primitives.hpp"
@@ -31,10 +32,7 @@ using abi::shielded;
 
 struct ProviderInstance::Context {
     ProviderInstance* self;
-    // Lists are also offered as one space-joined string through option().
-    // Filled before create(), read-only after: expired() may call option()
-    // from many threads at once.
-    std::map<std::string, std::string> joined;
+    abi::OptionView options;  // the site's values, as option() hands them out
 };
 
 namespace {
@@ -80,22 +78,12 @@ class CredentialView {
 // ---- the C callbacks ----------------------------------------------------
 namespace cb {
 
-const char* option(void* ctx, const char* key) {
-    auto* c = context_of(ctx);
-    const auto* v = c->self->site().get(key);
-    if (!v) return nullptr;
-    if (!v->is_list) return v->text.c_str();
-    return c->joined.at(key).c_str();
-}
+const char* option(void* ctx, const char* key) { return context_of(ctx)->options.text(key); }
 size_t option_list_size(void* ctx, const char* key) {
-    const auto* v = context_of(ctx)->self->site().get(key);
-    return v ? (v->is_list ? v->list.size() : 1) : 0;
+    return context_of(ctx)->options.list_size(key);
 }
 const char* option_list_item(void* ctx, const char* key, size_t i) {
-    const auto* v = context_of(ctx)->self->site().get(key);
-    if (!v) return nullptr;
-    if (!v->is_list) return i == 0 ? v->text.c_str() : nullptr;
-    return i < v->list.size() ? v->list[i].c_str() : nullptr;
+    return context_of(ctx)->options.list_item(key, i);
 }
 const char* site_name(void* ctx) { return context_of(ctx)->self->site().name.c_str(); }
 
@@ -327,10 +315,7 @@ ProviderInstance::ProviderInstance(std::shared_ptr<provider::LoadedProvider> pro
       site_(std::move(site)),
       services_(services),
       links_(std::move(links)) {
-    ctx_ = std::make_unique<Context>();
-    ctx_->self = this;
-    for (auto& [key, value] : site_.values)
-        if (value.is_list) ctx_->joined[key] = util::join(value.list, " ");
+    ctx_ = std::make_unique<Context>(Context{this, abi::OptionView(site_.values)});
     for (auto& s : policy::secret_texts(site_.values)) services_.redactor.add(s);
     latchkey_host& t = table_;
     t.struct_size = sizeof t;

@@ -2,7 +2,9 @@
 
 #include <cctype>
 #include <map>
+#include <optional>
 
+#include "abi/option_view.hpp"
 #include "abi/shield.hpp"
 #include "latchkey/error.hpp"
 #include "storage/record_json.hpp"
@@ -112,7 +114,7 @@ namespace {
 struct Instance {
     std::shared_ptr<LoadedStoragePlugin> plugin;
     Options options;
-    std::map<std::string, std::string> joined;  // list options as one string
+    std::optional<abi::OptionView> option_view;  // over `options`, once they are in place
     PluginServices services;
     util::Redactor own;  // the options marked secret, whatever `services` has
     latchkey_storage_host table{};
@@ -196,26 +198,12 @@ struct Instance {
 Instance* instance_of(void* ctx) { return static_cast<Instance*>(ctx); }
 
 namespace cb {
-const char* option(void* ctx, const char* key) {
-    auto* in = instance_of(ctx);
-    if (!key) return nullptr;
-    auto it = in->options.find(key);
-    if (it == in->options.end()) return nullptr;
-    if (!it->second.is_list) return it->second.text.c_str();
-    return in->joined.at(key).c_str();
-}
+const char* option(void* ctx, const char* key) { return instance_of(ctx)->option_view->text(key); }
 size_t option_list_size(void* ctx, const char* key) {
-    auto* in = instance_of(ctx);
-    auto it = key ? in->options.find(key) : in->options.end();
-    if (it == in->options.end()) return 0;
-    return it->second.is_list ? it->second.list.size() : 1;
+    return instance_of(ctx)->option_view->list_size(key);
 }
 const char* option_list_item(void* ctx, const char* key, size_t i) {
-    auto* in = instance_of(ctx);
-    auto it = key ? in->options.find(key) : in->options.end();
-    if (it == in->options.end()) return nullptr;
-    if (!it->second.is_list) return i == 0 ? it->second.text.c_str() : nullptr;
-    return i < it->second.list.size() ? it->second.list[i].c_str() : nullptr;
+    return instance_of(ctx)->option_view->list_item(key, i);
 }
 void log(void* ctx, latchkey_log_level level, const char* message) {
     auto* in = instance_of(ctx);
@@ -369,8 +357,7 @@ std::unique_ptr<Storage> open_plugin_storage(std::shared_ptr<LoadedStoragePlugin
     in->plugin = std::move(plugin);
     in->options = std::move(options);
     in->services = std::move(services);
-    for (auto& [k, v] : in->options)
-        if (v.is_list) in->joined[k] = util::join(v.list, " ");
+    in->option_view.emplace(in->options);
     for (auto& s : policy::secret_texts(in->options)) in->own.add(s);
     latchkey_storage_host& t = in->table;
     t.struct_size = sizeof t;
