@@ -39,7 +39,7 @@ std::optional<std::string> url_password(const std::string& url) {
 Client::Client(size_t max_body) : max_body_(max_body) {}
 
 std::optional<Response> Client::send(const latchkey_http_request& req, int64_t timeout_ms,
-                                     std::string& error, const std::string& ca_file,
+                                     Failure& failure, const std::string& ca_file,
                                      Delivery* delivery) const {
     Delivery ignored = Delivery::none;
     Delivery& d = delivery ? *delivery : ignored;
@@ -48,10 +48,10 @@ std::optional<Response> Client::send(const latchkey_http_request& req, int64_t t
     try {
         m = &module::get<HttpModule>("http");
     } catch (const Error& e) {
-        error = e.what();
+        failure = {Failure::Kind::internal, e.what()};
         return std::nullopt;
     }
-    return m->send(req, timeout_ms, max_body_, error, ca_file, d);
+    return m->send(req, timeout_ms, max_body_, failure, ca_file, d);
 }
 
 }  // namespace latchkey::http

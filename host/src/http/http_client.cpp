@@ -121,16 +121,19 @@ int on_sending(void* user, char*, char*, int, int) {
 }  // namespace
 
 std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t timeout_ms,
-                                       size_t max_body, std::string& error,
+                                       size_t max_body, Failure& failure,
                                        const std::string& ca_file, Delivery& delivery) {
     global_init();
     delivery = Delivery::none;
+    failure.kind = Failure::Kind::refused;  // until the request is under way
+    std::string& error = failure.message;
     std::string url = req.url ? req.url : "";
     Watch watch;
     std::string host;
     if (!allowed_scheme(url, watch.plain_http, host, error)) return std::nullopt;
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), &curl_easy_cleanup);
     if (!h) {
+        failure.kind = Failure::Kind::internal;
         error = "cannot initialise the HTTP client";
         return std::nullopt;
     }
@@ -202,17 +205,21 @@ std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t
             curl_easy_setopt(c, CURLOPT_KEYPASSWD, req.client_key_password);
     }
     CURLcode rc = curl_easy_perform(c);
+    failure.kind = Failure::Kind::transport;
     if (watch.sending) delivery = Delivery::possible;
     if (!watch.refused_address.empty() && rc == CURLE_COULDNT_CONNECT) {
         error = plain_http_refusal(
             host, ": it resolves to " + watch.refused_address + ", not to this machine");
+        failure.kind = Failure::Kind::refused;
         return std::nullopt;
     }
     if (watch.plain_http && rc == CURLE_COULDNT_RESOLVE_HOST) {
         error = plain_http_refusal(host, ": the name does not resolve, so it is not this machine");
+        failure.kind = Failure::Kind::refused;
         return std::nullopt;
     }
     if (sink.overflow) {
+        failure.kind = Failure::Kind::too_large;
         error = "response from " + url + " is larger than " + std::to_string(max_body >> 10) +
                 " KiB; refused";
         return std::nullopt;
@@ -265,12 +272,13 @@ LATCHKEY_MODULE(http) {
     static const latchkey::http::HttpModule table{
         {},
         [](const latchkey_http_request& req, int64_t timeout_ms, size_t max_body,
-           std::string& error, const std::string& ca_file,
+           latchkey::http::Failure& failure, const std::string& ca_file,
            latchkey::http::Delivery& delivery) noexcept {
             // A fault inside may come after the request went out.
             delivery = latchkey::http::Delivery::possible;
-            return latchkey::module::contain(error, [&] {
-                return latchkey::http::send_with_curl(req, timeout_ms, max_body, error, ca_file,
+            failure.kind = latchkey::http::Failure::Kind::internal;
+            return latchkey::module::contain(failure.message, [&] {
+                return latchkey::http::send_with_curl(req, timeout_ms, max_body, failure, ca_file,
                                                       delivery);
             });
         },

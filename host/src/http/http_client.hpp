@@ -31,6 +31,20 @@ struct Response {
 // `possible`.
 enum class Delivery { none, possible };
 
+// Why a request got no answer, with its kind, so that the caller decides
+// from the kind and never from the wording.
+struct Failure {
+    enum class Kind {
+        refused,    // never sent: a bad or unsupported URL, plain http to another
+                    // machine, an unusable CA or client certificate file
+        too_large,  // the answer passed the size cap: it would next time too
+        transport,  // no answer: resolving, connecting, TLS, a timeout
+        internal,   // the HTTP module itself cannot be used
+    };
+    Kind kind = Kind::transport;
+    std::string message;  // never the request's body or credentials
+};
+
 // RFC 3986 percent-encoding (libcurl's, in the HTTP module; "" when the
 // module cannot be loaded, and the request that follows reports why).
 std::string url_encode(const std::string& text);
@@ -52,12 +66,11 @@ class Client {
 
     explicit Client(size_t max_body = kDefaultMaxBody);
 
-    // Sends `req`. On a transport failure returns nullopt and sets `error`
-    // (which never contains the request's body or credentials) and, when
-    // given, `delivery`. `ca_file`, when not empty, is the PEM bundle of CAs
+    // Sends `req`. Without an answer returns nullopt and says why in
+    // `failure` and, when given, `delivery`. `ca_file`, when not empty, is the PEM bundle of CAs
     // trusted instead of the system's.
     std::optional<Response> send(const latchkey_http_request& req, int64_t timeout_ms,
-                                 std::string& error, const std::string& ca_file = {},
+                                 Failure& failure, const std::string& ca_file = {},
                                  Delivery* delivery = nullptr) const;
 
  private:

@@ -8,11 +8,11 @@ namespace latchkey::http {
 
 struct HttpModule : module::ModuleHeader {
     // Client::send's work: the request, its timeout, the largest body
-    // accepted, the CA bundle ("" = the system's). On a transport failure:
-    // nullopt, `error` says why and `delivery` whether the server may have
+    // accepted, the CA bundle ("" = the system's). Without an answer:
+    // nullopt, `failure` says why and `delivery` whether the server may have
     // received the request.
     std::optional<Response> (*send)(const latchkey_http_request& req, int64_t timeout_ms,
-                                    size_t max_body, std::string& error, const std::string& ca_file,
+                                    size_t max_body, Failure& failure, const std::string& ca_file,
                                     Delivery& delivery);
     std::string (*url_encode)(const std::string& text);
     std::string (*insecure_http_host)(const std::string& url);

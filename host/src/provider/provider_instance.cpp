@@ -105,18 +105,20 @@ latchkey_status http(void* ctx, const latchkey_http_request* req, latchkey_http_
     }
     int64_t timeout = req->timeout_ms > 0 ? req->timeout_ms : self->site().timeout_ms();
     if (self->services().on_wait) self->services().on_wait(timeout);
-    std::string err;
+    http::Failure failure;
     self->services().log(LogLevel::debug, std::string(req->method ? req->method : "GET") + " " +
                                               (req->url ? req->url : ""));
-    auto resp = self->services().send(*req, timeout, err, self->site().ca_file());
+    auto resp = self->services().send(*req, timeout, failure, self->site().ca_file());
     if (!resp) {
-        copy_error(error, error_len, self->services().redactor.redact(err));
-        if (err.rfind("refusing", 0) == 0 || err.rfind("invalid URL", 0) == 0 ||
-            err.rfind("unsupported", 0) == 0)
-            return LATCHKEY_E_CONFIG;
-        // An answer over the size cap would be as large next time: not
-        // worth retrying.
-        if (err.find(" is larger than ") != std::string::npos) return LATCHKEY_E_INTERNAL;
+        copy_error(error, error_len, self->services().redactor.redact(failure.message));
+        switch (failure.kind) {
+            case http::Failure::Kind::refused: return LATCHKEY_E_CONFIG;
+            // An answer over the size cap would be as large next time: not
+            // worth retrying.
+            case http::Failure::Kind::too_large:
+            case http::Failure::Kind::internal: return LATCHKEY_E_INTERNAL;
+            case http::Failure::Kind::transport: break;
+        }
         return LATCHKEY_E_TRANSIENT;
     }
     self->services().log(LogLevel::debug, "-> HTTP " + std::to_string(resp->status));

@@ -17,11 +17,12 @@ WatchRequests::WatchRequests(RequestWatch& watch) : previous_(active_watch) {
 WatchRequests::~WatchRequests() { active_watch = previous_; }
 
 std::optional<http::Response> Services::send(const latchkey_http_request& req, int64_t timeout_ms,
-                                             std::string& error, const std::string& ca_file) const {
+                                             http::Failure& failure,
+                                             const std::string& ca_file) const {
     RequestWatch* watch = active_watch;
     if (watch && watch->timeout_ms > timeout_ms) timeout_ms = watch->timeout_ms;
     http::Delivery delivery = http::Delivery::none;
-    auto resp = http.send(req, timeout_ms, error, ca_file, &delivery);
+    auto resp = http.send(req, timeout_ms, failure, ca_file, &delivery);
     if (!watch) return resp;
     // GET and HEAD are safe to repeat (RFC 9110 9.2.1): fetching discovery
     // twice harms nobody. Anything else may have spent what it carried.
@@ -29,7 +30,7 @@ std::optional<http::Response> Services::send(const latchkey_http_request& req, i
     if (method == "GET" || method == "HEAD") return resp;
     if (!resp && delivery == http::Delivery::possible) {
         watch->unanswered = true;
-        watch->unanswered_reason = redactor.redact(error);
+        watch->unanswered_reason = redactor.redact(failure.message);
     } else if (resp && resp->status == 504) {
         // A gateway passed the request on and gave up waiting for the answer.
         watch->unanswered = true;

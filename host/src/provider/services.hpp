@@ -58,7 +58,7 @@ struct Services {
     // A provider's request, through `http`, with this thread's RequestWatch
     // (if any) applied and told what happened. Arguments as http::Client::send.
     std::optional<http::Response> send(const latchkey_http_request& req, int64_t timeout_ms,
-                                       std::string& error, const std::string& ca_file) const;
+                                       http::Failure& failure, const std::string& ca_file) const;
 };
 
 }  // namespace latchkey::provider
