@@ -181,7 +181,7 @@ std::optional<std::vector<policy::OptionSpec>> schema_from(const rapidjson::Valu
         auto secret = bool_of(o, "secret");
         auto identity = bool_of(o, "identity");
         auto doc = text_of(o, "doc");
-        if (!key || !type || *type < LATCHKEY_OPT_STRING || *type > LATCHKEY_OPT_LIST ||
+        if (!key || !type || *type < LATCHKEY_OPT_STRING || *type > LATCHKEY_OPT_PATH ||
             !required || !secret || !identity || !doc)
             return std::nullopt;
         s.key = *key;

@@ -14,6 +14,8 @@ const char* type_name(latchkey_option_type type) {
             return "duration";
         case LATCHKEY_OPT_LIST:
             return "list of strings";
+        case LATCHKEY_OPT_PATH:
+            return "path";
     }
     return "unknown";
 }
@@ -37,7 +39,7 @@ const std::vector<OptionSpec>& host_site_options() {
         {"refresh_timeout", LATCHKEY_OPT_DURATION, false, false, false, std::string("60s"),
          "timeout of a refresh request (at most 10m, never below `timeout`): one that got no "
          "answer is not resent, since the server may have spent the refresh token"},
-        {"ca_file", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+        {"ca_file", LATCHKEY_OPT_PATH, false, false, false, std::nullopt,
          "PEM file of CAs to trust for this site's HTTPS instead of the system's"},
         {"token_type", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "present the token as `TYPE TOKEN` whatever the provider said, e.g. AnaplanAuthToken "

@@ -160,6 +160,7 @@ std::string toml_value_for(const OptionSpec& spec, const std::string& text) {
     };
     switch (spec.type) {
         case LATCHKEY_OPT_STRING:
+        case LATCHKEY_OPT_PATH:  // written as typed: `~/` is expanded when read
             return toml_string(text);
         case LATCHKEY_OPT_INT: {
             int64_t v = 0;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "latchkey/error.hpp"
+#include "policy/renamed_options.hpp"
 #include "util/duration.hpp"
 #include "util/home_path.hpp"
 #include "util/regular_file.hpp"
@@ -47,6 +48,8 @@ std::string expectation(latchkey_option_type t) {
             return "a duration such as \"30s\", \"5m\" or \"1h\"";
         case LATCHKEY_OPT_LIST:
             return "a list of strings";
+        case LATCHKEY_OPT_PATH:
+            return "a file path";
         default:
             return "a string";
     }
@@ -225,6 +228,10 @@ ResolvedValue Resolver::from_text(const OptionSpec& spec, const std::string& tex
         case LATCHKEY_OPT_STRING:
             v.text = text;
             break;
+        case LATCHKEY_OPT_PATH:
+            // Expanded here, once, so no provider or backend has to.
+            v.text = util::expand_home(text);
+            break;
         case LATCHKEY_OPT_INT: {
             std::string t = util::trim(text);
             size_t i = (!t.empty() && t[0] == '-') ? 1 : 0;
@@ -313,6 +320,7 @@ ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node
     };
     switch (spec.type) {
         case LATCHKEY_OPT_STRING:
+        case LATCHKEY_OPT_PATH:
             if (!node.is_string()) mismatch();
             return from_text(spec, *node.value<std::string>(), source);
         case LATCHKEY_OPT_INT:
@@ -404,11 +412,13 @@ std::map<std::string, ResolvedValue> Resolver::resolve_table(
             std::string k(key.str());
             if (std::find(known.begin(), known.end(), k) != known.end()) continue;
             std::string near = util::nearest(k, known);
+            auto renamed = renamed_option_hint(k, known);
             fail(policy_.pos_of(key).str(),
                  "unknown key '" + k + "' in " + where +
-                     (near.empty() ? (known.empty() ? "; it takes no options"
-                                                    : "; valid keys: " + util::join(known, ", "))
-                                   : "; did you mean '" + near + "'?"));
+                     (renamed        ? "; " + *renamed
+                      : near.empty() ? (known.empty() ? "; it takes no options"
+                                                      : "; valid keys: " + util::join(known, ", "))
+                                     : "; did you mean '" + near + "'?"));
         }
     }
     return resolve_keys(table, where, env_prefix, schema);
@@ -476,10 +486,12 @@ ResolvedSite Resolver::resolve(const std::string& site,
         for (auto& s : known) ok = ok || s == k;
         if (ok) continue;
         std::string near = util::nearest(k, known);
+        auto renamed = renamed_option_hint(k, known, out.provider);
         fail(policy_.pos_of(key).str(),
              "unknown key '" + k + "' in [sites." + site + "] (provider " + out.provider + ")" +
-                 (near.empty() ? "; see `latchkey providers show " + out.provider + "`"
-                               : "; did you mean '" + near + "'?"));
+                 (renamed        ? "; " + *renamed
+                  : near.empty() ? "; see `latchkey providers show " + out.provider + "`"
+                                 : "; did you mean '" + near + "'?"));
     }
     for (auto& [k, v] : env_.sets) {
         if (k == "provider" || k == "env_prefix")
@@ -490,10 +502,12 @@ ResolvedSite Resolver::resolve(const std::string& site,
         for (auto& s : known) ok = ok || s == k;
         if (!ok) {
             std::string near = util::nearest(k, known);
-            throw Error(ErrorKind::usage,
-                        "--set " + k + ": site '" + site + "' (provider " + out.provider +
-                            ") has no option '" + k + "'" +
-                            (near.empty() ? "" : "; did you mean '" + near + "'?"));
+            auto renamed = renamed_option_hint(k, known, out.provider);
+            throw Error(ErrorKind::usage, "--set " + k + ": site '" + site + "' (provider " +
+                                              out.provider + ") has no option '" + k + "'" +
+                                              (renamed        ? "; " + *renamed
+                                               : near.empty() ? ""
+                                                              : "; did you mean '" + near + "'?"));
         }
     }
 

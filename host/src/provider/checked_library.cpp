@@ -154,7 +154,7 @@ std::vector<policy::OptionSpec> read_schema(const std::string& path, const latch
     std::set<std::string> seen;
     for (size_t i = 0; opts && opts[i].key; ++i) {
         const latchkey_option& o = opts[i];
-        if (o.type < LATCHKEY_OPT_STRING || o.type > LATCHKEY_OPT_LIST)
+        if (o.type < LATCHKEY_OPT_STRING || o.type > LATCHKEY_OPT_PATH)
             refuse(path, "option '" + std::string(o.key) + "' has an unknown type");
         if (!seen.insert(o.key).second)
             refuse(path, "option '" + std::string(o.key) + "' is declared twice");

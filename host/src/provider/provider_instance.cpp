@@ -11,6 +11,7 @@
 #include "crypto/signing.hpp"
 #include "latchkey/error.hpp"
 #include "util/clock.hpp"
+#include "util/home_path.hpp"
 #include "util/strings.hpp"
 
 // The result object handed to plugins: a credential under construction.
@@ -220,7 +221,9 @@ latchkey_status sign(void* ctx, const char* alg, const char* key_file, const cha
     }
     if (passphrase) self->services().redactor.add(passphrase);
     std::string err;
-    auto sig = crypto::sign_pem(alg, key_file, passphrase,
+    // A provider may hand over a path from an option of its own type STRING
+    // (an older plugin): expanded here as PATH options are when resolved.
+    auto sig = crypto::sign_pem(alg, util::expand_home(key_file), passphrase,
                                 std::string_view(reinterpret_cast<const char*>(data), len), err);
     if (!sig) {
         copy_error(error, error_len,

@@ -66,7 +66,7 @@ extern "C" {
 #endif
 
 #define LATCHKEY_ABI_MAJOR 1
-#define LATCHKEY_ABI_MINOR 1
+#define LATCHKEY_ABI_MINOR 2
 
 /* The one symbol a provider plugin exports. */
 #define LATCHKEY_PROVIDER_ENTRY "latchkey_provider_v1"
@@ -102,7 +102,12 @@ typedef enum latchkey_option_type {
     LATCHKEY_OPT_INT = 1,      /* decimal integer */
     LATCHKEY_OPT_BOOL = 2,     /* "true" / "false" */
     LATCHKEY_OPT_DURATION = 3, /* handed to the provider as whole seconds */
-    LATCHKEY_OPT_LIST = 4      /* list of strings */
+    LATCHKEY_OPT_LIST = 4,     /* list of strings */
+    /* ---- ABI 1.2. A file or directory path, handed to the provider with a
+     * leading `~/`, `$HOME/` or `${HOME}/` already replaced by $HOME. A host
+     * older than 1.2 refuses a plugin that declares it (unknown option type),
+     * so declare it only with abi_minor >= 2. */
+    LATCHKEY_OPT_PATH = 5
 } latchkey_option_type;
 
 /* Option flags (bit set). */
