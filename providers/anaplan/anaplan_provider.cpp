@@ -18,21 +18,21 @@ using namespace latchkey;
 
 constexpr const char* kScheme = "AnaplanAuthToken";
 
+// No option says which login to use: certificate_file means a certificate
+// login, email (with password) a basic one.
 const latchkey_option kOptions[] = {
-    {"method", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, "basic",
-     "\"basic\" (email and password) or \"certificate\" (CA certificate and private key)"},
-    {"auth_url", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, "https://auth.anaplan.com",
+    {"base_url", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, "https://auth.anaplan.com",
      "Anaplan's authentication service; another region's, or a test server"},
     {"email", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, nullptr,
-     "the user's email address (method \"basic\")"},
+     "basic login: the user's email address"},
     {"password", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
-     "the user's password (method \"basic\"); usually { env = \"...\" }"},
-    {"certificate", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, nullptr,
-     "PEM file of the CA-issued certificate registered with Anaplan (method \"certificate\")"},
-    {"private_key", LATCHKEY_OPT_STRING, 0, nullptr,
-     "PEM file of the certificate's RSA private key (method \"certificate\")"},
-    {"private_key_password", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
-     "passphrase of an encrypted private key"},
+     "basic login: the user's password; usually { env = \"...\" }"},
+    {"certificate_file", LATCHKEY_OPT_PATH, LATCHKEY_OPTF_IDENTITY, nullptr,
+     "certificate login: PEM file of the CA-issued certificate registered with Anaplan"},
+    {"private_key_file", LATCHKEY_OPT_PATH, 0, nullptr,
+     "certificate login: PEM file of the certificate's RSA private key"},
+    {"private_key_passphrase", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
+     "passphrase of an encrypted private_key_file"},
     {"encoded_data_format", LATCHKEY_OPT_STRING, 0, "v2",
      "\"v2\" signs the time and 150 random bytes (against replay; required by Anaplan since "
      "June 2026); \"v1\" the random bytes alone, for a server that still takes it"},
@@ -43,36 +43,39 @@ class AnaplanProvider {
  public:
     // Every option is checked here, so `latchkey config check` names a bad one.
     explicit AnaplanProvider(sdk::Host& host) : host_(host) {
-        auth_url_ = std::string(common::trim(host.require("auth_url")));
-        while (!auth_url_.empty() && auth_url_.back() == '/') auth_url_.pop_back();
-        const std::string method = host.option_or("method", "basic");
+        base_url_ = std::string(common::trim(host.require("base_url")));
+        while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
         const std::string format = host.option_or("encoded_data_format", "v2");
         if (format != "v1" && format != "v2")
             throw sdk::config_error("encoded_data_format must be \"v1\" or \"v2\", not \"" +
                                     common::printable(format, 40) + "\"");
-        if (method == "basic") {
-            certificate_ = false;
-            email_ = host.require("email");
-            host.require("password");
-        } else if (method == "certificate") {
-            certificate_ = true;
-            cert_.certificate_file = host.require("certificate");
-            cert_.private_key_file = host.require("private_key");
+        certificate_ = host.option("certificate_file").has_value();
+        if (certificate_ && host.option("email"))
+            throw sdk::config_error(
+                "set certificate_file (a certificate login) or email and password (a basic "
+                "login), not both");
+        if (certificate_) {
+            cert_.certificate_file = host.require("certificate_file");
+            cert_.private_key_file = host.require("private_key_file");
             cert_.v2 = format == "v2";
         } else {
-            throw sdk::config_error("method must be \"basic\" or \"certificate\", not \"" +
-                                    common::printable(method, 40) + "\"");
+            if (!host.option("email"))
+                throw sdk::config_error(
+                    "set email and password (a basic login) or certificate_file and "
+                    "private_key_file (a certificate login)");
+            email_ = host.require("email");
+            host.require("password");
         }
     }
 
     sdk::Credential acquire() {
         sdk::HttpRequest req;
-        req.url = auth_url_ + "/token/authenticate";
+        req.url = base_url_ + "/token/authenticate";
         req.headers = {"Accept: application/json"};
         if (certificate_) {
             // Read at each login: the passphrase is a secret and a renewed
             // certificate file is picked up without a restart.
-            cert_.private_key_password = host_.option_or("private_key_password", "");
+            cert_.private_key_passphrase = host_.option_or("private_key_passphrase", "");
             req.headers.push_back(anaplan::certificate_header(host_, cert_));
             req.headers.push_back("Content-Type: application/json");
             req.body = anaplan::certificate_login_body(host_, cert_);
@@ -86,7 +89,7 @@ class AnaplanProvider {
     // (the token was revoked or has expired) makes the host log in again.
     sdk::Credential refresh(const sdk::Current& current) {
         sdk::HttpRequest req;
-        req.url = auth_url_ + "/token/refresh";
+        req.url = base_url_ + "/token/refresh";
         req.headers = {"Accept: application/json",
                        std::string("Authorization: ") + kScheme + " " + current.token};
         return credential(send(req, "Anaplan token refresh"));
@@ -96,7 +99,7 @@ class AnaplanProvider {
     // A token the server no longer knows is already gone, so 401 is fine.
     void revoke(const sdk::Current& current) {
         sdk::HttpRequest req;
-        req.url = auth_url_ + "/token/logout";
+        req.url = base_url_ + "/token/logout";
         req.headers = {"Accept: application/json",
                        std::string("Authorization: ") + kScheme + " " + current.token};
         sdk::HttpResponse resp = host_.http(req);
@@ -126,7 +129,7 @@ class AnaplanProvider {
     }
 
     const sdk::Host& host_;
-    std::string auth_url_;
+    std::string base_url_;
     bool certificate_ = false;
     std::string email_;
     anaplan::CertificateSettings cert_;

@@ -12,7 +12,6 @@
 #include <rapidjson/writer.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <fstream>
 #include <latchkey/provider.hpp>
 #include <sstream>
@@ -26,25 +25,19 @@ constexpr size_t kNonceBytes = 150;
 struct CertificateSettings {
     std::string certificate_file;  // PEM certificate, sent whole
     std::string private_key_file;  // PEM private key, used only through the host's `sign`
-    std::string private_key_password;
+    std::string private_key_passphrase;
     bool v2 = false;  // encoded_data_format = "v2"
 };
 
-// "~/x" as $HOME/x: policies name files in the user's home that way.
-inline std::string expand_home(const std::string& path) {
-    const char* home = std::getenv("HOME");
-    if (path.rfind("~/", 0) == 0 && home && *home) return std::string(home) + path.substr(1);
-    return path;
-}
-
-// The certificate file's bytes; a config error naming the file when unreadable.
+// The certificate file's bytes; a config error naming the file when
+// unreadable. `path` comes from a PATH option: the host expanded `~/`.
 inline std::string read_certificate(const std::string& path) {
-    std::ifstream in(expand_home(path), std::ios::binary);
+    std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     if (in) text << in.rdbuf();
     if (!in || text.str().empty())
         throw sdk::config_error("cannot read the certificate file " + path +
-                                "; check the option 'certificate'");
+                                "; check the option 'certificate_file'");
     if (text.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos)
         throw sdk::config_error("the certificate file " + path +
                                 " is not a PEM certificate (no BEGIN CERTIFICATE line)");
@@ -66,7 +59,7 @@ inline std::string login_nonce(const sdk::Host& host, bool v2) {
 inline std::string certificate_login_body(const sdk::Host& host, const CertificateSettings& s) {
     const std::string data = login_nonce(host, s.v2);
     const std::string signature =
-        host.sign("RS512", expand_home(s.private_key_file), s.private_key_password, data);
+        host.sign("RS512", s.private_key_file, s.private_key_passphrase, data);
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     w.StartObject();

@@ -15,7 +15,7 @@ using namespace latchkey;
 constexpr const char* kDefaultHeader = "Authorization: Bearer {token}";
 
 const latchkey_option kOptions[] = {
-    {"key", LATCHKEY_OPT_STRING,
+    {"api_key", LATCHKEY_OPT_STRING,
      LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET | LATCHKEY_OPTF_IDENTITY, nullptr,
      "the API key; usually { env = \"...\" } or { file = \"...\" }"},
     // IDENTITY: the header's shape is stored with the credential, so a new
@@ -41,13 +41,14 @@ class ApiKeyProvider {
     // acquires again, which also picks up a rotated key file.
     sdk::Credential acquire() {
         // Keys read from files end in a newline; that is never part of the key.
-        std::string key(common::trim(host_.require("key")));
+        std::string key(common::trim(host_.require("api_key")));
         if (key.empty())
-            throw sdk::config_error("site '" + host_.site() + "': option 'key' is blank");
+            throw sdk::config_error("site '" + host_.site() + "': option 'api_key' is blank");
         if (common::has_control_chars(key))
-            throw sdk::config_error("site '" + host_.site() +
-                                    "': option 'key' contains a line break or control character, "
-                                    "which cannot be sent in a header");
+            throw sdk::config_error(
+                "site '" + host_.site() +
+                "': option 'api_key' contains a line break or control character, "
+                "which cannot be sent in a header");
         // The host redacts the option as configured; the trimmed form may differ.
         host_.add_secret(key);
 

@@ -52,7 +52,7 @@ const latchkey_option kOptions[] = {
     {"interactive", LATCHKEY_OPT_BOOL, 0, "false",
      "the program may need a person: during `latchkey login` it shares the terminal (standard "
      "input and error); elsewhere its standard input is closed and a failure asks for a login"},
-    {"interactive_timeout", LATCHKEY_OPT_DURATION, 0, "5m",
+    {"login_timeout", LATCHKEY_OPT_DURATION, 0, "5m",
      "how long an interactive run during `latchkey login` may take"},
     {"aws_token", LATCHKEY_OPT_STRING, kIdentity, "credential_process",
      "for AWS credential_process output, what the token is: credential_process (the JSON "
@@ -132,8 +132,7 @@ class ExecProvider {
             throw sdk::config_error("option 'command' must name a program");
         // Durations arrive as whole seconds; a run gets at least one.
         timeout_ms_ = std::max<int64_t>(1, host.integer("timeout", 30)) * 1000;
-        interactive_timeout_ms_ =
-            std::max<int64_t>(1, host.integer("interactive_timeout", 300)) * 1000;
+        login_timeout_ms_ = std::max<int64_t>(1, host.integer("login_timeout", 300)) * 1000;
         env_.env = host.list("env");
         env_.secret_env = host.list("secret_env");
         env_.pass_env = host.list("pass_env");
@@ -159,7 +158,7 @@ class ExecProvider {
         spec.argv = command_;
         spec.env = exec::build_environment(settings);
         spec.interactive = with_person;
-        spec.timeout_ms = with_person ? interactive_timeout_ms_ : timeout_ms_;
+        spec.timeout_ms = with_person ? login_timeout_ms_ : timeout_ms_;
         // sleep_ms(0) reports a Ctrl-C without sleeping.
         spec.cancelled = [this] { return !host_.sleep_ms(0); };
         try {
@@ -191,8 +190,8 @@ class ExecProvider {
                     program + " timed out after " + std::to_string(spec.timeout_ms / 1000) +
                     "s and was stopped " +
                     (r.needed_sigkill ? "with SIGKILL (it ignored SIGTERM)" : "with SIGTERM") +
-                    wrote + "; raise the site's `" +
-                    (with_person ? "interactive_timeout" : "timeout") + "` if it needs longer");
+                    wrote + "; raise the site's `" + (with_person ? "login_timeout" : "timeout") +
+                    "` if it needs longer");
             case RunOutcome::End::too_much_output:
                 throw sdk::internal_error(program +
                                           " printed more than 1 MiB on standard output; refused "
@@ -237,7 +236,7 @@ class ExecProvider {
     bool interactive_;
     exec::AwsToken aws_token_;
     int64_t timeout_ms_ = 30'000;
-    int64_t interactive_timeout_ms_ = 300'000;
+    int64_t login_timeout_ms_ = 300'000;
     exec::EnvSettings env_;
 };
 

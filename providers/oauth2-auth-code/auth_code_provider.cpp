@@ -12,6 +12,7 @@
 #include <latchkey/common/discovery.hpp>
 #include <latchkey/common/grant_params.hpp>
 #include <latchkey/common/oauth_client.hpp>
+#include <latchkey/common/oauth_options.hpp>
 #include <latchkey/common/option_table.hpp>
 #include <latchkey/provider.hpp>
 #include <string>
@@ -28,9 +29,7 @@ using namespace latchkey;
 
 constexpr unsigned kIdentity = LATCHKEY_OPTF_IDENTITY;
 
-constexpr std::array<latchkey_option, 9> kOwnOptions = {{
-    {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
-     "the client identifier registered with the authorization server"},
+constexpr std::array<latchkey_option, 8> kOwnOptions = {{
     {"authorization_url", LATCHKEY_OPT_STRING, kIdentity, nullptr,
      "the authorization endpoint the browser opens; unset: discovered from 'issuer'"},
     {"extra_params", LATCHKEY_OPT_LIST, 0, nullptr,
@@ -44,8 +43,9 @@ constexpr std::array<latchkey_option, 9> kOwnOptions = {{
      "vendor registers a fixed port)"},
     {"redirect_path", LATCHKEY_OPT_STRING, 0, "/callback",
      "loopback: the path of the redirect address http://127.0.0.1:PORT/PATH"},
-    {"redirect_uri", LATCHKEY_OPT_STRING, 0, nullptr,
-     "paste: the redirect address registered with the vendor (https://...)"},
+    {"redirect_url", LATCHKEY_OPT_STRING, 0, nullptr,
+     "paste: the redirect address registered with the vendor (https://...), sent as "
+     "`redirect_uri`"},
     {"login_timeout", LATCHKEY_OPT_DURATION, 0, "5m",
      "loopback: how long `latchkey login` waits for the browser"},
     {"open_browser", LATCHKEY_OPT_BOOL, 0, "true",
@@ -53,16 +53,13 @@ constexpr std::array<latchkey_option, 9> kOwnOptions = {{
      "address is always shown"},
 }};
 
-constexpr std::array<latchkey_option, 4> kEndpointOptions = {{
-    common::kIssuerOption,
-    common::kTokenUrlOption,
-    common::kRevocationUrlOption,
-    common::kUserinfoUrlOption,
+constexpr std::array<latchkey_option, 1> kRegisteredClient = {{
+    {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
+     "the client identifier registered with the authorization server"},
 }};
 
 constexpr auto kOptions =
-    common::option_table(kOwnOptions, kEndpointOptions, common::kGrantParamOptions,
-                         common::kClientSecretOption, common::kClientAuthOptions);
+    common::option_table(common::oauth_options_with(kRegisteredClient), kOwnOptions);
 
 // refresh, revoke and whoami are the shared OAuth client's.
 class AuthCodeProvider : public common::RefreshingOAuthClient {

@@ -42,13 +42,13 @@ void read_redirect(const sdk::Host& host, Settings& s) {
                            "is \"" + common::printable(mode) + "\"; valid values: loopback, paste");
 
     if (s.redirect == RedirectMode::paste) {
-        s.redirect_uri = http_url(host, "redirect_uri");
+        s.redirect_uri = http_url(host, "redirect_url");
         if (s.redirect_uri.find('#') != std::string::npos)
-            throw option_error("redirect_uri", "must not contain a fragment (#...)");
+            throw option_error("redirect_url", "must not contain a fragment (#...)");
         return;
     }
-    if (host.option("redirect_uri"))
-        throw option_error("redirect_uri",
+    if (host.option("redirect_url"))
+        throw option_error("redirect_url",
                            "is for redirect = \"paste\"; with \"loopback\" the address is "
                            "http://127.0.0.1:PORT/PATH from 'redirect_port' and 'redirect_path'");
     int64_t port = host.integer("redirect_port", 0);

@@ -6,8 +6,9 @@
 // expires_at, which comes from expires_in.
 #include <array>
 #include <latchkey/common/credential.hpp>
+#include <latchkey/common/oauth_client.hpp>
+#include <latchkey/common/oauth_options.hpp>
 #include <latchkey/common/option_table.hpp>
-#include <latchkey/common/text.hpp>
 #include <latchkey/common/token_endpoint.hpp>
 #include <latchkey/provider.hpp>
 #include <string>
@@ -18,45 +19,42 @@ namespace {
 
 using namespace latchkey;
 
-constexpr unsigned kIdentity = LATCHKEY_OPTF_IDENTITY;
-
-constexpr std::array<latchkey_option, 9> kOwnOptions = {{
-    {"token_url", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
-     "the authorization server's token endpoint (https://...)"},
-    {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
-     "the client identifier issued by the authorization server"},
-    {"client_secret", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
-     "the client secret (client_secret_basic/_post); usually { env = \"...\" } or "
-     "{ file = \"...\" }; not needed with private_key_jwt or tls_client_auth"},
-    {"auth_method", LATCHKEY_OPT_STRING, 0, nullptr,
-     "older name of client_auth (client_secret_basic or client_secret_post); client_auth, when "
-     "set, wins; neither: client_secret_basic with a secret"},
-    {"scopes", LATCHKEY_OPT_LIST, kIdentity, nullptr,
-     "scopes to request, sent space-separated as `scope`; none: the server's default"},
-    {"audience", LATCHKEY_OPT_STRING, kIdentity, nullptr,
-     "`audience` parameter (Auth0, Okta and others), sent when set"},
-    {"resource", LATCHKEY_OPT_STRING, kIdentity, nullptr,
-     "`resource` parameter (RFC 8707 resource indicator), sent when set"},
+constexpr std::array<latchkey_option, 2> kOwnOptions = {{
     {"extra_params", LATCHKEY_OPT_LIST, 0, nullptr,
      "additional form parameters as \"name=value\" entries"},
     common::kTokenLifetimeOption,
 }};
 
-constexpr auto kOptions = common::option_table(kOwnOptions, common::kClientAuthOptions);
+// A confidential client most often authenticates with a secret; the common
+// entry is restated only to say so.
+constexpr std::array<latchkey_option, 1> kSecretFirst = {{
+    {"client_secret", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
+     "the client secret (client_secret_basic/_post); usually { env = \"...\" } or "
+     "{ file = \"...\" }; not needed with private_key_jwt or tls_client_auth"},
+}};
 
-class ClientCredentialsProvider {
+constexpr auto kOptions =
+    common::option_table(kOwnOptions, common::oauth_options_with(kSecretFirst));
+
+// revoke() and whoami() come from OAuthClient, like every OAuth provider's.
+class ClientCredentialsProvider : public common::OAuthClient {
  public:
     explicit ClientCredentialsProvider(sdk::Host& host)
-        : host_(host),
+        : OAuthClient(host, common::read_client_auth(host)),
           s_(client_credentials::read_settings(host)),
-          token_lifetime_s_(host.integer("token_lifetime", 0)) {}
+          token_lifetime_s_(host.integer("token_lifetime", 0)) {
+        // Without an issuer this asks nothing of the network, and names the
+        // missing option now, for `latchkey config check`.
+        if (endpoints_.issuer().empty()) endpoints_.token();
+    }
 
     sdk::Credential acquire() {
         common::FormFields form = {{"grant_type", "client_credentials"}};
         s_.grant.append_to(form);
         form.insert(form.end(), s_.extra_params.begin(), s_.extra_params.end());
 
-        common::TokenResponse t = common::request_token(host_, s_.auth, s_.token_url, form);
+        // token_url, else the issuer's metadata (fetched once, then cached).
+        common::TokenResponse t = common::request_token(host_, auth_, endpoints_.token(), form);
         common::assume_lifetime(t, host_.now_ms(), token_lifetime_s_);
         // Extras such as Salesforce's instance_url are kept; what was granted
         // may differ from what was asked (a server that omits `scope` granted
@@ -67,7 +65,6 @@ class ClientCredentialsProvider {
     }
 
  private:
-    const sdk::Host& host_;
     client_credentials::Settings s_;
     int64_t token_lifetime_s_;
 };

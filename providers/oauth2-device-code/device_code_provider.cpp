@@ -8,6 +8,7 @@
 #include <latchkey/common/discovery.hpp>
 #include <latchkey/common/grant_params.hpp>
 #include <latchkey/common/oauth_client.hpp>
+#include <latchkey/common/oauth_options.hpp>
 #include <latchkey/common/option_table.hpp>
 #include <latchkey/provider.hpp>
 #include <string>
@@ -19,22 +20,14 @@ namespace {
 
 using namespace latchkey;
 
-constexpr std::array<latchkey_option, 8> kOwnOptions = {{
-    common::kIssuerOption,
-    common::kTokenUrlOption,
+constexpr std::array<latchkey_option, 2> kOwnOptions = {{
     {"device_authorization_url", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, nullptr,
      "the device authorization endpoint; unset: discovered from 'issuer'"},
-    common::kRevocationUrlOption,
-    common::kUserinfoUrlOption,
-    {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_IDENTITY, nullptr,
-     "the client identifier issued by the authorization server"},
     {"open_browser", LATCHKEY_OPT_BOOL, 0, "true",
      "open the verification address in a browser during `latchkey login` when one is available"},
-    common::kClientSecretOption[0],
 }};
 
-constexpr auto kOptions =
-    common::option_table(kOwnOptions, common::kClientAuthOptions, common::kGrantParamOptions);
+constexpr auto kOptions = common::option_table(common::kOAuthOptions, kOwnOptions);
 
 class DeviceCodeProvider : public common::RefreshingOAuthClient {
  public:

@@ -13,6 +13,7 @@
 #include <latchkey/common/grant_params.hpp>
 #include <latchkey/common/jwt_sign.hpp>
 #include <latchkey/common/oauth_client.hpp>
+#include <latchkey/common/oauth_options.hpp>
 #include <latchkey/common/option_table.hpp>
 #include <latchkey/common/text.hpp>
 #include <latchkey/common/token_endpoint.hpp>
@@ -27,12 +28,24 @@ using namespace latchkey;
 
 constexpr unsigned kIdentity = LATCHKEY_OPTF_IDENTITY;
 
-constexpr std::array<latchkey_option, 16> kOwnOptions = {{
-    {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
-     "the assertion's issuer `iss`: the client id (Salesforce: the connected app's consumer key)"},
+constexpr std::array<latchkey_option, 4> kOwnOptions = {{
     {"subject", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
      "the assertion's subject `sub`: who the token acts for (Salesforce: the username)"},
-    {"private_key_file", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED, nullptr,
+    {"instance", LATCHKEY_OPT_STRING, kIdentity, nullptr,
+     "Salesforce instance (acme.my.salesforce.com): token_url, revocation_url and userinfo_url "
+     "default to it, and audience to https://test.salesforce.com for *.sandbox.my.salesforce.com, "
+     "else https://login.salesforce.com"},
+    {"assertion_lifetime", LATCHKEY_OPT_DURATION, 0, "300",
+     "how long the assertion is valid (its `exp`); Salesforce allows at most 3 minutes of skew"},
+    common::kTokenLifetimeOption,
+}};
+
+// The common OAuth options this grant gives a meaning of its own: the key
+// signs the grant's assertion (required), and `audience` is its `aud`.
+constexpr std::array<latchkey_option, 6> kAssertionOptions = {{
+    {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | kIdentity, nullptr,
+     "the assertion's issuer `iss`: the client id (Salesforce: the connected app's consumer key)"},
+    {"private_key_file", LATCHKEY_OPT_PATH, LATCHKEY_OPTF_REQUIRED, nullptr,
      "PEM private key that signs the assertion (its certificate is registered at the server)"},
     {"private_key_passphrase", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
      "passphrase of an encrypted private_key_file"},
@@ -40,25 +53,12 @@ constexpr std::array<latchkey_option, 16> kOwnOptions = {{
      "`kid` header of the assertion, when the server wants one"},
     {"signing_alg", LATCHKEY_OPT_STRING, 0, "RS256",
      "JWS algorithm of the assertion: RS256, RS384, RS512, PS256, ES256 or ES384"},
-    {"instance", LATCHKEY_OPT_STRING, kIdentity, nullptr,
-     "Salesforce instance (acme.my.salesforce.com): token_url, revocation_url and userinfo_url "
-     "default to it, and audience to https://test.salesforce.com for *.sandbox.my.salesforce.com, "
-     "else https://login.salesforce.com"},
     {"audience", LATCHKEY_OPT_STRING, kIdentity, nullptr,
      "the assertion's audience `aud`; unset: from 'instance', else the token endpoint"},
-    {"assertion_lifetime", LATCHKEY_OPT_DURATION, 0, "300",
-     "how long the assertion is valid (its `exp`); Salesforce allows at most 3 minutes of skew"},
-    common::kTokenLifetimeOption,
-    common::kGrantParamOptions[0],  // scopes
-    common::kIssuerOption,
-    common::kTokenUrlOption,
-    common::kRevocationUrlOption,
-    common::kUserinfoUrlOption,
-    common::kClientAuthOption,
 }};
 
 constexpr auto kOptions =
-    common::option_table(kOwnOptions, common::kClientSecretOption, common::kClientCertOptions);
+    common::option_table(kOwnOptions, common::oauth_options_with(kAssertionOptions));
 
 constexpr const char* kJwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -66,10 +66,11 @@ class JwtBearerProvider : public common::OAuthClient {
  public:
     explicit JwtBearerProvider(sdk::Host& host)
         // The key signs the grant's assertion, not a client assertion.
-        : OAuthClient(host, common::read_client_auth(host, nullptr, false)),
+        : OAuthClient(host, common::read_client_auth(host, false)),
           subject_(host.require("subject")),
           audience_(std::string(common::trim(host.option_or("audience", "")))),
           scope_(common::read_scope(host)),
+          resource_(std::string(common::trim(host.option_or("resource", "")))),
           lifetime_s_(host.integer("assertion_lifetime", 300)),
           token_lifetime_s_(host.integer("token_lifetime", 0)) {
         key_.key_file = host.require("private_key_file");
@@ -96,6 +97,7 @@ class JwtBearerProvider : public common::OAuthClient {
         common::FormFields form = {{"grant_type", kJwtBearerGrant},
                                    {"assertion", assertion(token_url)}};
         if (!scope_.empty()) form.emplace_back("scope", scope_);
+        if (!resource_.empty()) form.emplace_back("resource", resource_);
         // Client authentication is optional with this grant (RFC 7523 §3.1)
         // and Salesforce wants none: without it the form carries no client_id.
         sdk::HttpRequest req =
@@ -128,6 +130,7 @@ class JwtBearerProvider : public common::OAuthClient {
     std::string subject_;
     std::string audience_;
     std::string scope_;
+    std::string resource_;
     int64_t lifetime_s_;
     int64_t token_lifetime_s_;
 };

@@ -7,7 +7,9 @@
 #include <array>
 #include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/discovery.hpp>
+#include <latchkey/common/grant_params.hpp>
 #include <latchkey/common/oauth_client.hpp>
+#include <latchkey/common/oauth_options.hpp>
 #include <latchkey/common/option_table.hpp>
 #include <latchkey/common/refresh_grant.hpp>
 #include <latchkey/common/text.hpp>
@@ -20,26 +22,28 @@ namespace {
 
 using namespace latchkey;
 
-constexpr std::array<latchkey_option, 7> kOwnOptions = {{
+constexpr std::array<latchkey_option, 1> kOwnOptions = {{
     {"refresh_token", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET, nullptr,
      "the refresh token to start from, used once; usually { env = \"...\" }, { file = \"...\" } "
      "or { secret = \"...\" }"},
-    common::kIssuerOption,
-    common::kTokenUrlOption,
-    common::kRevocationUrlOption,
-    common::kUserinfoUrlOption,
-    {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_IDENTITY, nullptr,
-     "the client the refresh token was issued to"},
-    common::kClientSecretOption[0],
 }};
 
-constexpr auto kOptions = common::option_table(kOwnOptions, common::kClientAuthOptions);
+constexpr std::array<latchkey_option, 1> kClientOfTheToken = {{
+    {"client_id", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_IDENTITY, nullptr,
+     "the client the refresh token was issued to"},
+}};
+
+constexpr auto kOptions =
+    common::option_table(kOwnOptions, common::oauth_options_with(kClientOfTheToken));
 
 class RefreshTokenProvider : public common::RefreshingOAuthClient {
  public:
     explicit RefreshTokenProvider(sdk::Host& host)
         : RefreshingOAuthClient(host, common::read_client_auth(host)),
-          seed_(host, std::string(common::trim(host.require("refresh_token")))) {}
+          seed_(host, std::string(common::trim(host.require("refresh_token")))) {
+        // scopes, audience and resource, when set, go with every exchange.
+        refresh_params_ = common::read_grant_params(host);
+    }
 
     // Only when the store holds nothing: exchanges the configured token,
     // unless it was already spent.
@@ -50,7 +54,8 @@ class RefreshTokenProvider : public common::RefreshingOAuthClient {
                 common::format_utc(*spent / 1000) +
                 ") and may not be sent again; the token chain that followed was refused or logged "
                 "out; set 'refresh_token' to a new refresh token");
-        sdk::Credential c = common::refresh_grant(host_, auth_, endpoints_.token(), seed_.value());
+        sdk::Credential c = common::refresh_grant(host_, auth_, endpoints_.token(), seed_.value(),
+                                                  {}, refresh_params_);
         seed_.mark_spent();
         return c;
     }

@@ -1,5 +1,5 @@
 // The salesforce-soap provider: Salesforce's partner API `login` call
-// (POST {login_url}/services/Soap/u/{api_version}) with a username and the
+// (POST {base_url}/services/Soap/u/{api_version}) with a username and the
 // password followed by the user's security token. The session id is the
 // token (sent as a Bearer token to the REST API); the server URL's origin is
 // kept as the credential's instance_url, where the REST API lives. Sessions
@@ -19,7 +19,7 @@ namespace {
 using namespace latchkey;
 
 const latchkey_option kOptions[] = {
-    {"login_url", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, "https://login.salesforce.com",
+    {"base_url", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, "https://login.salesforce.com",
      "where to log in: https://login.salesforce.com, https://test.salesforce.com (sandboxes) or "
      "the org's My Domain URL"},
     {"api_version", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_IDENTITY, "60.0",
@@ -59,11 +59,11 @@ std::string origin_of(const std::string& url) {
 class SalesforceSoapProvider {
  public:
     explicit SalesforceSoapProvider(sdk::Host& host) : host_(host) {
-        std::string base(common::trim(host.require("login_url")));
+        std::string base(common::trim(host.require("base_url")));
         while (!base.empty() && base.back() == '/') base.pop_back();
         if (origin_of(base).empty())
             throw sdk::config_error(
-                "login_url '" + common::printable(base, 100) +
+                "base_url '" + common::printable(base, 100) +
                 "' is not an absolute URL such as https://login.salesforce.com");
         url_ = base + "/services/Soap/u/" + host.require("api_version");
         username_ = host.require("username");

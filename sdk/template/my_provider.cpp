@@ -6,9 +6,11 @@ namespace {
 
 // The option schema `latchkey providers show my-provider` prints. The host
 // validates the policy against it and resolves { env = ... } / { file = ... }.
+// Names follow docs/option-names.md: a static secret is `api_key`, a file
+// `*_file` (declared LATCHKEY_OPT_PATH, so `~/` arrives expanded).
 const latchkey_option kOptions[] = {
-    {"token", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET, nullptr,
-     "the token to hand out; usually { env = \"...\" }"},
+    {"api_key", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET, nullptr,
+     "the key to hand out; usually { env = \"...\" }"},
     {},  // end of the list
 };
 
@@ -22,7 +24,7 @@ class MyProvider {
     // latchkey::sdk::Error (rejected, transient, ...); never put a secret in one.
     latchkey::sdk::Credential acquire() {
         latchkey::sdk::Credential c;
-        c.token = host_.require("token");
+        c.token = host_.require("api_key");
         c.token_type = "Bearer";  // sent as "Authorization: Bearer <token>"
         return c;                 // expires_at_ms 0: no known expiry
     }

@@ -111,8 +111,8 @@ static latchkey_status check_dir(const char *dir, char *error, size_t error_len)
 
 static latchkey_status ds_open(const latchkey_storage_host *host, void **instance, char *error,
                                size_t error_len) {
+    /* A LATCHKEY_OPT_PATH option: the host already turned ~/ into $HOME/. */
     const char *dir = host->option(host->ctx, "dir");
-    const char *home = getenv("HOME");
     char path[4096];
     size_t n;
     latchkey_status st;
@@ -120,10 +120,7 @@ static latchkey_status ds_open(const latchkey_storage_host *host, void **instanc
 
     *instance = NULL;
     if (!dir || !*dir) return fail(error, error_len, LATCHKEY_E_CONFIG, "option 'dir' is required");
-    if (dir[0] == '~' && dir[1] == '/' && home)
-        n = (size_t)snprintf(path, sizeof path, "%s%s", home, dir + 1);
-    else
-        n = (size_t)snprintf(path, sizeof path, "%s", dir);
+    n = (size_t)snprintf(path, sizeof path, "%s", dir);
     if (n >= sizeof path) return fail(error, error_len, LATCHKEY_E_CONFIG, "'dir' is too long");
     if (path[0] != '/')
         return fail(error, error_len, LATCHKEY_E_CONFIG,
@@ -337,7 +334,7 @@ static latchkey_status ds_check(void *instance, latchkey_sink sink, void *user, 
 }
 
 static const latchkey_option options[] = {
-    {"dir", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED, NULL,
+    {"dir", LATCHKEY_OPT_PATH, LATCHKEY_OPTF_REQUIRED, NULL,
      "directory that holds one file per credential (created with mode 0700; ~/ allowed)"},
     {0},
 };

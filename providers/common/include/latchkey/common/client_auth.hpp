@@ -51,7 +51,7 @@ inline constexpr latchkey_option kClientAuthOption = {
     "certificate, else none (public client)"};
 
 inline constexpr std::array<latchkey_option, 4> kClientKeyOptions = {{
-    {"private_key_file", LATCHKEY_OPT_STRING, 0, nullptr,
+    {"private_key_file", LATCHKEY_OPT_PATH, 0, nullptr,
      "private_key_jwt: PEM private key that signs the client assertion"},
     {"private_key_passphrase", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
      "passphrase of an encrypted private_key_file"},
@@ -62,11 +62,11 @@ inline constexpr std::array<latchkey_option, 4> kClientKeyOptions = {{
 }};
 
 inline constexpr std::array<latchkey_option, 3> kClientCertOptions = {{
-    {"client_cert_file", LATCHKEY_OPT_STRING, 0, nullptr,
+    {"client_cert_file", LATCHKEY_OPT_PATH, 0, nullptr,
      "PEM client certificate presented in TLS (tls_client_auth, or certificate-bound tokens)"},
-    {"client_key_file", LATCHKEY_OPT_STRING, 0, nullptr, "PEM private key of client_cert_file"},
-    {"client_key_password", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
-     "password of an encrypted client_key_file"},
+    {"client_key_file", LATCHKEY_OPT_PATH, 0, nullptr, "PEM private key of client_cert_file"},
+    {"client_key_passphrase", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_SECRET, nullptr,
+     "passphrase of an encrypted client_key_file"},
 }};
 
 inline constexpr std::array<latchkey_option, 8> kClientAuthOptions = {{
@@ -85,7 +85,7 @@ struct ClientAuth {
     std::string client_id;
     std::string client_secret;
     SigningKey key;  // private_key_jwt
-    std::string client_cert_file, client_key_file, client_key_password;
+    std::string client_cert_file, client_key_file, client_key_passphrase;
 };
 
 namespace detail {
@@ -102,14 +102,12 @@ inline ClientAuthMethod parse_client_auth_method(const char* option, const std::
 
 }  // namespace detail
 
-// Reads the client's id and authentication from the options. `legacy_option`
-// is an older name for client_auth a provider still honours (used when
-// client_auth is unset). `key_means_private_key_jwt`: whether a configured
+// Reads the client's id and authentication from the options.
+// `key_means_private_key_jwt`: whether a configured
 // private_key_file makes private_key_jwt the default (not for a provider
 // whose key signs something else). Throws config_error when the chosen
 // method lacks what it needs.
-inline ClientAuth read_client_auth(const sdk::Host& host, const char* legacy_option = nullptr,
-                                   bool key_means_private_key_jwt = true) {
+inline ClientAuth read_client_auth(const sdk::Host& host, bool key_means_private_key_jwt = true) {
     ClientAuth a;
     a.client_id = host.require("client_id");
     a.client_secret = host.option_or("client_secret", "");
@@ -119,12 +117,10 @@ inline ClientAuth read_client_auth(const sdk::Host& host, const char* legacy_opt
     a.key.alg = host.option_or("signing_alg", "RS256");
     a.client_cert_file = host.option_or("client_cert_file", "");
     a.client_key_file = host.option_or("client_key_file", "");
-    a.client_key_password = host.option_or("client_key_password", "");
+    a.client_key_passphrase = host.option_or("client_key_passphrase", "");
 
     if (auto v = host.option("client_auth"))
         a.method = detail::parse_client_auth_method("client_auth", *v);
-    else if (auto old = legacy_option ? host.option(legacy_option) : std::nullopt)
-        a.method = detail::parse_client_auth_method(legacy_option, *old);
     else if (!a.client_secret.empty())
         a.method = ClientAuthMethod::client_secret_basic;
     else if (key_means_private_key_jwt && !a.key.key_file.empty())
@@ -201,7 +197,7 @@ inline sdk::HttpRequest client_form_request(const sdk::Host& host, const ClientA
     req.basic_auth = std::move(basic);
     req.client_cert_file = a.client_cert_file;
     req.client_key_file = a.client_key_file;
-    req.client_key_password = a.client_key_password;
+    req.client_key_password = a.client_key_passphrase;
     return req;
 }
 

@@ -11,6 +11,7 @@
 #include <latchkey/common/account.hpp>
 #include <latchkey/common/client_auth.hpp>
 #include <latchkey/common/discovery.hpp>
+#include <latchkey/common/grant_params.hpp>
 #include <latchkey/common/refresh_grant.hpp>
 #include <latchkey/provider.hpp>
 #include <string>
@@ -44,11 +45,15 @@ class RefreshingOAuthClient : public OAuthClient {
         if (!current.refresh_token || current.refresh_token->empty())
             throw sdk::rejected("the stored credential has no refresh token");
         return refresh_grant(host_, auth_, endpoints_.token(), *current.refresh_token,
-                             current.extras);
+                             current.extras, refresh_params_);
     }
 
  protected:
     using OAuthClient::OAuthClient;
+
+    // Sent with every refresh; empty unless the provider sets them (a grant
+    // whose scope was fixed at login sends none).
+    GrantParams refresh_params_;
 };
 
 }  // namespace latchkey::common
