@@ -10,7 +10,7 @@
 // (LD_DEBUG=files, and strace when installed), and times --runs runs.
 //
 // Providers:
-//   api-key                    key = { env = "LATCHKEY_BENCH_KEY" }
+//   api-key                    api_key = { env = "LATCHKEY_BENCH_KEY" }
 //   oauth2-client-credentials  against the development authorization server,
 //                              started here on 127.0.0.1 and stopped at the end
 //
@@ -365,7 +365,7 @@ int bench(const Options& o) {
     if (o.provider == "api-key") {
         expected = "lk-bench-" + std::string(40, 'k');
         env.push_back("LATCHKEY_BENCH_KEY=" + expected);
-        site_table = "provider = \"api-key\"\nkey = { env = \"LATCHKEY_BENCH_KEY\" }\n";
+        site_table = "provider = \"api-key\"\napi_key = { env = \"LATCHKEY_BENCH_KEY\" }\n";
     } else {
         server.emplace((dir / "devserver.log").string());
         env.push_back("LATCHKEY_BENCH_SECRET=bench-secret");

@@ -48,7 +48,7 @@ class ApiKey : public CliTest {
 };
 
 TEST_F(ApiKey, KeyFromTheEnvironment) {
-    write_key_policy("key = { env = \"INTEG_API_KEY\" }");
+    write_key_policy("api_key = { env = \"INTEG_API_KEY\" }");
     env_["INTEG_API_KEY"] = key_;
     auto r = lk({"token"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -69,16 +69,16 @@ TEST_F(ApiKey, KeyFromTheEnvironment) {
 }
 
 TEST_F(ApiKey, MissingEnvironmentVariableIsAPolicyError) {
-    write_key_policy("key = { env = \"INTEG_API_KEY\" }");
+    write_key_policy("api_key = { env = \"INTEG_API_KEY\" }");
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find(policy() + ":3:7"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(policy() + ":3:11"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("INTEG_API_KEY is not set"), std::string::npos) << r.err;
 }
 
 TEST_F(ApiKey, KeyFromAFileWithoutItsTrailingNewline) {
     std::string file = sandbox_.write("secrets/api.key", key_ + "\n");
-    write_key_policy("key = { file = \"" + file + "\" }");
+    write_key_policy("api_key = { file = \"" + file + "\" }");
     auto r = lk({"token"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, key_ + "\n");
@@ -89,7 +89,7 @@ TEST_F(ApiKey, KeyFromAFileWithoutItsTrailingNewline) {
 
 TEST_F(ApiKey, UnreadableKeyFileNamesTheFile) {
     std::string file = sandbox_.file("secrets/missing.key");
-    write_key_policy("key = { file = \"" + file + "\" }");
+    write_key_policy("api_key = { file = \"" + file + "\" }");
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find(policy() + ":3:"), std::string::npos) << r.err;
@@ -97,7 +97,7 @@ TEST_F(ApiKey, UnreadableKeyFileNamesTheFile) {
 }
 
 TEST_F(ApiKey, CustomHeader) {
-    write_key_policy("key = { env = \"INTEG_API_KEY\" }", "header = \"X-API-Key: {token}\"\n");
+    write_key_policy("api_key = { env = \"INTEG_API_KEY\" }", "header = \"X-API-Key: {token}\"\n");
     env_["INTEG_API_KEY"] = key_;
     auto h = lk({"token", "--header"});
     ASSERT_EQ(h.exit_code, 0) << h.err;
@@ -111,11 +111,12 @@ TEST_F(ApiKey, CustomHeaderIsAcceptedByARealServer) {
     // token from the dev server is a working API key.
     test::DevServer server(devserver_clients());
     never_print(kSecret);
-    write_policy(
-        "[sites.cc]\nprovider = \"oauth2-client-credentials\"\ntoken_url = \"" + server.token_url() +
-        "\"\nclient_id = \"" + kClient + "\"\nclient_secret = { env = \"" + kSecretVar + "\" }\n\n"
-        "[sites.api]\nprovider = \"api-key\"\nkey = { env = \"INTEG_API_KEY\" }\n"
-        "header = \"X-API-Key: {token}\"\n");
+    write_policy("[sites.cc]\nprovider = \"oauth2-client-credentials\"\ntoken_url = \"" +
+                 server.token_url() + "\"\nclient_id = \"" + kClient +
+                 "\"\nclient_secret = { env = \"" + kSecretVar +
+                 "\" }\n\n"
+                 "[sites.api]\nprovider = \"api-key\"\napi_key = { env = \"INTEG_API_KEY\" }\n"
+                 "header = \"X-API-Key: {token}\"\n");
     env_[kSecretVar] = kSecret;
     auto cc = lk({"--at", "cc", "token"});
     ASSERT_EQ(cc.exit_code, 0) << cc.err;
@@ -129,13 +130,13 @@ TEST_F(ApiKey, CustomHeaderIsAcceptedByARealServer) {
 }
 
 TEST_F(ApiKey, ChangedHeaderTakesEffect) {
-    write_key_policy("key = \"" + key_ + "\"", "header = \"X-Old: {token}\"\n");
+    write_key_policy("api_key = \"" + key_ + "\"", "header = \"X-Old: {token}\"\n");
     auto old_header = lk({"token", "--header"});
     ASSERT_EQ(old_header.exit_code, 0) << old_header.err;
     EXPECT_EQ(old_header.out, "X-Old: " + key_ + "\n");
 
     // The user edits the policy: `sites show` has the new header at once...
-    write_key_policy("key = \"" + key_ + "\"", "header = \"X-New: {token}\"\n");
+    write_key_policy("api_key = \"" + key_ + "\"", "header = \"X-New: {token}\"\n");
     auto show = lk({"sites", "show"});
     ASSERT_NE(show.out.find("X-New: {token}"), std::string::npos) << show.out;
     // ...and so must the credential it presents.
@@ -150,7 +151,7 @@ TEST_F(ApiKey, ChangedHeaderTakesEffect) {
 }
 
 TEST_F(ApiKey, BadHeaderTemplateIsAPolicyError) {
-    write_key_policy("key = \"" + key_ + "\"", "header = \"no colon here\"\n");
+    write_key_policy("api_key = \"" + key_ + "\"", "header = \"no colon here\"\n");
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("header"), std::string::npos) << r.err;
@@ -159,7 +160,7 @@ TEST_F(ApiKey, BadHeaderTemplateIsAPolicyError) {
 TEST_F(ApiKey, ExpiredJwtKeyFailsSayingSo) {
     std::string jwt = jwt_with_exp(now_s() - 3600);
     token_like(jwt);
-    write_key_policy("key = { env = \"INTEG_API_KEY\" }");
+    write_key_policy("api_key = { env = \"INTEG_API_KEY\" }");
     env_["INTEG_API_KEY"] = jwt;
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 1);
@@ -176,7 +177,7 @@ TEST_F(ApiKey, JwtKeyExpiryShowsInStatus) {
     int64_t exp = now_s() + 2 * 3600;
     std::string jwt = jwt_with_exp(exp);
     token_like(jwt);
-    write_key_policy("key = { env = \"INTEG_API_KEY\" }");
+    write_key_policy("api_key = { env = \"INTEG_API_KEY\" }");
     env_["INTEG_API_KEY"] = jwt;
     auto r = lk({"-o", "json", "token"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -193,7 +194,7 @@ TEST_F(ApiKey, JwtKeyExpiryShowsInStatus) {
 TEST_F(ApiKey, JwtExpiryCanBeIgnored) {
     std::string jwt = jwt_with_exp(now_s() - 3600);
     token_like(jwt);
-    write_key_policy("key = { env = \"INTEG_API_KEY\" }", "jwt_expiry = false\n");
+    write_key_policy("api_key = { env = \"INTEG_API_KEY\" }", "jwt_expiry = false\n");
     env_["INTEG_API_KEY"] = jwt;
     auto r = lk({"token"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -149,7 +149,7 @@ TEST_F(ClientCredentials, LogoutAllLogsOutOfEverySite) {
 TEST_F(ClientCredentials, ClientSecretBasicAndPostBothWork) {
     std::string basic = token();
     ASSERT_EQ(lk({"logout"}).exit_code, 0);
-    std::string post = token({"--set", "auth_method=client_secret_post"});
+    std::string post = token({"--set", "client_auth=client_secret_post"});
     EXPECT_NE(basic, post);
 
     auto stats = server_.stats();
@@ -159,8 +159,8 @@ TEST_F(ClientCredentials, ClientSecretBasicAndPostBothWork) {
     EXPECT_EQ(whoami("Authorization: Bearer " + post).status, 200);
 }
 
-TEST_F(ClientCredentials, PostAuthMethodFromThePolicy) {
-    write_cc_policy("auth_method = \"client_secret_post\"\n");
+TEST_F(ClientCredentials, PostClientAuthFromThePolicy) {
+    write_cc_policy("client_auth = \"client_secret_post\"\n");
     token();
     auto stats = server_.stats();
     const auto& client = stats["clients"][kClient.c_str()];

@@ -185,7 +185,7 @@ TEST_F(Faults, WrongClientSecretIsRejectedWithoutRetry) {
 TEST_F(Faults, WrongClientSecretWithPostAuthentication) {
     const std::string wrong = "wr0ng-Integ-secret-post";
     never_print(wrong);
-    auto r = lk({"--set", "auth_method=client_secret_post", "-v", "token"}, {{kSecretVar, wrong}});
+    auto r = lk({"--set", "client_auth=client_secret_post", "-v", "token"}, {{kSecretVar, wrong}});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("invalid_client"), std::string::npos) << r.err;
     EXPECT_EQ(token_requests(), 1);

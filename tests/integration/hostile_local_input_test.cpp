@@ -30,7 +30,7 @@ class HostileLocalInput : public CliTest {
 
     void SetUp() override {
         token_like(key_);
-        write_policy("[sites.api]\nprovider = \"api-key\"\nkey = \"" + key_ + "\"\n");
+        write_policy("[sites.api]\nprovider = \"api-key\"\napi_key = \"" + key_ + "\"\n");
     }
 
     // The site's credential file, after a first `token` wrote it.
@@ -125,7 +125,7 @@ TEST_F(HostileLocalInput, AnApiKeyThatIsAJwtWithDeeplyNestedClaimsIsServedAsOpaq
     const std::string key = base64url(R"({"alg":"HS256"})") + "." +
                             base64url("{\"exp\":" + std::string(300'000, '[')) + ".c2ln";
     token_like(key);
-    write_policy("[sites.jwt]\nprovider = \"api-key\"\nkey = { file = \"" +
+    write_policy("[sites.jwt]\nprovider = \"api-key\"\napi_key = { file = \"" +
                  sandbox_.write("key.jwt", key + "\n") + "\" }\n");
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -139,7 +139,7 @@ TEST_F(HostileLocalInput, ADurationThatOverflowsFailsConfigCheckAtItsPosition) {
     // timeout used to pass `config check`, and then nothing ever timed out.
     const std::string text =
         "[defaults]\ntimeout = \"9223372036854776s\"\n"
-        "[sites.api]\nprovider = \"api-key\"\nkey = \"" +
+        "[sites.api]\nprovider = \"api-key\"\napi_key = \"" +
         key_ + "\"\n";
     std::string path = write_policy(text);
     for (auto args : {std::vector<std::string>{"config", "check"}, {"token"}}) {
@@ -149,7 +149,7 @@ TEST_F(HostileLocalInput, ADurationThatOverflowsFailsConfigCheckAtItsPosition) {
                                       "the longest duration accepted"))
             << r.err;
     }
-    write_policy("[sites.api]\nprovider = \"api-key\"\nkey = \"" + key_ +
+    write_policy("[sites.api]\nprovider = \"api-key\"\napi_key = \"" + key_ +
                  "\"\nrefresh_before = 9223372036854775807\n");
     auto r = lk({"config", "check"});
     EXPECT_EQ(r.exit_code, 1) << r.err;

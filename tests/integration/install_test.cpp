@@ -79,7 +79,7 @@ TEST_F(Install, InstalledLatchkeyUsesTheInstalledProviders) {
     // And the installed program works with them.
     const std::string key = "k-Integ-install-5e";
     token_like(key);
-    write_policy("[sites.api]\nprovider = \"api-key\"\nkey = \"" + key + "\"\n");
+    write_policy("[sites.api]\nprovider = \"api-key\"\napi_key = \"" + key + "\"\n");
     std::vector<std::string> args{bin, "--config", policy(), "token", "--header"};
     auto t = test::run(args, o);
     record(args, t);

@@ -119,7 +119,7 @@ TEST_F(Plugins, PluginInAWorldWritableDirectoryIsRefused) {
     EXPECT_NE(r.out.find("writable by group or others"), std::string::npos) << r.out;
 
     // A site does not silently fall back to another copy.
-    write_policy("[sites.dev]\nprovider = \"api-key\"\nkey = \"k-Integ-plugins-1\"\n");
+    write_policy("[sites.dev]\nprovider = \"api-key\"\napi_key = \"k-Integ-plugins-1\"\n");
     token_like("k-Integ-plugins-1");
     auto t = lk({"--plugin-dir", dir.string(), "token"});
     EXPECT_EQ(t.exit_code, 1);
@@ -148,7 +148,7 @@ TEST_F(Plugins, ProvidersShowListsTheOptions) {
     auto r = run_cli({"providers", "show", "oauth2-client-credentials"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("oauth2-client-credentials 1."), std::string::npos) << r.out;
-    for (const char* key : {"token_url", "client_id", "client_secret", "auth_method", "scopes",
+    for (const char* key : {"token_url", "client_id", "client_secret", "client_auth", "scopes",
                             "audience", "resource", "extra_params"})
         EXPECT_NE(r.out.find(std::string("  ") + key + " "), std::string::npos) << key << "\n"
                                                                                 << r.out;

@@ -29,7 +29,7 @@ bool has_position(const std::string& text, const std::string& file) {
 const char* const kApiKeySite =
     "[sites.dev]\n"
     "provider = \"api-key\"\n"
-    "key = \"k-Integ-policy-1\"\n";
+    "api_key = \"k-Integ-policy-1\"\n";
 
 class PolicyErrors : public CliTest {
  protected:
@@ -101,7 +101,7 @@ TEST_F(PolicyErrors, MissingRequiredKey) {
 
 TEST_F(PolicyErrors, UnknownDefaultSiteWithSuggestion) {
     auto r = expect_policy_error(
-        "default_site = \"prod-ue\"\n[sites.prod-eu]\nprovider = \"api-key\"\nkey = "
+        "default_site = \"prod-ue\"\n[sites.prod-eu]\nprovider = \"api-key\"\napi_key = "
         "\"k-Integ-policy-1\"\n",
         "default_site 'prod-ue'");
     EXPECT_NE(r.err.find(policy() + ":1:16"), std::string::npos) << r.err;
@@ -126,7 +126,7 @@ TEST_F(PolicyErrors, UnknownSiteFromTheEnvironment) {
 }
 
 TEST_F(PolicyErrors, UnknownProviderWithSuggestion) {
-    write_policy("[sites.dev]\nprovider = \"api-kee\"\nkey = \"k-Integ-policy-1\"\n");
+    write_policy("[sites.dev]\nprovider = \"api-kee\"\napi_key = \"k-Integ-policy-1\"\n");
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("no provider plugin named 'api-kee'"), std::string::npos) << r.err;
@@ -136,7 +136,7 @@ TEST_F(PolicyErrors, UnknownProviderWithSuggestion) {
 }
 
 TEST_F(PolicyErrors, SiteWithoutProvider) {
-    expect_policy_error("[sites.dev]\nkey = \"k-Integ-policy-1\"\n", "names no provider");
+    expect_policy_error("[sites.dev]\napi_key = \"k-Integ-policy-1\"\n", "names no provider");
 }
 
 TEST_F(PolicyErrors, MissingPolicyFile) {
@@ -179,10 +179,10 @@ TEST_F(PolicyErrors, SetWithoutEqualsIsAUsageError) {
 
 TEST_F(PolicyErrors, SetOfAnUnknownOptionIsAUsageError) {
     write_policy(kApiKeySite);
-    auto r = lk({"--set", "kye=1", "token"});
+    auto r = lk({"--set", "api_kye=1", "token"});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("no option 'kye'"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("did you mean 'key'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("no option 'api_kye'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("did you mean 'api_key'"), std::string::npos) << r.err;
 }
 
 TEST_F(PolicyErrors, BadOutputFormatIsAUsageError) {
@@ -203,7 +203,7 @@ TEST_F(PolicyErrors, NoCommandPrintsHelpAndIsAUsageError) {
 
 TEST_F(PolicyErrors, SeveralSitesAndNoChoiceIsAUsageError) {
     write_policy(std::string(kApiKeySite) +
-                 "[sites.other]\nprovider = \"api-key\"\nkey = \"k-Integ-policy-1\"\n");
+                 "[sites.other]\nprovider = \"api-key\"\napi_key = \"k-Integ-policy-1\"\n");
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("--at"), std::string::npos) << r.err;
@@ -223,15 +223,52 @@ TEST_F(PolicyErrors, ConfigCheckFailsABadPolicy) {
                         "unknown key 'headr'", {"config", "check"});
 }
 
+// Options renamed before the first release (docs/option-names.md) are not
+// accepted under their old names; the error gives the new one.
+TEST_F(PolicyErrors, ConfigCheckNamesTheNewNameOfARenamedOption) {
+    expect_policy_error("[sites.dev]\nprovider = \"api-key\"\nkey = \"k-Integ-policy-1\"\n",
+                        policy() +
+                            ":3:1: unknown key 'key' in [sites.dev] (provider api-key); did you "
+                            "mean 'api_key'? (renamed from 'key')",
+                        {"config", "check"});
+    expect_policy_error(
+        "[sites.sf]\nprovider = \"salesforce-soap\"\nusername = \"u\"\n"
+        "password = \"p-Integ-policy-2\"\nlogin_url = \"https://x.example\"\n",
+        policy() +
+            ":5:1: unknown key 'login_url' in [sites.sf] (provider "
+            "salesforce-soap); did you mean 'base_url'? (renamed from "
+            "'login_url')",
+        {"config", "check"});
+}
+
+TEST_F(PolicyErrors, ARemovedOptionSaysWhatReplacesIt) {
+    expect_policy_error("[sites.a]\nprovider = \"anaplan\"\nmethod = \"basic\"\n",
+                        policy() +
+                            ":3:1: unknown key 'method' in [sites.a] (provider anaplan); "
+                            "'method' was removed from anaplan: the login follows from the "
+                            "options: certificate_file",
+                        {"config", "check"});
+}
+
+TEST_F(PolicyErrors, SetOfARenamedOptionNamesTheNewOne) {
+    write_policy(kApiKeySite);
+    auto r = lk({"--set", "key=k-Integ-policy-3", "token"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--set key: site 'dev' (provider api-key) has no option 'key'; did you "
+                         "mean 'api_key'? (renamed from 'key')"),
+              std::string::npos)
+        << r.err;
+}
+
 TEST_F(PolicyErrors, ConfigCheckReportsEveryBrokenSite) {
     write_policy(
-        "[sites.one]\nprovider = \"api-key\"\nkey = \"k-Integ-policy-1\"\nheadr = \"X: "
+        "[sites.one]\nprovider = \"api-key\"\napi_key = \"k-Integ-policy-1\"\nheadr = \"X: "
         "{token}\"\n\n"
         "[sites.two]\nprovider = \"api-key\"\n");
     auto r = lk({"config", "check"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find(policy() + ":4:1: unknown key 'headr'"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("option 'key'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("option 'api_key'"), std::string::npos) << r.err;
 
     auto j = lk({"-o", "json", "config", "check"});
     EXPECT_EQ(j.exit_code, 1);
@@ -389,7 +426,7 @@ TEST_F(DotenvAndStorage, DotenvIsReadWhenThePolicyAsksAndTheEnvironmentBeatsIt) 
                    "LATCHKEY_HEADER=X-From-Dotenv: {token}\n");
     write_policy(
         "[host]\ndotenv = true\n\n[sites.api]\nprovider = \"api-key\"\n"
-        "key = { env = \"INTEG_DOTENV_KEY\" }\n");
+        "api_key = { env = \"INTEG_DOTENV_KEY\" }\n");
     auto r = lk({"token", "--header"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "X-From-Dotenv: k-Integ-dotenv-1\n");
@@ -403,7 +440,7 @@ TEST_F(DotenvAndStorage, DotenvIsReadWhenThePolicyAsksAndTheEnvironmentBeatsIt) 
     EXPECT_NE(row(env.out, "header").find("env LATCHKEY_HEADER"), std::string::npos) << env.out;
 
     // Without dotenv = true the file is not read.
-    write_policy("[sites.api]\nprovider = \"api-key\"\nkey = { env = \"INTEG_DOTENV_KEY\" }\n");
+    write_policy("[sites.api]\nprovider = \"api-key\"\napi_key = { env = \"INTEG_DOTENV_KEY\" }\n");
     auto off = lk({"token"});
     EXPECT_EQ(off.exit_code, 1);
     EXPECT_NE(off.err.find("INTEG_DOTENV_KEY is not set"), std::string::npos) << off.err;
@@ -476,8 +513,8 @@ class SiteSelection : public CliTest {
     }
     std::string two_sites(const std::string& head = "") {
         return head +
-               "[sites.one]\nprovider = \"api-key\"\nkey = \"key-one-Integ\"\n\n"
-               "[sites.two]\nprovider = \"api-key\"\nkey = \"key-two-Integ\"\n";
+               "[sites.one]\nprovider = \"api-key\"\napi_key = \"key-one-Integ\"\n\n"
+               "[sites.two]\nprovider = \"api-key\"\napi_key = \"key-two-Integ\"\n";
     }
 };
 

@@ -38,7 +38,7 @@ const std::string kPolicy =
     "# A static key.\n"
     "[sites.api]\n"
     "provider = \"api-key\"\n"
-    "key = { env = \"API_KEY\" }\n"
+    "api_key = { env = \"API_KEY\" }\n"
     "\n"
     "[storage]\n"
     "backend = \"file\"\n";
@@ -68,9 +68,9 @@ void expect_refused(PolicyText& doc, F edit, const std::string& words) {
 
 TEST(PolicyEditAdd, AppendsATableAndKeepsEverythingElse) {
     PolicyText doc(kPolicy, "p.toml");
-    doc.add_site("planet", {{"provider", "\"api-key\""}, {"key", "{ env = \"PL\" }"}});
+    doc.add_site("planet", {{"provider", "\"api-key\""}, {"api_key", "{ env = \"PL\" }"}});
     EXPECT_EQ(doc.text(),
-              kPolicy + "\n[sites.planet]\nprovider = \"api-key\"\nkey = { env = \"PL\" }\n");
+              kPolicy + "\n[sites.planet]\nprovider = \"api-key\"\napi_key = { env = \"PL\" }\n");
     EXPECT_TRUE(doc.has_site("planet"));
 }
 
@@ -213,7 +213,7 @@ TEST(PolicyEditRemove, TakesTheSiteAndItsCommentsAndLeavesTheRest) {
               "# A static key.\n"
               "[sites.api]\n"
               "provider = \"api-key\"\n"
-              "key = { env = \"API_KEY\" }\n"
+              "api_key = { env = \"API_KEY\" }\n"
               "\n"
               "[storage]\n"
               "backend = \"file\"\n");

@@ -41,10 +41,11 @@ class Chain : public ExecChainTest {
 TEST_F(Chain, FirstFailingSourceFallsThroughToTheNext) {
     token_like("tok-Integ-exec-b");
     token_like("key-Integ-env-a");
-    write_policy(chain_site("main", "[\"env-key\", \"exec-b\"]") +
-                 "[sites.env-key]\nprovider = \"api-key\"\nkey = { env = \"INTEG_CHAIN_KEY\" }\n"
-                 "header = \"X-Api-Key: {token}\"\nstorage = \"memory\"\n\n" +
-                 switchable_source("exec-b", "tok-Integ-exec-b"));
+    write_policy(
+        chain_site("main", "[\"env-key\", \"exec-b\"]") +
+        "[sites.env-key]\nprovider = \"api-key\"\napi_key = { env = \"INTEG_CHAIN_KEY\" }\n"
+        "header = \"X-Api-Key: {token}\"\nstorage = \"memory\"\n\n" +
+        switchable_source("exec-b", "tok-Integ-exec-b"));
 
     // No key in the environment: the stored-login stand-in serves.
     EXPECT_EQ(header_line({"--at", "main"}), "Authorization: Bearer tok-Integ-exec-b\n");
@@ -93,7 +94,7 @@ TEST_F(Chain, AllSourcesFailingListsEveryReason) {
     std::string garbage = program("garbage", "echo 'this is not a credential'\n");
     write_policy(chain_site("main", "[\"a\", \"g\", \"k\"]") + switchable_source("a", "tok-a") +
                  exec_site("g", garbage, "storage = \"memory\"\n") +
-                 "[sites.k]\nprovider = \"api-key\"\nkey = { env = \"INTEG_CHAIN_UNSET\" }\n"
+                 "[sites.k]\nprovider = \"api-key\"\napi_key = { env = \"INTEG_CHAIN_UNSET\" }\n"
                  "storage = \"memory\"\n");
     set_state("a", "down");
     auto r = lk({"--at", "main", "token"});
@@ -166,7 +167,7 @@ TEST_F(ChainReselect, AKeyThatNeverExpiresIsAskedAgainAfterReselectAfter) {
     write_policy(
         "[sites.main]\nprovider = \"chain\"\nsources = [\"key\"]\nreselect_after = \"6s\"\n"
         "refresh_before = \"3s\"\n\n"
-        "[sites.key]\nprovider = \"api-key\"\nkey = { env = \"INTEG_ROTATED_KEY\" }\n"
+        "[sites.key]\nprovider = \"api-key\"\napi_key = { env = \"INTEG_ROTATED_KEY\" }\n"
         "storage = \"memory\"\n");
     auto first = lk({"--at", "main", "token"}, {{"INTEG_ROTATED_KEY", "key-Integ-old-1"}});
     ASSERT_EQ(first.exit_code, 0) << first.err;

@@ -375,8 +375,8 @@ TEST_F(Exec, InteractiveProgramGetsTheTerminalOnlyDuringLogin) {
 TEST_F(Exec, OptionsAreListed) {
     auto r = run_cli({"providers", "show", "exec"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const char* key : {"command", "env", "secret_env", "pass_env", "interactive",
-                            "interactive_timeout", "aws_token"})
+    for (const char* key :
+         {"command", "env", "secret_env", "pass_env", "interactive", "login_timeout", "aws_token"})
         EXPECT_TRUE(has(r.out, key)) << key << " missing from:\n" << r.out;
 }
 

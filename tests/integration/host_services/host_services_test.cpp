@@ -59,7 +59,7 @@ TEST_F(HostServices, WhoamiPrintsTheProvidersDescription) {
 }
 
 TEST_F(HostServices, WhoamiOnAProviderWithoutItSaysSo) {
-    write_policy("[sites.api]\nprovider = \"api-key\"\nkey = \"ak-Host-Svc-51d2\"\n");
+    write_policy("[sites.api]\nprovider = \"api-key\"\napi_key = \"ak-Host-Svc-51d2\"\n");
     never_print("ak-Host-Svc-51d2");
     auto r = lk({"whoami"});
     EXPECT_EQ(r.exit_code, 1);
@@ -131,7 +131,7 @@ TEST_F(HostServices, TheCacheIsNoIdentityAndGoesWithItsSite) {
 
 TEST_F(HostServices, FetchSiteServesAnotherSitesCredential) {
     write_policy(svc_site("svc", "source_site = \"api\"") +
-                 "[sites.api]\nprovider = \"api-key\"\nkey = \"ak-Source-77e1\"\n"
+                 "[sites.api]\nprovider = \"api-key\"\napi_key = \"ak-Source-77e1\"\n"
                  "header = \"X-Api-Key: {token}\"\n");
     token_like("ak-Source-77e1");
     auto r = svc({"--at", "svc", "token"});
@@ -165,6 +165,18 @@ TEST_F(HostServices, SignsWithAnEncryptedKey) {
     env_["KP"] = pass;
     ASSERT_EQ(svc({"login"}).exit_code, 0);
     EXPECT_NE(svc({"status"}).out.find("  signature_bytes: 256\n"), std::string::npos);
+}
+
+// A plugin's own STRING option holding `~/key.pem` reaches `sign` as typed:
+// the service expands the home directory itself (HOME is the sandbox).
+TEST_F(HostServices, SignsWithAKeyUnderTheHomeDirectory) {
+    make_key();
+    for (const char* path : {"~/key.pem", "$HOME/key.pem", "${HOME}/key.pem"}) {
+        write_policy(svc_site("svc", std::string("key_file = \"") + path + "\""));
+        auto r = svc({"login", "--force"});
+        ASSERT_EQ(r.exit_code, 0) << path << "\n" << r.err;
+        EXPECT_NE(svc({"status"}).out.find("  signature_bytes: 256\n"), std::string::npos) << path;
+    }
 }
 
 TEST_F(HostServices, WrongKeyPassphraseIsAConfigErrorNamingTheKey) {
@@ -253,7 +265,7 @@ TEST_F(HostServices, ProviderDefaultForAHostOption) {
     write_policy(
         "[sites.x]\nprovider = \"exec\"\ncommand = [\"/bin/true\"]\n"
         "[sites.y]\nprovider = \"exec\"\ncommand = [\"/bin/true\"]\ntimeout = \"2s\"\n"
-        "[sites.z]\nprovider = \"api-key\"\nkey = \"k\"\n");
+        "[sites.z]\nprovider = \"api-key\"\napi_key = \"k\"\n");
     auto x = lk({"--at", "x", "config", "explain"});
     ASSERT_EQ(x.exit_code, 0) << x.err;
     EXPECT_EQ(timeout_row(x.out), "timeout 30s default") << x.out;

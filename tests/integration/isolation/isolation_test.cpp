@@ -40,7 +40,7 @@ class Isolation : public CliTest {
                "\"\n" + extra + "\n";
     }
     std::string api_site() const {
-        return "[sites.api]\nprovider = \"api-key\"\nkey = \"key-Isol-42c1\"\n";
+        return "[sites.api]\nprovider = \"api-key\"\napi_key = \"key-Isol-42c1\"\n";
     }
     RunResult hostile(std::vector<std::string> args, int timeout_ms = 60'000) {
         args.insert(args.begin(), {"--plugin-dir", kHostile});

@@ -79,7 +79,7 @@ client_secret = { env = "$SECRET_VAR" }
 client_auth = "client_secret_post"
 scopes = ["offline_access"]
 redirect = "paste"
-redirect_uri = "$VENDOR_REDIRECT"
+redirect_url = "$VENDOR_REDIRECT"
 )" + extra);
 }
 

@@ -111,7 +111,7 @@ TEST_F(AuthCodeLifecycle, ProvidersShowListsTheOptions) {
     for (const char* option :
          {"authorization_url", "token_url", "issuer", "client_id", "client_secret", "client_auth",
           "scopes", "audience", "extra_params", "redirect", "redirect_port", "redirect_path",
-          "redirect_uri", "login_timeout", "open_browser", "revocation_url", "userinfo_url"})
+          "redirect_url", "login_timeout", "open_browser", "revocation_url", "userinfo_url"})
         EXPECT_NE(r.out.find(option), std::string::npos) << option << " missing:\n" << r.out;
     EXPECT_NE(r.out.find("loopback"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("5m"), std::string::npos) << r.out;
@@ -123,7 +123,7 @@ TEST_F(AuthCodeLifecycle, BadRedirectSettingsAreConfigurationErrors) {
     } cases[] = {
         {"redirect = \"carrier-pigeon\"\n", "option 'redirect' is \"carrier-pigeon\""},
         {"redirect_path = \"callback\"\n", "option 'redirect_path' must be a plain path"},
-        {"redirect_uri = \"https://x.example/cb\"\n", "option 'redirect_uri' is for redirect"},
+        {"redirect_url = \"https://x.example/cb\"\n", "option 'redirect_url' is for redirect"},
         {"redirect_port = 70000\n", "option 'redirect_port' must be 0 to 65535"},
         {"extra_params = [\"state=mine\"]\n", "sets 'state', which the provider sets itself"},
     };

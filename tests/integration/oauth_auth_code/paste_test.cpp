@@ -95,7 +95,7 @@ TEST_F(AuthCodePaste, NothingPastedNeedsALogin) {
     expect_nothing_stored();
 }
 
-TEST_F(AuthCodePaste, ConfigurationWithoutARedirectUriIsRefused) {
+TEST_F(AuthCodePaste, ConfigurationWithoutARedirectUrlIsRefused) {
     write_policy(site(R"(authorization_url = "$SERVER/oauth2/authorize"
 token_url = "$SERVER/oauth2/token"
 client_id = "$CLIENT"
@@ -103,7 +103,7 @@ redirect = "paste"
 )"));
     auto r = lkb({"login"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_NE(r.err.find("option 'redirect_uri' is required"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("option 'redirect_url' is required"), std::string::npos) << r.err;
 }
 
 }  // namespace

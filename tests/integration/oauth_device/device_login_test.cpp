@@ -252,7 +252,7 @@ TEST_F(OAuthDeviceLogin, ProvidersShowListsTheOptions) {
     for (const char* key :
          {"issuer", "token_url", "device_authorization_url", "revocation_url", "userinfo_url",
           "client_id", "client_secret", "client_auth", "private_key_file", "private_key_passphrase",
-          "key_id", "signing_alg", "client_cert_file", "client_key_file", "client_key_password",
+          "key_id", "signing_alg", "client_cert_file", "client_key_file", "client_key_passphrase",
           "scopes", "audience", "resource", "open_browser"})
         EXPECT_NE(r.out.find(std::string("  ") + key + " "), std::string::npos) << key << "\n"
                                                                                 << r.out;

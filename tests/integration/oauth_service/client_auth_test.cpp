@@ -62,14 +62,20 @@ TEST_F(OAuthClientAuth, ClientSecretPostSendsTheSecretInTheForm) {
     EXPECT_EQ(method_count(kClient, "client_secret_basic"), 0);
 }
 
-TEST_F(OAuthClientAuth, ClientCredentialsTakesClientAuthOverItsOlderAuthMethod) {
-    write_policy(
-        site("cc", "oauth2-client-credentials",
-             "token_url = \"" + server_->token_url() + "\"\n" + client_lines() +
-                 "auth_method = \"client_secret_basic\"\nclient_auth = \"client_secret_post\"\n"));
-    token();
-    EXPECT_EQ(method_count(kClient, "client_secret_post"), 1);
-    EXPECT_EQ(method_count(kClient, "client_secret_basic"), 0);
+// `auth_method` is gone (client_auth says the same for every OAuth
+// provider); a policy that still has it is told the new name, at its place.
+TEST_F(OAuthClientAuth, TheOldAuthMethodNamesClientAuth) {
+    write_policy(site("cc", "oauth2-client-credentials",
+                      "token_url = \"" + server_->token_url() + "\"\n" + client_lines() +
+                          "auth_method = \"client_secret_post\"\n"));
+    auto r = lk({"config", "check"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find(policy() + ":6:1: unknown key 'auth_method' in [sites.cc] (provider "
+                                    "oauth2-client-credentials); did you mean 'client_auth'? "
+                                    "(renamed from 'auth_method')"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(client_stat(kClient, "auth_methods", "client_secret_post"), 0);
 }
 
 TEST_F(OAuthClientAuth, AKeyMeansPrivateKeyJwtWithRs256) {

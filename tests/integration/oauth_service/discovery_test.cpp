@@ -44,6 +44,17 @@ TEST_F(OAuthDiscovery, TheDevServersOwnMetadataFillsTheTokenEndpoint) {
     EXPECT_EQ(refresh_grants(), 1);
 }
 
+// Every OAuth provider takes `issuer`, client credentials included: with no
+// token_url the dev server's own metadata names the token endpoint.
+TEST_F(OAuthDiscovery, ClientCredentialsWithOnlyAnIssuerDiscoversTheTokenEndpoint) {
+    write_policy(
+        site("cc", "oauth2-client-credentials", "issuer = \"" + url() + "\"\n" + client_lines()));
+    auto r = lk({"token"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(whoami_status(first_line(r.out)), 200);
+    EXPECT_EQ(client_stat(kClient, "grants", "client_credentials"), 1);
+}
+
 TEST_F(OAuthDiscovery, TheDocumentIsFetchedOnceAndCachedAcrossProcesses) {
     CannedServer docs(not_found(), {{kOidcPath, metadata(kSelfUrl, server_->token_url())}});
     // Every call refreshes, so every process needs the token endpoint.

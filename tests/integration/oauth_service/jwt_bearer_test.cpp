@@ -189,6 +189,22 @@ TEST_F(OAuthJwtBearerServer, TheServerGrantsATokenActingForTheSubject) {
               "https://acme.my.salesforce.test");
 }
 
+// private_key_file is a path option: the host expands `~/` (HOME is the
+// sandbox) before the provider hands the file to the `sign` service.
+TEST_F(OAuthJwtBearerServer, AKeyFileUnderTheHomeDirectoryIsFound) {
+    sandbox_.write("key.pem", test::read_file(keys().rsa));
+    write_server_site("instance = \"acme.my.salesforce.com\"\nprivate_key_file = \"~/key.pem\"\n");
+    auto r = lk({"token"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto who = test::http_get(url() + "/api/whoami", "Authorization: Bearer " + first_line(r.out));
+    ASSERT_EQ(who.status, 200) << who.body;
+    EXPECT_EQ(json_string(parse_json(who.body), "sub"), kSubject);
+
+    auto ex = lk({"config", "explain"});
+    ASSERT_EQ(ex.exit_code, 0) << ex.err;
+    EXPECT_NE(ex.out.find(sandbox_.file("key.pem")), std::string::npos) << ex.out;
+}
+
 TEST_F(OAuthJwtBearerServer, AKeyTheServerDoesNotKnowIsRefused) {
     write_server_site("instance = \"acme.my.salesforce.com\"\nprivate_key_file = \"" +
                       keys().other_rsa + "\"\n");

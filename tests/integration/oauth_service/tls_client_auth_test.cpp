@@ -41,7 +41,7 @@ TEST_F(OAuthTlsClientAuth, ACertificateMeansTlsClientAuth) {
 
 TEST_F(OAuthTlsClientAuth, AnEncryptedClientKeyWithItsPassword) {
     write_site(cert_lines(keys().client_key_encrypted,
-                          "client_key_password = { env = \"INTEG_KEY_PASS\" }\n"));
+                          "client_key_passphrase = { env = \"INTEG_KEY_PASS\" }\n"));
     auto r = lk({"token"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(tls_auths(), 1);

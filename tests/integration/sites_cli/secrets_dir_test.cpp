@@ -18,7 +18,7 @@ class SecretsDir : public CliTest {
     }
 
     void write_secret_policy(const std::string& name) {
-        write_policy("[sites.reports]\nprovider = \"api-key\"\nkey = { secret = \"" + name +
+        write_policy("[sites.reports]\nprovider = \"api-key\"\napi_key = { secret = \"" + name +
                      "\" }\n");
     }
 };
@@ -47,7 +47,7 @@ TEST_F(SecretsDir, AMissingFileNamesTheFileAndTheOption) {
     for (auto args : {std::vector<std::string>{"token"}, {"config", "check"}}) {
         auto r = lk(args);
         EXPECT_EQ(r.exit_code, 1) << join_args(args);
-        EXPECT_NE(r.err.find(policy() + ":3:7: key: cannot read " + secrets_.file("reports_key") +
+        EXPECT_NE(r.err.find(policy() + ":3:11: api_key: cannot read " + secrets_.file("reports_key") +
                              ": No such file or directory"),
                   std::string::npos)
             << r.err;
@@ -81,20 +81,20 @@ TEST_F(SecretsDir, ANameWithASlashIsRefused) {
 TEST_F(SecretsDir, SitesAddWritesAReferenceThatWorks) {
     secrets_.write("reports_key", key_ + "\n");
     auto add = lk(
-        {"sites", "add", "reports", "--provider", "api-key", "--option", "key={secret=reports_key}"});
+        {"sites", "add", "reports", "--provider", "api-key", "--option", "api_key={secret=reports_key}"});
     ASSERT_EQ(add.exit_code, 0) << add.err;
     EXPECT_EQ(add.err, "");  // a reference, not a secret: no warning
     EXPECT_EQ(test::read_file(policy()),
-              "[sites.reports]\nprovider = \"api-key\"\nkey = { secret = \"reports_key\" }\n");
+              "[sites.reports]\nprovider = \"api-key\"\napi_key = { secret = \"reports_key\" }\n");
     auto t = lk({"token"});
     ASSERT_EQ(t.exit_code, 0) << t.err;
     EXPECT_EQ(t.out, key_ + "\n");
 
     // Not readable here: written, with a warning naming the file.
     auto later = lk(
-        {"sites", "add", "later", "--provider", "api-key", "--option", "key={secret=mounted_later}"});
+        {"sites", "add", "later", "--provider", "api-key", "--option", "api_key={secret=mounted_later}"});
     ASSERT_EQ(later.exit_code, 0) << later.err;
-    EXPECT_NE(later.err.find("key: cannot read " + secrets_.file("mounted_later") +
+    EXPECT_NE(later.err.find("api_key: cannot read " + secrets_.file("mounted_later") +
                              " here (No such file or directory); it must be there when "
                              "latchkey runs"),
               std::string::npos)

@@ -54,8 +54,8 @@ TEST_F(SitesCliErrors, Values) {
     refused({"sites", "modify", "reports", "--option", "=x"}, 2, "--option needs key=value");
     refused({"sites", "modify", "reports", "--option", "timeout=3", "--option", "timeout=4"}, 2,
             "timeout is given twice");
-    refused({"sites", "modify", "reports", "--option", "key={evn=X}"}, 2, "did you mean 'env'?");
-    refused({"sites", "modify", "reports", "--option", "key={secret=../etc/passwd}"}, 2,
+    refused({"sites", "modify", "reports", "--option", "api_key={evn=X}"}, 2, "did you mean 'env'?");
+    refused({"sites", "modify", "reports", "--option", "api_key={secret=../etc/passwd}"}, 2,
             "a secret is a plain file name in $LATCHKEY_SECRETS_DIR");
 }
 
@@ -75,16 +75,16 @@ TEST_F(SitesCliErrors, ModifyRemoveSetDefault) {
 
 TEST_F(SitesCliErrors, LayoutsItCannotEditSafely) {
     write_policy(
-        "[sites]\ninline = { provider = \"api-key\", key = { env = \"K\" } }\n"
+        "[sites]\ninline = { provider = \"api-key\", api_key = { env = \"K\" } }\n"
         "dotted.provider = \"api-key\"\n");
     refused({"sites", "modify", "inline", "--option", "timeout=3"}, 1,
             policy() + ":2: site 'inline' is written as an inline table");
     refused({"sites", "remove", "inline"}, 1, "edit the file by hand");
     refused({"sites", "remove", "dotted"}, 1, "site 'dotted' is written with dotted keys");
 
-    write_policy("[sites.a]\nprovider = \"api-key\"\n\n[sites.a.key]\nenv = \"K\"\n");
-    refused({"sites", "modify", "a", "--option-env", "key=OTHER"}, 1,
-            "key 'key' of site 'a' is written as a table");
+    write_policy("[sites.a]\nprovider = \"api-key\"\n\n[sites.a.api_key]\nenv = \"K\"\n");
+    refused({"sites", "modify", "a", "--option-env", "api_key=OTHER"}, 1,
+            "key 'api_key' of site 'a' is written as a table");
 }
 
 TEST_F(SitesCliErrors, MalformedOrMissingFile) {

@@ -49,11 +49,11 @@ TEST_F(SitesCli, AddCreatesTheDefaultPolicyFileAndItsDirectory) {
     const std::string file = dir + "/config.toml";
     ASSERT_FALSE(std::filesystem::exists(sandbox_.file("config")));
     auto r = run_cli({"sites", "add", "api", "--provider", "api-key", "--option-env",
-                      "key=INTEG_API_KEY", "--option", "jwt_expiry=no"});
+                      "api_key=INTEG_API_KEY", "--option", "jwt_expiry=no"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "added site 'api' (provider api-key) to " + file + "\n");
     EXPECT_EQ(test::read_file(file),
-              "[sites.api]\nprovider = \"api-key\"\nkey = { env = \"INTEG_API_KEY\" }\n"
+              "[sites.api]\nprovider = \"api-key\"\napi_key = { env = \"INTEG_API_KEY\" }\n"
               "jwt_expiry = false\n");
     EXPECT_EQ(mode_of(file), 0600u);
     EXPECT_EQ(mode_of(dir), 0700u);
@@ -69,7 +69,7 @@ TEST_F(SitesCli, AddCreatesTheDefaultPolicyFileAndItsDirectory) {
 TEST_F(SitesCli, ModifyRewritesValuesInPlaceAndAddsNewKeysAfterTheLast) {
     write_policy(kTeamPolicy);
     env_["INTEG_REPORTS_KEY_V2"] = "rk-Integ-sites-5";
-    auto r = lk({"sites", "modify", "reports", "--option-env", "key=INTEG_REPORTS_KEY_V2", "--option",
+    auto r = lk({"sites", "modify", "reports", "--option-env", "api_key=INTEG_REPORTS_KEY_V2", "--option",
                  "timeout=1m"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "modified site 'reports' in " + policy() + ": set key, timeout\n");
@@ -108,7 +108,7 @@ TEST_F(SitesCli, RemovingTheDefaultSiteRemovesDefaultSiteToo) {
               "# Billing.\n"
               "[sites.billing]\n"
               "provider = \"api-key\"\n"
-              "key = { env = \"INTEG_BILLING_KEY\" }\n");
+              "api_key = { env = \"INTEG_BILLING_KEY\" }\n");
     auto list = lk({"sites", "list"});
     ASSERT_EQ(list.exit_code, 0) << list.err;
     EXPECT_EQ(list.out.find("reports"), std::string::npos) << list.out;
@@ -201,13 +201,13 @@ TEST_F(SitesCli, ASecretOnTheCommandLineIsWrittenWithAWarningAndNeverPrinted) {
     write_policy(kTeamPolicy);
     const std::string secret = "sk-Integ-sites-cmdline-6";
     never_print(secret);
-    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--option", "key=" + secret});
+    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--option", "api_key=" + secret});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("warning: key is a secret: given on the command line, other users can "
+    EXPECT_NE(r.err.find("warning: api_key is a secret: given on the command line, other users can "
                          "see it (ps)"),
               std::string::npos)
         << r.err;
-    EXPECT_NE(r.err.find("--option-env key=VAR"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--option-env api_key=VAR"), std::string::npos) << r.err;
     EXPECT_EQ(mode_of(policy()), 0600u);
     auto show = lk({"sites", "show", "vault"});
     ASSERT_EQ(show.exit_code, 0) << show.err;
@@ -219,7 +219,7 @@ TEST_F(SitesCli, ASecretWrittenIntoAReadablePolicyMakesItOwnerOnly) {
     chmod(policy().c_str(), 0644);
     const std::string secret = "sk-Integ-sites-readable-9";
     never_print(secret);
-    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--option", "key=" + secret});
+    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--option", "api_key=" + secret});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("now holds a secret: its permissions are reduced to owner-only"),
               std::string::npos)
@@ -227,7 +227,7 @@ TEST_F(SitesCli, ASecretWrittenIntoAReadablePolicyMakesItOwnerOnly) {
     EXPECT_EQ(mode_of(policy()), 0600u);
     // A reference is no secret: the bits of a readable policy stay as they are.
     chmod(policy().c_str(), 0644);
-    auto ref = lk({"sites", "modify", "vault", "--option-env", "key=VAULT_KEY"});
+    auto ref = lk({"sites", "modify", "vault", "--option-env", "api_key=VAULT_KEY"});
     ASSERT_EQ(ref.exit_code, 0) << ref.err;
     EXPECT_EQ(mode_of(policy()), 0644u);
 }
@@ -242,7 +242,7 @@ TEST_F(SitesCli, EditsAtTheSameTimeAllLand) {
         threads.emplace_back([&, i] {
             results[i] =
                 test::latchkey({"--config", policy(), "sites", "add", "s" + std::to_string(i),
-                                "--provider", "api-key", "--option-env", "key=INTEG_REPORTS_KEY"},
+                                "--provider", "api-key", "--option-env", "api_key=INTEG_REPORTS_KEY"},
                                options());
         });
     for (auto& t : threads) t.join();

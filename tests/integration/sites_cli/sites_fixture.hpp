@@ -13,22 +13,22 @@ namespace latchkey::itest {
 
 // Lines are numbered in the comments for the tests' expectations.
 inline const std::string kTeamPolicy =
-    "# The team's latchkey policy.\n"                              // 1
-    "default_site = \"reports\"   # most scripts want this one\n"  // 2
-    "\n"                                                           // 3
-    "[defaults]\n"                                                 // 4
-    "timeout = \"5s\"\n"                                           // 5
-    "\n"                                                           // 6
-    "# Reporting API: a static key.\n"                             // 7
-    "[sites.reports]\n"                                            // 8
-    "provider = \"api-key\"\n"                                     // 9
-    "key = { env = \"INTEG_REPORTS_KEY\" }   # from the vault\n"   // 10
-    "header = \"X-API-Key: {token}\"\n"                            // 11
-    "\n"                                                           // 12
-    "# Billing.\n"                                                 // 13
-    "[sites.billing]\n"                                            // 14
-    "provider = \"api-key\"\n"                                     // 15
-    "key = { env = \"INTEG_BILLING_KEY\" }\n";                     // 16
+    "# The team's latchkey policy.\n"                                 // 1
+    "default_site = \"reports\"   # most scripts want this one\n"     // 2
+    "\n"                                                              // 3
+    "[defaults]\n"                                                    // 4
+    "timeout = \"5s\"\n"                                              // 5
+    "\n"                                                              // 6
+    "# Reporting API: a static key.\n"                                // 7
+    "[sites.reports]\n"                                               // 8
+    "provider = \"api-key\"\n"                                        // 9
+    "api_key = { env = \"INTEG_REPORTS_KEY\" }   # from the vault\n"  // 10
+    "header = \"X-API-Key: {token}\"\n"                               // 11
+    "\n"                                                              // 12
+    "# Billing.\n"                                                    // 13
+    "[sites.billing]\n"                                               // 14
+    "provider = \"api-key\"\n"                                        // 15
+    "api_key = { env = \"INTEG_BILLING_KEY\" }\n";                    // 16
 
 class SitesCli : public CliTest {
  protected:

@@ -32,7 +32,7 @@ class Anaplan : public VendorTest {
         write_policy(
             "[sites.anaplan]\n"
             "provider = \"anaplan\"\n"
-            "auth_url = \"" +
+            "base_url = \"" +
             server_.url() +
             "\"\n"
             "email = \"" +
@@ -46,14 +46,13 @@ class Anaplan : public VendorTest {
         write_policy(
             "[sites.anaplan]\n"
             "provider = \"anaplan\"\n"
-            "method = \"certificate\"\n"
-            "auth_url = \"" +
+            "base_url = \"" +
             server_.url() +
             "\"\n"
-            "certificate = \"" +
+            "certificate_file = \"" +
             f.certificate +
             "\"\n"
-            "private_key = \"" +
+            "private_key_file = \"" +
             f.private_key + "\"\n" + extra);
     }
 
@@ -134,7 +133,7 @@ TEST_F(Anaplan, V2NonceWithAnEncryptedKey) {
     auto f = make_certificate("v2", "anaplan-v2", passphrase);
     write_certificate_policy(f,
                              "encoded_data_format = \"v2\"\n"
-                             "private_key_password = { env = \"ANAPLAN_KEY_PASS\" }\n");
+                             "private_key_passphrase = { env = \"ANAPLAN_KEY_PASS\" }\n");
     auto r = lk({"token", "--header"}, {{"ANAPLAN_KEY_PASS", passphrase}});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(user_of(first_line(r.out)), "/CN=anaplan-v2");
@@ -196,7 +195,7 @@ TEST_F(Anaplan, KeyThatDoesNotMatchTheCertificateIsRefusedByTheServer) {
     write_certificate_policy(f);
     const std::string kept = token();
 
-    auto r = lk({"--set", "private_key=" + other.private_key, "login", "--force"});
+    auto r = lk({"--set", "private_key_file=" + other.private_key, "login", "--force"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("Signature verification failed"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("site 'anaplan'"), std::string::npos) << r.err;

@@ -29,7 +29,7 @@ class SalesforceSoap : public VendorTest {
         write_policy(
             "[sites.salesforce]\n"
             "provider = \"salesforce-soap\"\n"
-            "login_url = \"" +
+            "base_url = \"" +
             server_.url() +
             "\"\n"
             "username = \"" +

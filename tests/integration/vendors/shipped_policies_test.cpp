@@ -36,7 +36,7 @@ class ShippedVendorPolicy : public VendorTest {
 TEST_F(ShippedVendorPolicy, AnaplanBasicSite) {
     auto r = shipped(
         "anaplan.toml",
-        {"--at", "anaplan-basic", "--set", "auth_url=" + server_.url(), "token", "--header"},
+        {"--at", "anaplan-basic", "--set", "base_url=" + server_.url(), "token", "--header"},
         {{"ANAPLAN_EMAIL", "ops@example.test"}, {"ANAPLAN_PASSWORD", "Shipped-Anaplan-Pw-2c"}});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string line = first_line(r.out);
@@ -50,11 +50,11 @@ TEST_F(ShippedVendorPolicy, SalesforceSoapSite) {
                                                                 {"SF_SECURITY_TOKEN", "TOKEN-19"},
                                                                 {"SF_CLIENT_ID", "unused"},
                                                                 {"SF_CLIENT_SECRET", "unused"}};
-    auto r = shipped("salesforce.toml", {"--set", "login_url=" + server_.url(), "token"}, env);
+    auto r = shipped("salesforce.toml", {"--set", "base_url=" + server_.url(), "token"}, env);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(get("/services/data/v60.0/", "Authorization: Bearer " + first_line(r.out)).status,
               200);
-    auto st = shipped("salesforce.toml", {"--set", "login_url=" + server_.url(), "status"}, env);
+    auto st = shipped("salesforce.toml", {"--set", "base_url=" + server_.url(), "status"}, env);
     EXPECT_NE(st.out.find("instance_url: " + server_.url()), std::string::npos) << st.out;
 }
 
