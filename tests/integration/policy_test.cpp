@@ -92,11 +92,22 @@ TEST_F(PolicyErrors, BadDuration) {
 TEST_F(PolicyErrors, MissingRequiredKey) {
     never_print("s-Integ-policy-3");
     auto r = expect_policy_error(
+        "[sites.dev]\nprovider = \"oauth2-client-credentials\"\ntoken_url = "
+        "\"https://auth.example.test/token\"\nclient_secret = \"s-Integ-policy-3\"\n",
+        "option 'client_id'");
+    EXPECT_NE(r.err.find("required"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("LATCHKEY_CLIENT_ID"), std::string::npos) << r.err;
+}
+
+// Neither the endpoint nor an issuer to discover it: the error points at the
+// site and names both ways out.
+TEST_F(PolicyErrors, NoTokenEndpointAndNoIssuer) {
+    never_print("s-Integ-policy-3");
+    auto r = expect_policy_error(
         "[sites.dev]\nprovider = \"oauth2-client-credentials\"\nclient_id = \"a\"\n"
         "client_secret = \"s-Integ-policy-3\"\n",
-        "option 'token_url'");
-    EXPECT_NE(r.err.find("required"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("LATCHKEY_TOKEN_URL"), std::string::npos) << r.err;
+        "set 'token_url' or 'issuer'");
+    EXPECT_NE(r.err.find(policy() + ":1:8: site 'dev'"), std::string::npos) << r.err;
 }
 
 TEST_F(PolicyErrors, UnknownDefaultSiteWithSuggestion) {

@@ -368,8 +368,13 @@ ProviderInstance::ProviderInstance(std::shared_ptr<provider::LoadedProvider> pro
         std::string msg =
             services_.redactor.redact(r.message.empty() ? "create failed" : r.message);
         instance_ = nullptr;
-        throw Error(st == LATCHKEY_E_CONFIG ? ErrorKind::config : ErrorKind::plugin,
-                    "site '" + site_.name + "' (provider " + provider_->name() + "): " + msg);
+        // A provider's own option checks (one of two options missing, say)
+        // point at the site's table, as the host's checks do.
+        std::string where =
+            st == LATCHKEY_E_CONFIG && site_.pos.known() ? site_.pos.str() + ": " : "";
+        throw Error(
+            st == LATCHKEY_E_CONFIG ? ErrorKind::config : ErrorKind::plugin,
+            where + "site '" + site_.name + "' (provider " + provider_->name() + "): " + msg);
     }
 }
 
