@@ -72,7 +72,7 @@ TEST_F(SitesCli, ModifyRewritesValuesInPlaceAndAddsNewKeysAfterTheLast) {
     auto r = lk({"sites", "modify", "reports", "--option-env", "api_key=INTEG_REPORTS_KEY_V2", "--option",
                  "timeout=1m"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.out, "modified site 'reports' in " + policy() + ": set key, timeout\n");
+    EXPECT_EQ(r.out, "modified site 'reports' in " + policy() + ": set api_key, timeout\n");
     // The key's trailing comment stays; the new key goes after `header`.
     EXPECT_EQ(text(), replaced(replaced(kTeamPolicy, "{ env = \"INTEG_REPORTS_KEY\" }",
                                         "{ env = \"INTEG_REPORTS_KEY_V2\" }"),
