@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "latchkey/error.hpp"
-#include "util/home_path.hpp"
 #include "util/regular_file.hpp"
 #include "util/secure_memory.hpp"
 #include "util/strings.hpp"
@@ -139,9 +138,7 @@ Policy Policy::load(const std::string& path) {
             p.storage_backend = expect_string(p, *b, "storage.backend");
             p.storage_backend_pos = p.pos_of(*b);
         }
-        // The store's directory, a path: `~/` and $HOME expanded like every path option.
-        if (auto* b = t->get("path"))
-            p.storage_path = util::expand_home(expect_string(p, *b, "storage.path"));
+        if (auto* b = t->get("path")) p.storage_path = expect_string(p, *b, "storage.path");
     }
     if (auto* n = root.get("defaults")) {
         p.defaults = n->as_table();
