@@ -47,8 +47,8 @@ TEST_F(SecretsDir, AMissingFileNamesTheFileAndTheOption) {
     for (auto args : {std::vector<std::string>{"token"}, {"config", "check"}}) {
         auto r = lk(args);
         EXPECT_EQ(r.exit_code, 1) << join_args(args);
-        EXPECT_NE(r.err.find(policy() + ":3:11: api_key: cannot read " + secrets_.file("reports_key") +
-                             ": No such file or directory"),
+        EXPECT_NE(r.err.find(policy() + ":3:11: api_key: cannot read " +
+                             secrets_.file("reports_key") + ": No such file or directory"),
                   std::string::npos)
             << r.err;
     }
@@ -80,8 +80,8 @@ TEST_F(SecretsDir, ANameWithASlashIsRefused) {
 
 TEST_F(SecretsDir, SitesAddWritesAReferenceThatWorks) {
     secrets_.write("reports_key", key_ + "\n");
-    auto add = lk(
-        {"sites", "add", "reports", "--provider", "api-key", "--option", "api_key={secret=reports_key}"});
+    auto add = lk({"sites", "add", "reports", "--provider", "api-key", "--option",
+                   "api_key={secret=reports_key}"});
     ASSERT_EQ(add.exit_code, 0) << add.err;
     EXPECT_EQ(add.err, "");  // a reference, not a secret: no warning
     EXPECT_EQ(test::read_file(policy()),
@@ -91,8 +91,8 @@ TEST_F(SecretsDir, SitesAddWritesAReferenceThatWorks) {
     EXPECT_EQ(t.out, key_ + "\n");
 
     // Not readable here: written, with a warning naming the file.
-    auto later = lk(
-        {"sites", "add", "later", "--provider", "api-key", "--option", "api_key={secret=mounted_later}"});
+    auto later = lk({"sites", "add", "later", "--provider", "api-key", "--option",
+                     "api_key={secret=mounted_later}"});
     ASSERT_EQ(later.exit_code, 0) << later.err;
     EXPECT_NE(later.err.find("api_key: cannot read " + secrets_.file("mounted_later") +
                              " here (No such file or directory); it must be there when "

@@ -54,7 +54,8 @@ TEST_F(SitesCliErrors, Values) {
     refused({"sites", "modify", "reports", "--option", "=x"}, 2, "--option needs key=value");
     refused({"sites", "modify", "reports", "--option", "timeout=3", "--option", "timeout=4"}, 2,
             "timeout is given twice");
-    refused({"sites", "modify", "reports", "--option", "api_key={evn=X}"}, 2, "did you mean 'env'?");
+    refused({"sites", "modify", "reports", "--option", "api_key={evn=X}"}, 2,
+            "did you mean 'env'?");
     refused({"sites", "modify", "reports", "--option", "api_key={secret=../etc/passwd}"}, 2,
             "a secret is a plain file name in $LATCHKEY_SECRETS_DIR");
 }

@@ -69,8 +69,8 @@ TEST_F(SitesCli, AddCreatesTheDefaultPolicyFileAndItsDirectory) {
 TEST_F(SitesCli, ModifyRewritesValuesInPlaceAndAddsNewKeysAfterTheLast) {
     write_policy(kTeamPolicy);
     env_["INTEG_REPORTS_KEY_V2"] = "rk-Integ-sites-5";
-    auto r = lk({"sites", "modify", "reports", "--option-env", "api_key=INTEG_REPORTS_KEY_V2", "--option",
-                 "timeout=1m"});
+    auto r = lk({"sites", "modify", "reports", "--option-env", "api_key=INTEG_REPORTS_KEY_V2",
+                 "--option", "timeout=1m"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "modified site 'reports' in " + policy() + ": set api_key, timeout\n");
     // The key's trailing comment stays; the new key goes after `header`.
@@ -201,7 +201,8 @@ TEST_F(SitesCli, ASecretOnTheCommandLineIsWrittenWithAWarningAndNeverPrinted) {
     write_policy(kTeamPolicy);
     const std::string secret = "sk-Integ-sites-cmdline-6";
     never_print(secret);
-    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--option", "api_key=" + secret});
+    auto r =
+        lk({"sites", "add", "vault", "--provider", "api-key", "--option", "api_key=" + secret});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("warning: api_key is a secret: given on the command line, other users can "
                          "see it (ps)"),
@@ -219,7 +220,8 @@ TEST_F(SitesCli, ASecretWrittenIntoAReadablePolicyMakesItOwnerOnly) {
     chmod(policy().c_str(), 0644);
     const std::string secret = "sk-Integ-sites-readable-9";
     never_print(secret);
-    auto r = lk({"sites", "add", "vault", "--provider", "api-key", "--option", "api_key=" + secret});
+    auto r =
+        lk({"sites", "add", "vault", "--provider", "api-key", "--option", "api_key=" + secret});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("now holds a secret: its permissions are reduced to owner-only"),
               std::string::npos)
@@ -240,10 +242,10 @@ TEST_F(SitesCli, EditsAtTheSameTimeAllLand) {
     std::vector<RunResult> results(kEdits);
     for (int i = 0; i < kEdits; ++i)
         threads.emplace_back([&, i] {
-            results[i] =
-                test::latchkey({"--config", policy(), "sites", "add", "s" + std::to_string(i),
-                                "--provider", "api-key", "--option-env", "api_key=INTEG_REPORTS_KEY"},
-                               options());
+            results[i] = test::latchkey(
+                {"--config", policy(), "sites", "add", "s" + std::to_string(i), "--provider",
+                 "api-key", "--option-env", "api_key=INTEG_REPORTS_KEY"},
+                options());
         });
     for (auto& t : threads) t.join();
     for (int i = 0; i < kEdits; ++i) {
