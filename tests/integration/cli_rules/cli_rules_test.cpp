@@ -13,7 +13,7 @@ namespace latchkey::itest {
 namespace {
 
 // The api-key provider's option that holds the key.
-const std::string kKeyOption = "key";
+const std::string kKeyOption = "api_key";
 
 // Two sites served offline by the api-key provider; `alpha` is the default.
 std::string two_sites(bool with_default) {
