@@ -12,6 +12,7 @@
 #include "policy/policy.hpp"
 #include "policy/resolver.hpp"
 #include "util/strings.hpp"
+#include "util/home_path.hpp"
 
 namespace latchkey::admin {
 
@@ -44,11 +45,6 @@ std::optional<std::string> process_env(const std::string& name) {
     return std::nullopt;
 }
 
-std::string expand_home(const std::string& path) {
-    const char* home = std::getenv("HOME");
-    return path.rfind("~/", 0) == 0 && home ? home + path.substr(1) : path;
-}
-
 // Why an { env } / { file } / { secret } input of `value` is missing here, or "".
 std::string missing_input(const toml::node& value, const policy::Environment& env) {
     auto* t = value.as_table();
@@ -63,7 +59,7 @@ std::string missing_input(const toml::node& value, const policy::Environment& en
     if (kind == "secret" && (arg.empty() || arg == ".." || arg.find('/') != std::string::npos))
         return "";
     std::string file;
-    if (kind == "file") file = expand_home(arg);
+    if (kind == "file") file = util::expand_home(arg);
     if (kind == "secret")
         file = process_env("LATCHKEY_SECRETS_DIR").value_or("/run/secrets") + "/" + arg;
     if (file.empty() || access(file.c_str(), R_OK) == 0) return "";
