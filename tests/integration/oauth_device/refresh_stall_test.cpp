@@ -168,12 +168,14 @@ TEST_F(RefreshStall, AStallLongerThanRefreshTimeoutIsNotResentAndSaysWhatToDo) {
 }
 
 TEST_F(RefreshStall, AConnectionRefusedIsRetriedAndKeepsTheRefreshToken) {
-    start_device({"--token-lifetime", "1"});
+    // Long enough that the refreshed token is still valid when the test
+    // checks it at the API, even under a sanitizer on a loaded machine.
+    start_device({"--token-lifetime", "3"});
     Forwarder forwarder(std::stoi(url().substr(url().rfind(':') + 1)));
     write_policy(device_site("scopes = [\"offline_access\"]\ntoken_url = \"" + forwarder.url() +
                              "/oauth2/token\"\n"));
     login_approved();
-    std::this_thread::sleep_for(1200ms);
+    std::this_thread::sleep_for(3200ms);  // expired: the next token needs the refresh
     int before = token_requests();
 
     forwarder.close_listener();  // the token endpoint refuses connections
