@@ -4,6 +4,7 @@
 // Values to write are given with --option key=value and --option-env
 // key=VAR. The global --set is the run-time override of every command and
 // is never written: given to an edit it is refused with the flag to use.
+#include <cctype>
 #include <iostream>
 #include <set>
 
@@ -86,10 +87,13 @@ void report(Context& ctx, const admin::EditResult& r) {
     }
 }
 
+// The policy's rule (policy.cpp), checked before the file is touched: a
+// leading '_' is latchkey's own storage key space.
 bool valid_site_name(const std::string& s) {
-    return !s.empty() && s.find_first_not_of(
-                             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                             "0123456789-_.") == std::string::npos;
+    return !s.empty() && std::isalnum(static_cast<unsigned char>(s[0])) &&
+           s.find_first_not_of(
+               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+               "0123456789-_.") == std::string::npos;
 }
 
 const char* const kOptionHelp =
@@ -117,7 +121,9 @@ int add(Context& ctx) {
                             desc, vm);
     if (!name) return 0;
     if (!valid_site_name(*name))
-        usage(cmd, "site name '" + *name + "' may only use letters, digits, '-', '_' and '.'");
+        usage(cmd, "site name '" + *name +
+                       "' must start with a letter or digit and may only use letters, digits, "
+                       "'-', '_' and '.'");
     if (!vm.count("provider"))
         usage(cmd, "--provider P is required (see `latchkey providers list`)");
     auto values = assignments(cmd, vm);

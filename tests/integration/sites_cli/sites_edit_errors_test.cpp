@@ -33,6 +33,8 @@ TEST_F(SitesCliErrors, Add) {
     refused({"sites", "add", "--provider", "api-key"}, 2, "name the site");
     refused({"sites", "add", "a/b", "--provider", "api-key"}, 2,
             "may only use letters, digits, '-', '_' and '.'");
+    refused({"sites", "add", "_cache", "--provider", "api-key"}, 2,
+            "site name '_cache' must start with a letter or digit");
     refused({"sites", "add", "x", "--provider", "oauth2-client-credentials", "--option",
              "token_url=https://a.example/t", "--option", "clinet_id=app"},
             1, "has no option 'clinet_id'; did you mean 'client_id'?");
