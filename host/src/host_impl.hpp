@@ -37,7 +37,6 @@ class HostImpl {
     provider::Catalog& catalog() { return catalog_; }
     provider::Services& services() { return services_; }
     storage::StorageRegistry& storages() { return storages_; }
-    site::SiteDirectory& sites() { return sites_; }
 
     // The selected site, and a site by name ("" = the selected one).
     std::string selected_site() const { return sites_.selected(); }

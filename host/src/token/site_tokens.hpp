@@ -42,7 +42,6 @@ class SiteTokens : private CredentialSource {
     Slot& slot() { return slot_; }
     const std::string& storage_key() const { return parts_.storage_key; }
     const std::string& storage_name() const { return parts_.storage_name; }
-    storage::Storage& storage() { return parts_.storage; }
     const RefreshPolicy& refresh_policy() const { return parts_.refresh; }
 
     // From cache, refreshed ahead of expiry, or acquired.
