@@ -23,6 +23,10 @@ void* Host::slot_of(std::string_view site) { return &impl_->site(site); }
 
 Credential Host::token(std::string_view site) { return borrow(site); }
 
+Credential Host::token(std::string_view site, std::chrono::milliseconds min_valid) {
+    return site_at(slot_of(site)).tokens->token_valid_for(min_valid.count());
+}
+
 const Credential& Host::borrow(std::string_view site) {
     return site_at(slot_of(site)).tokens->slot().borrow();
 }
@@ -32,6 +36,10 @@ Site Host::site(std::string_view name) {
     s.host_ = impl_;
     s.slot_ = slot_of(name);
     return s;
+}
+
+void Host::invalidate(std::string_view site, std::string_view refused_token) {
+    site_at(slot_of(site)).tokens->refused(refused_token);
 }
 
 void Host::invalidate(std::string_view site) { site_at(slot_of(site)).tokens->forget(); }
@@ -45,6 +53,10 @@ std::vector<std::string> Host::sites() const {
 }
 
 Credential Site::token() const { return borrow(); }
+
+Credential Site::token(std::chrono::milliseconds min_valid) const {
+    return site_at(slot_).tokens->token_valid_for(min_valid.count());
+}
 
 const Credential& Site::borrow() const { return site_at(slot_).tokens->slot().borrow(); }
 

@@ -194,6 +194,66 @@ TEST_F(TokenManager, InvalidateMakesTheNextCallFetch) {
     EXPECT_EQ(host.token("t").extras().at("via"), "acquire");
 }
 
+TEST_F(TokenManager, ARefusedTokenIsRefreshedNotAcquiredAnew) {
+    auto host = open("");
+    EXPECT_EQ(host.token("t").token(), "tok-1");
+    host.invalidate("t", "tok-1");
+    auto next = host.token("t");
+    EXPECT_EQ(next.token(), "tok-2");
+    // The refresh token outlived the 401: no new login was needed.
+    EXPECT_EQ(next.extras().at("via"), "refresh");
+    EXPECT_EQ(calls(), 2);
+}
+
+TEST_F(TokenManager, ALate401ForAnOldTokenKeepsTheFreshOne) {
+    auto host = open("");
+    EXPECT_EQ(host.token("t").token(), "tok-1");
+    host.invalidate("t", "tok-1");
+    EXPECT_EQ(host.token("t").token(), "tok-2");
+    // A request sent with tok-1 before the refresh comes back 401 now.
+    host.invalidate("t", "tok-1");
+    EXPECT_EQ(host.token("t").token(), "tok-2");
+    EXPECT_EQ(calls(), 2);
+}
+
+TEST_F(TokenManager, EightThreadsRefusedTheSameTokenOneNewOne) {
+    auto host = open("delay_ms = 100\n");
+    ASSERT_EQ(host.token("t").token(), "tok-1");
+    constexpr int N = 8;
+    std::latch start(N);
+    std::vector<std::string> got(N);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < N; ++i)
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            host.invalidate("t", "tok-1");
+            got[i] = host.token("t").token();
+        });
+    for (auto& t : threads) t.join();
+    for (auto& g : got) EXPECT_EQ(g, "tok-2");
+    EXPECT_EQ(calls(), 2);
+}
+
+TEST_F(TokenManager, MinimumValidityRefreshesEarlyOnlyWhenNeeded) {
+    using std::chrono::seconds;
+    auto host = open("lifetime = \"6s\"\n");
+    auto first = host.token("t");
+    EXPECT_EQ(first.token(), "tok-1");
+    EXPECT_EQ(host.token("t", seconds(4)).token(), "tok-1");
+    EXPECT_EQ(calls(), 1);
+    // 3.5 s left: enough for an ordinary read, not for four seconds.
+    sleep_until_ms(first.obtained_at_ms() + 2500, 100);
+    EXPECT_EQ(host.token("t").token(), "tok-1");
+    auto fresh = host.token("t", seconds(4));
+    EXPECT_EQ(fresh.token(), "tok-2");
+    EXPECT_EQ(fresh.extras().at("via"), "refresh");
+    // No token of this server lives ten seconds: a fresh one is the best
+    // there is, and asking again does not fetch again.
+    EXPECT_EQ(host.token("t", seconds(10)).token(), "tok-2");
+    EXPECT_EQ(host.site("t").token(seconds(4)).token(), "tok-2");
+    EXPECT_EQ(calls(), 2);
+}
+
 TEST_F(TokenManager, EmptyRequiredOptionIsAConfigErrorNamingTheKey) {
     std::string text =
         "[storage]\nbackend = \"memory\"\n[sites.e]\nprovider = \"test-counter\"\n"

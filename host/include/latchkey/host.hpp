@@ -3,7 +3,7 @@
 //   auto host = latchkey::Host::open();                 // default policy resolution
 //   latchkey::Credential c = host.token("planet");      // cached / refreshed
 //   ... send c.header() ...
-//   host.invalidate("planet");                          // after a 401
+//   host.invalidate("planet", c.token());               // after a 401
 //
 // A Host is safe to share between threads; reads are lock-free when the
 // cached credential is outside its refresh window.
@@ -30,6 +30,7 @@
 // to a core file.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <latchkey/credential.hpp>
@@ -67,6 +68,8 @@ class Admin;
 class Site {
  public:
     Credential token() const;
+    // One that stays valid for at least `min_valid` (see Host::token).
+    Credential token(std::chrono::milliseconds min_valid) const;
     // Lent until this thread's next read (see the top of this file).
     const Credential& borrow() const;
     const std::string& name() const;
@@ -85,11 +88,23 @@ class Host {
     // The credential for `site` ("" = the selected site), from cache,
     // refreshed ahead of expiry, or acquired. Throws latchkey::Error.
     Credential token(std::string_view site = {});
+    // One that stays valid for at least `min_valid` from now, refreshed
+    // early when the cached one would not (a long upload, a job that cannot
+    // re-authenticate half-way). A server whose tokens live shorter than
+    // that gives a fresh one, valid as long as it grants; a credential that
+    // does not expire always qualifies.
+    Credential token(std::string_view site, std::chrono::milliseconds min_valid);
     // The same, lent until this thread's next read (see the top of this file).
     const Credential& borrow(std::string_view site = {});
     // A reusable handle that skips the site lookup on every call.
     Site site(std::string_view site = {});
-    // Drops the cached and stored credential (after the server answered 401).
+    // After the server answered 401 to `refused_token`: the next read gets a
+    // new credential (refreshing with the refresh token when there is one).
+    // Nothing happens when the site's credential is no longer the refused
+    // one -- another thread or process has already replaced it -- so a late
+    // 401 never throws away a fresh credential.
+    void invalidate(std::string_view site, std::string_view refused_token);
+    // Drops the cached and stored credential, whatever it is.
     void invalidate(std::string_view site = {});
 
     // The selected site: --at, LATCHKEY_SITE, default_site, or the only site.

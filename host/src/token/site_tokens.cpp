@@ -59,7 +59,7 @@ void SiteTokens::raise(const provider::ProviderResult& o) const {
     }
 }
 
-DataPtr SiteTokens::fetch(const DataPtr& current, bool force) {
+DataPtr SiteTokens::fetch(const DataPtr& current, bool force, int64_t min_valid_ms) {
     auto& storage = parts_.storage;
     auto lock = storage.lock(parts_.storage_key);
     int64_t now = util::now_ms();
@@ -67,7 +67,8 @@ DataPtr SiteTokens::fetch(const DataPtr& current, bool force) {
     if (!force) {
         // Another process may have fetched while we waited for the lock.
         if (auto stored = this->stored()) {
-            if (!stored->expired_at(now) && now < stored->refresh_at_ms && !stale(*stored, now))
+            if (!stored->expired_at(now + min_valid_ms) && now < stored->refresh_at_ms &&
+                !stale(*stored, now))
                 return std::make_shared<const detail::CredentialData>(std::move(*stored));
             if (!base || stored->obtained_at_ms >= base->obtained_at_ms)
                 base = std::make_shared<const detail::CredentialData>(std::move(*stored));
@@ -166,6 +167,57 @@ Credential SiteTokens::login(bool force) {
         }
     }
     return slot_.fetch_now([&] { return fetch(nullptr, true); });
+}
+
+Credential SiteTokens::token_valid_for(int64_t min_valid_ms) {
+    // Good enough when it lasts long enough, or when even a fresh one could
+    // not (the server grants shorter lives than asked) and this one is
+    // nearly as fresh (within a tenth of its life): otherwise every such
+    // call would fetch anew.
+    auto good_enough = [&](const DataPtr& c) {
+        if (!c) return false;
+        int64_t now = util::now_ms();
+        int64_t remaining = c->expires_at_ms - now;
+        if (c->expires_at_ms == 0 || remaining >= min_valid_ms) return true;
+        int64_t lifetime = c->expires_at_ms - c->obtained_at_ms;
+        return lifetime < min_valid_ms && remaining >= lifetime - lifetime / 10;
+    };
+    slot_.get();
+    if (DataPtr cur = slot_.peek(); good_enough(cur)) return Credential(cur);
+    return slot_.fetch_now([&] {
+        // Another caller may have fetched while we waited for the flight.
+        DataPtr cur = slot_.peek();
+        if (good_enough(cur)) return cur;
+        return fetch(cur, false, min_valid_ms);
+    });
+}
+
+void SiteTokens::refused(std::string_view token) {
+    slot_.with_flight([&] {
+        // Replaced in memory already: a refresh finished after the request
+        // that got the 401 had been sent.
+        if (DataPtr cur = slot_.peek(); cur && cur->token != token) return 0;
+        auto& storage = parts_.storage;
+        auto lock = storage.lock(parts_.storage_key);
+        auto stored = this->stored();
+        int64_t now = util::now_ms();
+        if (stored && stored->token != token) {
+            // Another process replaced it: serve that one.
+            if (!stored->expired_at(now) && !stale(*stored, now)) {
+                slot_.publish(std::make_shared<const detail::CredentialData>(std::move(*stored)));
+                return 0;
+            }
+        } else if (stored && !stored->refresh_token.empty()) {
+            detail::CredentialData spent = std::move(*stored);
+            spent.expires_at_ms = now;
+            storage.save(parts_.storage_key, spent);
+            slot_.invalidate();
+            return 0;
+        }
+        if (stored && stored->token == token) storage.erase(parts_.storage_key);
+        slot_.invalidate();
+        return 0;
+    });
 }
 
 void SiteTokens::forget() {

@@ -46,6 +46,9 @@ class SiteTokens : private CredentialSource {
 
     // From cache, refreshed ahead of expiry, or acquired.
     Credential token() { return slot_.get(); }
+    // The same, but valid for at least `min_valid_ms` more: refreshed (or
+    // acquired) early when the current one would expire sooner.
+    Credential token_valid_for(int64_t min_valid_ms);
     // The current credential as another site's provider is shown it: all but
     // the refresh token, which stays this site's business.
     detail::CredentialData shared_copy();
@@ -56,8 +59,12 @@ class SiteTokens : private CredentialSource {
     // erases it from storage and memory. Returns why revocation failed, if it
     // did; the local erase happens regardless.
     std::optional<std::string> logout();
-    // Erases the stored and cached credential, nothing more (after a 401).
+    // Erases the stored and cached credential, nothing more.
     void forget();
+    // The server refused `token` (a 401). Unless the site's credential has
+    // already moved on, it is marked spent: expired, its refresh token kept,
+    // so the next read refreshes instead of starting a new login.
+    void refused(std::string_view token);
     // The provider's JSON description of who the credential belongs to.
     std::string whoami();
     // What storage holds (no fetch, no lock); a tampered entry is ignored
@@ -74,7 +81,9 @@ class SiteTokens : private CredentialSource {
 
     // Under the storage lock: reloads (another process may have fetched),
     // then refreshes or acquires, and stores before returning.
-    DataPtr fetch(const DataPtr& current, bool force);
+    // A stored credential is taken as it is only when it stays valid for
+    // `min_valid_ms` more.
+    DataPtr fetch(const DataPtr& current, bool force, int64_t min_valid_ms = 0);
     // Refreshes `base` with its refresh token; on a refusal or an unanswered
     // request, drops the refresh token and acquires anew, saying why.
     provider::ProviderResult refresh(const detail::CredentialData& base, int64_t now);
