@@ -42,6 +42,9 @@ std::string token_username(Context& ctx, const std::string& site) {
 std::string site_for_request(Context& ctx, const std::string& url) {
     if (ctx.host_options.site) return *ctx.host_options.site;
     if (const char* env = std::getenv("LATCHKEY_SITE"); env && *env) return env;
+    // No policy: no site serves any server (not an error for a helper that
+    // git or docker may call for every remote).
+    if (!ctx.admin().policy_exists()) return "";
     return ctx.admin().site_for_url(url);
 }
 

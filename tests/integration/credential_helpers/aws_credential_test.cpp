@@ -13,7 +13,7 @@ const std::string kSession = "aws-session-Integ-8b2f44";
 class AwsCredential : public HelperTest {
    protected:
     AwsCredential() {
-        never_print(kSecretKey);
+        token_like(kSecretKey);  // printed by aws-credential only
         // The credential program: counts its runs, prints a Version 1 answer.
         program_ = sandbox_.write(
             "aws-creds.sh",

@@ -15,12 +15,17 @@ namespace {
 
 class HelperBadInput : public HelperTest {
    protected:
-    RunResult git_helper(const std::string& op, const std::string& input) {
-        return tool({bin_dir() + "/git-credential-latchkey", op}, {}, input);
+    RunResult git_helper(const std::string& op, const std::string& input,
+                         const std::map<std::string, std::optional<std::string>>& env = {}) {
+        return tool({bin_dir() + "/git-credential-latchkey", op}, env, input);
     }
-    RunResult docker_helper(const std::string& action, const std::string& input) {
-        return tool({bin_dir() + "/docker-credential-latchkey", action}, {}, input);
+    RunResult docker_helper(const std::string& action, const std::string& input,
+                            const std::map<std::string, std::optional<std::string>>& env = {}) {
+        return tool({bin_dir() + "/docker-credential-latchkey", action}, env, input);
     }
+    // No policy anywhere: no LATCHKEY_CONFIG and nothing under XDG_CONFIG_HOME.
+    const std::map<std::string, std::optional<std::string>> no_policy_{
+        {"LATCHKEY_CONFIG", std::nullopt}};
     RunResult kube(const std::string& exec_info, const std::vector<std::string>& global = {}) {
         std::vector<std::string> argv{bin_dir() + "/latchkey"};
         argv.insert(argv.end(), global.begin(), global.end());
@@ -42,7 +47,8 @@ TEST_F(HelperBadInput, GitGetForAServerWithoutASitePrintsNothing) {
 }
 
 TEST_F(HelperBadInput, GitGetWithoutAPolicyPrintsNothing) {
-    auto r = git_helper("get", "protocol=https\nhost=git.example.com\npath=org/x.git\n\n");
+    auto r = git_helper("get", "protocol=https\nhost=git.example.com\npath=org/x.git\n\n",
+                        no_policy_);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "");
 }
@@ -125,7 +131,7 @@ TEST_F(HelperBadInput, AHelperWhoseCallerNeverEndsTheRequestGivesUp) {
     close(child.out_fd);
     close(child.err_fd);
     EXPECT_NE(err.find("did not end within"), std::string::npos) << err;
-    EXPECT_LT(took, std::chrono::seconds(15));
+    EXPECT_LT(took, std::chrono::seconds(10));
 }
 
 TEST_F(HelperBadInput, DockerAnswersEveryBadRequestInItsProtocol) {
@@ -144,8 +150,7 @@ TEST_F(HelperBadInput, DockerAnswersEveryBadRequestInItsProtocol) {
     auto bad_store = docker_helper("store", "{not json");
     EXPECT_EQ(bad_store.exit_code, 1);
     EXPECT_EQ(issued(), 0);
-    std::remove(policy().c_str());
-    auto no_policy = docker_helper("get", "registry.example.com\n");
+    auto no_policy = docker_helper("get", "registry.example.com\n", no_policy_);
     EXPECT_EQ(no_policy.exit_code, 1);
     EXPECT_EQ(no_policy.out, "credentials not found in native keychain\n");
 }
@@ -178,7 +183,7 @@ TEST_F(HelperBadInput, AMalformedUrlPatternIsNamedAtItsPlaceInThePolicy) {
     write_policy(site("forge", "url_patterns = [\"https://\"]"));
     auto check = lk({"config", "check"});
     EXPECT_NE(check.exit_code, 0);
-    EXPECT_NE(check.out.find("policy.toml:6:"), std::string::npos) << check.out << check.err;
+    EXPECT_NE(check.err.find("policy.toml:6:17: url_patterns"), std::string::npos) << check.err;
     EXPECT_NE((check.out + check.err).find("url_patterns: \"https://\" names no host"),
               std::string::npos)
         << check.out << check.err;

@@ -29,6 +29,7 @@ HelperTest::HelperTest(int token_lifetime_s)
           return args;
       }()) {
     env_[kSecretVar] = kSecret;
+    env_[kOtherSecretVar] = kOtherSecret;
     never_print(kSecret);
     never_print(kOtherSecret);
 }
@@ -37,7 +38,7 @@ std::string HelperTest::site(const std::string& name, const std::string& extra,
                              const std::string& client) const {
     return "[sites." + name + "]\nprovider = \"oauth2-client-credentials\"\ntoken_url = \"" +
            server_.token_url() + "\"\nclient_id = \"" + client + "\"\nclient_secret = { env = \"" +
-           kSecretVar + "\" }\n" + extra + "\n";
+           (client == kOtherClient ? kOtherSecretVar : kSecretVar) + "\" }\n" + extra + "\n";
 }
 
 RunResult HelperTest::tool(const std::vector<std::string>& argv,
@@ -52,7 +53,10 @@ RunResult HelperTest::tool(const std::vector<std::string>& argv,
     for (auto& [k, v] : extra_env) o.env[k] = v;
     o.stdin_data = stdin_data;
     o.timeout_ms = timeout_ms;
-    RunResult r = test::run(argv, o);
+    // Debian's clients, by full path (the runner does not search PATH).
+    std::vector<std::string> full = argv;
+    if (full[0].find('/') == std::string::npos) full[0] = "/usr/bin/" + full[0];
+    RunResult r = test::run(full, o);
     EXPECT_FALSE(r.timed_out) << join_args(argv) << " did not finish in " << timeout_ms << " ms";
     record(argv, r);
     return r;

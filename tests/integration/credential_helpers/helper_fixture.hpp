@@ -12,6 +12,8 @@
 
 namespace latchkey::itest {
 
+inline const std::string kOtherSecretVar = "INTEG_OTHER_CLIENT_SECRET";
+
 // A stub server of stub_servers.py, stopped when it goes.
 class Stub {
  public:

@@ -13,7 +13,7 @@ class KubeCredential : public HelperTest {
     KubeCredential() {
         cert_ = sandbox_.file("api.pem");
         key_ = sandbox_.file("api.key");
-        auto made = test::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+        auto made = test::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                                "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj",
                                "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
                                key_, "-out", cert_});
@@ -64,7 +64,7 @@ TEST_F(KubeCredential, EightKubectlsAtOnceShareOneFetch) {
     std::vector<std::thread> threads;
     for (auto& r : results)
         threads.emplace_back([&r, &o, &config] {
-            r = test::run({"kubectl", "--kubeconfig", config, "get", "--raw", "/api"}, o);
+            r = test::run({"/usr/bin/kubectl", "--kubeconfig", config, "get", "--raw", "/api"}, o);
         });
     for (auto& t : threads) t.join();
     for (auto& r : results) {
