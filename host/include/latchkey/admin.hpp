@@ -201,10 +201,10 @@ class Admin {
     // Revokes at the server when the provider can, then erases. Returns why
     // revocation failed, if it did; the local erase happens regardless.
     std::optional<std::string> logout(const std::string& site);
-    // Drops the site's cached and stored credential, as after a 401; with
-    // `refused_token` only while that still is the credential (another caller
-    // may have refreshed it meanwhile). True when something was dropped.
-    bool invalidate(const std::string& site, const std::string& refused_token = "");
+    // As Host::invalidate: the server refused `refused_token` (a 401), so
+    // unless the site's credential has moved on since, the next read
+    // refreshes it; without a token the cached and stored credential goes.
+    void invalidate(const std::string& site, const std::string& refused_token = "");
     // The provider's JSON account of who the credential belongs to.
     std::string whoami(const std::string& site);
     // What the site's store holds: no fetch, no lock.

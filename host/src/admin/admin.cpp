@@ -88,14 +88,12 @@ std::optional<std::string> Admin::logout(const std::string& site) {
     return host.site(site).tokens->logout();
 }
 
-bool Admin::invalidate(const std::string& site, const std::string& refused_token) {
+void Admin::invalidate(const std::string& site, const std::string& refused_token) {
     auto& tokens = *parts_->host().site(site).tokens;
-    if (!refused_token.empty()) {
-        auto current = tokens.stored();
-        if (!current || current->token != refused_token) return false;
-    }
-    tokens.forget();
-    return true;
+    if (refused_token.empty())
+        tokens.forget();
+    else
+        tokens.refused(refused_token);
 }
 
 std::string Admin::whoami(const std::string& site) {
