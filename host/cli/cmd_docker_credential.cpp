@@ -112,7 +112,8 @@ int docker_credential(Context& ctx) {
     if (!parse_command_options(ctx, "docker-credential",
                                "docker-credential get|store|erase|list|version", desc, vm, &pos))
         return 0;
-    if (!vm.count("action")) return fail("Usage: docker-credential-latchkey <store|get|erase|list|version>");
+    if (!vm.count("action"))
+        return fail("Usage: docker-credential-latchkey <store|get|erase|list|version>");
     std::string action = vm["action"].as<std::string>();
     try {
         if (action == "get") return get(ctx);

@@ -59,7 +59,9 @@ GitRequest parse_request(const std::string& text) {
     return r;
 }
 
-bool fits_a_line(const std::string& v) { return v.find_first_of("\n\r", 0) == std::string::npos && v.find('\0') == std::string::npos; }
+bool fits_a_line(const std::string& v) {
+    return v.find_first_of("\n\r", 0) == std::string::npos && v.find('\0') == std::string::npos;
+}
 
 int get(Context& ctx, const GitRequest& req) {
     if (req.get("host").empty() && req.get("url").empty()) return 0;

@@ -44,9 +44,8 @@ ExecInfo read_exec_info() {
     if (!version) throw Error(ErrorKind::usage, "KUBERNETES_EXEC_INFO has no apiVersion");
     info.api_version = version->GetString();
     if (info.api_version != kV1 && info.api_version != kV1beta1)
-        throw Error(ErrorKind::usage, "KUBERNETES_EXEC_INFO asks for " +
-                                          display(info.api_version) + "; latchkey answers " +
-                                          kV1 + " and " + kV1beta1);
+        throw Error(ErrorKind::usage, "KUBERNETES_EXEC_INFO asks for " + display(info.api_version) +
+                                          "; latchkey answers " + kV1 + " and " + kV1beta1);
     if (const auto* spec = common::member(doc, "spec"))
         if (const auto* cluster = common::member(*spec, "cluster"))
             if (const auto* server = common::string_member(*cluster, "server"))

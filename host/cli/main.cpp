@@ -66,9 +66,8 @@ namespace {
 std::vector<Command> all_commands() {
     std::vector<Command> all;
     for (auto group : {provider_commands(), site_commands(), config_commands(), session_commands(),
-                       storage_commands(), git_credential_commands(),
-                       docker_credential_commands(), kube_credential_commands(),
-                       aws_credential_commands()})
+                       storage_commands(), git_credential_commands(), docker_credential_commands(),
+                       kube_credential_commands(), aws_credential_commands()})
         all.insert(all.end(), group.begin(), group.end());
     return all;
 }
@@ -88,7 +87,8 @@ struct Prescan {
 // runs the matching command.
 const char* command_of_program_name(const char* argv0) {
     std::string_view name = argv0;
-    if (auto slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+    if (auto slash = name.rfind('/'); slash != std::string_view::npos)
+        name.remove_prefix(slash + 1);
     if (name == "git-credential-latchkey") return "git-credential";
     if (name == "docker-credential-latchkey") return "docker-credential";
     return nullptr;

@@ -10,11 +10,11 @@
 // the kubectl API stub listen on 127.0.0.1 and are stopped at the end.
 //
 //   bench_helpers [--runs N]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <thread>
-#include <algorithm>
 
 #include "bench_args.hpp"
 #include "devserver.hpp"
@@ -32,7 +32,9 @@ double median_ms(int runs, const std::vector<std::string>& argv, const RunOption
     for (int i = 0; i < runs; ++i) {
         auto t0 = std::chrono::steady_clock::now();
         RunResult r = latchkey::test::run(argv, o);
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
         if (r.exit_code != 0) {
             std::cerr << "bench_helpers: " << argv[0] << " failed: " << r.err << std::endl;
             std::exit(1);
@@ -80,8 +82,9 @@ int main(int argc, char** argv) {
 
     // 1. git credential fill.
     auto git = [&](const std::string& helper) {
-        return std::vector<std::string>{"/usr/bin/git", "-c", "credential.helper=",
-                                        "-c", "credential.helper=" + helper, "credential", "fill"};
+        return std::vector<std::string>{
+            "/usr/bin/git", "-c",  "credential.helper=", "-c", "credential.helper=" + helper,
+            "credential",   "fill"};
     };
     double git_latchkey = median_ms(runs, git("latchkey"), o);
     double git_store = median_ms(runs, git("store --file " + store), o);
@@ -98,23 +101,28 @@ int main(int argc, char** argv) {
     // 3. 8 kubectl processes after expiry, against the API stub.
     std::string cert = dir.file("api.pem"), key = dir.file("api.key");
     latchkey::test::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                         "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert});
-    latchkey::test::Child stub({"/usr/bin/python3",
-                                std::string(LATCHKEY_SOURCE_DIR) +
-                                    "/tests/integration/credential_helpers/stub_servers.py",
-                                "kube", "--devserver", server.url(), "--cert", cert, "--key", key});
+                         "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj",
+                         "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key,
+                         "-out", cert});
+    latchkey::test::Child stub(
+        {"/usr/bin/python3",
+         std::string(LATCHKEY_SOURCE_DIR) + "/tests/integration/credential_helpers/stub_servers.py",
+         "kube", "--devserver", server.url(), "--cert", cert, "--key", key});
     auto line = stub.read_line(10'000);
     if (!line) return std::cerr << "bench_helpers: the API stub did not start\n", 1;
     std::string url = line->substr(line->find("https://"));
     std::string kubeconfig = dir.write(
-        "kubeconfig", "apiVersion: v1\nkind: Config\ncurrent-context: b\nclusters:\n- name: b\n"
-                      "  cluster:\n    server: " + url + "\n    certificate-authority: " + cert +
-                          "\ncontexts:\n- name: b\n  context: {cluster: b, user: b}\nusers:\n- name: b\n"
-                          "  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
-                          "      command: " + latchkey +
-                          "\n      args: [--at, short, kube-credential]\n      interactiveMode: Never\n");
-    std::vector<std::string> kubectl{"/usr/bin/kubectl", "--kubeconfig", kubeconfig, "get", "--raw", "/api"};
+        "kubeconfig",
+        "apiVersion: v1\nkind: Config\ncurrent-context: b\nclusters:\n- name: b\n"
+        "  cluster:\n    server: " +
+            url + "\n    certificate-authority: " + cert +
+            "\ncontexts:\n- name: b\n  context: {cluster: b, user: b}\nusers:\n- name: b\n"
+            "  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+            "      command: " +
+            latchkey +
+            "\n      args: [--at, short, kube-credential]\n      interactiveMode: Never\n");
+    std::vector<std::string> kubectl{
+        "/usr/bin/kubectl", "--kubeconfig", kubeconfig, "get", "--raw", "/api"};
     latchkey::test::run(kubectl, k);
     // Past the token's 3 s lifetime (the expiry is what is measured, not a race).
     std::this_thread::sleep_for(std::chrono::milliseconds(3200));
@@ -127,11 +135,16 @@ int main(int argc, char** argv) {
     for (auto& r : results) ok += r.exit_code == 0;
     int fetches = server.issued("demo") - before;
 
-    std::printf("git credential fill, cached: latchkey %.1f ms, git's store helper %.1f ms "
-                "(median of %d)\n", git_latchkey, git_store, runs);
-    std::printf("kubectl exec credential, cached: latchkey kube-credential %.1f ms, /bin/true %.1f ms "
-                "(median of %d)\n", kube, spawn_true, runs);
-    std::printf("8 kubectl at once after expiry: %d succeeded, upstream fetches %d (target 1: %s)\n",
-                ok, fetches, fetches == 1 && ok == 8 ? "PASS" : "MISS");
+    std::printf(
+        "git credential fill, cached: latchkey %.1f ms, git's store helper %.1f ms "
+        "(median of %d)\n",
+        git_latchkey, git_store, runs);
+    std::printf(
+        "kubectl exec credential, cached: latchkey kube-credential %.1f ms, /bin/true %.1f ms "
+        "(median of %d)\n",
+        kube, spawn_true, runs);
+    std::printf(
+        "8 kubectl at once after expiry: %d succeeded, upstream fetches %d (target 1: %s)\n", ok,
+        fetches, fetches == 1 && ok == 8 ? "PASS" : "MISS");
     return 0;
 }

@@ -8,8 +8,7 @@ namespace latchkey::admin {
 
 std::string Admin::site_for_url(const std::string& url) {
     auto request = policy::parse_request_url(url);
-    if (!request)
-        throw Error(ErrorKind::usage, "'" + printable(url) + "' is not a server URL");
+    if (!request) throw Error(ErrorKind::usage, "'" + printable(url) + "' is not a server URL");
     auto& host = parts_->host();
     std::string best;
     std::vector<std::string> tied;

@@ -76,9 +76,8 @@ std::optional<RequestUrl> parse_request_url(std::string_view text) {
     RequestUrl out;
     out.scheme = scheme;
     out.host = lower(authority);
-    if (out.host.empty() || !std::all_of(out.host.begin(), out.host.end(), [](char c) {
-            return host_char(c) && c != '*';
-        }))
+    if (out.host.empty() || !std::all_of(out.host.begin(), out.host.end(),
+                                         [](char c) { return host_char(c) && c != '*'; }))
         return std::nullopt;
     // A path only when the tool wrote one (git without credential.useHttpPath writes none).
     if (slash != std::string_view::npos && rest[slash] == '/') {
@@ -93,8 +92,8 @@ std::optional<size_t> match_weight(const UrlPattern& pattern, const RequestUrl& 
     if (!pattern.scheme.empty() && !url.scheme.empty() && pattern.scheme != url.scheme)
         return std::nullopt;
     if (fnmatch(pattern.host.c_str(), url.host.c_str(), 0) != 0) return std::nullopt;
-    size_t weight = 1 + 2 * (pattern.host.size() - std::count(pattern.host.begin(),
-                                                                pattern.host.end(), '*'));
+    size_t weight =
+        1 + 2 * (pattern.host.size() - std::count(pattern.host.begin(), pattern.host.end(), '*'));
     if (!pattern.scheme.empty()) ++weight;
     // A request without a path is matched on the server alone: every pattern
     // of that server fits it equally well.

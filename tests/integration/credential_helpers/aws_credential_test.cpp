@@ -11,17 +11,17 @@ const std::string kSecretKey = "aws-secret-Integ-3c9e1d";
 const std::string kSession = "aws-session-Integ-8b2f44";
 
 class AwsCredential : public HelperTest {
-   protected:
+ protected:
     AwsCredential() {
         token_like(kSecretKey);  // printed by aws-credential only
         // The credential program: counts its runs, prints a Version 1 answer.
-        program_ = sandbox_.write(
-            "aws-creds.sh",
-            "#!/bin/sh\necho run >> " + sandbox_.file("runs") +
-                "\necho '{\"Version\": 1, \"AccessKeyId\": \"" + kKeyId +
-                "\", \"SecretAccessKey\": \"" + kSecretKey + "\", \"SessionToken\": \"" + kSession +
-                "\", \"Expiration\": \"2099-01-01T00:00:00Z\"}'\n",
-            0700);
+        program_ = sandbox_.write("aws-creds.sh",
+                                  "#!/bin/sh\necho run >> " + sandbox_.file("runs") +
+                                      "\necho '{\"Version\": 1, \"AccessKeyId\": \"" + kKeyId +
+                                      "\", \"SecretAccessKey\": \"" + kSecretKey +
+                                      "\", \"SessionToken\": \"" + kSession +
+                                      "\", \"Expiration\": \"2099-01-01T00:00:00Z\"}'\n",
+                                  0700);
         aws_config_ = sandbox_.write(
             "aws-config", "[profile lk]\nregion = us-east-1\ncredential_process = " + bin_dir() +
                               "/latchkey --at aws aws-credential\n"

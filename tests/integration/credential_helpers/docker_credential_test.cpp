@@ -7,7 +7,7 @@ namespace latchkey::itest {
 namespace {
 
 class DockerCredential : public HelperTest {
-   protected:
+ protected:
     RunResult skopeo_inspect() {
         std::string auth = sandbox_.write(
             "auth.json", "{\"credHelpers\": {\"" + stub_.host() + "\": \"latchkey\"}}\n");

@@ -10,7 +10,7 @@ namespace latchkey::itest {
 namespace {
 
 class GitCredential : public HelperTest {
-   protected:
+ protected:
     explicit GitCredential(int token_lifetime_s = 3600) : HelperTest(token_lifetime_s) {
         // Two bare repositories with one commit each, made without the server.
         for (std::string org : {"org-a", "org-b"}) {
@@ -31,8 +31,10 @@ class GitCredential : public HelperTest {
                   const std::map<std::string, std::optional<std::string>>& env = {}) {
         args.insert(args.begin(), "git");
         std::map<std::string, std::optional<std::string>> all{
-            {"GIT_AUTHOR_NAME", "Test"}, {"GIT_AUTHOR_EMAIL", "t@example.com"},
-            {"GIT_COMMITTER_NAME", "Test"}, {"GIT_COMMITTER_EMAIL", "t@example.com"}};
+            {"GIT_AUTHOR_NAME", "Test"},
+            {"GIT_AUTHOR_EMAIL", "t@example.com"},
+            {"GIT_COMMITTER_NAME", "Test"},
+            {"GIT_COMMITTER_EMAIL", "t@example.com"}};
         for (auto& [k, v] : env) all[k] = v;
         return tool(args, all);
     }
@@ -55,13 +57,14 @@ class GitCredential : public HelperTest {
 
     // The subject of the newest commit of the server's repository.
     std::string server_head(const std::string& org) {
-        return first_line(
-            git({"--git-dir", sandbox_.file("srv/" + org + "/repo.git"), "log", "-1", "--format=%s"})
-                .out);
+        return first_line(git({"--git-dir", sandbox_.file("srv/" + org + "/repo.git"), "log", "-1",
+                               "--format=%s"})
+                              .out);
     }
 
-    Stub stub_{"git", {"--devserver", server_.url(), "--root", sandbox_.file("srv"), "--client",
-                       "org-a=" + kClient, "--client", "org-b=" + kOtherClient}};
+    Stub stub_{"git",
+               {"--devserver", server_.url(), "--root", sandbox_.file("srv"), "--client",
+                "org-a=" + kClient, "--client", "org-b=" + kOtherClient}};
 };
 
 TEST_F(GitCredential, ClonesAndPushesWithTheSitesCurrentToken) {
@@ -112,7 +115,7 @@ TEST_F(GitCredential, WithoutTheRemotesPathTwoSitesOfOneServerAreNamedAndNeither
 }
 
 class GitCredentialExpiry : public GitCredential {
-   protected:
+ protected:
     GitCredentialExpiry() : GitCredential(4) {}
 };
 

@@ -14,7 +14,7 @@ namespace latchkey::itest {
 namespace {
 
 class HelperBadInput : public HelperTest {
-   protected:
+ protected:
     RunResult git_helper(const std::string& op, const std::string& input,
                          const std::map<std::string, std::optional<std::string>>& env = {}) {
         return tool({bin_dir() + "/git-credential-latchkey", op}, env, input);
@@ -47,15 +47,16 @@ TEST_F(HelperBadInput, GitGetForAServerWithoutASitePrintsNothing) {
 }
 
 TEST_F(HelperBadInput, GitGetWithoutAPolicyPrintsNothing) {
-    auto r = git_helper("get", "protocol=https\nhost=git.example.com\npath=org/x.git\n\n",
-                        no_policy_);
+    auto r =
+        git_helper("get", "protocol=https\nhost=git.example.com\npath=org/x.git\n\n", no_policy_);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "");
 }
 
 TEST_F(HelperBadInput, GitGetAnswersWithUsernamePasswordAndExpiryIgnoringUnknownKeys) {
-    write_policy(site("forge", "url_patterns = [\"https://git.example.com/org/*\"]\n"
-                               "token_username = \"oauth2\""));
+    write_policy(site("forge",
+                      "url_patterns = [\"https://git.example.com/org/*\"]\n"
+                      "token_username = \"oauth2\""));
     auto r = git_helper("get",
                         "capability[]=authtype\nprotocol=https\nhost=git.example.com\n"
                         "path=org/x.git\nwwwauth[]=Basic realm=\"x\"\nfuture_key=1\n\n");
@@ -90,8 +91,9 @@ TEST_F(HelperBadInput, GitMalformedOversizedAndUnknownRequestsPrintNothing) {
     auto unknown = git_helper("frobnicate", "protocol=https\nhost=git.example.com\n\n");
     EXPECT_EQ(unknown.exit_code, 0);
     EXPECT_EQ(unknown.out, "");
-    auto store = git_helper("store", "protocol=https\nhost=git.example.com\npath=org/x.git\n"
-                                     "username=x\npassword=pw-Integ-0a1\n\n");
+    auto store = git_helper("store",
+                            "protocol=https\nhost=git.example.com\npath=org/x.git\n"
+                            "username=x\npassword=pw-Integ-0a1\n\n");
     EXPECT_EQ(store.exit_code, 0);
     EXPECT_EQ(store.out, "");
     EXPECT_EQ(issued(), 0);
@@ -162,7 +164,8 @@ TEST_F(HelperBadInput, KubeCredentialRefusesAMalformedOrUnknownExecInfoOnOneLine
     EXPECT_EQ(malformed.out, "");
     EXPECT_EQ(malformed.err.rfind("latchkey: KUBERNETES_EXEC_INFO is not JSON", 0), 0u)
         << malformed.err;
-    auto future = kube("{\"apiVersion\":\"client.authentication.k8s.io/v2\",\"kind\":\"ExecCredential\"}");
+    auto future =
+        kube("{\"apiVersion\":\"client.authentication.k8s.io/v2\",\"kind\":\"ExecCredential\"}");
     EXPECT_EQ(future.exit_code, 2);
     EXPECT_NE(future.err.find("asks for client.authentication.k8s.io/v2"), std::string::npos)
         << future.err;

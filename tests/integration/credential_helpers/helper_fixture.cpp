@@ -7,9 +7,10 @@ namespace latchkey::itest {
 std::string bin_dir() { return std::string(LATCHKEY_BUILD_DIR) + "/bin"; }
 
 Stub::Stub(const std::string& mode, const std::vector<std::string>& args) {
-    std::vector<std::string> argv{"/usr/bin/python3", std::string(LATCHKEY_SOURCE_DIR) +
-                                                          "/tests/integration/credential_helpers/"
-                                                          "stub_servers.py",
+    std::vector<std::string> argv{"/usr/bin/python3",
+                                  std::string(LATCHKEY_SOURCE_DIR) +
+                                      "/tests/integration/credential_helpers/"
+                                      "stub_servers.py",
                                   mode};
     argv.insert(argv.end(), args.begin(), args.end());
     test::RunOptions o;

@@ -28,7 +28,7 @@ class Stub {
 };
 
 class HelperTest : public CliTest {
-   protected:
+ protected:
     // `token_lifetime_s`: the dev server's access-token lifetime.
     explicit HelperTest(int token_lifetime_s = 3600);
 

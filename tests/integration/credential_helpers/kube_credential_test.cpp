@@ -9,32 +9,34 @@ namespace latchkey::itest {
 namespace {
 
 class KubeCredential : public HelperTest {
-   protected:
+ protected:
     KubeCredential() {
         cert_ = sandbox_.file("api.pem");
         key_ = sandbox_.file("api.key");
-        auto made = test::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                               "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj",
-                               "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
-                               key_, "-out", cert_});
+        auto made =
+            test::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                       "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                       "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key_, "-out", cert_});
         EXPECT_EQ(made.exit_code, 0) << made.err;
         stub_ = std::make_unique<Stub>(
-            "kube", std::vector<std::string>{"--devserver", server_.url(), "--cert", cert_, "--key",
-                                             key_});
+            "kube",
+            std::vector<std::string>{"--devserver", server_.url(), "--cert", cert_, "--key", key_});
     }
 
     // A kubeconfig whose user runs latchkey for `api_version`.
-    std::string kubeconfig(const std::string& api_version, const std::string& site_name = "cluster") {
+    std::string kubeconfig(const std::string& api_version,
+                           const std::string& site_name = "cluster") {
         return sandbox_.write(
             "kubeconfig",
             "apiVersion: v1\nkind: Config\ncurrent-context: test\n"
-            "clusters:\n- name: test\n  cluster:\n    server: " + stub_->url() +
-                "\n    certificate-authority: " + cert_ +
+            "clusters:\n- name: test\n  cluster:\n    server: " +
+                stub_->url() + "\n    certificate-authority: " + cert_ +
                 "\ncontexts:\n- name: test\n  context:\n    cluster: test\n    user: lk\n"
                 "users:\n- name: lk\n  user:\n    exec:\n      apiVersion: "
-                "client.authentication.k8s.io/" + api_version +
-                "\n      command: " + bin_dir() + "/latchkey\n      args: [\"--at\", \"" +
-                site_name + "\", \"kube-credential\"]\n      interactiveMode: Never\n");
+                "client.authentication.k8s.io/" +
+                api_version + "\n      command: " + bin_dir() +
+                "/latchkey\n      args: [\"--at\", \"" + site_name +
+                "\", \"kube-credential\"]\n      interactiveMode: Never\n");
     }
 
     RunResult kubectl(const std::string& config) {
@@ -76,8 +78,10 @@ TEST_F(KubeCredential, EightKubectlsAtOnceShareOneFetch) {
 }
 
 TEST_F(KubeCredential, ASiteThatCannotGetATokenIsOneLineOnKubectlsErrorOutput) {
-    write_policy(site("cluster", "") + "[sites.broken]\nprovider = \"oauth2-client-credentials\"\n"
-                 "token_url = \"http://127.0.0.1:" + std::to_string(closed_port()) +
+    write_policy(site("cluster", "") +
+                 "[sites.broken]\nprovider = \"oauth2-client-credentials\"\n"
+                 "token_url = \"http://127.0.0.1:" +
+                 std::to_string(closed_port()) +
                  "/token\"\nclient_id = \"x\"\nclient_secret = \"y\"\ntimeout = \"2s\"\n");
     auto r = kubectl(kubeconfig("v1", "broken"));
     EXPECT_NE(r.exit_code, 0);
