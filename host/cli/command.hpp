@@ -47,6 +47,11 @@ std::vector<Command> site_commands();
 std::vector<Command> config_commands();
 std::vector<Command> session_commands();
 std::vector<Command> storage_commands();
+// Credential helpers of other tools (one file each: cmd_*_credential.cpp).
+std::vector<Command> git_credential_commands();
+std::vector<Command> docker_credential_commands();
+std::vector<Command> kube_credential_commands();
+std::vector<Command> aws_credential_commands();
 
 // Adds `--all` (every site of the policy rather than the selected one) to a
 // command's options.

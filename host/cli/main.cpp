@@ -66,7 +66,8 @@ namespace {
 std::vector<Command> all_commands() {
     std::vector<Command> all;
     for (auto group : {provider_commands(), site_commands(), config_commands(), session_commands(),
-                       storage_commands()})
+                       storage_commands(), git_credential_commands(), docker_credential_commands(),
+                       kube_credential_commands(), aws_credential_commands()})
         all.insert(all.end(), group.begin(), group.end());
     return all;
 }
@@ -81,8 +82,21 @@ struct Prescan {
     std::string format = "text";
 };
 
+// git and docker run their helpers by program name (git-credential-NAME,
+// docker-credential-NAME): installed as links of those names, the program
+// runs the matching command.
+const char* command_of_program_name(const char* argv0) {
+    std::string_view name = argv0;
+    if (auto slash = name.rfind('/'); slash != std::string_view::npos)
+        name.remove_prefix(slash + 1);
+    if (name == "git-credential-latchkey") return "git-credential";
+    if (name == "docker-credential-latchkey") return "docker-credential";
+    return nullptr;
+}
+
 Prescan prescan(int argc, char** argv) {
     Prescan out;
+    if (const char* command = command_of_program_name(argv[0])) out.words.push_back(command);
     bool rest = false;  // after "--" every word is an argument
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];

@@ -30,8 +30,15 @@ class NoProxyEnvironment : public ::testing::Environment {
 [[maybe_unused]] ::testing::Environment* const kNoProxy =
     ::testing::AddGlobalTestEnvironment(new NoProxyEnvironment);
 
+// `token` and the credential helpers (git-credential, docker-credential-latchkey, ...)
+// print a credential by design.
 bool is_token_command(const std::vector<std::string>& args) {
-    return std::find(args.begin(), args.end(), "token") != args.end();
+    auto ends = [](const std::string& a, const std::string& tail) {
+        return a.size() >= tail.size() && a.compare(a.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    return std::any_of(args.begin(), args.end(), [&](const std::string& a) {
+        return a == "token" || ends(a, "-credential") || ends(a, "-credential-latchkey");
+    });
 }
 
 }  // namespace

@@ -201,10 +201,24 @@ class Admin {
     // Revokes at the server when the provider can, then erases. Returns why
     // revocation failed, if it did; the local erase happens regardless.
     std::optional<std::string> logout(const std::string& site);
+    // As Host::invalidate: the server refused `refused_token` (a 401), so
+    // unless the site's credential has moved on since, the next read
+    // refreshes it; without a token the cached and stored credential goes.
+    void invalidate(const std::string& site, const std::string& refused_token = "");
     // The provider's JSON account of who the credential belongs to.
     std::string whoami(const std::string& site);
     // What the site's store holds: no fetch, no lock.
     std::optional<StoredCredential> stored(const std::string& site);
+
+    // ---- credential helpers (git, docker, kubectl name a server, not a site)
+    // The site whose `url_patterns` match `url` best (the longest matching
+    // pattern), or "" when none does. `url` is SCHEME://HOST[:PORT][/PATH] or
+    // HOST[:PORT][/PATH]; without a path only scheme and host are compared.
+    // Loads no provider. Throws a usage error when two sites match equally
+    // well, a config error for a malformed pattern.
+    std::string site_for_url(const std::string& url);
+    // The site's url_patterns as written (no provider is loaded).
+    std::vector<std::string> url_patterns(const std::string& site);
 
     // ---- stores
     StorageEntry storage_entry(const std::string& site);

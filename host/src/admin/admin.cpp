@@ -88,6 +88,14 @@ std::optional<std::string> Admin::logout(const std::string& site) {
     return host.site(site).tokens->logout();
 }
 
+void Admin::invalidate(const std::string& site, const std::string& refused_token) {
+    auto& tokens = *parts_->host().site(site).tokens;
+    if (refused_token.empty())
+        tokens.forget();
+    else
+        tokens.refused(refused_token);
+}
+
 std::string Admin::whoami(const std::string& site) {
     auto& host = parts_->host();
     return host.site(site).tokens->whoami();

@@ -47,6 +47,12 @@ const std::vector<OptionSpec>& host_site_options() {
         {"isolation", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "where the provider runs: none (the default: in this process) or process (a helper "
          "process of its own, so a crash, hang or leak costs this site an error)"},
+        {"url_patterns", LATCHKEY_OPT_LIST, false, false, false, std::nullopt,
+         "the servers this site's credential is for, as [SCHEME://]HOST[:PORT][/PATH] with `*`: "
+         "how the git, docker and kubectl credential helpers choose the site for a server"},
+        {"token_username", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+         "the user name sent with the token where a tool wants a user and a password (git, "
+         "docker registries); default x-access-token"},
         {"provider_sha256", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "SHA-256 (hex) the provider's plugin file must have; any other file is refused"},
     };

@@ -22,7 +22,8 @@ namespace {
 // Names a key may never take from LATCHKEY_<KEY>, because the host owns them.
 bool reserved_env_name(const std::string& upper) {
     return upper == "CONFIG" || upper == "SITE" || upper == "PLUGIN_PATH" ||
-           upper == "SECRETS_DIR" || upper == "PROVIDER" || upper == "ENV_PREFIX";
+           upper == "SECRETS_DIR" || upper == "PROVIDER" || upper == "ENV_PREFIX" ||
+           upper == "URL_PATTERNS";
 }
 
 // A value file: a regular file only, of bounded size (util/regular_file.hpp).
@@ -456,6 +457,24 @@ PluginLoading Resolver::plugin_loading(const std::string& site) const {
     return {keys.isolated(), keys.provider_sha256(), keys.timeout_ms()};
 }
 
+std::vector<UrlPattern> Resolver::url_patterns(const std::string& site) const {
+    const SiteTable& st = site_table(site);
+    std::vector<UrlPattern> out;
+    auto* n = st.table->get("url_patterns");
+    if (!n) return out;
+    auto* arr = n->as_array();
+    if (!arr) fail(policy_.pos_of(*n).str(), "url_patterns: expected a list of strings");
+    for (auto& item : *arr) {
+        std::string where = policy_.pos_of(item).str();
+        if (!item.is_string()) fail(where, "url_patterns: expected a list of strings");
+        std::string why;
+        auto p = parse_url_pattern(*item.value<std::string>(), why);
+        if (!p) fail(where, "url_patterns: \"" + *item.value<std::string>() + "\" " + why);
+        out.push_back(std::move(*p));
+    }
+    return out;
+}
+
 ResolvedSite Resolver::resolve(const std::string& site,
                                const std::vector<OptionSpec>& schema) const {
     const SiteTable& st = site_table(site);
@@ -494,7 +513,7 @@ ResolvedSite Resolver::resolve(const std::string& site,
                                  : "; did you mean '" + near + "'?"));
     }
     for (auto& [k, v] : env_.sets) {
-        if (k == "provider" || k == "env_prefix")
+        if (k == "provider" || k == "env_prefix" || k == "url_patterns")
             throw Error(ErrorKind::usage, "--set " + k + ": " + k +
                                               " shapes the site itself; set it in [sites." + site +
                                               "] of " + policy_.path());
@@ -534,6 +553,13 @@ ResolvedSite Resolver::resolve(const std::string& site,
                 v.text = out.env_prefix;
                 v.source = policy_.pos_of(*st.table->get("env_prefix")).str();
                 out.values[spec.key] = v;
+            }
+            continue;
+        }
+        if (spec.key == "url_patterns") {
+            url_patterns(site);  // checks each pattern
+            if (auto* n = st.table->get("url_patterns")) {
+                out.values[spec.key] = from_node(spec, *n, policy_.pos_of(*n).str());
             }
             continue;
         }

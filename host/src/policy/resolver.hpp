@@ -15,6 +15,7 @@
 #include "policy/dotenv.hpp"
 #include "policy/option_spec.hpp"
 #include "policy/policy.hpp"
+#include "policy/url_patterns.hpp"
 #include "util/secure_memory.hpp"
 
 namespace latchkey::policy {
@@ -102,6 +103,10 @@ class Resolver {
     SourcePos provider_pos(const std::string& site) const;
     // The site's isolation, provider_sha256 and timeout, validated.
     PluginLoading plugin_loading(const std::string& site) const;
+    // The site's url_patterns, from its own table only: they choose the site,
+    // so neither the environment nor --set changes them. Throws a config
+    // error naming the malformed pattern's file:line:column.
+    std::vector<UrlPattern> url_patterns(const std::string& site) const;
     // Resolves and validates every option of `site` against `schema`.
     ResolvedSite resolve(const std::string& site, const std::vector<OptionSpec>& schema) const;
     // Options of a table that is not a site ([storage.redis]): the variable
