@@ -23,7 +23,7 @@ foreach(package latchkey latchkey-devserver)
     "  * Built from the latchkey source tree (tools/package).\n\n"
     " -- ${LATCHKEY_PACKAGE_MAINTAINER}  ${latchkey_changelog_date}\n")
   file(ARCHIVE_CREATE OUTPUT ${changelog}.gz PATHS ${changelog} FORMAT raw COMPRESSION GZip
-       MTIME 0)
+       COMPRESSION_LEVEL 9 MTIME 0)
 endforeach()
 install(FILES ${packaging_dir}/copyright ${CMAKE_BINARY_DIR}/packaging/latchkey/changelog.gz
   DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/latchkey COMPONENT latchkey)
