@@ -1,6 +1,7 @@
 // `latchkey config check|explain`
 #include <iostream>
 
+#include "colour.hpp"
 #include "command.hpp"
 #include "site_view.hpp"
 
@@ -36,8 +37,9 @@ int check(Context& ctx) {
         j.w().EndObject();
         j.print();
     } else {
-        for (auto& w : report.warnings) std::cerr << "latchkey: warning: " << display(w) << "\n";
-        for (auto& [site, msg] : report.failures) std::cerr << "latchkey: " << display(msg) << "\n";
+        for (auto& w : report.warnings) std::cerr << warning_prefix() << display(w) << "\n";
+        for (auto& [site, msg] : report.failures)
+            std::cerr << error_prefix() << display(msg) << "\n";
         if (report.ok())
             std::cout << display(report.config) << ": ok (" << report.sites << " site"
                       << (report.sites == 1 ? "" : "s") << ")" << std::endl;

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <latchkey/common/bounded_json.hpp>
 
+#include "colour.hpp"
 #include "command.hpp"
 
 namespace latchkey::cli {
@@ -63,12 +64,12 @@ int logout(Context& ctx) {
             // The local copy is gone either way; a failed revocation is worth
             // knowing (the token stays valid at the server until it expires).
             if (problem)
-                std::cerr << "latchkey: warning: site '" << n
+                std::cerr << warning_prefix() << "site '" << n
                           << "': the server did not confirm revocation: " << display(*problem)
                           << std::endl;
             if (ctx.format == Format::text) std::cout << "logged out of " << n << std::endl;
         } catch (const Error& e) {
-            std::cerr << "latchkey: " << display(e.what()) << std::endl;
+            std::cerr << error_prefix() << display(e.what()) << std::endl;
             rc = 1;
         }
     }

@@ -4,6 +4,7 @@
 // with --all on every site of the policy.
 #include <iostream>
 
+#include "colour.hpp"
 #include "command.hpp"
 
 namespace latchkey::cli {
@@ -33,7 +34,7 @@ int list(Context& ctx) {
             entries.push_back(admin.storage_entry(name));
             listed.push_back(name);
         } catch (const Error& e) {
-            std::cerr << "latchkey: " << display(e.what()) << std::endl;
+            std::cerr << error_prefix() << display(e.what()) << std::endl;
             rc = 1;
         }
     }
@@ -106,7 +107,7 @@ int migrate(Context& ctx) {
                     std::cout << name << ": nothing stored in " << display(from) << "\n";
             }
         } catch (const Error& e) {
-            std::cerr << "latchkey: " << display(e.what()) << std::endl;
+            std::cerr << error_prefix() << display(e.what()) << std::endl;
             rc = 1;
         }
     }
@@ -151,7 +152,7 @@ int seal(Context& ctx) {
                                                      : ": re-sealed under key id ")
                       << e.key_id << "\n";
     }
-    for (auto& err : report.errors) std::cerr << "latchkey: " << display(err) << std::endl;
+    for (auto& err : report.errors) std::cerr << error_prefix() << display(err) << std::endl;
     int rc = report.errors.empty() ? 0 : 1;
     int sealed = counts[static_cast<int>(Result::sealed)];
     int resealed = counts[static_cast<int>(Result::resealed)];
@@ -210,7 +211,7 @@ int check(Context& ctx) {
         if (r.error.empty())
             std::cout << "ok: " << display(r.status) << "\n";
         else
-            std::cerr << "latchkey: " << display(r.error) << "\n";
+            std::cerr << error_prefix() << display(r.error) << "\n";
     }
     std::cout.flush();
     return rc;

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "colour.hpp"
 #include "command.hpp"
 
 namespace latchkey::cli {
@@ -18,9 +19,8 @@ namespace latchkey::cli {
 admin::Admin& Context::admin() {
     if (!admin_) {
         admin_ = std::make_unique<admin::Admin>(host_options);
-        admin_->on_warning([](const std::string& w) {
-            std::cerr << "latchkey: warning: " << display(w) << std::endl;
-        });
+        admin_->on_warning(
+            [](const std::string& w) { std::cerr << warning_prefix() << display(w) << std::endl; });
     }
     return *admin_;
 }
@@ -49,14 +49,17 @@ bool parse_command_options(Context& ctx, const std::string& name, const std::str
     if (positional) parser.positional(*positional);
     try {
         po::store(parser.run(), vm);
+        // --help before notify(): it checks required options, which a
+        // request for help need not give (`storage migrate --help`).
+        if (vm.count("help")) {
+            std::cout << "usage: latchkey [global options] " << usage << "\n\n"
+                      << desc << std::endl;
+            return false;
+        }
         po::notify(vm);
     } catch (const po::error& e) {
         throw Error(ErrorKind::usage,
                     name + ": " + e.what() + " (see `latchkey " + name + " --help`)");
-    }
-    if (vm.count("help")) {
-        std::cout << "usage: latchkey [global options] " << usage << "\n\n" << desc << std::endl;
-        return false;
     }
     return true;
 }
@@ -241,13 +244,14 @@ int main(int argc, char** argv) {
     // refresh token or a token, and a crash or a SIGABRT must not write them
     // to a core file.
     if (std::string why = latchkey::admin::refuse_core_dumps(); !why.empty())
-        std::cerr << "latchkey: warning: core dumps could not be turned off: " << why << std::endl;
+        std::cerr << latchkey::cli::warning_prefix()
+                  << "core dumps could not be turned off: " << why << std::endl;
     std::signal(SIGINT, latchkey::cli::on_interrupt);
     auto format = latchkey::cli::Format::text;
     try {
         return latchkey::cli::run(argc, argv, format);
     } catch (const latchkey::Error& e) {
-        std::cerr << "latchkey: " << latchkey::cli::display(e.what()) << std::endl;
+        std::cerr << latchkey::cli::error_prefix() << latchkey::cli::display(e.what()) << std::endl;
         if (format == latchkey::cli::Format::json) {
             latchkey::cli::Json j;
             j.w().StartObject();
@@ -262,7 +266,8 @@ int main(int argc, char** argv) {
         }
         return e.exit_code();
     } catch (const std::exception& e) {
-        std::cerr << "latchkey: internal error: " << latchkey::cli::display(e.what()) << std::endl;
+        std::cerr << latchkey::cli::error_prefix()
+                  << "internal error: " << latchkey::cli::display(e.what()) << std::endl;
         return 1;
     }
 }

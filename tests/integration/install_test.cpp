@@ -1,6 +1,7 @@
 // `cmake --install` of this build tree into a private prefix: the installed
 // latchkey finds the installed providers in PREFIX/lib/latchkey/providers,
-// uses them, and the SDK headers are installed for plugin authors.
+// uses them, and the SDK headers are installed for plugin authors (under
+// their own include root: sdk/CMakeLists.txt).
 #include <filesystem>
 
 #include "cli_test.hpp"
@@ -25,8 +26,8 @@ TEST_F(Install, InstalledLatchkeyUsesTheInstalledProviders) {
     ASSERT_FALSE(inst.timed_out);
     ASSERT_EQ(inst.exit_code, 0) << inst.out << inst.err;
 
-    EXPECT_TRUE(fs::exists(prefix + "/include/latchkey/provider.h"));
-    EXPECT_TRUE(fs::exists(prefix + "/include/latchkey/provider.hpp"));
+    EXPECT_TRUE(fs::exists(prefix + "/include/latchkey-sdk/latchkey/provider.h"));
+    EXPECT_TRUE(fs::exists(prefix + "/include/latchkey-sdk/latchkey/provider.hpp"));
     const std::string provider_dir = prefix + "/lib/latchkey/providers";
     ASSERT_TRUE(fs::exists(provider_dir + "/api-key.so"));
     ASSERT_TRUE(fs::exists(provider_dir + "/oauth2-client-credentials.so"));

@@ -45,8 +45,8 @@ class CoreDump : public CliTest {
                    "device_interval=0.2"}) {
         env_["DEVICE_SECRET"] = kDeviceSecret;
         never_print(kDeviceSecret);
-        write_policy("[sites.dev]\nprovider = \"oauth2-device-code\"\nissuer = \"" +
-                     server_.url() + "\"\nclient_id = \"" + kDeviceClient +
+        write_policy("[sites.dev]\nprovider = \"oauth2-device-code\"\nissuer = \"" + server_.url() +
+                     "\"\nclient_id = \"" + kDeviceClient +
                      "\"\nclient_secret = { env = \"DEVICE_SECRET\" }\n");
     }
     test::DevServer server_;
@@ -62,10 +62,10 @@ TEST_F(CoreDump, ASigabrtDuringAWaitingLoginWritesNoCore) {
     test::RunOptions o = options();
     const std::string err_file = sandbox_.file("login.err");
     // Core dumps enabled by the caller, as a developer's shell might.
-    test::Child login({"/bin/sh", "-c",
-                       "ulimit -c unlimited && exec \"$0\" \"$@\" 2>\"" + err_file + "\"",
-                       LATCHKEY_CLI_PATH, "--config", policy(), "login"},
-                      o);
+    test::Child login(
+        {"/bin/sh", "-c", "ulimit -c unlimited && exec \"$0\" \"$@\" 2>\"" + err_file + "\"",
+         LATCHKEY_CLI_PATH, "--config", policy(), "login"},
+        o);
     bool pending = false;
     for (int i = 0; i < 150 && !pending; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));

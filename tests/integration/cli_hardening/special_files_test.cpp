@@ -46,13 +46,14 @@ TEST_F(SpecialFiles, AFifoAtTheCredentialPathIsAnErrorForEveryCommandAndLogoutRe
     ASSERT_EQ(unlink(path.c_str()), 0);
     fifo(path);
 
-    for (std::vector<std::string> cmd : {std::vector<std::string>{"token"}, {"status"},
-                                         {"storage", "list"}}) {
+    for (std::vector<std::string> cmd :
+         {std::vector<std::string>{"token"}, {"status"}, {"storage", "list"}}) {
         auto r = lk(cmd, {}, kBounded);
         ASSERT_FALSE(r.timed_out) << join_args(cmd) << " hung on a FIFO";
         EXPECT_EQ(r.exit_code, 1) << join_args(cmd) << "\n" << r.out << r.err;
         EXPECT_NE((r.out + r.err).find(path + " is a FIFO, not a regular file"), std::string::npos)
-            << join_args(cmd) << ":\n" << r.out << r.err;
+            << join_args(cmd) << ":\n"
+            << r.out << r.err;
     }
     // Nothing was stored over it.
     struct stat st {};

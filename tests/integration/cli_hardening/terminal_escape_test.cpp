@@ -7,7 +7,8 @@
 namespace latchkey::itest {
 namespace {
 
-const std::string kHostile = "https://x.example/\x1b]0;pwned\x07\x1b[2J\r\nstate:    forged\xc2\x9b";
+const std::string kHostile =
+    "https://x.example/\x1b]0;pwned\x07\x1b[2J\r\nstate:    forged\xc2\x9b";
 
 class TerminalEscapes : public CliTest {
  protected:
@@ -54,10 +55,13 @@ TEST_F(TerminalEscapes, JsonKeepsTheExactValue) {
 
 TEST_F(TerminalEscapes, ErrorsCarryNoEscapes) {
     // A policy value with escapes ends up in an error message.
-    write_policy("[sites.dev]\nprovider = \"oauth2-client-credentials\"\n"
-                 "token_url = \"" + server_->token_url() + "\"\nclient_id = \"" + kClient +
-                 "\"\nclient_secret = { env = \"" + kSecretVar + "\" }\n"
-                 "timeout = \"\\u001b]0;pwned\\u0007\"\n");
+    write_policy(
+        "[sites.dev]\nprovider = \"oauth2-client-credentials\"\n"
+        "token_url = \"" +
+        server_->token_url() + "\"\nclient_id = \"" + kClient + "\"\nclient_secret = { env = \"" +
+        kSecretVar +
+        "\" }\n"
+        "timeout = \"\\u001b]0;pwned\\u0007\"\n");
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_FALSE(has_control(r.err)) << r.err;

@@ -13,10 +13,11 @@ class UrlPassword : public DevServerTest {
     UrlPassword() { never_print(kUrlPassword); }
     // A site whose token endpoint carries a user and a password.
     void write_policy_with(const std::string& host_port) {
-        write_policy("[sites.dev]\nprovider = \"oauth2-client-credentials\"\n"
-                     "token_url = \"http://alice:" + kUrlPassword + "@" + host_port +
-                     "/oauth2/token\"\nclient_id = \"" + kClient +
-                     "\"\nclient_secret = { env = \"" + kSecretVar + "\" }\n");
+        write_policy(
+            "[sites.dev]\nprovider = \"oauth2-client-credentials\"\n"
+            "token_url = \"http://alice:" +
+            kUrlPassword + "@" + host_port + "/oauth2/token\"\nclient_id = \"" + kClient +
+            "\"\nclient_secret = { env = \"" + kSecretVar + "\" }\n");
     }
     static size_t count(const std::string& text, const std::string& what) {
         size_t n = 0;
@@ -28,12 +29,13 @@ class UrlPassword : public DevServerTest {
 
 TEST_F(UrlPassword, ErrorsShowTheUrlWithItsPasswordMasked) {
     write_policy_with("127.0.0.1:" + std::to_string(closed_port()));
-    for (std::vector<std::string> cmd : {std::vector<std::string>{"token"},
-                                         {"-o", "json", "token"}}) {
+    for (std::vector<std::string> cmd :
+         {std::vector<std::string>{"token"}, {"-o", "json", "token"}}) {
         auto r = lk(cmd);
         EXPECT_EQ(r.exit_code, 1) << r.err;
         EXPECT_NE(r.err.find("http://alice:****@127.0.0.1:"), std::string::npos)
-            << join_args(cmd) << ":\n" << r.err;
+            << join_args(cmd) << ":\n"
+            << r.err;
     }
     auto json = lk({"-o", "json", "token"});
     EXPECT_NE(json.out.find("http://alice:****@127.0.0.1:"), std::string::npos) << json.out;
@@ -51,9 +53,10 @@ TEST_F(UrlPassword, VerboseTracesMaskIt) {
 TEST_F(UrlPassword, ExplainAndShowMaskIt) {
     write_policy_with("127.0.0.1:1");
     const std::string masked = "http://alice:****@127.0.0.1:1/oauth2/token";
-    for (std::vector<std::string> cmd :
-         {std::vector<std::string>{"config", "explain"}, {"sites", "show"},
-          {"-o", "json", "config", "explain"}, {"-o", "json", "sites", "show"}}) {
+    for (std::vector<std::string> cmd : {std::vector<std::string>{"config", "explain"},
+                                         {"sites", "show"},
+                                         {"-o", "json", "config", "explain"},
+                                         {"-o", "json", "sites", "show"}}) {
         auto r = lk(cmd);
         EXPECT_EQ(r.exit_code, 0) << join_args(cmd) << ": " << r.err;
         EXPECT_NE(r.out.find(masked), std::string::npos) << join_args(cmd) << ":\n" << r.out;

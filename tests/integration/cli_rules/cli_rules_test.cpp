@@ -152,8 +152,8 @@ TEST_F(CliRules, SitesAddRefusesSetAndNamesOption) {
     auto ok = lk({"sites", "add", "gamma", "--provider", "api-key", "--option",
                   kKeyOption + "={env=INTEG_RULES_KEY}"});
     ASSERT_EQ(ok.exit_code, 0) << ok.err;
-    EXPECT_NE(test::read_file(policy()).find("[sites.gamma]\nprovider = \"api-key\"\n" + kKeyOption +
-                                       " = { env = \"INTEG_RULES_KEY\" }\n"),
+    EXPECT_NE(test::read_file(policy()).find("[sites.gamma]\nprovider = \"api-key\"\n" +
+                                             kKeyOption + " = { env = \"INTEG_RULES_KEY\" }\n"),
               std::string::npos)
         << test::read_file(policy());
 }

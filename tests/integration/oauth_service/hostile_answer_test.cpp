@@ -9,8 +9,8 @@
 
 #include <filesystem>
 
-#include "oauth_fixture.hpp"
 #include "../unsigned_jwt.hpp"
+#include "oauth_fixture.hpp"
 
 namespace latchkey::itest {
 namespace {

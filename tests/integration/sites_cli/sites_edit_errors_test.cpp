@@ -47,8 +47,9 @@ TEST_F(SitesCliErrors, Add) {
 }
 
 TEST_F(SitesCliErrors, Values) {
-    refused({"sites", "modify", "reports", "--option", "timeout=soon"}, 1,
-            "--option timeout: expected a duration such as \"30s\", \"5m\" or \"1h\", got \"soon\"");
+    refused(
+        {"sites", "modify", "reports", "--option", "timeout=soon"}, 1,
+        "--option timeout: expected a duration such as \"30s\", \"5m\" or \"1h\", got \"soon\"");
     refused({"sites", "modify", "reports", "--option", "jwt_expiry=maybe"}, 1,
             "--option jwt_expiry: expected true or false");
     refused({"sites", "modify", "reports", "--option", "refresh_at=most"}, 1,

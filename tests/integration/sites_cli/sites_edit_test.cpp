@@ -14,8 +14,8 @@ TEST_F(SitesCli, AddAppendsATableAndKeepsEveryOtherByte) {
     write_policy(kTeamPolicy);
     auto r = lk({"sites", "add", "planet", "--provider", "oauth2-client-credentials", "--option",
                  "token_url=https://login.example.com/oauth2/token", "--option",
-                 "client_id=planet-app", "--option-env", "client_secret=INTEG_PLANET_SECRET", "--option",
-                 "scopes=read, write", "--option", "refresh_before=90", "--default"});
+                 "client_id=planet-app", "--option-env", "client_secret=INTEG_PLANET_SECRET",
+                 "--option", "scopes=read, write", "--option", "refresh_before=90", "--default"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "added site 'planet' (provider oauth2-client-credentials) to " + policy() +
                          "; it is the default site\n");
