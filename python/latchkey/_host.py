@@ -138,6 +138,9 @@ class Host:
     def token(self, site=None, min_valid=None):
         """The token for `site` (None: the selected site), valid for at least
         `min_valid` more seconds (or a timedelta) when given."""
+        h = self._handle
+        if h is not None and min_valid is None and (site is None or type(site) is str):
+            return h.token(site or "", 0)  # the hot path, checks inlined
         return self._h().token(_site(site), _min_valid_ms(min_valid))
 
     def credential(self, site=None, min_valid=None):

@@ -113,7 +113,12 @@ latchkey_error_kind latchkey_get_token(latchkey_handle* handle, const char* site
     if (min_valid_ms < 0)
         return fail(error, ErrorKind::usage, "latchkey_get_token: min_valid_ms is negative");
     return guarded(error, site_of(site), [&] {
-        latchkey::capi::hand_out(handle->host.token(site_of(site)) /*PENDING-MAIN min_valid*/, out);
+        auto& host = handle->host;
+        // Without a minimum, the lock-free read.
+        latchkey::capi::hand_out(
+            min_valid_ms ? host.token(site_of(site), std::chrono::milliseconds(min_valid_ms))
+                         : host.token(site_of(site)),
+            out);
     });
 }
 
@@ -123,7 +128,7 @@ latchkey_error_kind latchkey_invalidate(latchkey_handle* handle, const char* sit
     if (!usable(handle, error, kind)) return kind;
     return guarded(error, site_of(site), [&] {
         if (refused_token)
-            handle->host.invalidate(site_of(site)) /*PENDING-MAIN refused*/;
+            handle->host.invalidate(site_of(site), std::string_view(refused_token));
         else
             handle->host.invalidate(site_of(site));
     });
