@@ -271,7 +271,9 @@ static void login_required(latchkey_handle *h) {
     latchkey_error_kind k = latchkey_get_token(h, "dev", 0, &t, &e);
     CHECK(k == LATCHKEY_ERROR_LOGIN_REQUIRED, "kind %s", latchkey_error_kind_name(k));
     CHECK(e.kind == LATCHKEY_ERROR_LOGIN_REQUIRED, "error.kind %d", e.kind);
-    CHECK(e.command && strcmp(e.command, "latchkey login --at dev") == 0, "command %s",
+    char expected[512];
+    snprintf(expected, sizeof expected, "latchkey --config %s login --at dev", policy_path);
+    CHECK(e.command && strcmp(e.command, expected) == 0, "command %s",
           e.command ? e.command : "(null)");
     CHECK(e.message && strstr(e.message, "dev"), "message %s", e.message ? e.message : "");
     CHECK(strcmp(latchkey_error_kind_name(k), "login_required") == 0, "kind name");

@@ -4,13 +4,15 @@ latchkey.login(), and bad input (exceptions, never a crash or a secret)."""
 
 import datetime
 import io
+import shlex
+import subprocess
 import threading
 import time
 import traceback
 import unittest
 
 import latchkey
-from support import ServerTest, wait_until
+from support import CLI, ServerTest, wait_until
 
 
 class HostTokens(ServerTest):
@@ -67,9 +69,22 @@ class HostTokens(ServerTest):
         with latchkey.Host(self.config) as host:
             with self.assertRaises(latchkey.LoginRequired) as cm:
                 host.token("dev")
-        self.assertEqual(cm.exception.command, "latchkey login --at dev")
+        self.assertEqual(cm.exception.command, f"latchkey --config {self.config} login --at dev")
         self.assertEqual(cm.exception.kind, "login_required")
         self.assertIn("dev", str(cm.exception))
+
+    def test_the_login_command_it_names_works(self):
+        with latchkey.Host(self.config) as host:
+            with self.assertRaises(latchkey.LoginRequired) as cm:
+                host.token("dev")
+            argv = shlex.split(cm.exception.command)
+            self.assertEqual(argv[0], "latchkey")
+            person = threading.Thread(target=self._approve_when_pending)
+            person.start()
+            r = subprocess.run([CLI] + argv[1:], capture_output=True, text=True, timeout=60)
+            person.join(20)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(self.server.whoami_status(*host.header("dev")), 200)
 
     def test_login_runs_the_device_flow_and_says_what_the_command_says(self):
         person = threading.Thread(target=self._approve_when_pending)

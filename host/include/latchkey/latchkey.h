@@ -94,7 +94,8 @@ typedef struct latchkey_error {
     uint32_t line;
     uint32_t column;
     /* LATCHKEY_ERROR_LOGIN_REQUIRED: the command a person runs, e.g.
-     * "latchkey login --at planet"; else NULL. */
+     * "latchkey login --at planet" ("latchkey --config PATH login --at
+     * planet" for a handle opened with its own config_path); else NULL. */
     char *command;
 } latchkey_error;
 

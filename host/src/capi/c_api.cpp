@@ -38,6 +38,22 @@ bool usable(latchkey_handle* handle, latchkey_error* error, latchkey_error_kind&
     return true;
 }
 
+// The program line for `latchkey login` with the handle's own policy file,
+// quoted for a POSIX shell when it needs to be.
+std::string program_for(const latchkey_open_options* o) {
+    if (!o || !o->config_path) return "latchkey";
+    std::string path = o->config_path;
+    bool plain = !path.empty() && path.find_first_not_of(
+                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                      "0123456789/._-+=:,@%") == std::string::npos;
+    if (!plain) {
+        std::string quoted = "'";
+        for (char c : path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        path = quoted + "'";
+    }
+    return "latchkey --config " + path;
+}
+
 char* copy(const std::string& s) {
     char* out = static_cast<char*>(std::malloc(s.size() + 1));
     if (!out) throw std::bad_alloc();
@@ -88,7 +104,8 @@ latchkey_error_kind latchkey_open(const latchkey_open_options* options, latchkey
     *out = nullptr;
     return guarded(error, {}, [&] {
         auto host = latchkey::Host::open(host_options(options));
-        *out = new latchkey_handle{std::move(host), latchkey::capi::fork_generation()};
+        *out = new latchkey_handle{std::move(host), latchkey::capi::fork_generation(),
+                                   program_for(options)};
     });
 }
 
@@ -112,7 +129,7 @@ latchkey_error_kind latchkey_get_token(latchkey_handle* handle, const char* site
     out->internal = nullptr;
     if (min_valid_ms < 0)
         return fail(error, ErrorKind::usage, "latchkey_get_token: min_valid_ms is negative");
-    return guarded(error, site_of(site), [&] {
+    return guarded(error, {site_of(site), handle->program}, [&] {
         auto& host = handle->host;
         // Without a minimum, the lock-free read.
         latchkey::capi::hand_out(
@@ -126,7 +143,7 @@ latchkey_error_kind latchkey_invalidate(latchkey_handle* handle, const char* sit
                                         const char* refused_token, latchkey_error* error) {
     latchkey_error_kind kind;
     if (!usable(handle, error, kind)) return kind;
-    return guarded(error, site_of(site), [&] {
+    return guarded(error, {site_of(site), handle->program}, [&] {
         if (refused_token)
             handle->host.invalidate(site_of(site), std::string_view(refused_token));
         else
@@ -143,7 +160,7 @@ latchkey_error_kind latchkey_login(latchkey_handle* handle, const char* site, in
                     "latchkey_login: `out` is NULL or smaller than its first version (set "
                     "struct_size: LATCHKEY_TOKEN_INIT)");
     out->internal = nullptr;
-    return guarded(error, site_of(site), [&] {
+    return guarded(error, {site_of(site), handle->program}, [&] {
         auto admin = latchkey::admin::Admin::of(handle->host);
         latchkey::capi::hand_out(admin.login(std::string(site_of(site)), force != 0), out);
     });
@@ -184,7 +201,7 @@ latchkey_error_kind latchkey_site_provider(latchkey_handle* handle, const char* 
     if (!provider)
         return fail(error, ErrorKind::usage, "latchkey_site_provider: `provider` is NULL");
     *provider = nullptr;
-    return guarded(error, site_of(site), [&] {
+    return guarded(error, {site_of(site), handle->program}, [&] {
         auto admin = latchkey::admin::Admin::of(handle->host);
         std::string name(site_of(site));
         *provider = copy(admin.provider_of(name.empty() ? handle->host.selected_site() : name));

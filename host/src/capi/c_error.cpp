@@ -51,19 +51,20 @@ void fill_position(latchkey_error* error, const std::string& message) {
 }
 
 // The library's login_required messages end with "run `latchkey login ...`".
-std::string login_command(const std::string& message, std::string_view site) {
-    static const std::regex quoted("`(latchkey login[^`]*)`");
+std::string login_command(const std::string& message, const LoginHint& hint) {
+    static const std::regex quoted("`latchkey (login[^`]*)`");
     std::smatch m;
-    if (std::regex_search(message, m, quoted)) return m[1].str();
-    std::string cmd = "latchkey login";
-    if (!site.empty()) cmd += " --at " + std::string(site);
+    std::string program(hint.program);
+    if (std::regex_search(message, m, quoted)) return program + " " + m[1].str();
+    std::string cmd = program + " login";
+    if (!hint.site.empty()) cmd += " --at " + std::string(hint.site);
     return cmd;
 }
 
 }  // namespace
 
 latchkey_error_kind fail(latchkey_error* error, ErrorKind kind, std::string_view message,
-                         std::string_view site) {
+                         const LoginHint& hint) {
     latchkey_error_kind k = c_kind(kind);
     if (!error || error->struct_size < LATCHKEY_ERROR_V1_0_SIZE) return k;
     latchkey_error_clear(error);
@@ -72,7 +73,7 @@ latchkey_error_kind fail(latchkey_error* error, ErrorKind kind, std::string_view
         std::string text(message);
         error->message = copy(text);
         if (k == LATCHKEY_ERROR_CONFIG) fill_position(error, text);
-        if (k == LATCHKEY_ERROR_LOGIN_REQUIRED) error->command = copy(login_command(text, site));
+        if (k == LATCHKEY_ERROR_LOGIN_REQUIRED) error->command = copy(login_command(text, hint));
     } catch (...) {
         // Out of memory while describing the error: the kind still says what failed.
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "latchkey/host.hpp"
 
@@ -11,6 +12,9 @@ struct latchkey_handle {
     // fork_generation() when it was opened: a handle from before a fork()
     // is refused in the child (see latchkey.h).
     uint64_t opened_in;
+    // "latchkey", or "latchkey --config PATH" when the handle was opened with
+    // a policy file of its own: how a person logs in for it.
+    std::string program;
 };
 
 namespace latchkey::capi {
