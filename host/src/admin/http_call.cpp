@@ -58,7 +58,7 @@ HttpCallResult Admin::call(const std::string& site, const HttpCall& call) {
                                                                         : ErrorKind::transient,
                         "site '" + s.name() + "': " + without_url_passwords(failure.message));
         if (*status == 401 && first) {
-            s.tokens->forget();  // TEMP until Host::invalidate(site, token) lands
+            s.tokens->refused(c.token());
             result.retried = true;
             continue;
         }

@@ -58,6 +58,28 @@ TEST_F(CurlTest, ATokenRevokedBehindLatchkeysBackIsReplacedAndTheRequestSentOnce
     EXPECT_EQ(api_.requests()[2].header("Authorization"), seen[1].header("Authorization"));
 }
 
+TEST_F(CurlTest, A401ForATokenAnotherProcessHasAlreadyReplacedKeepsTheReplacement) {
+    ASSERT_EQ(lk({"token"}).exit_code, 0);
+    // While this request is at the API with the first token, the server
+    // revokes it and another latchkey replaces it (`logout` erases it,
+    // `token` fetches and stores a second one). The API then refuses the
+    // first token.
+    std::string replacement;
+    api_.before_next_answer([&] {
+        EXPECT_EQ(lk({"logout"}).exit_code, 0);
+        EXPECT_EQ(server_.revoke_tokens(), 1);
+        replacement = first_line(lk({"token"}).out);
+    });
+    auto r = lk({"curl", api_.url() + "/v1/items"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "ok\n");
+    // The late 401 did not throw the replacement away: no third token.
+    EXPECT_EQ(server_.issued(kClient), 2);
+    auto seen = api_.requests();
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[1].header("Authorization"), "Bearer " + replacement);
+}
+
 TEST_F(CurlTest, ASecondRefusalIsTheAnswerAndNoThirdRequestIsMade) {
     RecordingServer closed;
     closed.accept_only("Bearer none-will-do");

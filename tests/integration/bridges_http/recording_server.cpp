@@ -1,6 +1,7 @@
 #include "recording_server.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 #include "http.hpp"
 
@@ -17,6 +18,7 @@ RecordingServer::RecordingServer() {
         Recorded r{req.method, req.path, {}, req.body};
         for (auto& [k, v] : req.headers) r.headers.emplace(k, v);
         requests_.push_back(r);
+        if (auto hook = std::exchange(hook_, nullptr)) hook();
         std::string authorization = req.get_header_value("Authorization");
         bool refused = accepted_ && authorization != *accepted_;
         if (!checker_.empty())
@@ -61,6 +63,11 @@ void RecordingServer::accept_only(const std::string& authorization) {
 void RecordingServer::check_with(const std::string& devserver_url) {
     std::lock_guard lock(mutex_);
     checker_ = devserver_url;
+}
+
+void RecordingServer::before_next_answer(std::function<void()> hook) {
+    std::lock_guard lock(mutex_);
+    hook_ = std::move(hook);
 }
 
 void RecordingServer::redirect_to(const std::string& url) {

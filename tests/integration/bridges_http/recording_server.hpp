@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -36,6 +37,8 @@ class RecordingServer {
     // Accepts what the dev server's /api/whoami at `devserver_url` accepts.
     void check_with(const std::string& devserver_url);
     void redirect_to(const std::string& url);
+    // Runs `hook` when the next request arrives, before it is answered.
+    void before_next_answer(std::function<void()> hook);
     std::vector<Recorded> requests() const;
 
  private:
@@ -47,6 +50,7 @@ class RecordingServer {
     std::optional<std::string> accepted_;
     std::string checker_;
     std::string redirect_;
+    std::function<void()> hook_;
 };
 
 }  // namespace latchkey::itest
