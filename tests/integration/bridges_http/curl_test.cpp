@@ -174,6 +174,9 @@ TEST_F(CurlTest, BadCommandLinesAndPlainHttpToAnotherMachineAreRefusedBeforeAnyt
         EXPECT_EQ(r.exit_code, 2) << join_args(c.args);
         EXPECT_NE(r.err.find(c.says), std::string::npos) << join_args(c.args) << ": " << r.err;
     }
+    auto unknown = lk({"--at", "nope", "curl", api_.url()});
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_NE(unknown.err.find("unknown site 'nope'"), std::string::npos) << unknown.err;
     EXPECT_TRUE(api_.requests().empty());
 }
 

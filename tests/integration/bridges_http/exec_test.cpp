@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <csignal>
+#include <filesystem>
 
 #include "cli_test.hpp"
 
@@ -58,6 +59,11 @@ TEST_F(ExecTest, AProgramThatIsNotFoundOrNotExecutableGetsTheShellsExitCodes) {
     auto none = lk({"exec", "--env", "X"});
     EXPECT_EQ(none.exit_code, 2);
     EXPECT_NE(none.err.find("name the program to run"), std::string::npos) << none.err;
+    std::string ran = sandbox_.file("ran");
+    auto unknown = lk({"exec", "--at", "nope", "--", "touch", ran});
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_NE(unknown.err.find("unknown site 'nope'"), std::string::npos) << unknown.err;
+    EXPECT_FALSE(std::filesystem::exists(ran));  // no credential, no program
     auto bad_name = lk({"exec", "--env", "A-B", "--", "true"});
     EXPECT_EQ(bad_name.exit_code, 2);
     EXPECT_NE(bad_name.err.find("not a variable name"), std::string::npos) << bad_name.err;
