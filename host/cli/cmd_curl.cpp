@@ -4,6 +4,7 @@
 // writes the answer where curl would.
 #include <cstdio>
 #include <iostream>
+#include <latchkey/common/text.hpp>
 #include <memory>
 
 #include "command.hpp"
@@ -31,8 +32,7 @@ int curl_request(Context& ctx) {
     call.plain_http_anywhere = a.plain_http;
     // Form data gets curl's default type unless the caller chose one.
     bool has_type = false;
-    for (auto& h : a.headers)
-        has_type = has_type || h.rfind("Content-Type:", 0) == 0 || h.rfind("content-type:", 0) == 0;
+    for (auto& h : a.headers) has_type = has_type || common::istarts_with(h, "content-type:");
     if (a.body && !has_type)
         call.headers.push_back("Content-Type: application/x-www-form-urlencoded");
 

@@ -132,14 +132,17 @@ void take_command_words(int argc, char** argv, int i, Prescan& out, bool exec) {
 
 Prescan prescan(int argc, char** argv) {
     Prescan out;
-    if (const char* command = command_of_program_name(argv[0])) out.words.push_back(command);
-    bool rest = false;  // after "--" every word is an argument
+    // Run as git-credential-latchkey: the command is already chosen.
+    const char* as_program = command_of_program_name(argv[0]);
+    if (as_program) out.words.push_back(as_program);
+    bool rest = false;                     // after "--" every word is an argument
+    bool command = as_program != nullptr;  // the command's first word was seen
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (rest || a == "--") {
             rest = true;
             out.words.push_back(a);
-        } else if (a == "exec" || a == "curl") {
+        } else if (!command && (a == "exec" || a == "curl")) {
             out.words.push_back(a);
             take_command_words(argc, argv, i + 1, out, a == "exec");
             break;
@@ -156,6 +159,7 @@ Prescan prescan(int argc, char** argv) {
         } else if (a.rfind("-o", 0) == 0 && a.rfind("--", 0) != 0) {
             out.format = a.substr(2);
         } else {
+            command = command || a[0] != '-';
             out.words.push_back(a);
             // The value of a global option is never a command's name (--at curl).
             if (takes_value(a) && i + 1 < argc) out.words.push_back(argv[++i]);
