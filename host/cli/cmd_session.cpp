@@ -126,25 +126,92 @@ int whoami(Context& ctx) {
     return 0;
 }
 
+// `token --write`: each site's token_file made to hold its current token.
+int write_token_files(Context& ctx, bool all) {
+    auto& admin = ctx.admin();
+    struct Outcome {
+        std::string site;
+        admin::TokenFileWrite write;
+        std::string error;
+    };
+    std::vector<Outcome> outcomes;
+    int rc = 0;
+    for (auto& n : ctx.site_names(all)) {
+        // --all: the sites that name a file; one named site must name one.
+        if (all && admin.token_file(n).empty()) continue;
+        Outcome o{n, {}, {}};
+        try {
+            o.write = admin.write_token_file(n);
+        } catch (const Error& e) {
+            if (!all) throw;
+            o.error = e.what();
+            std::cerr << "latchkey: " << display(o.error) << std::endl;
+            rc = e.exit_code();
+        }
+        if (ctx.format == Format::text && o.error.empty())
+            std::cout << n << ": " << display(o.write.path)
+                      << (o.write.changed ? " written" : " unchanged") << std::endl;
+        outcomes.push_back(std::move(o));
+    }
+    if (ctx.format == Format::json) {
+        Json j;
+        j.w().StartArray();
+        for (auto& o : outcomes) {
+            j.w().StartObject();
+            j.key_string("site", o.site);
+            j.key_string("path", o.write.path);
+            j.key_bool("changed", o.write.changed);
+            if (!o.error.empty()) j.key_string("error", without_url_passwords(o.error));
+            j.w().EndObject();
+        }
+        j.w().EndArray();
+        j.print();
+    }
+    return rc;
+}
+
 int token(Context& ctx) {
     po::options_description desc("token");
     desc.add_options()("header",
-                       "print the whole HTTP header line, e.g. `Authorization: Bearer ...`");
+                       "print the whole HTTP header line, e.g. `Authorization: Bearer ...`, then "
+                       "the site's extra_headers, one a line")(
+        "write",
+        "write the token to the site's token_file (replaced atomically, 0600) instead "
+        "of printing it");
+    add_all_option(desc);
     po::variables_map vm;
-    if (!parse_command_options(ctx, "token", "token [--header]", desc, vm)) return 0;
-    Credential c = ctx.admin().token("");
+    if (!parse_command_options(ctx, "token", "token [--header] | token --write [--all]", desc, vm))
+        return 0;
+    bool all = vm.count("all") > 0;
+    if (vm.count("write")) {
+        if (vm.count("header"))
+            throw Error(ErrorKind::usage, "token: --write and --header exclude each other");
+        return write_token_files(ctx, all);
+    }
+    if (all) throw Error(ErrorKind::usage, "token: --all goes with --write only");
+    auto& admin = ctx.admin();
+    const std::string site = admin.selected_site();
+    Credential c = admin.token(site);
+    std::vector<std::string> lines = admin.header_lines(site, c);
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
-        j.key_string("site", ctx.admin().selected_site());
+        j.key_string("site", site);
         j.key_string("token", c.token());
         j.key_string("token_type", c.token_type());
         j.key_string("header", c.header());
+        j.w().Key("extra_headers");
+        j.w().StartArray();
+        for (size_t i = 1; i < lines.size(); ++i) j.w().String(lines[i].c_str());
+        j.w().EndArray();
         j.key_int("expires_at_ms", c.expires_at_ms());
         j.w().EndObject();
         j.print();
+    } else if (vm.count("header")) {
+        for (auto& l : lines) std::cout << l << "\n";
+        std::cout.flush();
     } else {
-        std::cout << (vm.count("header") ? c.header() : c.token()) << std::endl;
+        std::cout << c.token() << std::endl;
     }
     return 0;
 }

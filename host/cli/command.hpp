@@ -52,6 +52,9 @@ std::vector<Command> git_credential_commands();
 std::vector<Command> docker_credential_commands();
 std::vector<Command> kube_credential_commands();
 std::vector<Command> aws_credential_commands();
+// Doors for other programs: `exec` (cmd_exec.cpp) and `curl` (cmd_curl.cpp).
+Command exec_command();
+Command curl_command();
 
 // Adds `--all` (every site of the policy rather than the selected one) to a
 // command's options.

@@ -72,6 +72,8 @@ std::vector<Command> all_commands() {
                        storage_commands(), git_credential_commands(), docker_credential_commands(),
                        kube_credential_commands(), aws_credential_commands()})
         all.insert(all.end(), group.begin(), group.end());
+    all.push_back(exec_command());
+    all.push_back(curl_command());
     return all;
 }
 
@@ -81,6 +83,8 @@ std::vector<Command> all_commands() {
 // fails.
 struct Prescan {
     std::vector<std::string> words;
+    // Words of `exec` and `curl` that go to the command untouched.
+    std::vector<std::string> command_words;
     int verbosity = 0;
     std::string format = "text";
 };
@@ -97,15 +101,51 @@ const char* command_of_program_name(const char* argv0) {
     return nullptr;
 }
 
+bool takes_value(const std::string& global) {
+    return global == "--config" || global == "--at" || global == "--set" ||
+           global == "--plugin-dir";
+}
+
+// After `exec` or `curl`, only the global options that choose what to act on
+// (--at, --config, --set, --plugin-dir) are latchkey's: curl's -o FILE and
+// -v, and every word of the program exec runs, are the command's. exec's
+// program starts at "--" or at its first word that is not an option.
+void take_command_words(int argc, char** argv, int i, Prescan& out, bool exec) {
+    bool program = false;
+    for (; i < argc; ++i) {
+        std::string a = argv[i];
+        bool option_value = i > 0 && (std::string(argv[i - 1]) == "--env" ||
+                                      std::string(argv[i - 1]) == "--header-env");
+        if (a == "--" || (exec && !option_value && !a.empty() && a[0] != '-')) program = true;
+        if (program) {
+            out.command_words.push_back(a);
+        } else if (takes_value(a) && i + 1 < argc) {
+            out.words.push_back(a);
+            out.words.push_back(argv[++i]);
+        } else if (a.find('=') != std::string::npos && takes_value(a.substr(0, a.find('=')))) {
+            out.words.push_back(a);
+        } else {
+            out.command_words.push_back(a);
+        }
+    }
+}
+
 Prescan prescan(int argc, char** argv) {
     Prescan out;
-    if (const char* command = command_of_program_name(argv[0])) out.words.push_back(command);
-    bool rest = false;  // after "--" every word is an argument
+    // Run as git-credential-latchkey: the command is already chosen.
+    const char* as_program = command_of_program_name(argv[0]);
+    if (as_program) out.words.push_back(as_program);
+    bool rest = false;                     // after "--" every word is an argument
+    bool command = as_program != nullptr;  // the command's first word was seen
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (rest || a == "--") {
             rest = true;
             out.words.push_back(a);
+        } else if (!command && (a == "exec" || a == "curl")) {
+            out.words.push_back(a);
+            take_command_words(argc, argv, i + 1, out, a == "exec");
+            break;
         } else if (a == "--verbose") {
             ++out.verbosity;
         } else if (a.size() >= 2 && a[0] == '-' &&
@@ -119,7 +159,10 @@ Prescan prescan(int argc, char** argv) {
         } else if (a.rfind("-o", 0) == 0 && a.rfind("--", 0) != 0) {
             out.format = a.substr(2);
         } else {
+            command = command || a[0] != '-';
             out.words.push_back(a);
+            // The value of a global option is never a command's name (--at curl).
+            if (takes_value(a) && i + 1 < argc) out.words.push_back(argv[++i]);
         }
     }
     return out;
@@ -185,6 +228,7 @@ int run(int argc, char** argv, Format& format_out) {
         po::store(parsed, vm);
         po::notify(vm);
         rest = po::collect_unrecognized(parsed.options, po::include_positional);
+        rest.insert(rest.end(), pre.command_words.begin(), pre.command_words.end());
     } catch (const po::error& e) {
         throw Error(ErrorKind::usage, std::string(e.what()) + " (see `latchkey --help`)");
     }

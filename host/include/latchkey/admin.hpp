@@ -160,6 +160,37 @@ struct SealReport {
     std::vector<std::string> errors;  // per site or entry; the others went on
 };
 
+// `token --write`: what happened to a site's token_file.
+struct TokenFileWrite {
+    std::string path;
+    bool changed = false;  // false: it already held the current token
+};
+
+// One request sent with a site's credential (`latchkey curl`).
+struct HttpCall {
+    std::string method;  // "" = GET, or POST when there is a body
+    std::string url;
+    // The caller's own "Name: value" lines, sent after the credential's
+    // header and the site's extra_headers. One naming the credential's
+    // header is refused.
+    std::vector<std::string> headers;
+    std::optional<std::string> body;
+    // Plain http to another machine (the credential travels in clear).
+    bool plain_http_anywhere = false;
+    // The answer that counts: its status and header lines (the status line
+    // first), then its body. A 401 answered to a credential that is then
+    // replaced is not shown. Neither may throw.
+    std::function<void(long status, const std::vector<std::string>& lines)> on_head;
+    std::function<bool(std::string_view chunk)> on_body;  // false stops the transfer
+};
+
+struct HttpCallResult {
+    long status = 0;
+    // The first credential was refused (401): it was invalidated, a new one
+    // fetched and the request sent once more with it.
+    bool retried = false;
+};
+
 // `storage check`: one line per backend in use.
 struct BackendCheck {
     std::string name;    // the backend (or the site whose backend could not open)
@@ -219,6 +250,22 @@ class Admin {
     std::string site_for_url(const std::string& url);
     // The site's url_patterns as written (no provider is loaded).
     std::vector<std::string> url_patterns(const std::string& site);
+
+    // ---- other programs' doors (exec, curl, token files)
+    // The header lines a request to the site carries: the credential's own
+    // (`c.header()`), then the site's extra_headers.
+    std::vector<std::string> header_lines(const std::string& site, const Credential& c);
+    // The site's token_file, "" when it names none.
+    std::string token_file(const std::string& site);
+    // Makes the site's token_file hold its current token (see
+    // util::replace_private_file: atomic, 0600, untouched when unchanged).
+    // Throws Error(config) when the site names no token_file.
+    TokenFileWrite write_token_file(const std::string& site);
+    // Sends `call` with the site's credential (the site's CA bundle and
+    // timeout); on a 401 invalidates that credential (only if it still is
+    // the current one) and sends it once more with a new one. Throws
+    // Error(transient) when no answer came, Error(usage) for a refused URL.
+    HttpCallResult call(const std::string& site, const HttpCall& call);
 
     // ---- stores
     StorageEntry storage_entry(const std::string& site);

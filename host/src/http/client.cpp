@@ -36,6 +36,15 @@ std::optional<std::string> url_password(const std::string& url) {
     }
 }
 
+std::optional<long> transfer(const Transfer& t, Failure& failure) {
+    try {
+        return module::get<HttpModule>("http").transfer(t, failure);
+    } catch (const Error& e) {
+        failure = {Failure::Kind::internal, e.what()};
+        return std::nullopt;
+    }
+}
+
 Client::Client(size_t max_body) : max_body_(max_body) {}
 
 std::optional<Response> Client::send(const latchkey_http_request& req, int64_t timeout_ms,

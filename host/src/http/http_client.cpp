@@ -4,8 +4,8 @@
 #include <curl/curl.h>
 
 #include <memory>
-#include <mutex>
 
+#include "http/curl_guard.hpp"
 #include "http/http_module.hpp"
 #include "http/loopback.hpp"
 #include "module/boundary.hpp"
@@ -15,11 +15,6 @@
 namespace latchkey::http {
 
 namespace {
-
-void global_init() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct Sink {
     Response* response;
@@ -49,88 +44,19 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     return size * n;
 }
 
-// The scheme and host of `url` as libcurl parses it; false (and `error`)
-// when it does not parse.
-bool split_url(const std::string& url, std::string& scheme, std::string& host, std::string& error) {
-    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-    if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-        error = "invalid URL '" + url + "'";
-        return false;
-    }
-    char* s = nullptr;
-    char* h = nullptr;
-    curl_url_get(u.get(), CURLUPART_SCHEME, &s, 0);
-    curl_url_get(u.get(), CURLUPART_HOST, &h, 0);
-    scheme = s ? s : "";
-    host = h ? h : "";
-    curl_free(s);
-    curl_free(h);
-    return true;
-}
-
-std::string plain_http_refusal(const std::string& host, const std::string& why) {
-    return "refusing plain http to " + host + why +
-           " (credentials would travel unencrypted); use https";
-}
-
-// Plain http is allowed only to this machine (the dev server, tests); a
-// secret sent in clear to anywhere else is refused before it leaves. An IP
-// literal is decided here; a name is decided by the address it resolves to,
-// when the socket is opened (open_socket), so no resolver answer can change
-// between the check and the connection.
-bool allowed_scheme(const std::string& url, bool& plain_http, std::string& host,
-                    std::string& error) {
-    std::string s;
-    if (!split_url(url, s, host, error)) return false;
-    plain_http = s == "http";
-    if (s == "https") return true;
-    if (s != "http") {
-        error = "unsupported URL scheme '" + s + "' in " + url;
-        return false;
-    }
-    if (literal_is_loopback(host).value_or(true)) return true;
-    error = plain_http_refusal(host, "");
-    return false;
-}
-
-// What the socket callbacks learn about one request.
-struct Watch {
-    bool plain_http = false;
-    std::string refused_address;  // a plain-http connection not opened, and where to
-    bool sending = false;         // connected (TLS done): the request is being sent
-};
-
-// Opens every socket libcurl connects with; for plain http, only to a
-// loopback address (the one actually connected to, after resolution).
-curl_socket_t open_socket(void* user, curlsocktype, curl_sockaddr* address) {
-    auto* w = static_cast<Watch*>(user);
-    if (w->plain_http && !is_loopback_address(&address->addr, address->addrlen)) {
-        w->refused_address = address_text(&address->addr, address->addrlen);
-        return CURL_SOCKET_BAD;  // curl tries the next address, else fails to connect
-    }
-    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-}
-
-// Called once the connection is up, right before the request goes out: from
-// here on a failure may leave a request the server received and acted on.
-int on_sending(void* user, char*, char*, int, int) {
-    static_cast<Watch*>(user)->sending = true;
-    return CURL_PREREQFUNC_OK;
-}
-
 }  // namespace
 
 std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t timeout_ms,
                                        size_t max_body, Failure& failure,
                                        const std::string& ca_file, Delivery& delivery) {
-    global_init();
+    init_curl();
     delivery = Delivery::none;
     failure.kind = Failure::Kind::refused;  // until the request is under way
     std::string& error = failure.message;
     std::string url = req.url ? req.url : "";
     Watch watch;
     std::string host;
-    if (!allowed_scheme(url, watch.plain_http, host, error)) return std::nullopt;
+    if (!allowed_scheme(url, watch, host, error)) return std::nullopt;
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), &curl_easy_cleanup);
     if (!h) {
         failure.kind = Failure::Kind::internal;
@@ -148,27 +74,13 @@ std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t
 
     CURL* c = h.get();
     std::string method = req.method ? req.method : "GET";
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout_ms));
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    prepare(c, url, timeout_ms, errbuf, watch);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "latchkey/" LATCHKEY_VERSION);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &watch);
-    curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_sending);
-    curl_easy_setopt(c, CURLOPT_PREREQDATA, &watch);
-    // Plain http goes straight to this machine: a proxy would carry it on,
-    // in clear, to wherever the URL's name points.
-    if (watch.plain_http) curl_easy_setopt(c, CURLOPT_PROXY, "");
     // The method decides: a GET never carries a body, whatever the provider
     // passed; other methods send the body they were given.
     if (method == "POST" || (method != "GET" && req.body)) {
@@ -207,14 +119,8 @@ std::optional<Response> send_with_curl(const latchkey_http_request& req, int64_t
     CURLcode rc = curl_easy_perform(c);
     failure.kind = Failure::Kind::transport;
     if (watch.sending) delivery = Delivery::possible;
-    if (!watch.refused_address.empty() && rc == CURLE_COULDNT_CONNECT) {
-        error = plain_http_refusal(
-            host, ": it resolves to " + watch.refused_address + ", not to this machine");
-        failure.kind = Failure::Kind::refused;
-        return std::nullopt;
-    }
-    if (watch.plain_http && rc == CURLE_COULDNT_RESOLVE_HOST) {
-        error = plain_http_refusal(host, ": the name does not resolve, so it is not this machine");
+    if (std::string refusal = guard_refusal(watch, host, rc); !refusal.empty()) {
+        error = refusal;
         failure.kind = Failure::Kind::refused;
         return std::nullopt;
     }
@@ -296,6 +202,11 @@ LATCHKEY_MODULE(http) {
             Fault fault;
             return latchkey::module::contain(
                 fault, [&] { return latchkey::http::url_password_with_curl(url); });
+        },
+        [](const latchkey::http::Transfer& t, latchkey::http::Failure& failure) noexcept {
+            failure.kind = latchkey::http::Failure::Kind::internal;
+            return latchkey::module::contain(
+                failure.message, [&] { return latchkey::http::transfer_with_curl(t, failure); });
         }};
     return &table;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "http/http_client.hpp"
+#include "http/transfer.hpp"
 #include "module/module.hpp"
 
 namespace latchkey::http {
@@ -18,6 +19,8 @@ struct HttpModule : module::ModuleHeader {
     std::string (*insecure_http_host)(const std::string& url);
     // http::url_password's work.
     std::optional<std::string> (*url_password)(const std::string& url);
+    // http::transfer's work (`latchkey curl`).
+    std::optional<long> (*transfer)(const Transfer& t, Failure& failure);
 };
 
 }  // namespace latchkey::http

@@ -18,7 +18,7 @@
 namespace latchkey::module {
 
 // Bump when a module table changes shape.
-inline constexpr uint32_t kAbi = 5;
+inline constexpr uint32_t kAbi = 6;
 
 struct ModuleHeader {
     uint32_t abi = kAbi;

@@ -44,6 +44,12 @@ const std::vector<OptionSpec>& host_site_options() {
         {"token_type", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "present the token as `TYPE TOKEN` whatever the provider said, e.g. AnaplanAuthToken "
          "for an OAuth token Anaplan's APIs want under that scheme"},
+        {"token_file", LATCHKEY_OPT_PATH, false, false, false, std::nullopt,
+         "file that `latchkey token --write` keeps holding the current token (0600, replaced "
+         "atomically), for tools that read a token from a file"},
+        {"extra_headers", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+         "headers sent beside the credential by `latchkey curl` and printed by `token --header`: "
+         "a table { \"X-Name\" = \"value\" }, or a JSON object from the environment"},
         {"isolation", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "where the provider runs: none (the default: in this process) or process (a helper "
          "process of its own, so a crash, hang or leak costs this site an error)"},

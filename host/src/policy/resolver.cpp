@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "latchkey/error.hpp"
+#include "policy/extra_headers.hpp"
 #include "policy/renamed_options.hpp"
 #include "util/duration.hpp"
 #include "util/home_path.hpp"
@@ -146,6 +147,16 @@ std::string ResolvedSite::provider_sha256() const {
     return v ? util::to_lower(v->text) : "";
 }
 
+std::string ResolvedSite::token_file() const {
+    if (auto* v = get("token_file")) return v->text;
+    return "";
+}
+
+std::vector<std::pair<std::string, std::string>> ResolvedSite::extra_headers() const {
+    if (auto* v = get(kExtraHeaders)) return extra_header_pairs(*v);
+    return {};
+}
+
 std::string ResolvedSite::storage() const {
     if (auto* v = get("storage")) return v->text;
     return "";
@@ -221,6 +232,7 @@ ResolvedValue Resolver::from_text(const OptionSpec& spec, const std::string& tex
     v.set = true;
     v.source = source;
     v.secret = spec.secret;
+    if (spec.key == kExtraHeaders) return extra_headers_from_json(text, source);
     auto bad = [&] {
         fail(source, spec.key + ": expected " + expectation(spec.type) +
                          (spec.secret ? "" : ", got \"" + text + "\""));
@@ -273,6 +285,8 @@ ResolvedValue Resolver::from_text(const OptionSpec& spec, const std::string& tex
 ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node,
                                   const std::string& source) const {
     std::string where = policy_.pos_of(node).str();
+    if (spec.key == kExtraHeaders)
+        if (auto headers = extra_headers_from_node(node, policy_, source)) return *headers;
     // Indirections: { env = "NAME" }, { file = "PATH" }, { secret = "NAME" }.
     if (auto* t = node.as_table()) {
         if (t->size() != 1)

@@ -62,6 +62,10 @@ struct ResolvedSite {
     std::string ca_file() const;
     // The site's own token type for the header, overriding the provider's.
     std::optional<std::string> token_type() const;
+    // Where `latchkey token --write` keeps the current token; "" = nowhere.
+    std::string token_file() const;
+    // Headers sent beside the credential (extra_headers), in policy order.
+    std::vector<std::pair<std::string, std::string>> extra_headers() const;
     std::string storage() const;  // "" = not set for this site
     // isolation = "process": the provider runs in a helper process.
     bool isolated() const;

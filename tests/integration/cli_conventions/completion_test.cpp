@@ -86,8 +86,10 @@ class Completion : public CliTest {
 using Words = std::set<std::string>;
 
 TEST_F(Completion, BashCompletesCommandsFromTheHelp) {
-    EXPECT_EQ(bash({"latchkey", ""}), (Words{"config", "login", "logout", "providers", "sites",
-                                             "status", "storage", "token", "whoami"}));
+    EXPECT_EQ(bash({"latchkey", ""}),
+              (Words{"aws-credential", "config", "curl", "docker-credential", "exec",
+                     "git-credential", "kube-credential", "login", "logout", "providers", "sites",
+                     "status", "storage", "token", "whoami"}));
     EXPECT_EQ(bash({"latchkey", "sites", "s"}), (Words{"set-default", "show"}));
     EXPECT_EQ(bash({"latchkey", "-v", "stor"}), (Words{"storage"}));
     EXPECT_EQ(bash({"latchkey", "storage", "m"}), (Words{"migrate"}));
