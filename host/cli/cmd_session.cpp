@@ -7,6 +7,8 @@
 #include <iostream>
 #include <latchkey/common/bounded_json.hpp>
 
+#include "agent_client.hpp"
+#include "agent_use.hpp"
 #include "colour.hpp"
 #include "command.hpp"
 
@@ -126,26 +128,73 @@ int whoami(Context& ctx) {
     return 0;
 }
 
-int token(Context& ctx) {
-    po::options_description desc("token");
-    desc.add_options()("header",
-                       "print the whole HTTP header line, e.g. `Authorization: Bearer ...`");
-    po::variables_map vm;
-    if (!parse_command_options(ctx, "token", "token [--header]", desc, vm)) return 0;
-    Credential c = ctx.admin().token("");
+struct TokenOutput {
+    std::string site, token, token_type, header;
+    int64_t expires_at_ms = 0;
+};
+
+void print_token(const Context& ctx, const TokenOutput& t, bool header_line) {
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
-        j.key_string("site", ctx.admin().selected_site());
-        j.key_string("token", c.token());
-        j.key_string("token_type", c.token_type());
-        j.key_string("header", c.header());
-        j.key_int("expires_at_ms", c.expires_at_ms());
+        j.key_string("site", t.site);
+        j.key_string("token", t.token);
+        j.key_string("token_type", t.token_type);
+        j.key_string("header", t.header);
+        j.key_int("expires_at_ms", t.expires_at_ms);
         j.w().EndObject();
         j.print();
     } else {
-        std::cout << (vm.count("header") ? c.header() : c.token()) << std::endl;
+        std::cout << (header_line ? t.header : t.token) << std::endl;
     }
+}
+
+// A running agent answers when there is one (the same output as working
+// alone); nullopt when this process must work alone.
+std::optional<TokenOutput> token_from_agent(Context& ctx, const std::string& min_valid) {
+    auto socket = agent_socket(ctx);
+    if (!socket) return std::nullopt;
+    std::string target = "/v1/token";
+    std::string sep = "?";
+    if (auto site = named_site(ctx); !site.empty()) target += sep + "site=" + site, sep = "&";
+    if (!min_valid.empty()) target += sep + "min_valid=" + min_valid;
+    auto answer = agent::interpret_token_reply(agent::ask_agent(
+        *socket, "GET", target, admin::policy_file(ctx.host_options.config_path)));
+    bool verbose = ctx.host_options.log_level <= LogLevel::info;
+    if (answer.work_alone) {
+        if (verbose)
+            std::cerr << "latchkey: working alone (" << display(answer.why_alone) << ")"
+                      << std::endl;
+        return std::nullopt;
+    }
+    if (verbose) std::cerr << "latchkey: served by the agent at " << *socket << std::endl;
+    if (!answer.token) throw Error(error_kind_named(*answer.error_kind), *answer.error_message);
+    auto& t = *answer.token;
+    return TokenOutput{t.site, t.token, t.token_type, t.header, t.expires_at_ms};
+}
+
+int token(Context& ctx) {
+    po::options_description desc("token");
+    desc.add_options()("header",
+                       "print the whole HTTP header line, e.g. `Authorization: Bearer ...`")(
+        "min-valid", po::value<std::string>(),
+        "a credential valid at least this long (e.g. 10m), refreshed now if needed");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "token", "token [--header] [--min-valid DURATION]", desc, vm))
+        return 0;
+    std::string min_valid = vm.count("min-valid") ? vm["min-valid"].as<std::string>() : "";
+    if (!min_valid.empty() && !admin::parse_duration_ms(min_valid))
+        throw Error(ErrorKind::usage,
+                    "--min-valid: expected a duration such as 10m or 600, got \"" + min_valid + "\"");
+    if (auto served = token_from_agent(ctx, min_valid)) {
+        print_token(ctx, *served, vm.count("header") > 0);
+        return 0;
+    }
+    Credential c = ctx.admin().token("");
+    print_token(ctx,
+                {ctx.admin().selected_site(), c.token(), c.token_type(), c.header(),
+                 c.expires_at_ms()},
+                vm.count("header") > 0);
     return 0;
 }
 
@@ -221,10 +270,32 @@ int status(Context& ctx) {
                 std::cout << "  " << display(k) << ": " << display(v) << "\n";
         }
     }
+    // Which process answers `token`: a running agent, or each run alone.
+    std::string agent_line = "none (each run reads the store itself)";
+    int64_t agent_pid = 0;
+    if (auto socket = agent_socket(ctx)) {
+        auto reply = agent::ask_agent(*socket, "GET", "/v1/health",
+                                      admin::policy_file(ctx.host_options.config_path), "", 2000);
+        rapidjson::Document doc;
+        if (reply && reply->status == 200 && !common::parse_bounded_json(doc, reply->body) &&
+            doc.IsObject() && doc.HasMember("pid") && doc["pid"].IsInt64()) {
+            agent_pid = doc["pid"].GetInt64();
+            agent_line = "pid " + std::to_string(agent_pid) + " at " + *socket + " serves this policy";
+        } else if (reply) {
+            agent_line = "one at " + *socket + " serves another policy; each run works alone";
+        }
+    }
     if (ctx.format == Format::json) {
         j.w().EndArray();
+        j.w().Key("agent");
+        j.w().StartObject();
+        j.key_bool("serving", agent_pid != 0);
+        if (agent_pid) j.key_int("pid", agent_pid);
+        j.w().EndObject();
         j.w().EndObject();
         j.print();
+    } else {
+        std::cout << "agent: " << display(agent_line) << "\n";
     }
     std::cout.flush();
     return rc;

@@ -52,6 +52,7 @@ std::vector<Command> git_credential_commands();
 std::vector<Command> docker_credential_commands();
 std::vector<Command> kube_credential_commands();
 std::vector<Command> aws_credential_commands();
+std::vector<Command> agent_commands();
 
 // Adds `--all` (every site of the policy rather than the selected one) to a
 // command's options.

@@ -60,6 +60,10 @@ SiteDescription Admin::describe(const std::string& site) {
         if (v.is_duration && !v.secret) out.duration_ms = v.ms;
         d.values.push_back(std::move(out));
     }
+    if (r.allow) {
+        d.allow.emplace();
+        for (auto& rule : *r.allow) d.allow->push_back({rule.kind, rule.value, rule.pos.str()});
+    }
     return d;
 }
 
