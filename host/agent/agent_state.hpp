@@ -15,6 +15,8 @@
 
 namespace latchkey::agent {
 
+class CloudEndpoints;
+
 class AgentState {
  public:
     // Opens the policy; throws latchkey::Error when it is unusable.
@@ -33,6 +35,9 @@ class AgentState {
     SiteWorkers& workers() { return workers_; }
     uid_t uid() const { return uid_; }
     int64_t started_at_ms() const { return started_at_ms_; }
+    // The loopback cloud-SDK endpoints (none until run_agent sets them).
+    CloudEndpoints* cloud() const { return cloud_; }
+    void set_cloud(CloudEndpoints* cloud) { cloud_ = cloud; }
 
  private:
     HostOptions options_;
@@ -42,6 +47,7 @@ class AgentState {
     int64_t started_at_ms_;
     mutable std::mutex mutex_;
     std::shared_ptr<ServedPolicy> current_;
+    CloudEndpoints* cloud_ = nullptr;
 };
 
 }  // namespace latchkey::agent

@@ -1,16 +1,18 @@
 #include "credential_read.hpp"
 
+#include <chrono>
+
 namespace latchkey::agent {
 
 Credential read_credential(Host& host, const std::string& site,
                            std::optional<int64_t> min_valid_ms) {
-    (void)min_valid_ms;  // TODO(agent): Host::token(site, min_valid) from main
+    if (min_valid_ms) return host.token(site, std::chrono::milliseconds(*min_valid_ms));
     return host.token(site);
 }
 
 void forget(Host& host, const std::string& site, const std::string& refused_token) {
-    (void)refused_token;  // TODO(agent): Host::invalidate(site, refused_token) from main
-    host.invalidate(site);
+    if (refused_token.empty()) return host.invalidate(site);
+    host.invalidate(site, refused_token);
 }
 
 }  // namespace latchkey::agent

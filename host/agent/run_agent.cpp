@@ -11,6 +11,7 @@
 
 #include "agent_socket.hpp"
 #include "agent_state.hpp"
+#include "cloud_endpoints.hpp"
 #include "socket_api.hpp"
 
 namespace latchkey::agent {
@@ -55,6 +56,14 @@ int run_agent(const HostOptions& host_options, const AgentOptions& options) {
     if (bound_here) fd = bind_agent_socket(path, options.socket_mode);
 
     net::io_context io(1);
+    CloudEndpoints cloud(io, state, options.limits);
+    cloud.sync(*state.current());
+    state.set_cloud(&cloud);
+    auto reload = [&] {
+        std::string line = state.reload();
+        cloud.sync(*state.current());
+        return line;
+    };
     SocketApi api(state);
     auto listener = listen_unix(io, fd, api, options.limits);
 
@@ -63,7 +72,7 @@ int run_agent(const HostOptions& host_options, const AgentOptions& options) {
         [&](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             if (signal == SIGHUP) {
-                say(state.reload());
+                say(reload());
                 signals.async_wait(on_signal);
                 return;
             }
@@ -83,7 +92,7 @@ int run_agent(const HostOptions& host_options, const AgentOptions& options) {
             FileStamp now = stamp_of(state.current()->path());
             if (!(now == seen)) {
                 seen = now;
-                say("the policy file changed: " + state.reload());
+                say("the policy file changed: " + reload());
             }
             watch.expires_after(options.watch_interval);
             watch.async_wait(on_tick);
@@ -97,6 +106,7 @@ int run_agent(const HostOptions& host_options, const AgentOptions& options) {
               << (bound_here ? path : "the socket systemd passed") << " (pid " << getpid()
               << ", policy " << state.current()->path() << ")" << std::endl;
     io.run();
+    state.set_cloud(nullptr);
     // Calls in progress finish (their credentials are stored as usual);
     // then the socket goes, so clients work alone at once.
     if (bound_here) unlink(path.c_str());

@@ -22,7 +22,10 @@ std::shared_ptr<ServedPolicy> ServedPolicy::open(const HostOptions& options) {
     for (auto& name : p->host_.sites()) {
         ServedSite s;
         try {
-            s.allow = p->admin_.describe(name).allow;
+            auto d = p->admin_.describe(name);
+            s.allow = d.allow;
+            for (auto& v : d.values)
+                if (v.key == "cloud_endpoint") s.cloud_endpoint = v.text;
         } catch (const Error& e) {
             s.error = e.what();
         }

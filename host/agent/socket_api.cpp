@@ -6,6 +6,7 @@
 #include <latchkey/common/bounded_json.hpp>
 
 #include "access.hpp"
+#include "cloud_endpoints.hpp"
 #include "credential_read.hpp"
 #include "json_reply.hpp"
 #include "request_target.hpp"
@@ -44,8 +45,8 @@ Verdict authorize(const ServedPolicy& policy, const std::string& site, const Pee
 }
 
 const char* const kEndpoints =
-    "the agent serves GET /v1/health, GET /v1/token, GET /v1/header, POST /v1/invalidate and GET "
-    "/v1/status";
+    "the agent serves GET /v1/health, GET /v1/token, GET /v1/header, POST /v1/invalidate, GET "
+    "/v1/status and GET /v1/cloud-env";
 
 std::string canonical(const std::string& path) {
     std::error_code ec;
@@ -126,7 +127,8 @@ void SocketApi::serve(Request&& request, const Peer& peer, Respond respond) {
         }));
     }
     bool token_path = path == "/v1/token" || path == "/v1/header";
-    bool known = token_path || path == "/v1/invalidate" || path == "/v1/status";
+    bool known =
+        token_path || path == "/v1/invalidate" || path == "/v1/status" || path == "/v1/cloud-env";
     if (!known)
         return bad(http::status::not_found, "not_found",
                    "no endpoint " + admin::printable(path) + "; " + kEndpoints);
@@ -178,6 +180,28 @@ void SocketApi::serve(Request&& request, const Peer& peer, Respond respond) {
     }
     Verdict v = authorize(*policy, site, peer, state_.uid());
     if (!v.allowed) return bad(v.status, v.kind, v.message, site);
+
+    if (path == "/v1/cloud-env") {
+        // The variables hold the endpoint's secret: as much a credential as
+        // the token, so for the same callers and with an audit line.
+        auto vars = state_.cloud() ? state_.cloud()->variables(site) : std::nullopt;
+        if (!vars)
+            return bad(http::status::not_found, "no_cloud_endpoint",
+                       "site '" + site +
+                           "' has no cloud endpoint; add cloud_endpoint = \"aws\" "
+                           "to [sites." +
+                           site + "] and reload the agent",
+                       site);
+        state_.audit().record(site, peer, path, "served", "");
+        return respond(json_response(http::status::ok, [&](JsonWriter& w) {
+            put(w, "site", site);
+            put(w, "kind", state_.cloud()->kind_of(site));
+            w.Key("variables");
+            w.StartObject();
+            for (auto& [k, v] : *vars) put(w, k.c_str(), v);
+            w.EndObject();
+        }));
+    }
 
     std::optional<std::string> refused;
     if (path == "/v1/invalidate") {

@@ -1,8 +1,11 @@
 // `latchkey agent`: one long-running process that serves the policy's sites
 // to every program on the machine over a Unix socket (docs/agent.md).
 #include <iostream>
+#include <latchkey/common/bounded_json.hpp>
 
+#include "agent_client.hpp"
 #include "agent_socket.hpp"
+#include "agent_use.hpp"
 #include "command.hpp"
 #include "run_agent.hpp"
 
@@ -61,13 +64,57 @@ int agent_run(Context& ctx) {
     return agent::run_agent(ctx.host_options, o);
 }
 
+// `latchkey agent env --at SITE`: what a running agent's cloud endpoint
+// for SITE needs in an SDK's environment, as `export` lines for a shell.
+int agent_env(Context& ctx) {
+    po::options_description desc("agent env");
+    po::variables_map vm;
+    if (!parse_command_options(ctx, "agent env", "agent env [--at SITE]", desc, vm)) return 0;
+    std::string socket = agent::default_socket_path();
+    std::string target = "/v1/cloud-env";
+    if (auto site = named_site(ctx); !site.empty()) target += "?site=" + site;
+    auto reply =
+        agent::ask_agent(socket, "GET", target, admin::policy_file(ctx.host_options.config_path));
+    if (!reply)
+        throw Error(ErrorKind::config, "no agent answers at " + socket +
+                                           "; start one with `latchkey agent` (or set "
+                                           "LATCHKEY_AGENT_SOCKET to where it listens)");
+    rapidjson::Document doc;
+    if (common::parse_bounded_json(doc, reply->body) || !doc.IsObject())
+        throw Error(ErrorKind::internal, "the agent's answer is not JSON");
+    if (reply->status != 200) {
+        auto& err = doc["error"];
+        std::string kind = err.IsObject() && err.HasMember("kind") ? err["kind"].GetString() : "";
+        std::string message =
+            err.IsObject() && err.HasMember("message") ? err["message"].GetString() : "";
+        throw Error(kind == "bad_request" ? ErrorKind::usage : error_kind_named(kind), message);
+    }
+    auto& vars = doc["variables"];
+    if (ctx.format == Format::json) {
+        Json j;
+        vars.Accept(j.w());
+        j.print();
+        return 0;
+    }
+    // The values are a loopback URL and a hex secret: nothing a shell
+    // would read inside single quotes.
+    for (auto& m : vars.GetObject())
+        std::cout << "export " << m.name.GetString() << "='" << m.value.GetString() << "'\n";
+    std::cout.flush();
+    return 0;
+}
+
 }  // namespace
 
 std::vector<Command> agent_commands() {
     return {{"agent",
              "serve the policy's sites to other programs over a Unix socket (runs until SIGTERM; "
              "SIGHUP reloads)",
-             agent_run}};
+             agent_run},
+            {"agent env",
+             "print the variables that point cloud SDKs at the running agent's endpoint for the "
+             "site (cloud_endpoint)",
+             agent_env}};
 }
 
 }  // namespace latchkey::cli

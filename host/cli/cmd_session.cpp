@@ -190,7 +190,8 @@ int token(Context& ctx) {
         print_token(ctx, *served, vm.count("header") > 0);
         return 0;
     }
-    Credential c = ctx.admin().token("");
+    Credential c = min_valid.empty() ? ctx.admin().token("")
+                                     : ctx.admin().token("", *admin::parse_duration_ms(min_valid));
     print_token(ctx,
                 {ctx.admin().selected_site(), c.token(), c.token_type(), c.header(),
                  c.expires_at_ms()},

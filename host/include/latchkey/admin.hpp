@@ -206,6 +206,8 @@ class Admin {
 
     // ---- credentials ("" means the selected site)
     Credential token(const std::string& site);
+    // One valid at least `min_valid_ms` from now (Host::token(site, min_valid)).
+    Credential token(const std::string& site, int64_t min_valid_ms);
     // As `latchkey login`: from the provider when `force` or nothing valid is stored.
     Credential login(const std::string& site, bool force);
     // Revokes at the server when the provider can, then erases. Returns why

@@ -82,6 +82,10 @@ Credential Admin::token(const std::string& site) {
     return host.site(site).tokens->token();
 }
 
+Credential Admin::token(const std::string& site, int64_t min_valid_ms) {
+    return parts_->host().site(site).tokens->token_valid_for(min_valid_ms);
+}
+
 Credential Admin::login(const std::string& site, bool force) {
     auto& host = parts_->host();
     return host.site(site).tokens->login(force);

@@ -79,6 +79,32 @@ TEST_F(Agent, InvalidateForgetsTheRefusedToken) {
     EXPECT_NE(audit().find("decision=invalidated"), std::string::npos);
 }
 
+TEST_F(Agent, MinValidRefreshesOnlyWhenTheCachedCredentialWouldExpireSooner) {
+    write_cc_policy();
+    start_agent();
+    auto token_of = [&](const std::string& target) {
+        auto r = curl(target);
+        EXPECT_EQ(r.status, 200) << r.body;
+        std::string t = json_string(parse_json(r.body), "token");
+        token_like(t);
+        return t;
+    };
+    std::string first = token_of("/v1/token?site=dev");
+    auto fetched = std::chrono::steady_clock::now();
+    // The dev server's tokens live an hour: ten minutes is there already.
+    EXPECT_EQ(token_of("/v1/token?site=dev&min_valid=10m"), first);
+    EXPECT_EQ(token_requests(), 1);
+    // All but the last 500 ms of its hour is not, once 700 ms have passed: a
+    // fresh one, and that is what is cached from then on.
+    std::this_thread::sleep_until(fetched + std::chrono::milliseconds(700));
+    auto header = curl("/v1/header?site=dev&min_valid=3599500ms");
+    ASSERT_EQ(header.status, 200) << header.body;
+    EXPECT_EQ(token_requests(), 2);
+    std::string second = token_of("/v1/token?site=dev");
+    EXPECT_NE(second, first);
+    EXPECT_EQ(json_string(parse_json(header.body), "header"), "Authorization: Bearer " + second);
+}
+
 TEST_F(Agent, SigtermStopsItAndRemovesTheSocket) {
     write_cc_policy();
     start_agent();

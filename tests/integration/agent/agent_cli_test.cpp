@@ -2,6 +2,8 @@
 // and absent: the same output, and status says who served.
 #include <signal.h>
 
+#include <thread>
+
 #include "agent_fixture.hpp"
 
 namespace latchkey::itest {
@@ -33,6 +35,39 @@ TEST_F(AgentCli, TokenAsksTheAgentAndPrintsWhatItWouldAlone) {
                           " serves this policy"),
               std::string::npos)
         << st.out;
+}
+
+TEST_F(AgentCli, MinValidGetsALongerLivedCredentialThroughTheAgentAndAlone) {
+    write_cc_policy();
+    start_agent();
+    std::map<std::string, std::optional<std::string>> via = {{"LATCHKEY_AGENT_SOCKET", socket_}};
+    auto first = lk({"token"}, via);
+    auto fetched = std::chrono::steady_clock::now();
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    token_like(first_line(first.out));
+    auto same = lk({"-v", "token", "--min-valid", "10m"}, via);
+    EXPECT_EQ(same.out, first.out);
+    EXPECT_NE(same.err.find("served by the agent"), std::string::npos) << same.err;
+    EXPECT_EQ(token_requests(), 1);
+
+    // All but the last 500 ms of the token's hour, once 700 ms have passed.
+    std::this_thread::sleep_until(fetched + std::chrono::milliseconds(700));
+    auto served = lk({"token", "--min-valid", "3599500ms"}, via);
+    ASSERT_EQ(served.exit_code, 0) << served.err;
+    token_like(first_line(served.out));
+    EXPECT_NE(served.out, first.out);
+    EXPECT_EQ(token_requests(), 2);
+    fetched = std::chrono::steady_clock::now();
+    std::this_thread::sleep_until(fetched + std::chrono::milliseconds(700));
+    auto alone = lk({"token", "--min-valid", "3599500ms"}, {{"LATCHKEY_AGENT", "off"}});
+    ASSERT_EQ(alone.exit_code, 0) << alone.err;
+    token_like(first_line(alone.out));
+    EXPECT_NE(alone.out, served.out);
+    EXPECT_EQ(token_requests(), 3);
+
+    auto bad = lk({"token", "--min-valid", "soon"}, via);
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("--min-valid: expected a duration such as 10m"), std::string::npos);
 }
 
 TEST_F(AgentCli, AKilledAgentLosesNothingAndTheNextRunWorksAlone) {
