@@ -4,7 +4,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
+#include <thread>
 
 #include "agent_fixture.hpp"
 
@@ -111,6 +113,38 @@ TEST_F(AgentBadInput, PastTheConnectionLimitANewConnectionGets503) {
     close(a);
     close(b);
     ADD_FAILURE() << "no 503 past the connection limit";
+}
+
+}  // namespace
+}  // namespace latchkey::itest
+
+namespace latchkey::itest {
+namespace {
+
+TEST_F(AgentBadInput, AHangingProviderCostsItsOwnSiteATimeoutNotTheAgent) {
+    // `hang`'s program never answers within its 2 s timeout.
+    write_policy(cc_site("dev") +
+                 "[sites.hang]\nprovider = \"exec\"\ncommand = [\"/bin/sleep\", \"20\"]\n"
+                 "timeout = \"2s\"\n");
+    start_agent();
+    std::atomic<bool> hang_answered{false};
+    CurlResult hang;
+    std::thread waiter([&] {
+        hang = curl("/v1/token?site=hang");
+        hang_answered = true;
+    });
+    // While `hang` waits for its program, `dev` is served, over and over.
+    for (int i = 0; i < 3; ++i) {
+        auto ok = curl("/v1/token?site=dev");
+        ASSERT_EQ(ok.status, 200) << ok.body;
+        token_like(json_string(parse_json(ok.body), "token"));
+    }
+    EXPECT_FALSE(hang_answered) << "the hanging site answered before the others were served";
+    waiter.join();
+    // The exec provider reports its program's timeout as an internal error.
+    EXPECT_EQ(hang.status, 500) << hang.body;
+    EXPECT_NE(hang.body.find("timed out after 2s"), std::string::npos) << hang.body;
+    EXPECT_NE(audit().find("site=hang decision=failed"), std::string::npos) << audit();
 }
 
 }  // namespace
