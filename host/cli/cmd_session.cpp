@@ -7,6 +7,8 @@
 #include <iostream>
 #include <latchkey/common/bounded_json.hpp>
 
+#include "agent_client.hpp"
+#include "agent_use.hpp"
 #include "colour.hpp"
 #include "command.hpp"
 
@@ -170,28 +172,74 @@ int write_token_files(Context& ctx, bool all) {
     return rc;
 }
 
+struct TokenOutput {
+    std::string site, token, token_type, header;
+    int64_t expires_at_ms = 0;
+};
+
+// A running agent answers when there is one (the same output as working
+// alone); nullopt when this process must work alone.
+std::optional<TokenOutput> token_from_agent(Context& ctx, const std::string& min_valid) {
+    auto socket = agent_socket(ctx);
+    if (!socket) return std::nullopt;
+    std::string target = "/v1/token";
+    std::string sep = "?";
+    if (auto site = named_site(ctx); !site.empty()) target += sep + "site=" + site, sep = "&";
+    if (!min_valid.empty()) target += sep + "min_valid=" + min_valid;
+    auto answer = agent::interpret_token_reply(agent::ask_agent(
+        *socket, "GET", target, admin::policy_file(ctx.host_options.config_path)));
+    bool verbose = ctx.host_options.log_level <= LogLevel::info;
+    if (answer.work_alone) {
+        if (verbose)
+            std::cerr << "latchkey: working alone (" << display(answer.why_alone) << ")"
+                      << std::endl;
+        return std::nullopt;
+    }
+    if (verbose) std::cerr << "latchkey: served by the agent at " << *socket << std::endl;
+    if (!answer.token) throw Error(error_kind_named(*answer.error_kind), *answer.error_message);
+    auto& t = *answer.token;
+    return TokenOutput{t.site, t.token, t.token_type, t.header, t.expires_at_ms};
+}
+
 int token(Context& ctx) {
     po::options_description desc("token");
     desc.add_options()("header",
                        "print the whole HTTP header line, e.g. `Authorization: Bearer ...`, then "
                        "the site's extra_headers, one a line")(
+        "min-valid", po::value<std::string>(),
+        "a credential valid at least this long (e.g. 10m), refreshed now if needed")(
         "write",
         "write the token to the site's token_file (replaced atomically, 0600) instead "
         "of printing it");
     add_all_option(desc);
     po::variables_map vm;
-    if (!parse_command_options(ctx, "token", "token [--header] | token --write [--all]", desc, vm))
+    if (!parse_command_options(ctx, "token",
+                               "token [--header] [--min-valid DURATION] | token --write [--all]",
+                               desc, vm))
         return 0;
     bool all = vm.count("all") > 0;
+    bool header = vm.count("header") > 0;
     if (vm.count("write")) {
-        if (vm.count("header"))
-            throw Error(ErrorKind::usage, "token: --write and --header exclude each other");
+        if (header) throw Error(ErrorKind::usage, "token: --write and --header exclude each other");
         return write_token_files(ctx, all);
     }
     if (all) throw Error(ErrorKind::usage, "token: --all goes with --write only");
+    std::string min_valid = vm.count("min-valid") ? vm["min-valid"].as<std::string>() : "";
+    if (!min_valid.empty() && !admin::parse_duration_ms(min_valid))
+        throw Error(ErrorKind::usage,
+                    "--min-valid: expected a duration such as 10m or 600, got \"" + min_valid + "\"");
+    // The agent's answer holds the credential, not the site's extra_headers:
+    // the header lines and the JSON form are made here, working alone.
+    if (!header && ctx.format == Format::text) {
+        if (auto served = token_from_agent(ctx, min_valid)) {
+            std::cout << served->token << std::endl;
+            return 0;
+        }
+    }
     auto& admin = ctx.admin();
     const std::string site = admin.selected_site();
-    Credential c = admin.token(site);
+    Credential c = min_valid.empty() ? admin.token(site)
+                                     : admin.token(site, *admin::parse_duration_ms(min_valid));
     std::vector<std::string> lines = admin.header_lines(site, c);
     if (ctx.format == Format::json) {
         Json j;
@@ -207,7 +255,7 @@ int token(Context& ctx) {
         j.key_int("expires_at_ms", c.expires_at_ms());
         j.w().EndObject();
         j.print();
-    } else if (vm.count("header")) {
+    } else if (header) {
         for (auto& l : lines) std::cout << l << "\n";
         std::cout.flush();
     } else {
@@ -288,10 +336,32 @@ int status(Context& ctx) {
                 std::cout << "  " << display(k) << ": " << display(v) << "\n";
         }
     }
+    // Which process answers `token`: a running agent, or each run alone.
+    std::string agent_line = "none (each run reads the store itself)";
+    int64_t agent_pid = 0;
+    if (auto socket = agent_socket(ctx)) {
+        auto reply = agent::ask_agent(*socket, "GET", "/v1/health",
+                                      admin::policy_file(ctx.host_options.config_path), "", 2000);
+        rapidjson::Document doc;
+        if (reply && reply->status == 200 && !common::parse_bounded_json(doc, reply->body) &&
+            doc.IsObject() && doc.HasMember("pid") && doc["pid"].IsInt64()) {
+            agent_pid = doc["pid"].GetInt64();
+            agent_line = "pid " + std::to_string(agent_pid) + " at " + *socket + " serves this policy";
+        } else if (reply) {
+            agent_line = "one at " + *socket + " serves another policy; each run works alone";
+        }
+    }
     if (ctx.format == Format::json) {
         j.w().EndArray();
+        j.w().Key("agent");
+        j.w().StartObject();
+        j.key_bool("serving", agent_pid != 0);
+        if (agent_pid) j.key_int("pid", agent_pid);
+        j.w().EndObject();
         j.w().EndObject();
         j.print();
+    } else {
+        std::cout << "agent: " << display(agent_line) << "\n";
     }
     std::cout.flush();
     return rc;

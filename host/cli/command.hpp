@@ -55,6 +55,7 @@ std::vector<Command> aws_credential_commands();
 // Doors for other programs: `exec` (cmd_exec.cpp) and `curl` (cmd_curl.cpp).
 Command exec_command();
 Command curl_command();
+std::vector<Command> agent_commands();
 
 // Adds `--all` (every site of the policy rather than the selected one) to a
 // command's options.

@@ -70,7 +70,8 @@ std::vector<Command> all_commands() {
     std::vector<Command> all;
     for (auto group : {provider_commands(), site_commands(), config_commands(), session_commands(),
                        storage_commands(), git_credential_commands(), docker_credential_commands(),
-                       kube_credential_commands(), aws_credential_commands()})
+                       kube_credential_commands(), aws_credential_commands(),
+                       agent_commands()})
         all.insert(all.end(), group.begin(), group.end());
     all.push_back(exec_command());
     all.push_back(curl_command());

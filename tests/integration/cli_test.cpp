@@ -111,6 +111,8 @@ RunOptions CliTest::options(const std::map<std::string, std::optional<std::strin
     o.env["HOME"] = sandbox_.path();
     o.env["XDG_STATE_HOME"] = sandbox_.file("state");
     o.env["XDG_CONFIG_HOME"] = sandbox_.file("config");
+    // A `latchkey agent` socket of the machine (or of another test) is never asked.
+    o.env["XDG_RUNTIME_DIR"] = sandbox_.file("run");
     o.env["DISPLAY"] = std::nullopt;  // never open a browser from a test
     o.env["WAYLAND_DISPLAY"] = std::nullopt;
     for (auto& [k, v] : env_) o.env[k] = v;

@@ -42,6 +42,14 @@ struct Value {
     bool secret = false;
 };
 
+// One element of a site's `allow` list: a caller that may read the site
+// through `latchkey agent`.
+struct AccessRule {
+    std::string kind;        // "uid", "group" or "exe"
+    std::string value;       // the uid in decimal, the group name, the absolute path
+    std::string defined_at;  // file:line:column
+};
+
 // A resolved site, as `sites show` and `config explain` present it.
 struct SiteDescription {
     std::string name;
@@ -54,6 +62,8 @@ struct SiteDescription {
     // (password masked), a storage plugin's own account.
     std::string storage_location;
     std::vector<Value> values;  // the options that are set, by key
+    // The site's `allow` rules; none: the agent's own user only.
+    std::optional<std::vector<AccessRule>> allow;
 };
 
 // What a store holds for a site, without the secret.
@@ -227,6 +237,8 @@ class Admin {
 
     // ---- credentials ("" means the selected site)
     Credential token(const std::string& site);
+    // One valid at least `min_valid_ms` from now (Host::token(site, min_valid)).
+    Credential token(const std::string& site, int64_t min_valid_ms);
     // As `latchkey login`: from the provider when `force` or nothing valid is stored.
     Credential login(const std::string& site, bool force);
     // Revokes at the server when the provider can, then erases. Returns why
@@ -311,6 +323,10 @@ class Admin {
 // Keys every site takes, whatever its provider.
 std::vector<std::string> site_option_keys();
 
+// The policy file a process given `config` (--config) uses: the flag, else
+// LATCHKEY_CONFIG, else $XDG_CONFIG_HOME/latchkey/config.toml. Nothing is read.
+std::string policy_file(const std::optional<std::string>& config);
+
 // ---- process and text helpers the library uses too (one definition each)
 
 // Keeps the process out of core files (see latchkey/host.hpp). Returns why
@@ -332,5 +348,8 @@ std::string trim(std::string_view text);
 std::vector<std::string> split(std::string_view text, std::string_view seps);
 // Wall-clock time in Unix epoch milliseconds.
 int64_t now_ms();
+// A duration as the policy writes one ("90s", "10m", "1h30m", or seconds),
+// in milliseconds; nullopt when it is not one or is longer than 365d.
+std::optional<int64_t> parse_duration_ms(std::string_view text);
 
 }  // namespace latchkey::admin

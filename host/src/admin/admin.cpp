@@ -60,6 +60,10 @@ SiteDescription Admin::describe(const std::string& site) {
         if (v.is_duration && !v.secret) out.duration_ms = v.ms;
         d.values.push_back(std::move(out));
     }
+    if (r.allow) {
+        d.allow.emplace();
+        for (auto& rule : *r.allow) d.allow->push_back({rule.kind, rule.value, rule.pos.str()});
+    }
     return d;
 }
 
@@ -76,6 +80,10 @@ StoredCredential without_secrets(const detail::CredentialData& c) {
 Credential Admin::token(const std::string& site) {
     auto& host = parts_->host();
     return host.site(site).tokens->token();
+}
+
+Credential Admin::token(const std::string& site, int64_t min_valid_ms) {
+    return parts_->host().site(site).tokens->token_valid_for(min_valid_ms);
 }
 
 Credential Admin::login(const std::string& site, bool force) {

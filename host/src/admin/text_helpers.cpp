@@ -4,8 +4,10 @@
 #include "http/http_client.hpp"
 #include "latchkey/admin.hpp"
 #include "policy/option_spec.hpp"
+#include "policy/policy_location.hpp"
 #include "util/clock.hpp"
 #include "util/core_dumps.hpp"
+#include "util/duration.hpp"
 #include "util/printable.hpp"
 #include "util/redactor.hpp"
 #include "util/strings.hpp"
@@ -16,6 +18,15 @@ std::vector<std::string> site_option_keys() {
     std::vector<std::string> out;
     for (auto& h : policy::host_site_options()) out.push_back(h.key);
     return out;
+}
+
+std::string policy_file(const std::optional<std::string>& config) {
+    bool explicit_choice = false;
+    return policy::policy_path(config, explicit_choice);
+}
+
+std::optional<int64_t> parse_duration_ms(std::string_view text) {
+    return util::parse_duration_ms(text);
 }
 
 std::string refuse_core_dumps() { return util::refuse_core_dumps(); }

@@ -61,6 +61,12 @@ const std::vector<OptionSpec>& host_site_options() {
          "docker registries); default x-access-token"},
         {"provider_sha256", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "SHA-256 (hex) the provider's plugin file must have; any other file is refused"},
+        {"allow", LATCHKEY_OPT_LIST, false, false, false, std::nullopt,
+         "who may read this site through `latchkey agent`: [{ uid = 1000 }, { group = \"deploy\" "
+         "}, { exe = \"/usr/bin/git\" }], any one matching; default: the agent's own user"},
+        {"cloud_endpoint", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
+         "serve this site to unmodified cloud SDKs from `latchkey agent` on 127.0.0.1: aws (the "
+         "container credentials service); `latchkey agent env --at SITE` prints the variables"},
     };
     return specs;
 }

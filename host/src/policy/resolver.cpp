@@ -527,7 +527,8 @@ ResolvedSite Resolver::resolve(const std::string& site,
                                  : "; did you mean '" + near + "'?"));
     }
     for (auto& [k, v] : env_.sets) {
-        if (k == "provider" || k == "env_prefix" || k == "url_patterns")
+        if (k == "provider" || k == "env_prefix" || k == "url_patterns" ||
+            k == "allow")
             throw Error(ErrorKind::usage, "--set " + k + ": " + k +
                                               " shapes the site itself; set it in [sites." + site +
                                               "] of " + policy_.path());
@@ -558,6 +559,19 @@ ResolvedSite Resolver::resolve(const std::string& site,
             auto* n = st.table->get("provider");
             v.source = n ? policy_.pos_of(*n).str() : "[defaults]";
             out.values[spec.key] = v;
+            continue;
+        }
+        if (spec.key == "allow") {
+            // Who may read the site is the policy file's to say (not the
+            // environment's or --set's): a table of its own, not a value.
+            if (auto* n = st.table->get("allow")) {
+                out.allow = parse_access_rules(policy_, *n);
+                ResolvedValue v;
+                v.set = true;
+                v.text = access_rules_text(*out.allow);
+                v.source = policy_.pos_of(*n).str();
+                out.values[spec.key] = v;
+            }
             continue;
         }
         if (spec.key == "env_prefix") {
@@ -598,6 +612,9 @@ ResolvedSite Resolver::resolve(const std::string& site,
     if (auto* v = out.get("refresh_at"); v && !util::parse_percent(v->text))
         fail(v->source, "refresh_at: expected a percentage of the lifetime such as \"75%\"");
     check_plugin_keys(out.get("isolation"), out.get("provider_sha256"));
+    if (auto* v = out.get("cloud_endpoint"); v && v->text != "aws")
+        fail(v->source, "cloud_endpoint: expected \"aws\" (the AWS container credentials "
+                        "service), got \"" + v->text + "\"");
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "policy/access_rules.hpp"
 #include "policy/dotenv.hpp"
 #include "policy/option_spec.hpp"
 #include "policy/policy.hpp"
@@ -50,6 +51,8 @@ struct ResolvedSite {
     std::string env_prefix;
     std::vector<OptionSpec> schema;               // the provider's options
     std::map<std::string, ResolvedValue> values;  // host and provider keys that are set
+    // `allow` (the agent's per-caller rules); none: the agent's own user only.
+    std::optional<std::vector<AccessRule>> allow;
 
     const ResolvedValue* get(const std::string& key) const;
     // Host settings, read from `values`.

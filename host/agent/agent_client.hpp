@@ -1,0 +1,44 @@
+// The client side of the agent's socket, for the `latchkey` program: ask a
+// running agent, or learn that none answers so the caller works alone.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace latchkey::agent {
+
+struct AgentReply {
+    int status = 0;
+    std::string body;
+};
+
+// One request to the agent at `socket_path`. nullopt when no agent answers
+// there: no socket, nobody listening (an agent that was killed), no answer
+// within `timeout_ms`, or an answer that is not HTTP. `config` is sent as
+// Latchkey-Config, so an agent serving another policy declines.
+std::optional<AgentReply> ask_agent(const std::string& socket_path, const std::string& method,
+                                    const std::string& target, const std::string& config,
+                                    const std::string& body = "", int timeout_ms = 30'000);
+
+// A token the agent served.
+struct ServedToken {
+    std::string site, token, token_type, header;
+    int64_t expires_at_ms = 0;
+};
+
+// What the agent's answer to GET /v1/token means for the caller.
+struct TokenAnswer {
+    std::optional<ServedToken> token;
+    // An error the agent reports for the site (exit code and message as
+    // the program would give them working alone).
+    std::optional<std::string> error_kind, error_message;
+    // True when the caller should work alone instead: no agent, another
+    // policy, this caller refused, the agent busy, an unreadable answer.
+    bool work_alone = true;
+    std::string why_alone;
+};
+
+TokenAnswer interpret_token_reply(const std::optional<AgentReply>& reply);
+
+}  // namespace latchkey::agent

@@ -1,0 +1,230 @@
+#include "http_server.hpp"
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/basic_stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <optional>
+
+namespace latchkey::agent {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using error_code = boost::system::error_code;
+
+namespace {
+
+// Connections open now, shared by a listener and its sessions.
+struct Occupancy {
+    std::atomic<size_t> open{0};
+};
+
+template <class Protocol>
+class Session : public std::enable_shared_from_this<Session<Protocol>> {
+ public:
+    using Socket = net::basic_stream_socket<Protocol, net::any_io_executor>;
+
+    Session(Socket socket, const Peer& peer, Service& service, const Limits& limits,
+            std::shared_ptr<Occupancy> occupancy)
+        : stream_(std::move(socket)),
+          peer_(peer),
+          service_(service),
+          limits_(limits),
+          occupancy_(std::move(occupancy)),
+          deadline_(stream_.get_executor()) {
+        ++occupancy_->open;
+    }
+    ~Session() { --occupancy_->open; }
+
+    void start() { wait_for_request(); }
+
+    // Answers 503 at once and closes: the listener is full.
+    void turn_away() {
+        send(service_.refuse(peer_, http::status::service_unavailable,
+                             "the agent has " + std::to_string(limits_.max_connections) +
+                                 " connections open, its limit; retry shortly"),
+             false);
+    }
+
+ private:
+    // Between requests a connection may stay idle for idle_timeout; once
+    // its first bytes arrive the whole request must follow within
+    // request_timeout.
+    void wait_for_request() {
+        if (buffer_.size() > 0) return read_request();
+        stream_.expires_after(limits_.idle_timeout);
+        stream_.async_read_some(buffer_.prepare(4096),
+                                [self = this->shared_from_this()](error_code ec, size_t n) {
+                                    if (ec) return self->close();
+                                    self->buffer_.commit(n);
+                                    self->read_request();
+                                });
+    }
+
+    void read_request() {
+        parser_.emplace();
+        parser_->header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
+        parser_->body_limit(limits_.max_body_bytes);
+        // A deadline of its own rather than the stream's, which would close
+        // the socket before the 408 could say why.
+        stream_.expires_never();
+        deadline_.expires_after(limits_.request_timeout);
+        deadline_.async_wait([weak = this->weak_from_this()](error_code ec) {
+            auto self = weak.lock();
+            if (ec || !self) return;
+            self->timed_out_ = true;
+            error_code ignored;
+            self->stream_.socket().cancel(ignored);
+        });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = this->shared_from_this()](error_code ec, size_t) { self->on_read(ec); });
+    }
+
+    void on_read(error_code ec) {
+        deadline_.cancel();
+        if (timed_out_)
+            return refuse(http::status::request_timeout,
+                          "the request did not arrive whole within " +
+                              std::to_string(limits_.request_timeout.count()) + " ms");
+        if (ec == http::error::end_of_stream || ec == net::error::eof ||
+            ec == net::error::connection_reset || ec == http::error::partial_message)
+            return close();
+        if (ec == http::error::body_limit)
+            return refuse(http::status::payload_too_large,
+                          "the request body is over the limit of " +
+                              std::to_string(limits_.max_body_bytes) + " bytes");
+        if (ec == http::error::header_limit)
+            return refuse(http::status::request_header_fields_too_large,
+                          "the request's headers are over the limit of " +
+                              std::to_string(limits_.max_header_bytes) + " bytes");
+        if (ec.category() == http::make_error_code(http::error::bad_target).category() ||
+            ec == http::error::bad_target || ec == http::error::bad_method)
+            return refuse(http::status::bad_request, "malformed HTTP request: " + ec.message());
+        if (ec) return close();
+        Request request = parser_->release();
+        bool keep_alive = request.keep_alive();
+        unsigned version = request.version();
+        auto executor = stream_.get_executor();
+        service_.serve(std::move(request), peer_,
+                       [self = this->shared_from_this(), executor, keep_alive,
+                        version](Response response) mutable {
+                           net::post(executor, [self, response = std::move(response), keep_alive,
+                                                version]() mutable {
+                               response.version(version);
+                               self->send(std::move(response), keep_alive);
+                           });
+                       });
+    }
+
+    // The server's own refusals close the connection: what follows a
+    // malformed request cannot be trusted to start a new one.
+    void refuse(http::status status, const std::string& why) {
+        send(service_.refuse(peer_, status, why), false);
+    }
+
+    void send(Response response, bool keep_alive) {
+        response.keep_alive(keep_alive);
+        response.prepare_payload();
+        response_ = std::make_unique<Response>(std::move(response));
+        stream_.expires_after(limits_.request_timeout);
+        http::async_write(stream_, *response_,
+                          [self = this->shared_from_this(), keep_alive](error_code ec, size_t) {
+                              self->response_.reset();
+                              if (ec || !keep_alive) return self->close();
+                              self->wait_for_request();
+                          });
+    }
+
+    void close() {
+        error_code ignored;
+        stream_.socket().shutdown(Socket::shutdown_both, ignored);
+        stream_.socket().close(ignored);
+    }
+
+    beast::basic_stream<Protocol> stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::unique_ptr<Response> response_;
+    Peer peer_;
+    Service& service_;
+    Limits limits_;
+    std::shared_ptr<Occupancy> occupancy_;
+    net::steady_timer deadline_;
+    bool timed_out_ = false;
+};
+
+template <class Protocol>
+class ListenerOf : public Listener, public std::enable_shared_from_this<ListenerOf<Protocol>> {
+ public:
+    using Acceptor = net::basic_socket_acceptor<Protocol, net::any_io_executor>;
+    using Socket = typename Session<Protocol>::Socket;
+
+    ListenerOf(Acceptor acceptor, Service& service, const Limits& limits)
+        : acceptor_(std::move(acceptor)), service_(service), limits_(limits) {}
+
+    void accept() {
+        acceptor_.async_accept([self = this->shared_from_this()](error_code ec, Socket socket) {
+            if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
+            if (!ec) self->admit(std::move(socket));
+            self->accept();
+        });
+    }
+
+    void close() override {
+        net::post(acceptor_.get_executor(), [self = this->shared_from_this()] {
+            error_code ignored;
+            self->acceptor_.close(ignored);
+        });
+    }
+
+ private:
+    void admit(Socket socket) {
+        Peer peer;
+        if constexpr (std::is_same_v<Protocol, net::local::stream_protocol>)
+            peer = peer_of_unix_socket(socket.native_handle());
+        auto session = std::make_shared<Session<Protocol>>(std::move(socket), peer, service_,
+                                                           limits_, occupancy_);
+        if (occupancy_->open > limits_.max_connections)
+            session->turn_away();
+        else
+            session->start();
+    }
+
+    Acceptor acceptor_;
+    Service& service_;
+    Limits limits_;
+    std::shared_ptr<Occupancy> occupancy_ = std::make_shared<Occupancy>();
+};
+
+}  // namespace
+
+std::shared_ptr<Listener> listen_unix(net::io_context& io, int fd, Service& service,
+                                      const Limits& limits) {
+    net::basic_socket_acceptor<net::local::stream_protocol, net::any_io_executor> acceptor(
+        io.get_executor(), net::local::stream_protocol(), fd);
+    auto listener = std::make_shared<ListenerOf<net::local::stream_protocol>>(std::move(acceptor),
+                                                                              service, limits);
+    listener->accept();
+    return listener;
+}
+
+std::shared_ptr<Listener> listen_loopback(net::io_context& io, unsigned short& port,
+                                          Service& service, const Limits& limits) {
+    net::ip::tcp::endpoint at(net::ip::make_address_v4("127.0.0.1"), port);
+    net::basic_socket_acceptor<net::ip::tcp, net::any_io_executor> acceptor(io.get_executor(), at);
+    port = acceptor.local_endpoint().port();
+    auto listener =
+        std::make_shared<ListenerOf<net::ip::tcp>>(std::move(acceptor), service, limits);
+    listener->accept();
+    return listener;
+}
+
+}  // namespace latchkey::agent

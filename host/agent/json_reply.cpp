@@ -1,0 +1,42 @@
+#include "json_reply.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+namespace latchkey::agent {
+
+void put(JsonWriter& w, const char* key, const std::string& value) {
+    w.Key(key);
+    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void put(JsonWriter& w, const char* key, int64_t value) {
+    w.Key(key);
+    w.Int64(value);
+}
+
+Response json_response(http::status status, const std::function<void(JsonWriter&)>& fill) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    fill(w);
+    w.EndObject();
+    Response res(status, 11);
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.body().assign(buf.GetString(), buf.GetSize());
+    return res;
+}
+
+Response json_error(http::status status, const std::string& kind, const std::string& message,
+                    int exit_code) {
+    return json_response(status, [&](JsonWriter& w) {
+        w.Key("error");
+        w.StartObject();
+        put(w, "kind", kind);
+        put(w, "message", message);
+        put(w, "exit_code", exit_code);
+        w.EndObject();
+    });
+}
+
+}  // namespace latchkey::agent

@@ -1,0 +1,25 @@
+// JSON answers, written with RapidJSON.
+#pragma once
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <functional>
+#include <string>
+
+#include "http_server.hpp"
+
+namespace latchkey::agent {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// A response with `status` and the JSON object `fill` writes members into.
+Response json_response(http::status status, const std::function<void(JsonWriter&)>& fill);
+// {"error": {"kind": KIND, "message": MESSAGE[, "exit_code": N]}}
+Response json_error(http::status status, const std::string& kind, const std::string& message,
+                    int exit_code = 1);
+
+void put(JsonWriter& w, const char* key, const std::string& value);
+void put(JsonWriter& w, const char* key, int64_t value);
+
+}  // namespace latchkey::agent
