@@ -37,9 +37,11 @@ class TestKit {
         req.headers = {"Accept: application/json"};
         if (!key_file_.empty()) {
             const int64_t now_s = host_.now_ms() / 1000;
-            const std::string claims =
-                sdk::JsonObject(host_).add("iss", app_id_).add("iat", now_s).add("exp", now_s + 540)
-                    .done();
+            const std::string claims = sdk::JsonObject(host_)
+                                           .add("iss", app_id_)
+                                           .add("iat", now_s)
+                                           .add("exp", now_s + 540)
+                                           .done();
             const std::string header = sdk::JsonObject(host_).add("kid", "test-kit").done();
             req.headers.push_back("Authorization: Bearer " +
                                   host_.sign_jwt("RS256", key_file_, passphrase_, header, claims));

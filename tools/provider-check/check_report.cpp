@@ -11,8 +11,8 @@ void Report::row(const char* verdict, const std::string& check, const std::strin
     char name[40];
     std::snprintf(name, sizeof name, "%-28s", check.c_str());
     // A plugin's messages are outside text: never raw to the terminal.
-    std::cout << verdict << "  " << name << (detail.empty() ? "" : "  ")
-              << util::printable(detail) << std::endl;
+    std::cout << verdict << "  " << name << (detail.empty() ? "" : "  ") << util::printable(detail)
+              << std::endl;
 }
 
 void Report::pass(const std::string& check, const std::string& detail) {

@@ -82,11 +82,16 @@ std::string canary(const std::string& key) { return "lkcheck-secret-" + key + "-
 std::string plausible(const policy::OptionSpec& o) {
     if (o.secret) return canary(o.key);
     switch (o.type) {
-        case LATCHKEY_OPT_INT: return "1";
-        case LATCHKEY_OPT_BOOL: return "false";
-        case LATCHKEY_OPT_DURATION: return "60";
-        case LATCHKEY_OPT_PATH: return "/nonexistent/provider-check/" + o.key;
-        default: break;
+        case LATCHKEY_OPT_INT:
+            return "1";
+        case LATCHKEY_OPT_BOOL:
+            return "false";
+        case LATCHKEY_OPT_DURATION:
+            return "60";
+        case LATCHKEY_OPT_PATH:
+            return "/nonexistent/provider-check/" + o.key;
+        default:
+            break;
     }
     const std::string& k = o.key;
     if (k.size() >= 4 && (k.compare(k.size() - 4, 4, "_url") == 0 || k == "issuer"))
@@ -99,10 +104,14 @@ std::string plausible(const policy::OptionSpec& o) {
 // Values the host's type checks let through, but nonsense to a provider.
 std::string nonsense(const policy::OptionSpec& o) {
     switch (o.type) {
-        case LATCHKEY_OPT_INT: return "-1";
-        case LATCHKEY_OPT_BOOL: return "true";
-        case LATCHKEY_OPT_DURATION: return "0";
-        default: return o.secret ? canary(o.key) + " \t" : "not a value: %s %n \"{}";
+        case LATCHKEY_OPT_INT:
+            return "-1";
+        case LATCHKEY_OPT_BOOL:
+            return "true";
+        case LATCHKEY_OPT_DURATION:
+            return "0";
+        default:
+            return o.secret ? canary(o.key) + " \t" : "not a value: %s %n \"{}";
     }
 }
 
@@ -277,7 +286,8 @@ Verdict no_secret(std::shared_ptr<provider::LoadedProvider> p) {
             if (m.find(c) != std::string::npos)
                 return {false, "a message holds the value of a secret (" +
                                    c.substr(15, c.size() - 20) + ")"};
-    return {true, std::to_string(h.messages.size()) + " messages and log lines, none with a secret"};
+    return {true,
+            std::to_string(h.messages.size()) + " messages and log lines, none with a secret"};
 }
 
 Verdict no_leak(std::shared_ptr<provider::LoadedProvider> p) {
@@ -349,8 +359,8 @@ int run(const std::string& path, const std::string& policy, const std::string& a
         report.fail("abi version", "built for ABI " + abi + ", newer than this checker's 1." +
                                        std::to_string(LATCHKEY_ABI_MINOR));
     else
-        report.pass("abi version", "ABI " + abi + ", descriptor of " +
-                                       std::to_string(d.struct_size) + " bytes");
+        report.pass("abi version",
+                    "ABI " + abi + ", descriptor of " + std::to_string(d.struct_size) + " bytes");
 
     const std::string stem = std::filesystem::path(path).stem().string();
     const std::string description = d.description ? d.description : "";

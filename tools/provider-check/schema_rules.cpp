@@ -14,9 +14,11 @@ bool starts_with(const std::string& s, const std::string& head) { return s.rfind
 
 bool snake_case(const std::string& key) {
     if (key.empty() || key[0] < 'a' || key[0] > 'z' || key.back() == '_') return false;
-    return std::all_of(key.begin(), key.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    }) && key.find("__") == std::string::npos;
+    return std::all_of(key.begin(), key.end(),
+                       [](char c) {
+                           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                       }) &&
+           key.find("__") == std::string::npos;
 }
 
 }  // namespace
@@ -48,9 +50,9 @@ Problems unflagged_secrets(const std::vector<policy::OptionSpec>& schema) {
     for (const auto& o : schema) {
         const std::string& k = o.key;
         // Not every *_token: exec's `aws_token` chooses which token to use.
-        static const std::set<std::string> secrets = {
-            "password", "api_key", "token", "access_token", "refresh_token", "id_token",
-            "security_token", "private_key"};
+        static const std::set<std::string> secrets = {"password",       "api_key",       "token",
+                                                      "access_token",   "refresh_token", "id_token",
+                                                      "security_token", "private_key"};
         bool says_secret = secrets.count(k) || k.find("secret") != std::string::npos ||
                            ends_with(k, "_passphrase") || ends_with(k, "_password");
         if (says_secret && !o.secret)
@@ -61,9 +63,9 @@ Problems unflagged_secrets(const std::vector<policy::OptionSpec>& schema) {
 
 Problems unflagged_identities(const std::vector<policy::OptionSpec>& schema) {
     static const std::set<std::string> who = {
-        "client_id", "username", "user", "app_id", "installation_id", "tenant", "tenant_id",
-        "account", "account_id", "subject", "issuer", "token_url", "scopes", "audience",
-        "api_key"};
+        "client_id", "username",  "user",    "app_id",     "installation_id",
+        "tenant",    "tenant_id", "account", "account_id", "subject",
+        "issuer",    "token_url", "scopes",  "audience",   "api_key"};
     Problems out;
     for (const auto& o : schema)
         if (who.count(o.key) && !o.identity)

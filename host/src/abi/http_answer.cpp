@@ -13,22 +13,38 @@ constexpr int64_t kDayMs = 24 * 3600 * 1000;
 
 const char* reason(long status) {
     switch (status) {
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 408: return "Request Timeout";
-        case 409: return "Conflict";
-        case 410: return "Gone";
-        case 422: return "Unprocessable Content";
-        case 425: return "Too Early";
-        case 429: return "Too Many Requests";
-        case 500: return "Internal Server Error";
-        case 502: return "Bad Gateway";
-        case 503: return "Service Unavailable";
-        case 504: return "Gateway Timeout";
-        default: return nullptr;
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 408:
+            return "Request Timeout";
+        case 409:
+            return "Conflict";
+        case 410:
+            return "Gone";
+        case 422:
+            return "Unprocessable Content";
+        case 425:
+            return "Too Early";
+        case 429:
+            return "Too Many Requests";
+        case 500:
+            return "Internal Server Error";
+        case 502:
+            return "Bad Gateway";
+        case 503:
+            return "Service Unavailable";
+        case 504:
+            return "Gateway Timeout";
+        default:
+            return nullptr;
     }
 }
 
@@ -41,19 +57,22 @@ std::pair<latchkey_status, const char*> category(long status) {
         case 400:
             return {LATCHKEY_E_CONFIG,
                     "the request the site's options built was refused; check them"};
-        case 401: return {LATCHKEY_E_REJECTED, "the credentials were refused"};
+        case 401:
+            return {LATCHKEY_E_REJECTED, "the credentials were refused"};
         case 403:
             return {LATCHKEY_E_REJECTED, "the credentials lack the permission, or were refused"};
         case 404:
         case 405:
-        case 410: return {LATCHKEY_E_CONFIG, "no such endpoint: check the address in the policy"};
+        case 410:
+            return {LATCHKEY_E_CONFIG, "no such endpoint: check the address in the policy"};
         case 422:
             return {LATCHKEY_E_CONFIG,
                     "the server understood the request but refused what it asked for; check "
                     "the site's options"};
         case 408:
         case 425:
-        case 429: return {LATCHKEY_E_TRANSIENT, "try again later"};
+        case 429:
+            return {LATCHKEY_E_TRANSIENT, "try again later"};
     }
     if (status >= 500 && status <= 599) return {LATCHKEY_E_TRANSIENT, "try again later"};
     if (status >= 400 && status <= 499) return {LATCHKEY_E_REJECTED, "the request was refused"};
@@ -87,8 +106,9 @@ HttpVerdict http_verdict(long status, const char* retry_after, const std::string
     if (st == LATCHKEY_E_TRANSIENT && retry_after && *retry_after) {
         if (auto wait = retry_after_wait_ms(retry_after, now_ms)) {
             out.retry_after_ms = *wait;
-            if (*wait > 0) out.message += " (the server asked to wait " +
-                                          std::to_string((*wait + 999) / 1000) + " s)";
+            if (*wait > 0)
+                out.message +=
+                    " (the server asked to wait " + std::to_string((*wait + 999) / 1000) + " s)";
         }
     }
     return out;

@@ -16,13 +16,19 @@ namespace {
 
 latchkey_json_type type_of(const rapidjson::Value& v) {
     switch (v.GetType()) {
-        case rapidjson::kNullType: return LATCHKEY_JSON_NULL;
+        case rapidjson::kNullType:
+            return LATCHKEY_JSON_NULL;
         case rapidjson::kFalseType:
-        case rapidjson::kTrueType: return LATCHKEY_JSON_BOOL;
-        case rapidjson::kNumberType: return LATCHKEY_JSON_NUMBER;
-        case rapidjson::kStringType: return LATCHKEY_JSON_STRING;
-        case rapidjson::kArrayType: return LATCHKEY_JSON_ARRAY;
-        case rapidjson::kObjectType: return LATCHKEY_JSON_OBJECT;
+        case rapidjson::kTrueType:
+            return LATCHKEY_JSON_BOOL;
+        case rapidjson::kNumberType:
+            return LATCHKEY_JSON_NUMBER;
+        case rapidjson::kStringType:
+            return LATCHKEY_JSON_STRING;
+        case rapidjson::kArrayType:
+            return LATCHKEY_JSON_ARRAY;
+        case rapidjson::kObjectType:
+            return LATCHKEY_JSON_OBJECT;
     }
     return LATCHKEY_JSON_ABSENT;
 }
@@ -39,13 +45,20 @@ std::string shown(const char* pointer) {
 
 const char* json_type_name(latchkey_json_type type) {
     switch (type) {
-        case LATCHKEY_JSON_NULL: return "null";
-        case LATCHKEY_JSON_BOOL: return "a boolean";
-        case LATCHKEY_JSON_NUMBER: return "a number";
-        case LATCHKEY_JSON_STRING: return "a string";
-        case LATCHKEY_JSON_ARRAY: return "an array";
-        case LATCHKEY_JSON_OBJECT: return "an object";
-        case LATCHKEY_JSON_ABSENT: break;
+        case LATCHKEY_JSON_NULL:
+            return "null";
+        case LATCHKEY_JSON_BOOL:
+            return "a boolean";
+        case LATCHKEY_JSON_NUMBER:
+            return "a number";
+        case LATCHKEY_JSON_STRING:
+            return "a string";
+        case LATCHKEY_JSON_ARRAY:
+            return "an array";
+        case LATCHKEY_JSON_OBJECT:
+            return "an object";
+        case LATCHKEY_JSON_ABSENT:
+            break;
     }
     return "nothing";
 }

@@ -88,8 +88,8 @@ struct KitServices {
             [&](const JsonDocument& d, std::string& why) { return d.integer(pointer, why); },
             [&](int64_t v) { *out = v; });
     }
-    static latchkey_status json_bool(void*, const latchkey_json* doc, const char* pointer,
-                                     int* out, latchkey_result* r) {
+    static latchkey_status json_bool(void*, const latchkey_json* doc, const char* pointer, int* out,
+                                     latchkey_result* r) {
         if (!out) return fail(r, LATCHKEY_E_INTERNAL, "json_bool: no place for the result");
         return read(
             doc, r,
@@ -150,11 +150,10 @@ struct KitServices {
         return LATCHKEY_OK;
     }
 
-    static latchkey_status http_error(void*, long status, const char* retry_after,
-                                      const char* what, int64_t* retry_after_ms,
-                                      latchkey_result* r) {
-        HttpVerdict v = http_verdict(status, retry_after, what && *what ? what : "the server",
-                                     util::now_ms());
+    static latchkey_status http_error(void*, long status, const char* retry_after, const char* what,
+                                      int64_t* retry_after_ms, latchkey_result* r) {
+        HttpVerdict v =
+            http_verdict(status, retry_after, what && *what ? what : "the server", util::now_ms());
         if (retry_after_ms) *retry_after_ms = v.retry_after_ms;
         if (v.status == LATCHKEY_OK) return LATCHKEY_OK;
         if (r && v.retry_after_ms > 0) RetryAfter(r, v.retry_after_ms);

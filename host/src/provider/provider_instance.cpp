@@ -3,12 +3,12 @@
 #include <cstring>
 #include <thread>
 
+#include "abi/json_document.hpp"
 #include "abi/kit_services.hpp"
 #include "abi/option_view.hpp"
 #include "abi/shield.hpp"
 #include "abi/status.hpp"
 #include "credential/credential_check.hpp"
-#include "abi/json_document.hpp"
 #include "crypto/jwt.hpp"
 #include "crypto/primitives.hpp"
 #include "crypto/signing.hpp"
@@ -315,8 +315,7 @@ void result_extra(latchkey_result* r, const char* k, const char* v) {
 // the failure (see "Errors" in provider.h), so the status is left alone.
 void note(latchkey_result* r, const std::string& message) { r->message = message; }
 const char* result_message(latchkey_result* r) { return r ? r->message.c_str() : ""; }
-latchkey_status result_extra_json(latchkey_result* r, const char* k, const char* json,
-                                  size_t len) {
+latchkey_status result_extra_json(latchkey_result* r, const char* k, const char* json, size_t len) {
     if (!r) return LATCHKEY_E_INTERNAL;
     if (!k || (!json && len)) {
         note(r, "result_extra_json: no key or no JSON");
@@ -348,8 +347,7 @@ latchkey_status sign_jwt(void* ctx, const char* alg, const char* key_file, const
     auto jwt = crypto::sign_jwt(alg, util::expand_home(key_file), passphrase,
                                 header_json ? header_json : "", claims_json, failure);
     if (!jwt)
-        return fail(failure.key_problem ? LATCHKEY_E_CONFIG : LATCHKEY_E_INTERNAL,
-                    failure.message);
+        return fail(failure.key_problem ? LATCHKEY_E_CONFIG : LATCHKEY_E_INTERNAL, failure.message);
     self->services().redactor.add(*jwt);  // a bearer credential for as long as it lives
     sink(user, jwt->data(), jwt->size());
     return LATCHKEY_OK;

@@ -406,12 +406,12 @@ class Host {
         auto it = response.headers.find("retry-after");
         int64_t wait = 0;
         latchkey_result* r = detail::current_result();
-        latchkey_status st = h_->http_error(h_->ctx, response.status,
-                                            it == response.headers.end() ? nullptr
-                                                                         : it->second.c_str(),
-                                            what.c_str(), &wait, r);
+        latchkey_status st = h_->http_error(
+            h_->ctx, response.status, it == response.headers.end() ? nullptr : it->second.c_str(),
+            what.c_str(), &wait, r);
         if (st != LATCHKEY_OK)
-            throw Error(st, message_of(r, what + " answered HTTP " + std::to_string(response.status)),
+            throw Error(st,
+                        message_of(r, what + " answered HTTP " + std::to_string(response.status)),
                         wait);
     }
     // The host's message for a failure of `status` it wrote into `r`, or
@@ -494,8 +494,8 @@ class Json {
     std::string require_string(const char* pointer) const {
         std::string out;
         latchkey_result* r = detail::current_result();
-        host().check(h_->json_string(h_->ctx, doc_, pointer, detail::append_to_string, &out, r),
-                     r, std::string("no string at ") + pointer);
+        host().check(h_->json_string(h_->ctx, doc_, pointer, detail::append_to_string, &out, r), r,
+                     std::string("no string at ") + pointer);
         return out;
     }
     double require_number(const char* pointer) const {
@@ -523,9 +523,8 @@ class Json {
     std::string key(const char* pointer, size_t index) const {
         std::string out;
         latchkey_result* r = detail::current_result();
-        host().check(
-            h_->json_key(h_->ctx, doc_, pointer, index, detail::append_to_string, &out, r), r,
-            std::string("no object at ") + pointer);
+        host().check(h_->json_key(h_->ctx, doc_, pointer, index, detail::append_to_string, &out, r),
+                     r, std::string("no object at ") + pointer);
         return out;
     }
     // The value at `pointer` as compact JSON text ("" for the whole document).
@@ -548,8 +547,7 @@ inline Json Host::json(std::string_view text) const {
     require_v1_3("the JSON service");
     latchkey_json* doc = nullptr;
     latchkey_result* r = detail::current_result();
-    check(h_->json_parse(h_->ctx, text.data(), text.size(), &doc, r), r,
-          "the answer is not JSON");
+    check(h_->json_parse(h_->ctx, text.data(), text.size(), &doc, r), r, "the answer is not JSON");
     return Json(*this, doc);
 }
 
@@ -567,9 +565,7 @@ class JsonObject {
     JsonObject& add(std::string_view key, const std::string& value) {
         return add(key, std::string_view(value));
     }
-    JsonObject& add(std::string_view key, int64_t value) {
-        return raw(key, std::to_string(value));
-    }
+    JsonObject& add(std::string_view key, int64_t value) { return raw(key, std::to_string(value)); }
     JsonObject& add(std::string_view key, int value) { return add(key, int64_t{value}); }
     JsonObject& add(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
     JsonObject& add(std::string_view key, const std::vector<std::string>& values) {

@@ -188,8 +188,9 @@ TEST_F(KitServices, TheSignServicesErrorNamesTheSiteOnce) {
 }
 
 TEST_F(KitServices, TheApiKeyProvidersErrorsNameTheSiteOnce) {
-    write_policy("[sites.api]\nprovider = \"api-key\"\napi_key = \"ak-Kit-51d2\"\n"
-                 "header = \"no header name\"\n");
+    write_policy(
+        "[sites.api]\nprovider = \"api-key\"\napi_key = \"ak-Kit-51d2\"\n"
+        "header = \"no header name\"\n");
     never_print("ak-Kit-51d2");
     auto r = lk({"token"});
     EXPECT_EQ(r.exit_code, 1);
@@ -201,8 +202,9 @@ TEST_F(KitServices, MalformedJsonIsAClearErrorNotACrash) {
     site();
     never_print("leaky-secret-in-body");
     for (const std::string body :
-         {"{\"token\": \"leaky-secret-in-body\"", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-                                                  "[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]",
+         {"{\"token\": \"leaky-secret-in-body\"",
+          "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+          "[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]",
           "<html>502</html>", "{\"token\": 7, \"expires_at\": \"2030-01-31T12:00:00Z\"}",
           "{\"token\": \"leaky-secret-in-body\", \"expires_at\": \"31/01/2030\"}"}) {
         endpoint_.answer(200, body);
@@ -231,8 +233,7 @@ TEST_F(KitServices, HttpStatusesMapToTheirCategory) {
 
     endpoint_.answer(401, "{}");
     r = kit({"token"});
-    EXPECT_NE(r.err.find("HTTP 401 Unauthorized: the credentials were refused"),
-              std::string::npos)
+    EXPECT_NE(r.err.find("HTTP 401 Unauthorized: the credentials were refused"), std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find("check the credentials configured for this site"), std::string::npos);
 

@@ -7,8 +7,7 @@
 namespace latchkey::itest {
 namespace {
 
-const std::string kChecker =
-    std::string(LATCHKEY_BUILD_DIR) + "/bin/latchkey-provider-check";
+const std::string kChecker = std::string(LATCHKEY_BUILD_DIR) + "/bin/latchkey-provider-check";
 const std::string kProviders = std::string(LATCHKEY_BUILD_DIR) + "/lib/latchkey/providers";
 
 RunResult check(std::vector<std::string> args) {
@@ -43,8 +42,9 @@ TEST(ProviderCheck, EveryBuiltInProviderPasses) {
 TEST(ProviderCheck, TheAbi13TestProviderPasses) {
     auto r = check({std::string(LATCHKEY_TEST_PLUGIN_DIR) + "/kit/test-kit.so"});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_EQ(row(r.out, "abi version"), "PASS  abi version                   ABI 1.3, "
-                                         "descriptor of 96 bytes");
+    EXPECT_EQ(row(r.out, "abi version"),
+              "PASS  abi version                   ABI 1.3, "
+              "descriptor of 96 bytes");
 }
 
 TEST(ProviderCheck, ABrokenPluginFailsEachCheckByName) {
@@ -101,9 +101,10 @@ TEST_F(ProviderCheckLive, AcquiresFromTheSiteItIsGiven) {
                    "--at", "dev"},
                   o);
     EXPECT_EQ(r.exit_code, 1) << r.out;
-    EXPECT_EQ(row(r.out, "live: acquire/refresh").rfind("FAIL  live: acquire/refresh         "
-                                                        "acquire: ",
-                                                        0),
+    EXPECT_EQ(row(r.out, "live: acquire/refresh")
+                  .rfind("FAIL  live: acquire/refresh         "
+                         "acquire: ",
+                         0),
               0u)
         << r.out;
 }

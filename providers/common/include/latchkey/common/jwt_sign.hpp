@@ -42,8 +42,7 @@ inline std::string sign_jwt(const sdk::Host& host, const SigningKey& key,
     sdk::JsonObject header(host);
     if (!key.key_id.empty()) header.add("kid", key.key_id);
     try {
-        return host.sign_jwt(key.alg, key.key_file, key.passphrase, header.done(),
-                             to_json(claims));
+        return host.sign_jwt(key.alg, key.key_file, key.passphrase, header.done(), to_json(claims));
     } catch (const sdk::Error& e) {
         if (e.status() != LATCHKEY_E_CONFIG) throw;
         throw sdk::config_error(printable(e.what()) + "; check " + key.file_option +
