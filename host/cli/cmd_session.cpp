@@ -313,7 +313,15 @@ int status(Context& ctx) {
                 j.key_bool("has_refresh_token", c->has_refresh_token);
                 w.Key("extras");
                 w.StartObject();
-                for (auto& [k, v] : c->extras) j.key_string(k.c_str(), v);
+                for (auto& [k, v] : c->extras) {
+                    if (!c->json_extras.count(k)) {
+                        j.key_string(k.c_str(), v);
+                        continue;
+                    }
+                    // A typed extra: JSON the host parsed and wrote itself.
+                    w.Key(k.c_str());
+                    w.RawValue(v.c_str(), v.size(), rapidjson::kObjectType);
+                }
                 w.EndObject();
             }
             w.EndObject();

@@ -42,12 +42,11 @@ class ApiKeyProvider {
     sdk::Credential acquire() {
         // Keys read from files end in a newline; that is never part of the key.
         std::string key(common::trim(host_.require("api_key")));
-        if (key.empty())
-            throw sdk::config_error("site '" + host_.site() + "': option 'api_key' is blank");
+        // No "site 'NAME': " of our own: the host puts it in front.
+        if (key.empty()) throw sdk::config_error("option 'api_key' is blank");
         if (common::has_control_chars(key))
             throw sdk::config_error(
-                "site '" + host_.site() +
-                "': option 'api_key' contains a line break or control character, "
+                "option 'api_key' contains a line break or control character, "
                 "which cannot be sent in a header");
         // The host redacts the option as configured; the trimmed form may differ.
         host_.add_secret(key);

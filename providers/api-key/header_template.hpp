@@ -21,8 +21,8 @@ struct HeaderTemplate {
 // holds no secret) when it cannot be represented.
 inline HeaderTemplate parse_header_template(const std::string& site, const std::string& text) {
     auto fail = [&](const std::string& why) {
-        return sdk::config_error("site '" + site + "': option 'header' (\"" +
-                                 common::printable(text) + "\") " + why +
+        (void)site;  // the host puts "site 'NAME': " in front of the message
+        return sdk::config_error("option 'header' (\"" + common::printable(text) + "\") " + why +
                                  "; expected e.g. \"Authorization: Bearer {token}\" or "
                                  "\"X-API-Key: {token}\"");
     };

@@ -9,8 +9,6 @@
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
 
-#include "rfc3339.hpp"
-
 namespace latchkey::exec {
 
 const char* const kAcceptedFormats =
@@ -42,16 +40,18 @@ std::string required_string(const Value& obj, const char* key, const std::string
     return v->GetString();
 }
 
-int64_t timestamp_ms(const Value& v, const std::string& field) {
+// The host's time service reads the timestamp (ABI 1.3).
+int64_t timestamp_ms(const sdk::Host& host, const Value& v, const std::string& field) {
     if (!v.IsString()) throw FormatError(field + " is not an RFC 3339 timestamp string");
-    auto ms = parse_rfc3339_ms(v.GetString());
-    if (!ms)
+    try {
+        return host.parse_time(v.GetString(), LATCHKEY_TIME_RFC3339);
+    } catch (const sdk::Error&) {
         throw FormatError(field + " \"" + common::printable(v.GetString(), 60) +
                           "\" is not an RFC 3339 timestamp such as 2030-01-31T12:00:00Z");
-    return *ms;
+    }
 }
 
-ParsedOutput kubernetes(const Value& doc) {
+ParsedOutput kubernetes(const sdk::Host& host, const Value& doc) {
     const std::string what = "the ExecCredential";
     const Value* api = string_member(doc, "apiVersion");
     if (!api) throw FormatError(what + " has no apiVersion");
@@ -73,7 +73,7 @@ ParsedOutput kubernetes(const Value& doc) {
     p.credential.token = required_string(*status, "token", what + "'s status");
     p.credential.token_type = "Bearer";
     if (const Value* exp = member(*status, "expirationTimestamp"); exp && !exp->IsNull())
-        p.credential.expires_at_ms = timestamp_ms(*exp, "status.expirationTimestamp");
+        p.credential.expires_at_ms = timestamp_ms(host, *exp, "status.expirationTimestamp");
     return p;
 }
 
@@ -94,7 +94,7 @@ std::string aws_json(const Value& doc) {
     return buf.GetString();
 }
 
-ParsedOutput aws(const Value& doc, AwsToken choice) {
+ParsedOutput aws(const sdk::Host& host, const Value& doc, AwsToken choice) {
     const std::string what = "the AWS credential_process object";
     const Value* version = member(doc, "Version");
     if (!version->IsInt() || version->GetInt() != 1)
@@ -125,11 +125,11 @@ ParsedOutput aws(const Value& doc, AwsToken choice) {
     p.credential.token_type = "";
     p.credential.extras["aws_access_key_id"] = key_id;
     if (const Value* exp = member(doc, "Expiration"); exp && !exp->IsNull())
-        p.credential.expires_at_ms = timestamp_ms(*exp, "Expiration");
+        p.credential.expires_at_ms = timestamp_ms(host, *exp, "Expiration");
     return p;
 }
 
-ParsedOutput latchkey_form(const Value& doc) {
+ParsedOutput latchkey_form(const sdk::Host& host, const Value& doc) {
     const std::string what = "the {\"token\"} object";
     ParsedOutput p;
     p.format = "latchkey";
@@ -151,7 +151,7 @@ ParsedOutput latchkey_form(const Value& doc) {
                                   " is not Unix time in seconds");
             p.credential.expires_at_ms = static_cast<int64_t>(std::llround(s * 1000));
         } else {
-            p.credential.expires_at_ms = timestamp_ms(*exp, "expires_at");
+            p.credential.expires_at_ms = timestamp_ms(host, *exp, "expires_at");
         }
     }
     if (const Value* extras = member(doc, "extras"); extras && !extras->IsNull()) {
@@ -181,16 +181,16 @@ std::vector<std::string> secrets_in(std::string_view out) {
     return found;
 }
 
-ParsedOutput parse_output(std::string_view out, AwsToken aws_token) {
+ParsedOutput parse_output(const sdk::Host& host, std::string_view out, AwsToken aws_token) {
     if (common::trim(out).empty()) throw FormatError("it printed nothing on standard output");
     rapidjson::Document doc;
     if (auto problem = common::parse_bounded_json(doc, out))
         throw FormatError("its standard output is not JSON (" + problem->what + " at byte " +
                           std::to_string(problem->offset) + ")");
     if (!doc.IsObject()) throw FormatError("its standard output is JSON but not an object");
-    if (member(doc, "kind") || member(doc, "apiVersion")) return kubernetes(doc);
-    if (member(doc, "Version")) return aws(doc, aws_token);
-    if (member(doc, "token")) return latchkey_form(doc);
+    if (member(doc, "kind") || member(doc, "apiVersion")) return kubernetes(host, doc);
+    if (member(doc, "Version")) return aws(host, doc, aws_token);
+    if (member(doc, "token")) return latchkey_form(host, doc);
     throw FormatError("its standard output is a JSON object of none of the accepted forms");
 }
 

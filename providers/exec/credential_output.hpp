@@ -48,7 +48,8 @@ struct ParsedOutput {
 // it reports anything about the run.
 std::vector<std::string> secrets_in(std::string_view out);
 
-// Reads a credential. Throws FormatError.
-ParsedOutput parse_output(std::string_view out, AwsToken aws_token);
+// Reads a credential; timestamps through `host`'s time service. Throws
+// FormatError.
+ParsedOutput parse_output(const sdk::Host& host, std::string_view out, AwsToken aws_token);
 
 }  // namespace latchkey::exec

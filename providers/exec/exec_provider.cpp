@@ -210,7 +210,7 @@ class ExecProvider {
                          with_person);
         exec::ParsedOutput parsed;
         try {
-            parsed = exec::parse_output(r.out, aws_token_);
+            parsed = exec::parse_output(host_, r.out, aws_token_);
         } catch (const exec::FormatError& e) {
             throw sdk::internal_error(program + " succeeded but " + e.what() + "; expected " +
                                       exec::kAcceptedFormats);

@@ -67,6 +67,9 @@ class SalesforceSoapProvider {
                 "' is not an absolute URL such as https://login.salesforce.com");
         url_ = base + "/services/Soap/u/" + host.require("api_version");
         username_ = host.require("username");
+        // Read at each login (kept no longer than needed), checked here so a
+        // site without one fails when it is made, as every missing option does.
+        host.require("password");
     }
 
     sdk::Credential acquire() {

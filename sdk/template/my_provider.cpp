@@ -8,8 +8,17 @@ namespace {
 // validates the policy against it and resolves { env = ... } / { file = ... }.
 // Names follow docs/option-names.md: a static secret is `api_key`, a file
 // `*_file` (declared LATCHKEY_OPT_PATH, so `~/` arrives expanded).
+//
+// Flags, see docs/writing-providers.md:
+//  - SECRET: never shown, redacted from every message and log line.
+//  - IDENTITY: the value says *whose* credential this is (a key, a client
+//    or app id, a user name, a tenant, the token URL, the scopes). It is part
+//    of the key the cached credential is stored under, so changing it in the
+//    policy gets a new credential. Without it, a site whose app_id changed
+//    is served the old app's cached token until it expires.
 const latchkey_option kOptions[] = {
-    {"api_key", LATCHKEY_OPT_STRING, LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET, nullptr,
+    {"api_key", LATCHKEY_OPT_STRING,
+     LATCHKEY_OPTF_REQUIRED | LATCHKEY_OPTF_SECRET | LATCHKEY_OPTF_IDENTITY, nullptr,
      "the key to hand out; usually { env = \"...\" }"},
     {},  // end of the list
 };

@@ -20,4 +20,18 @@ inline std::string base64url(const std::string& raw) {
     return out;
 }
 
+// Its inverse, for reading a JWT's segments; "" when `text` is not base64url.
+inline std::string base64url_decode(std::string text) {
+    for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
+    const size_t padding = (4 - text.size() % 4) % 4;
+    text.append(padding, '=');
+    std::string out(text.size(), '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(text.data()),
+                            static_cast<int>(text.size()));
+    if (n < 0 || static_cast<size_t>(n) < padding) return "";
+    out.resize(static_cast<size_t>(n) - padding);  // EVP_DecodeBlock counts the padding
+    return out;
+}
+
 }  // namespace latchkey::itest

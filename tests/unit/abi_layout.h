@@ -41,6 +41,12 @@ ABI_FROZEN(LATCHKEY_OPT_STRING == 0 && LATCHKEY_OPT_INT == 1 && LATCHKEY_OPT_BOO
            LATCHKEY_OPT_DURATION == 3 && LATCHKEY_OPT_LIST == 4);
 ABI_FROZEN(LATCHKEY_LOG_DEBUG == 0 && LATCHKEY_LOG_INFO == 1 && LATCHKEY_LOG_WARN == 2 &&
            LATCHKEY_LOG_ERROR == 3);
+ABI_FROZEN(sizeof(latchkey_json_type) == 4);
+ABI_FROZEN(sizeof(latchkey_time_format) == 4);
+ABI_FROZEN(LATCHKEY_JSON_ABSENT == 0 && LATCHKEY_JSON_NULL == 1 && LATCHKEY_JSON_BOOL == 2 &&
+           LATCHKEY_JSON_NUMBER == 3 && LATCHKEY_JSON_STRING == 4 && LATCHKEY_JSON_ARRAY == 5 &&
+           LATCHKEY_JSON_OBJECT == 6);
+ABI_FROZEN(LATCHKEY_TIME_RFC3339 == 0 && LATCHKEY_TIME_HTTP_DATE == 1);
 ABI_FROZEN(LATCHKEY_OPTF_REQUIRED == 0x1u && LATCHKEY_OPTF_SECRET == 0x2u &&
            LATCHKEY_OPTF_IDENTITY == 0x4u);
 
@@ -51,6 +57,7 @@ ABI_FROZEN(LATCHKEY_HTTP_REQUEST_V1_0_SIZE == 80);
 ABI_FROZEN(LATCHKEY_HTTP_REQUEST_V1_1_SIZE == 104);
 ABI_FROZEN(LATCHKEY_HOST_V1_0_SIZE == 248);
 ABI_FROZEN(LATCHKEY_HOST_V1_1_SIZE == 288);
+ABI_FROZEN(LATCHKEY_HOST_V1_3_SIZE == 424);
 ABI_FROZEN(LATCHKEY_PROVIDER_V1_0_SIZE == 80);
 ABI_FROZEN(LATCHKEY_PROVIDER_V1_1_SIZE == 96);
 ABI_FROZEN(LATCHKEY_STORAGE_V1_0_SIZE == 120);
@@ -96,7 +103,7 @@ ABI_FROZEN(offsetof(latchkey_http_request, client_key_file) == 88);
 ABI_FROZEN(offsetof(latchkey_http_request, client_key_password) == 96);
 
 /* latchkey_host */
-ABI_FROZEN(sizeof(latchkey_host) == 288);
+ABI_FROZEN(sizeof(latchkey_host) == 424);
 ABI_FROZEN(ABI_ALIGNOF(latchkey_host) == 8);
 ABI_FROZEN(offsetof(latchkey_host, struct_size) == 0);
 ABI_FROZEN(offsetof(latchkey_host, abi_major) == 4);
@@ -136,6 +143,24 @@ ABI_FROZEN(offsetof(latchkey_host, cache_get) == 256);
 ABI_FROZEN(offsetof(latchkey_host, cache_put) == 264);
 ABI_FROZEN(offsetof(latchkey_host, progress) == 272);
 ABI_FROZEN(offsetof(latchkey_host, fetch_site) == 280);
+/* ABI 1.3 */
+ABI_FROZEN(offsetof(latchkey_host, result_message) == 288);
+ABI_FROZEN(offsetof(latchkey_host, json_parse) == 296);
+ABI_FROZEN(offsetof(latchkey_host, json_release) == 304);
+ABI_FROZEN(offsetof(latchkey_host, json_type) == 312);
+ABI_FROZEN(offsetof(latchkey_host, json_size) == 320);
+ABI_FROZEN(offsetof(latchkey_host, json_string) == 328);
+ABI_FROZEN(offsetof(latchkey_host, json_number) == 336);
+ABI_FROZEN(offsetof(latchkey_host, json_integer) == 344);
+ABI_FROZEN(offsetof(latchkey_host, json_bool) == 352);
+ABI_FROZEN(offsetof(latchkey_host, json_key) == 360);
+ABI_FROZEN(offsetof(latchkey_host, json_text) == 368);
+ABI_FROZEN(offsetof(latchkey_host, json_quote) == 376);
+ABI_FROZEN(offsetof(latchkey_host, time_parse) == 384);
+ABI_FROZEN(offsetof(latchkey_host, time_format) == 392);
+ABI_FROZEN(offsetof(latchkey_host, sign_jwt) == 400);
+ABI_FROZEN(offsetof(latchkey_host, http_error) == 408);
+ABI_FROZEN(offsetof(latchkey_host, result_extra_json) == 416);
 
 /* latchkey_provider */
 ABI_FROZEN(sizeof(latchkey_provider) == 96);

@@ -70,7 +70,7 @@ TEST_F(Plugins, AbiMajorMismatch) {
     auto e = catch_error([&] { load_provider(path); });
     EXPECT_EQ(e.kind(), ErrorKind::plugin);
     EXPECT_TRUE(contains(msg(e), "plugin " + path + " refused: built for provider ABI 2."));
-    EXPECT_TRUE(contains(msg(e), "this host speaks ABI 1.2; rebuild it against this SDK"))
+    EXPECT_TRUE(contains(msg(e), "this host speaks ABI 1.3; rebuild it against this SDK"))
         << msg(e);
 }
 

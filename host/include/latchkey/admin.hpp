@@ -22,6 +22,7 @@
 #include <latchkey/host.hpp>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -74,6 +75,9 @@ struct StoredCredential {
     bool has_refresh_token = false;
     // Non-secret details the provider kept (instance_url, scope, ...).
     std::vector<std::pair<std::string, std::string>> extras;
+    // The keys of `extras` whose value is JSON text (a typed extra), shown
+    // as JSON by `status -o json`.
+    std::set<std::string> json_extras;
 
     bool expired_at(int64_t now_ms) const { return expires_at_ms && now_ms >= expires_at_ms; }
 };

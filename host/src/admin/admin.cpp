@@ -74,6 +74,7 @@ StoredCredential without_secrets(const detail::CredentialData& c) {
     out.refresh_at_ms = c.refresh_at_ms;
     out.has_refresh_token = !c.refresh_token.empty();
     for (auto& [k, v] : c.extras) out.extras.emplace_back(k, v);
+    out.json_extras = c.json_extras;
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 
 #include "util/secure_memory.hpp"
@@ -31,6 +32,9 @@ struct CredentialData {
     int64_t expires_at_ms = 0;  // 0 = does not expire
     int64_t obtained_at_ms = 0;
     std::map<std::string, std::string> extras;
+    // The keys of `extras` whose value is JSON text (typed extras, ABI 1.3):
+    // stored and shown as JSON, not as a string holding it.
+    std::set<std::string> json_extras;
     // When the token manager starts refreshing; computed from the policy.
     int64_t refresh_at_ms = std::numeric_limits<int64_t>::max();
 

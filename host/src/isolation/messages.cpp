@@ -71,6 +71,9 @@ rapidjson::Value credential_json(const detail::CredentialData& c, Alloc& a) {
     rapidjson::Value extras(rapidjson::kObjectType);
     for (auto& [k, val] : c.extras) extras.AddMember(str(k, a), str(val, a), a);
     v.AddMember("extras", extras, a);
+    rapidjson::Value json_extras(rapidjson::kArrayType);
+    for (auto& k : c.json_extras) json_extras.PushBack(str(k, a), a);
+    v.AddMember("json_extras", json_extras, a);
     return v;
 }
 
@@ -96,6 +99,15 @@ std::optional<detail::CredentialData> credential_from(const rapidjson::Value& v)
         auto val = clean_string(m.value);
         if (!k || !val) return std::nullopt;
         c.extras[*k] = *val;
+    }
+    auto json_extras = v.FindMember("json_extras");
+    if (json_extras != v.MemberEnd()) {
+        if (!json_extras->value.IsArray()) return std::nullopt;
+        for (auto& k : json_extras->value.GetArray()) {
+            auto key = clean_string(k);
+            if (!key || !c.extras.count(*key)) return std::nullopt;
+            c.json_extras.insert(*key);
+        }
     }
     return c;
 }

@@ -3,10 +3,13 @@
 #include <cstring>
 #include <thread>
 
-#include "abi/shield.hpp"
+#include "abi/json_document.hpp"
+#include "abi/kit_services.hpp"
 #include "abi/option_view.hpp"
+#include "abi/shield.hpp"
 #include "abi/status.hpp"
 #include "credential/credential_check.hpp"
+#include "crypto/jwt.hpp"
 #include "crypto/primitives.hpp"
 #include "crypto/signing.hpp"
 #include "latchkey/error.hpp"
@@ -226,8 +229,9 @@ latchkey_status sign(void* ctx, const char* alg, const char* key_file, const cha
     auto sig = crypto::sign_pem(alg, util::expand_home(key_file), passphrase,
                                 std::string_view(reinterpret_cast<const char*>(data), len), err);
     if (!sig) {
-        copy_error(error, error_len,
-                   "site '" + self->site().name + "': " + self->services().redactor.redact(err));
+        // No "site 'NAME': " here: the host puts it in front of the error the
+        // provider returns, and a provider passing this one on would show it twice.
+        copy_error(error, error_len, self->services().redactor.redact(err));
         return LATCHKEY_E_CONFIG;
     }
     sink(user, sig->data(), sig->size());
@@ -303,7 +307,50 @@ void result_header_name(latchkey_result* r, const char* v) {
 void result_expires_at(latchkey_result* r, int64_t ms) { r->data.expires_at_ms = ms; }
 void result_refresh_token(latchkey_result* r, const char* v) { r->data.refresh_token = v ? v : ""; }
 void result_extra(latchkey_result* r, const char* k, const char* v) {
-    if (k) r->data.extras[k] = v ? v : "";
+    if (!k) return;
+    r->data.extras[k] = v ? v : "";
+    r->data.json_extras.erase(k);
+}
+// A service's failure: its message is the call's if the provider returns
+// the failure (see "Errors" in provider.h), so the status is left alone.
+void note(latchkey_result* r, const std::string& message) { r->message = message; }
+const char* result_message(latchkey_result* r) { return r ? r->message.c_str() : ""; }
+latchkey_status result_extra_json(latchkey_result* r, const char* k, const char* json, size_t len) {
+    if (!r) return LATCHKEY_E_INTERNAL;
+    if (!k || (!json && len)) {
+        note(r, "result_extra_json: no key or no JSON");
+        return LATCHKEY_E_INTERNAL;
+    }
+    std::string why;
+    auto compact = abi::compact_json(std::string_view(json ? json : "", len), why);
+    if (!compact) {
+        note(r, "extra '" + std::string(k) + "' is " + why);
+        return LATCHKEY_E_INTERNAL;
+    }
+    r->data.extras[k] = std::move(*compact);
+    r->data.json_extras.insert(k);
+    return LATCHKEY_OK;
+}
+
+latchkey_status sign_jwt(void* ctx, const char* alg, const char* key_file, const char* passphrase,
+                         const char* header_json, const char* claims_json, latchkey_sink sink,
+                         void* user, latchkey_result* r) {
+    auto* self = context_of(ctx)->self;
+    auto fail = [&](latchkey_status st, const std::string& why) {
+        if (r) note(r, self->services().redactor.redact(why));
+        return st;
+    };
+    if (!alg || !key_file || !claims_json || !sink)
+        return fail(LATCHKEY_E_INTERNAL, "sign_jwt: algorithm, key file and claims are required");
+    if (passphrase) self->services().redactor.add(passphrase);
+    crypto::JwtFailure failure;
+    auto jwt = crypto::sign_jwt(alg, util::expand_home(key_file), passphrase,
+                                header_json ? header_json : "", claims_json, failure);
+    if (!jwt)
+        return fail(failure.key_problem ? LATCHKEY_E_CONFIG : LATCHKEY_E_INTERNAL, failure.message);
+    self->services().redactor.add(*jwt);  // a bearer credential for as long as it lives
+    sink(user, jwt->data(), jwt->size());
+    return LATCHKEY_OK;
 }
 latchkey_status result_error(latchkey_result* r, latchkey_status st, const char* message) {
     r->status = st == LATCHKEY_OK ? LATCHKEY_E_INTERNAL : st;
@@ -361,6 +408,10 @@ ProviderInstance::ProviderInstance(std::shared_ptr<provider::LoadedProvider> pro
     t.cache_put = shielded<cb::cache_put>;
     t.progress = shielded<cb::progress>;
     t.fetch_site = shielded<cb::fetch_site>;
+    t.result_message = shielded<cb::result_message>;
+    abi::install_kit_services<cb::note, cb::result_retry_after>(t);
+    t.sign_jwt = shielded<cb::sign_jwt>;
+    t.result_extra_json = shielded<cb::result_extra_json>;
 
     latchkey_result r;
     latchkey_status st = provider_->descriptor().create(&table_, &instance_, &r);
@@ -443,7 +494,12 @@ ProviderResult accept_result(latchkey_status status, const detail::CredentialDat
         cb::result_header_name(&r, c.header_name.c_str());
         cb::result_expires_at(&r, c.expires_at_ms);
         cb::result_refresh_token(&r, c.refresh_token.c_str());
-        for (auto& [k, v] : c.extras) cb::result_extra(&r, k.c_str(), v.c_str());
+        for (auto& [k, v] : c.extras) {
+            if (c.json_extras.count(k))
+                cb::result_extra_json(&r, k.c_str(), v.data(), v.size());
+            else
+                cb::result_extra(&r, k.c_str(), v.c_str());
+        }
     }
     if (status != LATCHKEY_OK) cb::result_error(&r, status, message.c_str());
     cb::result_retry_after(&r, retry_after_ms);

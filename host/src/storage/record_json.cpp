@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <latchkey/common/bounded_json.hpp>
+#include <latchkey/common/json.hpp>
 #include <utility>
 
 #include "credential/credential_check.hpp"
@@ -41,7 +42,12 @@ std::string to_json(const detail::CredentialData& c) {
     w.StartObject();
     for (auto& [k, v] : c.extras) {
         w.Key(k.c_str());
-        w.String(v.c_str());
+        // A typed extra is stored as the JSON it is (checked and made compact
+        // when the provider handed it over); an older latchkey skips it.
+        if (c.json_extras.count(k))
+            w.RawValue(v.c_str(), v.size(), rapidjson::kObjectType);
+        else
+            w.String(v.c_str());
     }
     w.EndObject();
     w.EndObject();
@@ -106,8 +112,14 @@ std::optional<detail::CredentialData> from_json(const std::string& text, std::st
             error = "extras is not an object";
             return std::nullopt;
         }
-        for (auto& m : d["extras"].GetObject())
-            if (m.value.IsString()) c.extras[m.name.GetString()] = m.value.GetString();
+        for (auto& m : d["extras"].GetObject()) {
+            if (m.value.IsString()) {
+                c.extras[m.name.GetString()] = m.value.GetString();
+            } else {
+                c.extras[m.name.GetString()] = common::to_json(m.value);  // depth is capped
+                c.json_extras.insert(m.name.GetString());
+            }
+        }
     }
     return c;
 }

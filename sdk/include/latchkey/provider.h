@@ -66,7 +66,7 @@ extern "C" {
 #endif
 
 #define LATCHKEY_ABI_MAJOR 1
-#define LATCHKEY_ABI_MINOR 2
+#define LATCHKEY_ABI_MINOR 3
 
 /* The one symbol a provider plugin exports. */
 #define LATCHKEY_PROVIDER_ENTRY "latchkey_provider_v1"
@@ -113,7 +113,12 @@ typedef enum latchkey_option_type {
 /* Option flags (bit set). */
 #define LATCHKEY_OPTF_REQUIRED 0x1u /* must be set somewhere in the policy */
 #define LATCHKEY_OPTF_SECRET 0x2u   /* never shown; redacted from every log */
-#define LATCHKEY_OPTF_IDENTITY 0x4u /* part of "who": changes the storage key */
+/* Part of "who": the value goes into the key the site's credential is stored
+ * under, so a changed value never reuses the credential of the old one. Flag
+ * every option that selects a principal (client_id, app_id, username, tenant,
+ * api_key, the token URL or issuer, the scopes): without it, editing app_id
+ * in the policy serves the previous app's cached token until it expires. */
+#define LATCHKEY_OPTF_IDENTITY 0x4u
 
 /* One entry of a provider's option schema. An array of these ends with an
  * all-zero entry (`{0}` in C, `{}` in C++), whose `key` is NULL. */
@@ -199,6 +204,27 @@ typedef enum latchkey_log_level {
 
 /* Receives bytes produced by a host service; `user` is the caller's. */
 typedef void (*latchkey_sink)(void *user, const char *data, size_t len);
+
+/* ---- ABI 1.3: the types of the JSON and time services. */
+
+/* A JSON document parsed by the host; released with json_release. */
+typedef struct latchkey_json latchkey_json;
+
+/* What a JSON Pointer names in a document. */
+typedef enum latchkey_json_type {
+    LATCHKEY_JSON_ABSENT = 0, /* nothing there */
+    LATCHKEY_JSON_NULL = 1,
+    LATCHKEY_JSON_BOOL = 2,
+    LATCHKEY_JSON_NUMBER = 3,
+    LATCHKEY_JSON_STRING = 4,
+    LATCHKEY_JSON_ARRAY = 5,
+    LATCHKEY_JSON_OBJECT = 6
+} latchkey_json_type;
+
+typedef enum latchkey_time_format {
+    LATCHKEY_TIME_RFC3339 = 0,  /* 2026-12-07T10:00:00Z */
+    LATCHKEY_TIME_HTTP_DATE = 1 /* Mon, 07 Dec 2026 10:00:00 GMT */
+} latchkey_time_format;
 
 /* ---------------------------------------------------------------- host services */
 
@@ -367,6 +393,124 @@ typedef struct latchkey_host {
     latchkey_status (*fetch_site)(void *ctx, const char *site,
                                   latchkey_credential_sink sink, void *user,
                                   char *error, size_t error_len);
+
+    /* ---- ABI 1.3. Present when struct_size >= LATCHKEY_HOST_V1_3_SIZE;
+     * provider.hpp checks before calling. Every entry follows the one error
+     * convention above: `result` may be NULL (no message is kept then). */
+
+    /* The message the last failure wrote into `result` (result_error or a
+     * service), "" when none; valid until the next call on `result`. For a
+     * provider that adds context to a service's message. */
+    const char *(*result_message)(latchkey_result *result);
+
+    /* -- JSON, parsed by the host (RapidJSON) with the caps it puts on every
+     *    document from outside: at most 1 MiB, nested at most 64 levels, no
+     *    U+0000 in a string. Values are read by JSON Pointer (RFC 6901):
+     *    "" is the whole document, "/access_token" a member, "/keys/0/kid"
+     *    a member of an array element. */
+
+    /* Parses `len` bytes of `text` into a document for json_release.
+     * Malformed or over a cap: LATCHKEY_E_INTERNAL ("an unexpected answer";
+     * return another category if the caller knows better) with a message
+     * naming the byte offset, never quoting the text. */
+    latchkey_status (*json_parse)(void *ctx, const char *text, size_t len,
+                                  latchkey_json **out, latchkey_result *result);
+    void (*json_release)(void *ctx, latchkey_json *doc);
+    /* What is at `pointer`: LATCHKEY_JSON_ABSENT when nothing is (or the
+     * pointer is not a valid JSON Pointer). Cannot fail. */
+    latchkey_json_type (*json_type)(void *ctx, const latchkey_json *doc,
+                                    const char *pointer);
+    /* Elements of the array or members of the object at `pointer`; 0 for
+     * anything else. Cannot fail. */
+    size_t (*json_size)(void *ctx, const latchkey_json *doc,
+                        const char *pointer);
+    /* Typed reads. Each fails with LATCHKEY_E_INTERNAL and a message naming
+     * the pointer when the value is absent or of another type; test with
+     * json_type first for an optional value. A string goes to `sink` as
+     * UTF-8 bytes (never with a NUL). An integer is a number without a
+     * fraction that fits int64_t (3600 and 3600.0, not 3600.5). */
+    latchkey_status (*json_string)(void *ctx, const latchkey_json *doc,
+                                   const char *pointer, latchkey_sink sink,
+                                   void *user, latchkey_result *result);
+    latchkey_status (*json_number)(void *ctx, const latchkey_json *doc,
+                                   const char *pointer, double *out,
+                                   latchkey_result *result);
+    latchkey_status (*json_integer)(void *ctx, const latchkey_json *doc,
+                                    const char *pointer, int64_t *out,
+                                    latchkey_result *result);
+    latchkey_status (*json_bool)(void *ctx, const latchkey_json *doc,
+                                 const char *pointer, int *out,
+                                 latchkey_result *result);
+    /* The name of member `index` (document order) of the object at
+     * `pointer`, to `sink`. Fails as the typed reads do. */
+    latchkey_status (*json_key)(void *ctx, const latchkey_json *doc,
+                                const char *pointer, size_t index,
+                                latchkey_sink sink, void *user,
+                                latchkey_result *result);
+    /* The value at `pointer` written back as compact JSON text, to `sink`
+     * (a claims object to keep as a typed extra, say). Fails when absent. */
+    latchkey_status (*json_text)(void *ctx, const latchkey_json *doc,
+                                 const char *pointer, latchkey_sink sink,
+                                 void *user, latchkey_result *result);
+    /* The writer's half: `len` bytes of UTF-8 `text` as one JSON string
+     * literal, quotes included, every character that needs it escaped, to
+     * `sink`. LATCHKEY_E_INTERNAL when `text` is not valid UTF-8. Structure
+     * ({, :, [, ,) is the caller's; provider.hpp has a builder on top. */
+    latchkey_status (*json_quote)(void *ctx, const char *text, size_t len,
+                                  latchkey_sink sink, void *user,
+                                  latchkey_result *result);
+
+    /* -- time. Parses `text` in `format` into Unix epoch milliseconds:
+     *    RFC 3339 ("2026-12-07T10:00:00Z", "...T10:00:00.250+02:00") or an
+     *    HTTP-date (RFC 9110: "Mon, 07 Dec 2026 10:00:00 GMT", and the two
+     *    obsolete forms). LATCHKEY_E_INTERNAL when it is not one, or is not
+     *    between 1970 and 9999. */
+    latchkey_status (*time_parse)(void *ctx, const char *text,
+                                  latchkey_time_format format, int64_t *unix_ms,
+                                  latchkey_result *result);
+    /* `unix_ms` as text in `format` (RFC 3339 always in UTC with "Z", with
+     * milliseconds only when they are not zero), to `sink`. */
+    latchkey_status (*time_format)(void *ctx, int64_t unix_ms,
+                                   latchkey_time_format format,
+                                   latchkey_sink sink, void *user,
+                                   latchkey_result *result);
+
+    /* -- a signed JWT (RFC 7519) in JWS compact serialisation, with the key
+     *    in the PEM file `key_file` (see `sign` for `alg`, `passphrase` and
+     *    what may go wrong). `header_json` and `claims_json` are JSON
+     *    objects; the host sets "alg" in the header (and "typ": "JWT" when
+     *    the header has no "typ"), base64url-encodes both without padding
+     *    (RFC 7515 §2), signs, and sends header.claims.signature to `sink`.
+     *    The JWT is added to the redaction set. LATCHKEY_E_CONFIG when the
+     *    key cannot be used, LATCHKEY_E_INTERNAL when a JSON is not an
+     *    object. */
+    latchkey_status (*sign_jwt)(void *ctx, const char *alg,
+                                const char *key_file, const char *passphrase,
+                                const char *header_json,
+                                const char *claims_json, latchkey_sink sink,
+                                void *user, latchkey_result *result);
+
+    /* -- what an HTTP answer means. `status` and `retry_after` (the
+     *    Retry-After header, or NULL) of an answer from `what` ("the token
+     *    endpoint"): LATCHKEY_OK for 2xx, else the category the host acts
+     *    on (see the table in docs/writing-providers.md: 401/403 rejected,
+     *    404/422 config, 408/425/429/5xx transient ...) with a message. For
+     *    a transient one, Retry-After (delta-seconds or an HTTP-date) goes
+     *    to *retry_after_ms (may be NULL) and into `result` as
+     *    result_retry_after would. The body is never read: a provider that
+     *    understands it (an OAuth error) decides first. */
+    latchkey_status (*http_error)(void *ctx, long status,
+                                  const char *retry_after, const char *what,
+                                  int64_t *retry_after_ms,
+                                  latchkey_result *result);
+
+    /* -- a typed extra: `len` bytes of JSON kept as JSON (`status -o json`
+     *    shows the object, not a string holding it). Parsed with the caps
+     *    above and stored compact; LATCHKEY_E_INTERNAL when it is not JSON.
+     *    Read back by refresh/expired as its JSON text. */
+    latchkey_status (*result_extra_json)(latchkey_result *result,
+                                         const char *key, const char *json,
+                                         size_t len);
 } latchkey_host;
 
 /* Size of the host table up to the last field of ABI 1.0 and of 1.1. */
@@ -374,6 +518,9 @@ typedef struct latchkey_host {
     (offsetof(latchkey_host, result_retry_after) + sizeof(void *))
 #define LATCHKEY_HOST_V1_1_SIZE                                                \
     (offsetof(latchkey_host, fetch_site) + sizeof(void *))
+/* ... and of 1.3 (1.2 added no host service). */
+#define LATCHKEY_HOST_V1_3_SIZE                                                \
+    (offsetof(latchkey_host, result_extra_json) + sizeof(void *))
 
 /* ---------------------------------------------------------------- the descriptor */
 

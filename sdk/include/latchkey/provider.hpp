@@ -14,7 +14,13 @@
 //   LATCHKEY_PROVIDER(MyProvider, "my-provider", "1.0.0", "One line.", kOptions)
 //
 // Throw latchkey::sdk::Error to report a categorised failure. Every exception
-// is caught at the C boundary and turned into a status; none crosses it.
+// is caught at the C boundary and turned into a status; none crosses it. A
+// host service that fails (ABI 1.3: JSON, time, sign_jwt, check_status)
+// throws an Error carrying the host's message, which names what was wrong and
+// never quotes a secret: let it go, or catch it and add context.
+//
+// docs/writing-providers.md is the guide: the life of a call, option flags
+// (LATCHKEY_OPTF_IDENTITY!), error categories, messages, HTTP, threads, tests.
 #ifndef LATCHKEY_PROVIDER_HPP
 #define LATCHKEY_PROVIDER_HPP
 
@@ -65,6 +71,9 @@ struct Credential {
     int64_t expires_at_ms = 0;          // 0: unknown / does not expire
     std::string refresh_token;          // "" when none
     std::map<std::string, std::string> extras;
+    // Typed extras (ABI 1.3): JSON text kept as JSON, so `latchkey status
+    // -o json` shows the object. On an older host it goes in as a string.
+    std::map<std::string, std::string> json_extras;
 };
 
 // The credential the host currently holds, as seen by refresh/expired.
@@ -123,7 +132,26 @@ inline void copy_credential(void* user, const latchkey_credential* c) {
     *static_cast<std::optional<Current>*>(user) = Current::from(*c);
 }
 inline const char* c_str_or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+
+// The result of the provider call running on this thread (set by the
+// adapter below), where ABI 1.3 services write a failure's message.
+inline latchkey_result*& current_result() {
+    static thread_local latchkey_result* result = nullptr;
+    return result;
+}
+struct CurrentResult {
+    latchkey_result* previous;
+    explicit CurrentResult(latchkey_result* r) : previous(current_result()) {
+        current_result() = r;
+    }
+    ~CurrentResult() { current_result() = previous; }
+    CurrentResult(const CurrentResult&) = delete;
+    CurrentResult& operator=(const CurrentResult&) = delete;
+};
 }  // namespace detail
+
+class Json;
+class JsonObject;
 
 // The provider's view of the host services.
 class Host {
@@ -318,6 +346,85 @@ class Host {
         return *got;
     }
 
+    // ---- ABI 1.3 services. Each throws Error on an older host, and an Error
+    // with the host's message when it fails.
+
+    // True when the host offers the 1.3 services below.
+    bool has_v1_3() const { return h_->struct_size >= LATCHKEY_HOST_V1_3_SIZE; }
+
+    // `text` parsed by the host (RapidJSON, capped); see class Json below.
+    // Malformed: Error(INTERNAL, "the answer is not JSON: ... at offset N").
+    inline Json json(std::string_view text) const;
+    // `text` as one JSON string literal, quotes included; JsonObject builds on it.
+    std::string json_quote(std::string_view text) const {
+        require_v1_3("the JSON writer");
+        std::string out;
+        latchkey_result* r = detail::current_result();
+        check(h_->json_quote(h_->ctx, text.data(), text.size(), detail::append_to_string, &out, r),
+              r, "text for a JSON string is not UTF-8");
+        return out;
+    }
+    // An RFC 3339 date-time (or, with LATCHKEY_TIME_HTTP_DATE, an HTTP-date)
+    // as Unix ms.
+    int64_t parse_time(const std::string& text,
+                       latchkey_time_format format = LATCHKEY_TIME_RFC3339) const {
+        require_v1_3("time parsing");
+        int64_t ms = 0;
+        latchkey_result* r = detail::current_result();
+        check(h_->time_parse(h_->ctx, text.c_str(), format, &ms, r), r, "not a time");
+        return ms;
+    }
+    // Unix ms as RFC 3339 ("2026-12-07T10:00:00Z") or as an HTTP-date.
+    std::string format_time(int64_t unix_ms,
+                            latchkey_time_format format = LATCHKEY_TIME_RFC3339) const {
+        require_v1_3("time formatting");
+        std::string out;
+        latchkey_result* r = detail::current_result();
+        check(h_->time_format(h_->ctx, unix_ms, format, detail::append_to_string, &out, r), r,
+              "not a time between 1970 and 9999");
+        return out;
+    }
+    // A signed JWT, header.claims.signature, from JSON objects (JsonObject);
+    // the host sets "alg" (and "typ") and encodes. See latchkey_host.sign_jwt.
+    std::string sign_jwt(const std::string& alg, const std::string& key_file,
+                         const std::string& passphrase, const std::string& header_json,
+                         const std::string& claims_json) const {
+        require_v1_3("sign_jwt");
+        std::string out;
+        latchkey_result* r = detail::current_result();
+        check(h_->sign_jwt(h_->ctx, alg.c_str(), key_file.c_str(),
+                           passphrase.empty() ? nullptr : passphrase.c_str(), header_json.c_str(),
+                           claims_json.c_str(), detail::append_to_string, &out, r),
+              r, "cannot sign with key " + key_file);
+        return out;
+    }
+    // Throws the Error the host's table gives a non-2xx answer from `what`
+    // (401/403 rejected, 404/422 config, 429/5xx transient with Retry-After;
+    // docs/writing-providers.md). Decide first when you understand the body.
+    void check_status(const HttpResponse& response, const std::string& what) const {
+        require_v1_3("the HTTP status helper");
+        auto it = response.headers.find("retry-after");
+        int64_t wait = 0;
+        latchkey_result* r = detail::current_result();
+        latchkey_status st = h_->http_error(
+            h_->ctx, response.status, it == response.headers.end() ? nullptr : it->second.c_str(),
+            what.c_str(), &wait, r);
+        if (st != LATCHKEY_OK)
+            throw Error(st,
+                        message_of(r, what + " answered HTTP " + std::to_string(response.status)),
+                        wait);
+    }
+    // The host's message for a failure of `status` it wrote into `r`, or
+    // `fallback` when there is none (outside a call, or an older host).
+    std::string message_of(latchkey_result* r, const std::string& fallback) const {
+        const char* m = r && has_v1_3() ? h_->result_message(r) : nullptr;
+        return m && *m ? std::string(m) : fallback;
+    }
+    // Throws Error(st, the host's message) unless st is LATCHKEY_OK.
+    void check(latchkey_status st, latchkey_result* r, const std::string& fallback) const {
+        if (st != LATCHKEY_OK) throw Error(st, message_of(r, fallback));
+    }
+
     // application/x-www-form-urlencoded body from ordered pairs.
     std::string form(const std::vector<std::pair<std::string, std::string>>& fields) const {
         std::string out;
@@ -333,8 +440,149 @@ class Host {
         if (!has_v1_1())
             throw internal_error(std::string(what) + " needs a latchkey host with ABI 1.1");
     }
+    void require_v1_3(const char* what) const {
+        if (!has_v1_3())
+            throw internal_error(std::string(what) + " needs a latchkey host with ABI 1.3");
+    }
 
     const latchkey_host* h_;
+};
+
+// A JSON document parsed by the host, read by JSON Pointer (RFC 6901: "" is
+// the document, "/access_token" a member, "/keys/0/kid" deeper). The
+// optional readers give nullopt for a value that is absent or of another
+// type; the require_ ones throw Error(INTERNAL) naming the pointer.
+class Json {
+ public:
+    Json(const Host& host, latchkey_json* doc) : h_(host.raw()), doc_(doc) {}
+    ~Json() {
+        if (doc_) h_->json_release(h_->ctx, doc_);
+    }
+    Json(Json&& o) noexcept : h_(o.h_), doc_(o.doc_) { o.doc_ = nullptr; }
+    Json(const Json&) = delete;
+    Json& operator=(const Json&) = delete;
+    Json& operator=(Json&&) = delete;
+
+    latchkey_json_type type(const char* pointer) const {
+        return h_->json_type(h_->ctx, doc_, pointer);
+    }
+    bool has(const char* pointer) const { return type(pointer) != LATCHKEY_JSON_ABSENT; }
+    // Elements of an array, members of an object, else 0.
+    size_t size(const char* pointer) const { return h_->json_size(h_->ctx, doc_, pointer); }
+
+    std::optional<std::string> string(const char* pointer) const {
+        if (type(pointer) != LATCHKEY_JSON_STRING) return std::nullopt;
+        return require_string(pointer);
+    }
+    std::optional<double> number(const char* pointer) const {
+        if (type(pointer) != LATCHKEY_JSON_NUMBER) return std::nullopt;
+        return require_number(pointer);
+    }
+    // A number without a fraction that fits int64_t; nullopt for 3600.5 too.
+    std::optional<int64_t> integer(const char* pointer) const {
+        int64_t v = 0;
+        if (type(pointer) != LATCHKEY_JSON_NUMBER ||
+            h_->json_integer(h_->ctx, doc_, pointer, &v, nullptr) != LATCHKEY_OK)
+            return std::nullopt;
+        return v;
+    }
+    std::optional<bool> boolean(const char* pointer) const {
+        if (type(pointer) != LATCHKEY_JSON_BOOL) return std::nullopt;
+        return require_bool(pointer);
+    }
+
+    std::string require_string(const char* pointer) const {
+        std::string out;
+        latchkey_result* r = detail::current_result();
+        host().check(h_->json_string(h_->ctx, doc_, pointer, detail::append_to_string, &out, r), r,
+                     std::string("no string at ") + pointer);
+        return out;
+    }
+    double require_number(const char* pointer) const {
+        double v = 0;
+        latchkey_result* r = detail::current_result();
+        host().check(h_->json_number(h_->ctx, doc_, pointer, &v, r), r,
+                     std::string("no number at ") + pointer);
+        return v;
+    }
+    int64_t require_integer(const char* pointer) const {
+        int64_t v = 0;
+        latchkey_result* r = detail::current_result();
+        host().check(h_->json_integer(h_->ctx, doc_, pointer, &v, r), r,
+                     std::string("no integer at ") + pointer);
+        return v;
+    }
+    bool require_bool(const char* pointer) const {
+        int v = 0;
+        latchkey_result* r = detail::current_result();
+        host().check(h_->json_bool(h_->ctx, doc_, pointer, &v, r), r,
+                     std::string("no boolean at ") + pointer);
+        return v != 0;
+    }
+    // The name of member `index` of the object at `pointer`.
+    std::string key(const char* pointer, size_t index) const {
+        std::string out;
+        latchkey_result* r = detail::current_result();
+        host().check(h_->json_key(h_->ctx, doc_, pointer, index, detail::append_to_string, &out, r),
+                     r, std::string("no object at ") + pointer);
+        return out;
+    }
+    // The value at `pointer` as compact JSON text ("" for the whole document).
+    std::string text(const char* pointer = "") const {
+        std::string out;
+        latchkey_result* r = detail::current_result();
+        host().check(h_->json_text(h_->ctx, doc_, pointer, detail::append_to_string, &out, r), r,
+                     std::string("nothing at ") + pointer);
+        return out;
+    }
+
+ private:
+    Host host() const { return Host(h_); }
+
+    const latchkey_host* h_;
+    latchkey_json* doc_;
+};
+
+inline Json Host::json(std::string_view text) const {
+    require_v1_3("the JSON service");
+    latchkey_json* doc = nullptr;
+    latchkey_result* r = detail::current_result();
+    check(h_->json_parse(h_->ctx, text.data(), text.size(), &doc, r), r, "the answer is not JSON");
+    return Json(*this, doc);
+}
+
+// Builds one JSON object with the host's escaping (Host::json_quote):
+//   JsonObject(host).add("iss", app_id).add("iat", now).done()
+class JsonObject {
+ public:
+    explicit JsonObject(const Host& host) : host_(host) {}
+    JsonObject& add(std::string_view key, std::string_view value) {
+        return raw(key, host_.json_quote(value));
+    }
+    JsonObject& add(std::string_view key, const char* value) {
+        return add(key, std::string_view(value));
+    }
+    JsonObject& add(std::string_view key, const std::string& value) {
+        return add(key, std::string_view(value));
+    }
+    JsonObject& add(std::string_view key, int64_t value) { return raw(key, std::to_string(value)); }
+    JsonObject& add(std::string_view key, int value) { return add(key, int64_t{value}); }
+    JsonObject& add(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
+    JsonObject& add(std::string_view key, const std::vector<std::string>& values) {
+        std::string list = "[";
+        for (const auto& v : values) list += (list.size() > 1 ? "," : "") + host_.json_quote(v);
+        return raw(key, list + "]");
+    }
+    // `json` is JSON already (a nested JsonObject's done(), say).
+    JsonObject& raw(std::string_view key, const std::string& json) {
+        body_ += (body_.empty() ? "" : ",") + host_.json_quote(key) + ":" + json;
+        return *this;
+    }
+    std::string done() const { return "{" + body_ + "}"; }
+
+ private:
+    Host host_;
+    std::string body_;
 };
 
 namespace detail {
@@ -387,12 +635,22 @@ inline latchkey_status publish(const latchkey_host* h, latchkey_result* r, const
     if (c.expires_at_ms) h->result_expires_at(r, c.expires_at_ms);
     if (!c.refresh_token.empty()) h->result_refresh_token(r, c.refresh_token.c_str());
     for (auto& [k, v] : c.extras) h->result_extra(r, k.c_str(), v.c_str());
+    const bool typed = h->struct_size >= LATCHKEY_HOST_V1_3_SIZE;
+    for (auto& [k, v] : c.json_extras) {
+        if (!typed) {
+            h->result_extra(r, k.c_str(), v.c_str());
+            continue;
+        }
+        latchkey_status st = h->result_extra_json(r, k.c_str(), v.data(), v.size());
+        if (st != LATCHKEY_OK) return st;  // with the host's message
+    }
     return LATCHKEY_OK;
 }
 
 // Runs `fn`, turning every exception into a status and a message.
 template <class Fn>
 latchkey_status guarded(const latchkey_host* h, latchkey_result* r, Fn&& fn) {
+    CurrentResult current(r);
     try {
         return fn();
     } catch (const Error& e) {

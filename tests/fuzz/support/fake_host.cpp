@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "abi/kit_services.hpp"
 #include "crypto/primitives.hpp"
 
 namespace latchkey::fuzz {
@@ -25,6 +26,10 @@ Response& resp(const latchkey_http_response* r) {
 }
 
 void send(latchkey_sink sink, void* user, const std::string& s) { sink(user, s.data(), s.size()); }
+
+// A host service's failure message, as the host keeps it (provider.h, "Errors").
+void note(latchkey_result* r, const std::string& message) { out(r).message = message; }
+void retry_after(latchkey_result*, int64_t) {}
 
 }  // namespace
 
@@ -139,6 +144,24 @@ FakeHost::FakeHost() {
         view.expires_at_ms = c.expires_at_ms;
         view.header_name = c.header_name.c_str();
         sink(user, &view);
+        return LATCHKEY_OK;
+    };
+    // ABI 1.3: the host's own JSON, time and HTTP-status services.
+    t.result_message = [](latchkey_result* r) { return out(r).message.c_str(); };
+    abi::install_kit_services<note, retry_after>(t);
+    t.sign_jwt = [](void*, const char*, const char*, const char*, const char*, const char*,
+                    latchkey_sink, void*, latchkey_result* r) {
+        if (r) note(r, "no signing key in a fuzz run");
+        return LATCHKEY_E_CONFIG;
+    };
+    t.result_extra_json = [](latchkey_result* r, const char* k, const char* json, size_t len) {
+        std::string why;
+        auto compact = abi::compact_json(std::string_view(json, len), why);
+        if (!compact) {
+            note(r, why);
+            return LATCHKEY_E_INTERNAL;
+        }
+        out(r).credential.json_extras[k] = *compact;
         return LATCHKEY_OK;
     };
 }

@@ -19,34 +19,12 @@ namespace latchkey::common {
 
 namespace detail {
 
-// JWT segments are base64url without padding (RFC 7515 §2). The host's
-// decoder is only promised to take standard base64, so this maps the
-// alphabet and restores the padding; the decoding itself stays the host's.
-inline std::optional<std::string> base64url_to_standard(std::string_view s) {
-    if (s.size() % 4 == 1) return std::nullopt;  // no valid encoding has this length
-    std::string out;
-    out.reserve(s.size() + 3);
-    for (char c : s) {
-        if (c == '-')
-            out += '+';
-        else if (c == '_')
-            out += '/';
-        else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-            out += c;
-        else
-            return std::nullopt;
-    }
-    while (out.size() % 4) out += '=';
-    return out;
-}
-
 // One JWT segment decoded and parsed as a JSON object into `doc`.
 inline bool decode_segment(const sdk::Host& host, std::string_view segment,
                            rapidjson::Document& doc) {
     if (segment.empty()) return false;
-    auto standard = base64url_to_standard(segment);
-    if (!standard) return false;
-    auto json = host.base64_decode(*standard);
+    // base64url without padding (RFC 7515 §2): the host's decoder takes it as is.
+    auto json = host.base64_decode(segment);
     if (!json) return false;
     return !parse_bounded_json(doc, *json) && doc.IsObject();
 }

@@ -1,6 +1,6 @@
 // Makes a signed JWT (RFC 7519, JWS compact serialisation) from a claims
-// object. The signature comes from the host's `sign` service: providers carry
-// no crypto of their own.
+// object through the host's `sign_jwt` service: providers carry no crypto
+// and no JOSE encoding of their own.
 #ifndef LATCHKEY_COMMON_JWT_SIGN_HPP
 #define LATCHKEY_COMMON_JWT_SIGN_HPP
 
@@ -32,35 +32,22 @@ struct SigningKey {
     std::string file_option = "private_key_file";
 };
 
-// header.payload.signature for `claims`. A key the host cannot use (missing,
+// header.payload.signature for `claims`, made by the host's sign_jwt service
+// (ABI 1.3): the key, the JOSE header's "alg"/"typ" and the base64url
+// encoding are all the host's. A key the host cannot use (missing,
 // unparsable, wrong passphrase, wrong type for alg) is a configuration error
-// naming the site, the file and what to check; the passphrase never appears.
+// naming the file and what to check; the passphrase never appears.
 inline std::string sign_jwt(const sdk::Host& host, const SigningKey& key,
                             const rapidjson::Value& claims) {
-    rapidjson::Document header;
-    header.SetObject();
-    add_string(header, header, "alg", key.alg);
-    add_string(header, header, "typ", "JWT");
-    if (!key.key_id.empty()) add_string(header, header, "kid", key.key_id);
-
-    const std::string signing_input =
-        host.base64(to_json(header), true) + "." + host.base64(to_json(claims), true);
-    std::string signature;
+    sdk::JsonObject header(host);
+    if (!key.key_id.empty()) header.add("kid", key.key_id);
     try {
-        signature = host.sign(key.alg, key.key_file, key.passphrase, signing_input);
+        return host.sign_jwt(key.alg, key.key_file, key.passphrase, header.done(), to_json(claims));
     } catch (const sdk::Error& e) {
         if (e.status() != LATCHKEY_E_CONFIG) throw;
-        // The host's message names the file and what is wrong with it; the
-        // host prefixes the site to what this throws, so drop its own.
-        std::string why = e.what();
-        const std::string own_prefix = "site '" + host.site() + "': ";
-        if (why.rfind(own_prefix, 0) == 0) why.erase(0, own_prefix.size());
-        throw sdk::config_error(printable(why) + "; check " + key.file_option +
+        throw sdk::config_error(printable(e.what()) + "; check " + key.file_option +
                                 ", its passphrase and signing_alg (" + key.alg + ")");
     }
-    const std::string jwt = signing_input + "." + host.base64(signature, true);
-    host.add_secret(jwt);  // a bearer credential for as long as it lives
-    return jwt;
 }
 
 }  // namespace latchkey::common

@@ -1,8 +1,13 @@
-#include "rfc3339.hpp"
+#include "util/timestamps.hpp"
 
 #include <ctime>
+#include <iomanip>
+#include <locale>
+#include <sstream>
 
-namespace latchkey::exec {
+#include "credential/credential_check.hpp"
+
+namespace latchkey::util {
 
 namespace {
 
@@ -94,4 +99,81 @@ std::optional<int64_t> parse_rfc3339_ms(std::string_view s) {
     return seconds * 1000 + millis;
 }
 
-}  // namespace latchkey::exec
+namespace {
+
+// std::get_time / std::put_time in the classic locale: day and month names
+// are English whatever the process's locale says.
+std::optional<std::tm> read_tm(std::string_view text, const char* format) {
+    std::istringstream in{std::string(text)};
+    in.imbue(std::locale::classic());
+    std::tm tm{};
+    in >> std::get_time(&tm, format);
+    if (in.fail()) return std::nullopt;
+    in >> std::ws;
+    if (!in.eof()) return std::nullopt;  // trailing text
+    return tm;
+}
+
+std::optional<int64_t> in_range_ms(int64_t seconds) {
+    if (seconds < 0 || seconds > credential::kLatestTimeMs / 1000) return std::nullopt;
+    return seconds * 1000;
+}
+
+std::optional<std::tm> utc_fields(int64_t unix_ms) {
+    if (!credential::time_in_range(unix_ms)) return std::nullopt;
+    std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    if (!gmtime_r(&t, &tm)) return std::nullopt;
+    return tm;
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_http_date_ms(std::string_view text) {
+    // The obsolete forms differ from the IMF-fixdate at a fixed place: RFC
+    // 850 spells the weekday out and puts dashes in the date, asctime has
+    // no comma at all.
+    std::optional<std::tm> tm;
+    if (text.find(',') == std::string_view::npos) {
+        tm = read_tm(text, "%a %b %d %H:%M:%S %Y");
+    } else if (text.find('-') != std::string_view::npos) {
+        tm = read_tm(text, "%A, %d-%b-%y %H:%M:%S GMT");
+        // RFC 9110: a two-digit year more than 50 years in the future is in
+        // the past century; get_time's %y already maps 69..99 to 19xx.
+    } else {
+        tm = read_tm(text, "%a, %d %b %Y %H:%M:%S GMT");
+    }
+    if (!tm || tm->tm_sec > 60) return std::nullopt;
+    if (tm->tm_sec == 60) tm->tm_sec = 59;
+    int day = tm->tm_mday, month = tm->tm_mon;
+    std::time_t seconds = timegm(&*tm);
+    // timegm normalises 31 Feb into March: such a date is not a date.
+    if (tm->tm_mday != day || tm->tm_mon != month) return std::nullopt;
+    return in_range_ms(static_cast<int64_t>(seconds));
+}
+
+std::optional<std::string> format_rfc3339(int64_t unix_ms) {
+    auto tm = utc_fields(unix_ms);
+    if (!tm) return std::nullopt;
+    char buf[40];
+    size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &*tm);
+    if (!n) return std::nullopt;
+    std::string out(buf, n);
+    if (int ms = static_cast<int>(unix_ms % 1000)) {
+        char frac[8];
+        std::snprintf(frac, sizeof frac, ".%03d", ms);
+        out += frac;
+    }
+    return out + "Z";
+}
+
+std::optional<std::string> format_http_date(int64_t unix_ms) {
+    auto tm = utc_fields(unix_ms);
+    if (!tm) return std::nullopt;
+    std::ostringstream out;
+    out.imbue(std::locale::classic());
+    out << std::put_time(&*tm, "%a, %d %b %Y %H:%M:%S GMT");
+    return out.str();
+}
+
+}  // namespace latchkey::util
