@@ -87,7 +87,7 @@ using Words = std::set<std::string>;
 
 TEST_F(Completion, BashCompletesCommandsFromTheHelp) {
     EXPECT_EQ(bash({"latchkey", ""}),
-              (Words{"aws-credential", "config", "curl", "docker-credential", "exec",
+              (Words{"agent", "aws-credential", "config", "curl", "docker-credential", "exec",
                      "git-credential", "kube-credential", "login", "logout", "providers", "sites",
                      "status", "storage", "token", "whoami"}));
     EXPECT_EQ(bash({"latchkey", "sites", "s"}), (Words{"set-default", "show"}));
