@@ -131,7 +131,7 @@ class AnacondaProvider {
                                     "' was refused: run `latchkey login --force --at " +
                                     login_site_ + "`");
             if (common::is_transient_status(resp.status))
-                throw sdk::Error(LATCHKEY_E_TRANSIENT, msg, common::retry_after_ms(resp));
+                throw sdk::Error(LATCHKEY_E_TRANSIENT, msg, common::retry_after_ms(host_, resp));
             throw sdk::internal_error(msg + " (expected 201 Created)");
         }
         if (!key || key->GetStringLength() == 0)

@@ -81,7 +81,7 @@ inline AnaplanToken parse_token_response(const sdk::Host& host, const std::strin
             reason += ", HTTP " + std::to_string(resp.status);
         latchkey_status st = ok ? LATCHKEY_E_INTERNAL : detail::failure_status(resp.status);
         throw sdk::Error(st, what + " failed: " + reason,
-                         st == LATCHKEY_E_TRANSIENT ? common::retry_after_ms(resp) : 0);
+                         st == LATCHKEY_E_TRANSIENT ? common::retry_after_ms(host, resp) : 0);
     }
 
     AnaplanToken out;

@@ -50,7 +50,7 @@ inline DeviceAuthorization request_device_authorization(const sdk::Host& host,
     sdk::HttpRequest req = common::client_form_request(host, auth, url, form, token_url);
     sdk::HttpResponse resp = host.http(req, {"content-type", "retry-after", "location"});
     if (resp.status < 200 || resp.status > 299)
-        throw common::token_endpoint_error(url, resp, "device authorization endpoint",
+        throw common::token_endpoint_error(host, url, resp, "device authorization endpoint",
                                            "device_authorization_url");
 
     const std::string invalid =

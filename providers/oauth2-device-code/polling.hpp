@@ -118,7 +118,7 @@ inline common::TokenResponse poll_for_token(const sdk::Host& host, const common:
         if (e && e->code == "expired_token") throw detail::expired(d, "");
         if (e && e->code == "access_denied")
             throw sdk::rejected("the login with code " + d.user_code + " was denied at the server");
-        sdk::Error failure = common::token_endpoint_error(token_url, resp);
+        sdk::Error failure = common::token_endpoint_error(host, token_url, resp);
         if (failure.status() != LATCHKEY_E_TRANSIENT) throw failure;
         in_trouble(failure);
     }

@@ -109,14 +109,14 @@ class SalesforceSoapProvider {
                 msg += ": " + common::printable(f->exception_message);
             if (is_login_refusal(code)) throw sdk::rejected(msg);
             if (is_outage(code) || common::is_transient_status(resp.status))
-                throw sdk::Error(LATCHKEY_E_TRANSIENT, msg, common::retry_after_ms(resp));
+                throw sdk::Error(LATCHKEY_E_TRANSIENT, msg, common::retry_after_ms(host_, resp));
             throw sdk::internal_error(msg);
         }
         const std::string& reason = std::get<salesforce::Unreadable>(answer).reason;
         const std::string msg = where() + " answered HTTP " + std::to_string(resp.status) +
                                 " with a body that cannot be read: " + common::printable(reason);
         if (common::is_transient_status(resp.status))
-            throw sdk::Error(LATCHKEY_E_TRANSIENT, msg, common::retry_after_ms(resp));
+            throw sdk::Error(LATCHKEY_E_TRANSIENT, msg, common::retry_after_ms(host_, resp));
         throw sdk::internal_error(msg);
     }
 

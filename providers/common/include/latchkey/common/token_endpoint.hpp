@@ -19,7 +19,7 @@ namespace latchkey::common {
 inline TokenResponse request_token(const sdk::Host& host, const sdk::HttpRequest& req) {
     const int64_t requested_at_ms = host.now_ms();
     sdk::HttpResponse resp = host.http(req, {"content-type", "retry-after", "location"});
-    if (resp.status < 200 || resp.status > 299) throw token_endpoint_error(req.url, resp);
+    if (resp.status < 200 || resp.status > 299) throw token_endpoint_error(host, req.url, resp);
     return parse_token_response(host, req.url, resp, requested_at_ms);
 }
 

@@ -40,13 +40,20 @@ inline bool is_transient_status(long status) {
     return status == 408 || status == 429 || (status >= 500 && status <= 599);
 }
 
-// Retry-After as delta-seconds, in ms; 0 (no advice) when absent or an
-// HTTP-date, which the host's own backoff covers well enough.
-inline int64_t retry_after_ms(const sdk::HttpResponse& resp) {
-    auto secs = parse_non_negative(resp.header("retry-after"));
-    if (!secs) return 0;
-    constexpr int64_t kDay = 24 * 3600;  // the host caps it anyway; this avoids overflow
-    return (*secs > kDay ? kDay : *secs) * 1000;
+// Retry-After in ms from now: delta-seconds, or an HTTP-date read by the
+// host's time service; 0 (no advice) when absent, unreadable, past, or the
+// host predates the service.
+inline int64_t retry_after_ms(const sdk::Host& host, const sdk::HttpResponse& resp) {
+    constexpr int64_t kDayMs = 24 * 3600 * 1000;  // the host caps it anyway; this avoids overflow
+    const std::string value = resp.header("retry-after");
+    if (value.empty()) return 0;
+    if (auto secs = parse_non_negative(value)) return *secs > kDayMs / 1000 ? kDayMs : *secs * 1000;
+    try {
+        int64_t wait = host.parse_time(value, LATCHKEY_TIME_HTTP_DATE) - host.now_ms();
+        return wait <= 0 ? 0 : (wait > kDayMs ? kDayMs : wait);
+    } catch (const sdk::Error&) {
+        return 0;
+    }
 }
 
 // The category of an RFC 6749 error code, given the HTTP status it came with.
@@ -67,17 +74,19 @@ inline latchkey_status oauth_error_status(const std::string& code, long http_sta
 }
 
 // The error for an RFC 6749 error body, whatever HTTP status carried it.
-inline sdk::Error oauth_error(const OAuthError& e, const sdk::HttpResponse& resp,
+inline sdk::Error oauth_error(const sdk::Host& host, const OAuthError& e,
+                              const sdk::HttpResponse& resp,
                               const std::string& what = "token endpoint") {
     std::string msg = what + " refused the request: " + e.code;
     if (!e.description.empty()) msg += ": " + e.description;
     latchkey_status st = oauth_error_status(e.code, resp.status);
-    return sdk::Error(st, msg, st == LATCHKEY_E_TRANSIENT ? retry_after_ms(resp) : 0);
+    return sdk::Error(st, msg, st == LATCHKEY_E_TRANSIENT ? retry_after_ms(host, resp) : 0);
 }
 
 // The error for any answer from `url` that is not a 2xx. `what` names the
 // endpoint in messages, `option` the policy option that sets its address.
-inline sdk::Error token_endpoint_error(const std::string& url, const sdk::HttpResponse& resp,
+inline sdk::Error token_endpoint_error(const sdk::Host& host, const std::string& url,
+                                       const sdk::HttpResponse& resp,
                                        const std::string& what = "token endpoint",
                                        const std::string& option = "token_url") {
     const std::string where = what + " " + url;
@@ -91,11 +100,11 @@ inline sdk::Error token_endpoint_error(const std::string& url, const sdk::HttpRe
         return sdk::config_error(where + " redirected to " + location + "; set " + option +
                                  " to the final address");
     }
-    if (auto e = parse_oauth_error(resp.body)) return oauth_error(*e, resp, what);
+    if (auto e = parse_oauth_error(resp.body)) return oauth_error(host, *e, resp, what);
     if (is_transient_status(resp.status))
         return sdk::Error(LATCHKEY_E_TRANSIENT,
                           where + " answered HTTP " + std::to_string(resp.status),
-                          retry_after_ms(resp));
+                          retry_after_ms(host, resp));
     std::string type = printable(resp.header("content-type"), 100);
     return sdk::internal_error(where + " answered HTTP " + std::to_string(resp.status) + " (" +
                                (type.empty() ? std::string("no content type") : type) + ")");

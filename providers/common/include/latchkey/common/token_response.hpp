@@ -89,7 +89,7 @@ inline TokenResponse parse_token_response(const sdk::Host& host, const std::stri
     const rapidjson::Value* token = member(doc, "access_token");
     if (!token) {
         // Some servers (GitHub, for one) report RFC 6749 errors with HTTP 200.
-        if (auto e = parse_oauth_error(resp.body)) throw oauth_error(*e, resp);
+        if (auto e = parse_oauth_error(resp.body)) throw oauth_error(host, *e, resp);
         throw sdk::internal_error(invalid + "no access_token");
     }
     if (!token->IsString() || token->GetStringLength() == 0)
