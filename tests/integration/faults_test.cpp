@@ -67,6 +67,19 @@ TEST_F(Faults, Http429WithRetryAfterWaitsAndSucceeds) {
     EXPECT_NE(r.err.find("retrying in"), std::string::npos) << r.err;
 }
 
+TEST_F(Faults, Http429WithRetryAfterAsADateWaitsUntilThen) {
+    // "Retry-After: <HTTP-date>" three seconds ahead: whole seconds, so at
+    // least two of them are left when it arrives.
+    server_.fault("429", 1, /*retry_after_s=*/3, /*delay_ms=*/0, /*retry_after_date=*/true);
+    auto start = Clock::now();
+    auto r = lk({"-v", "token"});
+    auto waited = Clock::now() - start;
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(token_requests(), 2);
+    EXPECT_GE(std::chrono::duration_cast<std::chrono::milliseconds>(waited).count(), 1900);
+    EXPECT_NE(r.err.find("retrying in"), std::string::npos) << r.err;
+}
+
 TEST_F(Faults, Http429AskingForTooLongFailsInsteadOfHanging) {
     server_.fault("429", -1, /*retry_after_s=*/3600);
     auto r = lk({"token"}, {}, 30'000);

@@ -49,7 +49,8 @@ int DevServer::issued(const std::string& client_id) const {
     return d["clients"][client_id.c_str()]["issued"].GetInt();
 }
 
-void DevServer::fault(const std::string& mode, int count, int retry_after_s, int delay_ms) const {
+void DevServer::fault(const std::string& mode, int count, int retry_after_s, int delay_ms,
+                      bool retry_after_date) const {
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     w.StartObject();
@@ -59,6 +60,7 @@ void DevServer::fault(const std::string& mode, int count, int retry_after_s, int
     w.Int(count);
     if (retry_after_s) w.Key("retry_after"), w.Int(retry_after_s);
     if (delay_ms) w.Key("delay_ms"), w.Int(delay_ms);
+    if (retry_after_date) w.Key("retry_after_date"), w.Bool(true);
     w.EndObject();
     auto r = http_post_json(url_ + "/admin/faults", buf.GetString());
     if (r.status != 200) throw std::runtime_error("arming fault " + mode + " failed: " + r.body);

@@ -29,8 +29,9 @@ class DevServer {
     int issued(const std::string& client_id) const;
     // POST /admin/faults: mode "500" | "503" | "429" | "delay" | "malformed" | "html" |
     // "oversized" | "reset" | "none".
-    void fault(const std::string& mode, int count = 1, int retry_after_s = 0,
-               int delay_ms = 0) const;
+    // `retry_after_date`: a 429's Retry-After as an HTTP-date instead of seconds.
+    void fault(const std::string& mode, int count = 1, int retry_after_s = 0, int delay_ms = 0,
+               bool retry_after_date = false) const;
     int stop();
 
     // --- OAuth flows (tools/devserver; full API in the server's devserver-api notes) ---

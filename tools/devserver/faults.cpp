@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <limits>
 #include <thread>
 
@@ -15,6 +16,17 @@ namespace devserver {
 namespace {
 
 constexpr std::size_t kOversizedBytes = 8 * 1024 * 1024;
+
+// An IMF-fixdate (RFC 9110 5.6.7) `seconds` from now. strftime's %a and %b
+// are English in the C locale, which the server never changes.
+std::string http_date_from_now(int seconds) {
+    std::time_t at = std::time(nullptr) + seconds;
+    std::tm tm{};
+    gmtime_r(&at, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buf;
+}
 
 struct ModeName {
     FaultMode mode;
@@ -91,7 +103,8 @@ std::variant<Fault, std::string> parse_fault_request(std::string_view body) {
     }
     for (const auto& member : doc.GetObject()) {
         const std::string_view key(member.name.GetString(), member.name.GetStringLength());
-        if (key != "mode" && key != "count" && key != "retry_after" && key != "delay_ms") {
+        if (key != "mode" && key != "count" && key != "retry_after" && key != "delay_ms" &&
+            key != "retry_after_date") {
             // A typo such as "delay" for "delay_ms" would otherwise silently use the default.
             return "unknown field \"" + std::string(key) + "\"";
         }
@@ -136,6 +149,10 @@ std::variant<Fault, std::string> parse_fault_request(std::string_view body) {
     constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
     if (retry_after > kMaxInt || delay_ms > kMaxInt) {
         return std::string("\"retry_after\" or \"delay_ms\" is too large");
+    }
+    if (auto date = doc.FindMember("retry_after_date"); date != doc.MemberEnd()) {
+        if (!date->value.IsBool()) return std::string("\"retry_after_date\" must be true or false");
+        fault.retry_after_date = date->value.GetBool();
     }
     fault.count = count;
     fault.retry_after = static_cast<int>(retry_after);
@@ -183,7 +200,9 @@ bool apply_fault(const Fault& fault, const httplib::Request& req, httplib::Respo
         case FaultMode::http429:
             send_oauth_error(res, 429, "temporarily_unavailable",
                              "injected fault: too many requests");
-            res.set_header("Retry-After", std::to_string(fault.retry_after));
+            res.set_header("Retry-After", fault.retry_after_date
+                                              ? http_date_from_now(fault.retry_after)
+                                              : std::to_string(fault.retry_after));
             return true;
         case FaultMode::malformed:
             // Truncated JSON, as from a proxy that cut the body short.

@@ -21,6 +21,8 @@ struct Fault {
     FaultMode mode = FaultMode::none;
     std::int64_t count = 1;  // requests left to fault; -1 = until cleared
     int retry_after = 1;     // seconds, for 429
+    // Retry-After as an HTTP-date (now + retry_after) instead of delta-seconds.
+    bool retry_after_date = false;
     int delay_ms = 1000;     // for delay
 };
 
