@@ -64,6 +64,7 @@ static void start_server(const char *devserver) {
         fprintf(stderr, "cannot start %s: %s\n", devserver, strerror(errno));
         exit(1);
     }
+    posix_spawn_file_actions_destroy(&fa);
     close(out[1]);
     /* The first line names the address: "latchkey-devserver listening on URL". */
     char line[512];

@@ -15,7 +15,8 @@ TEST_F(AgentAccess, AnExeRuleAdmitsThatProgramOnly) {
     start_agent();
     auto r = curl("/v1/token?site=dev");
     EXPECT_EQ(r.status, 403) << r.body;
-    auto err = parse_json(r.body)["error"].GetObject();
+    auto doc = parse_json(r.body);  // kept: the object below points into it
+    auto err = doc["error"].GetObject();
     EXPECT_EQ(std::string(err["kind"].GetString()), "refused");
     std::string message = err["message"].GetString();
     EXPECT_NE(message.find("exe /usr/bin/curl may not read site 'dev': none of the site's 1 allow "
