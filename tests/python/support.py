@@ -103,6 +103,10 @@ def policy(server, extra_sites=""):
             f'token_url = "{server.url}/oauth2/token"\n'
             f'client_id = "demo"\n'
             f'client_secret = "s3cret-demo"\n'
+            # Fifty threads hold the dev server's workers: a token request may
+            # wait its turn longer than the default 10 s, and a timed-out one
+            # is sent again (one fetch too many for the single-flight tests).
+            f'timeout = "60s"\n'
             f'[sites.dev]\n'
             f'provider = "oauth2-device-code"\n'
             f'issuer = "{server.url}"\n'
