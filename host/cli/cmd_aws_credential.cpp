@@ -11,6 +11,7 @@
 // from the credential's expiry when the JSON had none, so the SDKs refresh
 // through latchkey when it ends.
 #include <iostream>
+#include <latchkey/common/aws_credential_json.hpp>
 #include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/json.hpp>
 
@@ -38,23 +39,9 @@ int aws_credential(Context& ctx) {
                         "': its credential is not an AWS one; aws-credential needs a site whose "
                         "provider gives the credential_process JSON (provider \"exec\" running "
                         "an AWS credential program, with aws_token = \"credential_process\")");
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartObject();
-    w.Key("Version");
-    w.Int(1);
-    for (const char* key : {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"}) {
-        const auto* v = common::string_member(doc, key);
-        if (v) {
-            w.Key(key);
-            w.String(v->GetString(), v->GetStringLength());
-        } else if (std::string(key) == "Expiration" && c.expires_at_ms()) {
-            w.Key(key);
-            w.String(iso_time(c.expires_at_ms()).c_str());
-        }
-    }
-    w.EndObject();
-    std::cout << buf.GetString() << std::endl;
+    std::cout << common::aws_credential_json(
+                     doc, c.expires_at_ms() ? iso_time(c.expires_at_ms()) : std::string())
+              << std::endl;
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <cmath>
+#include <latchkey/common/aws_credential_json.hpp>
 #include <latchkey/common/bounded_json.hpp>
 #include <latchkey/common/json.hpp>
 #include <latchkey/common/text.hpp>
@@ -77,22 +78,6 @@ ParsedOutput kubernetes(const sdk::Host& host, const Value& doc) {
     return p;
 }
 
-// The credential_process answer again, compact, with the fields it had.
-std::string aws_json(const Value& doc) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartObject();
-    w.Key("Version");
-    w.Int(1);
-    for (const char* key : {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"}) {
-        if (const Value* v = string_member(doc, key)) {
-            w.Key(key);
-            w.String(v->GetString(), v->GetStringLength());
-        }
-    }
-    w.EndObject();
-    return buf.GetString();
-}
 
 ParsedOutput aws(const sdk::Host& host, const Value& doc, AwsToken choice) {
     const std::string what = "the AWS credential_process object";
@@ -108,7 +93,7 @@ ParsedOutput aws(const sdk::Host& host, const Value& doc, AwsToken choice) {
         throw FormatError(what + "'s SessionToken is not a non-empty string");
     switch (choice) {
         case AwsToken::credential_process:
-            p.credential.token = aws_json(doc);
+            p.credential.token = common::aws_credential_json(doc);
             break;
         case AwsToken::session_token:
             if (!session || session->IsNull())
