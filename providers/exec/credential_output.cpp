@@ -1,8 +1,6 @@
 #include "credential_output.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cmath>
 #include <latchkey/common/aws_credential_json.hpp>
