@@ -18,6 +18,7 @@
 #include <iostream>
 #include <map>
 
+#include "colour.hpp"
 #include "helper_io.hpp"
 
 namespace latchkey::cli {
@@ -104,7 +105,7 @@ int git_credential(Context& ctx) {
         return op == "get" ? get(ctx, req) : erase(ctx, req);
     } catch (const Error& e) {
         // Nothing on standard output: git goes on to its next helper.
-        std::cerr << "latchkey: git-credential " << op << ": " << display(e.what()) << std::endl;
+        std::cerr << error_prefix() << "git-credential " << op << ": " << display(e.what()) << std::endl;
         return e.exit_code();
     }
 }
