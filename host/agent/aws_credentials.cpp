@@ -2,7 +2,7 @@
 
 #include <latchkey/common/bounded_json.hpp>
 
-#include "credential_read.hpp"
+#include "cloud_endpoint_common.hpp"
 #include "json_reply.hpp"
 
 namespace latchkey::agent {
@@ -11,23 +11,16 @@ namespace {
 
 const char* const kEndpoint = "aws-container-credentials";
 
-// Errors as the container credentials service gives them: {code, message}.
+// Errors as the ECS agent's container credentials service gives them:
+// {code, message}; the same again as {Code, Message}, which is what the AWS
+// SDK for JavaScript's container provider (fromHttp) reads and reports.
 Response aws_error(http::status status, const std::string& code, const std::string& message) {
     return json_response(status, [&](JsonWriter& w) {
         put(w, "code", code);
         put(w, "message", message);
+        put(w, "Code", code);
+        put(w, "Message", message);
     });
-}
-
-// Compares without stopping at the first difference, so the time taken
-// says nothing about how much of a guess was right. (The length is no
-// secret: 64 hex digits.)
-bool same_secret(std::string_view given, std::string_view secret) {
-    if (given.size() != secret.size()) return false;
-    unsigned char diff = 0;
-    for (size_t i = 0; i < secret.size(); ++i)
-        diff |= static_cast<unsigned char>(given[i] ^ secret[i]);
-    return diff == 0;
 }
 
 // The site's token is the credential_process document (the exec provider's
@@ -75,22 +68,15 @@ void AwsCredentials::serve(Request&& request, const Peer& peer, Respond respond)
         state_.audit().record(site_, peer, kEndpoint, "invalid", "not GET");
         return respond(aws_error(http::status::method_not_allowed, "InvalidRequest", "use GET"));
     }
-    auto policy = state_.current();
     std::string site = site_;
-    bool queued = state_.workers().run(site, [this, policy, peer, respond, site] {
-        try {
-            Response r =
-                from_credential_process(site, read_credential(policy->host(), site, {}).token());
-            state_.audit().record(site, peer, kEndpoint, "served", "");
-            respond(std::move(r));
-        } catch (const Error& e) {
-            state_.audit().record(site, peer, kEndpoint, "failed", e.what());
-            respond(aws_error(http::status::internal_server_error, to_string(e.kind()), e.what()));
-        }
-    });
-    if (!queued)
-        respond(aws_error(http::status::service_unavailable, "Busy",
-                          "too many requests wait for site '" + site + "'"));
+    answer_from_credential(
+        state_, site, peer, kEndpoint, std::move(respond),
+        [site](const Credential& c) { return from_credential_process(site, c.token()); },
+        [](const Error& e) {
+            return aws_error(http::status::internal_server_error, to_string(e.kind()), e.what());
+        },
+        aws_error(http::status::service_unavailable, "Busy",
+                  "too many requests wait for site '" + site + "'"));
 }
 
 }  // namespace latchkey::agent

@@ -1,37 +1,14 @@
 #include "cloud_endpoints.hpp"
 
-#include <sys/random.h>
-
-#include <cstdio>
-
 #include "aws_credentials.hpp"
+#include "azure_identity.hpp"
+#include "cloud_endpoint_common.hpp"
+#include "gce_metadata.hpp"
 
 namespace latchkey::agent {
 
-namespace {
-
-// 32 bytes from the kernel's CSPRNG, as hex: the per-start secret.
-std::string random_secret() {
-    unsigned char bytes[32];
-    size_t got = 0;
-    while (got < sizeof bytes) {
-        ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
-        if (n <= 0) throw Error(ErrorKind::internal, "getrandom failed");
-        got += static_cast<size_t>(n);
-    }
-    std::string hex;
-    char two[3];
-    for (unsigned char b : bytes) {
-        std::snprintf(two, sizeof two, "%02x", b);
-        hex += two;
-    }
-    return hex;
-}
-
-}  // namespace
-
 const std::vector<std::string>& cloud_endpoint_kinds() {
-    static const std::vector<std::string> kinds = {"aws"};
+    static const std::vector<std::string> kinds = {"aws", "gce", "azure"};
     return kinds;
 }
 
@@ -66,7 +43,12 @@ void CloudEndpoints::sync(const ServedPolicy& policy) {
         auto e = std::make_unique<Endpoint>();
         e->kind = s.cloud_endpoint;
         e->secret = random_secret();
-        e->service = std::make_unique<AwsCredentials>(state_, site, e->secret);
+        if (e->kind == "gce")
+            e->service = std::make_unique<GceMetadata>(state_, site);
+        else if (e->kind == "azure")
+            e->service = std::make_unique<AzureIdentity>(state_, site, e->secret);
+        else
+            e->service = std::make_unique<AwsCredentials>(state_, site, e->secret);
         e->listener = listen_loopback(io_, e->port, *e->service, limits_);
         endpoints_.emplace(site, std::move(e));
     }
@@ -78,9 +60,21 @@ std::optional<std::vector<std::pair<std::string, std::string>>> CloudEndpoints::
     auto it = endpoints_.find(site);
     if (it == endpoints_.end()) return std::nullopt;
     auto& e = *it->second;
-    std::string base = "http://127.0.0.1:" + std::to_string(e.port);
+    std::string host = "127.0.0.1:" + std::to_string(e.port);
+    if (e.kind == "gce")
+        // Google's libraries differ in which they read (Node: IP first, Go:
+        // HOST, Python: IP for its probe and HOST for the rest); no secret.
+        // assume-present: google-auth-library goes straight to the token
+        // path, so a refusal shows as such rather than as "not on GCE".
+        return std::vector<std::pair<std::string, std::string>>{
+            {"GCE_METADATA_HOST", host},
+            {"GCE_METADATA_IP", host},
+            {"METADATA_SERVER_DETECTION", "assume-present"}};
+    if (e.kind == "azure")
+        return std::vector<std::pair<std::string, std::string>>{
+            {"IDENTITY_ENDPOINT", "http://" + host + "/msi/token"}, {"IDENTITY_HEADER", e.secret}};
     return std::vector<std::pair<std::string, std::string>>{
-        {"AWS_CONTAINER_CREDENTIALS_FULL_URI", base + "/aws/credentials"},
+        {"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://" + host + "/aws/credentials"},
         {"AWS_CONTAINER_AUTHORIZATION_TOKEN", e.secret}};
 }
 

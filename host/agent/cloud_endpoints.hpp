@@ -2,14 +2,13 @@
 // services, so that unmodified SDKs get a site's credentials from the agent.
 // Opt-in per site (`cloud_endpoint = "aws"`); each listens on 127.0.0.1 on a
 // port of its own and is guarded by a random secret made at each start, as
-// the real services are. `latchkey agent env --at SITE` prints the
-// variables an SDK reads.
+// the real services are (or, where the SDK has no way to carry one, by the
+// kernel's word on who owns the calling socket). `latchkey agent env --at
+// SITE` prints the variables an SDK reads.
 //
-//   aws  the ECS/EKS container credentials service: GET with
-//        `Authorization: SECRET` answers {AccessKeyId, SecretAccessKey,
-//        Token, Expiration} (AWS_CONTAINER_CREDENTIALS_FULL_URI,
-//        AWS_CONTAINER_AUTHORIZATION_TOKEN). The site's credential must be an
-//        AWS one: the exec provider's credential_process form.
+//   aws    the ECS/EKS container credentials service (aws_credentials.hpp)
+//   gce    the GCE metadata server's token path (gce_metadata.hpp)
+//   azure  App Service managed identity (azure_identity.hpp)
 #pragma once
 
 #include <boost/asio/io_context.hpp>

@@ -13,6 +13,8 @@
 #include <boost/beast/http/write.hpp>
 #include <optional>
 
+#include "loopback_peer.hpp"
+
 namespace latchkey::agent {
 
 namespace net = boost::asio;
@@ -190,6 +192,8 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
         Peer peer;
         if constexpr (std::is_same_v<Protocol, net::local::stream_protocol>)
             peer = peer_of_unix_socket(socket.native_handle());
+        else
+            peer = peer_of_loopback_socket(socket.native_handle());
         auto session = std::make_shared<Session<Protocol>>(std::move(socket), peer, service_,
                                                            limits_, occupancy_);
         if (occupancy_->open > limits_.max_connections)

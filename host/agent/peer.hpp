@@ -9,7 +9,7 @@
 namespace latchkey::agent {
 
 struct Peer {
-    bool known = false;  // false: a TCP caller on 127.0.0.1 (no SO_PEERCRED)
+    bool known = false;  // false: the kernel could not say (loopback_peer.hpp)
     uid_t uid = static_cast<uid_t>(-1);
     gid_t gid = static_cast<gid_t>(-1);
     pid_t pid = 0;

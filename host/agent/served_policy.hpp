@@ -16,7 +16,7 @@ namespace latchkey::agent {
 
 struct ServedSite {
     std::optional<std::vector<admin::AccessRule>> allow;  // none: the agent's user only
-    std::string cloud_endpoint;                           // "aws", or "" for none
+    std::string cloud_endpoint;                           // "aws", "gce", "azure" or ""
     // Why the site could not be resolved ("" when it could); its requests
     // get this error, and only the agent's own user may ask.
     std::string error;

@@ -188,8 +188,8 @@ void SocketApi::serve(Request&& request, const Peer& peer, Respond respond) {
         if (!vars)
             return bad(http::status::not_found, "no_cloud_endpoint",
                        "site '" + site +
-                           "' has no cloud endpoint; add cloud_endpoint = \"aws\" "
-                           "to [sites." +
+                           "' has no cloud endpoint; add cloud_endpoint = \"aws\", \"gce\" or "
+                           "\"azure\" to [sites." +
                            site + "] and reload the agent",
                        site);
         state_.audit().record(site, peer, path, "served", "");

@@ -1,6 +1,7 @@
 # Installs the interop tests' npm packages (oidc-provider, pinned by
-# package-lock.json) into the build tree:
-#   cmake -DNPM=... -DSOURCE_DIR=... -DDEST_DIR=... -DSTAMP=... -P npm_install.cmake
+# package-lock.json) into the build tree; the agent's cloud SDK tests use it
+# too, with WHAT naming theirs:
+#   cmake -DNPM=... -DSOURCE_DIR=... -DDEST_DIR=... -DSTAMP=... [-DWHAT=...] -P npm_install.cmake
 #
 # It never fails the build: the rest of the project builds and tests without
 # Node.js. When the install fails, the reason goes to DEST_DIR/npm-install.failed
@@ -33,5 +34,8 @@ packages in the npm cache (~/.npm). npm said:\n${output}")
 endif()
 
 file(WRITE ${failed_file} "${reason}\n")
-message(WARNING "interop tests: cannot install oidc-provider: ${reason}\n"
-                "The interop.* tests will fail until this is fixed.")
+if(NOT WHAT)
+  set(WHAT "interop tests: cannot install oidc-provider")
+endif()
+message(WARNING "${WHAT}: ${reason}\n"
+                "Those tests will fail until this is fixed.")

@@ -66,7 +66,8 @@ const std::vector<OptionSpec>& host_site_options() {
          "}, { exe = \"/usr/bin/git\" }], any one matching; default: the agent's own user"},
         {"cloud_endpoint", LATCHKEY_OPT_STRING, false, false, false, std::nullopt,
          "serve this site to unmodified cloud SDKs from `latchkey agent` on 127.0.0.1: aws (the "
-         "container credentials service); `latchkey agent env --at SITE` prints the variables"},
+         "container credentials service), gce (the metadata server), azure (App Service managed "
+         "identity); `latchkey agent env --at SITE` prints the variables"},
     };
     return specs;
 }

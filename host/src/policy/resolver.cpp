@@ -612,9 +612,11 @@ ResolvedSite Resolver::resolve(const std::string& site,
     if (auto* v = out.get("refresh_at"); v && !util::parse_percent(v->text))
         fail(v->source, "refresh_at: expected a percentage of the lifetime such as \"75%\"");
     check_plugin_keys(out.get("isolation"), out.get("provider_sha256"));
-    if (auto* v = out.get("cloud_endpoint"); v && v->text != "aws")
+    if (auto* v = out.get("cloud_endpoint");
+        v && v->text != "aws" && v->text != "gce" && v->text != "azure")
         fail(v->source, "cloud_endpoint: expected \"aws\" (the AWS container credentials "
-                        "service), got \"" + v->text + "\"");
+                        "service), \"gce\" (the GCE metadata server) or \"azure\" (App Service "
+                        "managed identity), got \"" + v->text + "\"");
     return out;
 }
 
