@@ -59,21 +59,21 @@ void answer_from_credential(AgentState& state, const std::string& site, const Pe
                             std::function<Response(const Credential&)> answer,
                             std::function<Response(const Error&)> failure, Response busy) {
     auto policy = state.current();
-    bool queued = state.workers().run(site, [&state, policy, site, peer, endpoint, respond,
-                                             answer = std::move(answer),
-                                             failure = std::move(failure)] {
-        try {
-            Response r = answer(read_credential(policy->host(), site, {}));
-            state.audit().record(site, peer, endpoint, "served", "");
-            respond(std::move(r));
-        } catch (const Error& e) {
-            state.audit().record(site, peer, endpoint, "failed", e.what());
-            respond(failure(e));
-        } catch (const std::exception& e) {
-            state.audit().record(site, peer, endpoint, "failed", e.what());
-            respond(failure(Error(ErrorKind::internal, e.what())));
-        }
-    });
+    bool queued =
+        state.workers().run(site, [&state, policy, site, peer, endpoint, respond,
+                                   answer = std::move(answer), failure = std::move(failure)] {
+            try {
+                Response r = answer(read_credential(policy->host(), site, {}));
+                state.audit().record(site, peer, endpoint, "served", "");
+                respond(std::move(r));
+            } catch (const Error& e) {
+                state.audit().record(site, peer, endpoint, "failed", e.what());
+                respond(failure(e));
+            } catch (const std::exception& e) {
+                state.audit().record(site, peer, endpoint, "failed", e.what());
+                respond(failure(Error(ErrorKind::internal, e.what())));
+            }
+        });
     if (!queued) {
         state.audit().record(site, peer, endpoint, "failed", "too many requests wait for the site");
         respond(std::move(busy));

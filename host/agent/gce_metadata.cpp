@@ -89,8 +89,7 @@ void GceMetadata::serve(Request&& request, const Peer& peer, Respond respond) {
     std::string path = target_path(target);
     auto query = target_query(target);
     auto recursive = query.find("recursive");
-    std::string body =
-        listing(path, recursive != query.end() && recursive->second == "true");
+    std::string body = listing(path, recursive != query.end() && recursive->second == "true");
     if (!body.empty()) {
         Response r = text(http::status::ok, body);
         if (body[0] == '{') r.set(http::field::content_type, "application/json");
@@ -112,8 +111,7 @@ void GceMetadata::serve(Request&& request, const Peer& peer, Respond respond) {
             }));
         },
         [](const Error& e) {
-            return text(status_for(e.kind()),
-                        "latchkey agent: " + std::string(e.what()) + "\n");
+            return text(status_for(e.kind()), "latchkey agent: " + std::string(e.what()) + "\n");
         },
         text(http::status::service_unavailable,
              "too many requests wait for site '" + site_ + "'; retry shortly\n"));

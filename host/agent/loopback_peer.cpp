@@ -41,8 +41,8 @@ std::string proc_address6(const in_addr& addr, uint16_t port) {
     uint32_t words[4];
     std::memcpy(words, &mapped, sizeof words);
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%08X%08X%08X%08X:%04X", words[0], words[1], words[2],
-                  words[3], ntohs(port));
+    std::snprintf(buf, sizeof buf, "%08X%08X%08X%08X:%04X", words[0], words[1], words[2], words[3],
+                  ntohs(port));
     return buf;
 }
 

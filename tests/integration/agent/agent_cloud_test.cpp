@@ -44,11 +44,11 @@ class AgentCloud : public AgentTest {
         test::RunOptions o = options();
         for (const char* v :
              {"GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT", "IDENTITY_ENDPOINT",
-              "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET", "AZURE_CLIENT_ID",
-              "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AWS_ACCESS_KEY_ID",
-              "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "GCE_METADATA_HOST",
-              "GCE_METADATA_IP", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-              "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN"})
+              "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET", "AZURE_CLIENT_ID", "AZURE_TENANT_ID",
+              "AZURE_CLIENT_SECRET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+              "AWS_SESSION_TOKEN", "AWS_PROFILE", "GCE_METADATA_HOST", "GCE_METADATA_IP",
+              "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+              "AWS_CONTAINER_AUTHORIZATION_TOKEN"})
             o.env[v] = std::nullopt;
         o.env["AWS_CONFIG_FILE"] = "/dev/null";
         o.env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
@@ -101,8 +101,8 @@ class AgentCloud : public AgentTest {
     }
 };
 
-const std::vector<std::string> kAsNobody = {"/usr/bin/setpriv", "--reuid=65534",
-                                            "--regid=65534", "--clear-groups"};
+const std::vector<std::string> kAsNobody = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                                            "--clear-groups"};
 
 const std::string kKeyId = "AKIAAGENTTEST4F7Q";
 const std::string kSecretKey = "aws-Secret-Agent-9c2e71";
@@ -161,12 +161,17 @@ TEST_F(AgentCloud, ASiteWithoutAnEndpointSaysHowToAddOne) {
     start_agent();
     auto env = lk({"agent", "env", "--at", "dev"}, {{"LATCHKEY_AGENT_SOCKET", socket_}});
     EXPECT_NE(env.exit_code, 0);
-    EXPECT_NE(env.err.find("site 'dev' has no cloud endpoint; add cloud_endpoint = \"aws\", \"gce\" or \"azure\""),
-              std::string::npos)
+    EXPECT_NE(
+        env.err.find(
+            "site 'dev' has no cloud endpoint; add cloud_endpoint = \"aws\", \"gce\" or \"azure\""),
+        std::string::npos)
         << env.err;
     write_cc_policy("cloud_endpoint = \"gcp\"\n");
     auto check = lk({"config", "check"});
-    EXPECT_NE((check.out + check.err).find("cloud_endpoint: expected \"aws\" (the AWS container credentials service), \"gce\""), std::string::npos)
+    EXPECT_NE((check.out + check.err)
+                  .find("cloud_endpoint: expected \"aws\" (the AWS container credentials service), "
+                        "\"gce\""),
+              std::string::npos)
         << check.out << check.err;
 }
 
@@ -250,8 +255,9 @@ TEST_F(AgentCloud, GoogleAuthLibraryGetsTheSitesTokenFromTheMetadataServer) {
         << unknown.body;
     auto huge = fetch(token_url, {"Metadata-Flavor: Google", "X-Pad: " + std::string(9000, 'p')});
     EXPECT_EQ(huge.status, 431);
-    auto scoped = fetch(token_url + "?scopes=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fcloud-platform",
-                        {"Metadata-Flavor: Google"});
+    auto scoped =
+        fetch(token_url + "?scopes=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fcloud-platform",
+              {"Metadata-Flavor: Google"});
     EXPECT_EQ(scoped.status, 200);
     EXPECT_TRUE(scoped.google);
     EXPECT_NE(scoped.body.find("\"token_type\":\"Bearer\""), std::string::npos);
@@ -289,8 +295,7 @@ TEST_F(AgentCloud, AzureIdentityGetsTheSitesTokenFromTheAppServiceEndpoint) {
     int64_t left_ms = doc["expires_on_ms"].GetInt64() - now_ms;
     EXPECT_GT(left_ms, 3'000'000);
     EXPECT_LE(left_ms, 3'600'000);
-    EXPECT_NE(audit().find(served_to_me("azure-managed-identity")), std::string::npos)
-        << audit();
+    EXPECT_NE(audit().find(served_to_me("azure-managed-identity")), std::string::npos) << audit();
 
     // Another secret: refused, and the SDK says why.
     Vars wrong = vars;
@@ -321,8 +326,7 @@ TEST_F(AgentCloud, AzureIdentityGetsTheSitesTokenFromTheAppServiceEndpoint) {
     EXPECT_EQ(elsewhere.status, 404);
     for (auto* a : {&none, &old_api, &user_assigned, &elsewhere})
         EXPECT_EQ(a->body.find(token), std::string::npos) << a->body;
-    EXPECT_NE(audit().find("decision=invalid endpoint=azure-managed-identity"),
-              std::string::npos);
+    EXPECT_NE(audit().find("decision=invalid endpoint=azure-managed-identity"), std::string::npos);
     EXPECT_EQ(audit().find(token), std::string::npos);
     EXPECT_EQ(audit().find(*vars["IDENTITY_HEADER"]), std::string::npos);
 }
