@@ -48,45 +48,39 @@ std::optional<AgentReply> ask_agent(const std::string& socket_path, const std::s
     return AgentReply{static_cast<int>(parser.get().result_int()), parser.get().body()};
 }
 
-TokenAnswer interpret_token_reply(const std::optional<AgentReply>& reply) {
-    TokenAnswer out;
+namespace {
+
+std::string string_member(const rapidjson::Value& v, const char* key) {
+    auto it = v.FindMember(key);
+    return it != v.MemberEnd() && it->value.IsString()
+               ? std::string(it->value.GetString(), it->value.GetStringLength())
+               : std::string();
+}
+
+// The answer's JSON, or why the caller works alone (in `out`).
+bool parse_reply(const std::optional<AgentReply>& reply, rapidjson::Document& doc,
+                 TokenAnswer& out) {
     if (!reply) {
         out.why_alone = "no agent answers";
-        return out;
+        return false;
     }
-    rapidjson::Document doc;
     if (common::parse_bounded_json(doc, reply->body) || !doc.IsObject()) {
         out.why_alone = "the agent's answer is not JSON";
-        return out;
+        return false;
     }
-    auto str = [](const rapidjson::Value& v, const char* key) {
-        auto it = v.FindMember(key);
-        return it != v.MemberEnd() && it->value.IsString()
-                   ? std::string(it->value.GetString(), it->value.GetStringLength())
-                   : std::string();
-    };
-    if (reply->status == 200) {
-        ServedToken t;
-        t.site = str(doc, "site");
-        t.token = str(doc, "token");
-        t.token_type = str(doc, "token_type");
-        t.header = str(doc, "header");
-        if (auto it = doc.FindMember("expires_at_ms"); it != doc.MemberEnd() && it->value.IsInt64())
-            t.expires_at_ms = it->value.GetInt64();
-        if (t.token.empty()) {
-            out.why_alone = "the agent's answer holds no token";
-            return out;
-        }
-        out.token = std::move(t);
-        out.work_alone = false;
-        return out;
-    }
+    return true;
+}
+
+// An answer other than 200: the site's error, or the agent declining.
+TokenAnswer error_answer(int status, const rapidjson::Document& doc) {
+    TokenAnswer out;
     auto err = doc.FindMember("error");
     if (err == doc.MemberEnd() || !err->value.IsObject()) {
-        out.why_alone = "the agent answered " + std::to_string(reply->status) + " without an error";
+        out.why_alone = "the agent answered " + std::to_string(status) + " without an error";
         return out;
     }
-    std::string kind = str(err->value, "kind"), message = str(err->value, "message");
+    std::string kind = string_member(err->value, "kind"),
+                message = string_member(err->value, "message");
     // Errors of the agent itself, not of the site: this caller may still
     // get the credential working alone, with its own rights.
     for (const char* own :
@@ -97,6 +91,50 @@ TokenAnswer interpret_token_reply(const std::optional<AgentReply>& reply) {
         }
     out.error_kind = kind;
     out.error_message = message;
+    out.work_alone = false;
+    return out;
+}
+
+}  // namespace
+
+TokenAnswer interpret_token_reply(const std::optional<AgentReply>& reply) {
+    TokenAnswer out;
+    rapidjson::Document doc;
+    if (!parse_reply(reply, doc, out)) return out;
+    if (reply->status != 200) return error_answer(reply->status, doc);
+    ServedToken t;
+    t.site = string_member(doc, "site");
+    t.token = string_member(doc, "token");
+    t.token_type = string_member(doc, "token_type");
+    t.header = string_member(doc, "header");
+    t.token_username = string_member(doc, "token_username");
+    if (auto it = doc.FindMember("expires_at_ms"); it != doc.MemberEnd() && it->value.IsInt64())
+        t.expires_at_ms = it->value.GetInt64();
+    auto extra = doc.FindMember("extra_headers");
+    if (t.token.empty() || extra == doc.MemberEnd() || !extra->value.IsArray()) {
+        // An agent from before extra_headers were served cannot answer as
+        // this program would alone.
+        out.why_alone = t.token.empty() ? "the agent's answer holds no token"
+                                        : "the agent's answer holds no extra_headers";
+        return out;
+    }
+    for (auto& line : extra->value.GetArray())
+        if (line.IsString()) t.extra_headers.emplace_back(line.GetString(), line.GetStringLength());
+    out.token = std::move(t);
+    out.work_alone = false;
+    return out;
+}
+
+TokenAnswer interpret_invalidate_reply(const std::optional<AgentReply>& reply) {
+    TokenAnswer out;
+    rapidjson::Document doc;
+    if (!parse_reply(reply, doc, out)) return out;
+    if (reply->status != 200) return error_answer(reply->status, doc);
+    auto it = doc.FindMember("invalidated");
+    if (it == doc.MemberEnd() || !it->value.IsBool() || !it->value.GetBool()) {
+        out.why_alone = "the agent's answer does not say the token was invalidated";
+        return out;
+    }
     out.work_alone = false;
     return out;
 }

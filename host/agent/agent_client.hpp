@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace latchkey::agent {
 
@@ -24,6 +25,9 @@ std::optional<AgentReply> ask_agent(const std::string& socket_path, const std::s
 // A token the agent served.
 struct ServedToken {
     std::string site, token, token_type, header;
+    // The site's extra_headers, as "Name: value" lines (after `header`).
+    std::vector<std::string> extra_headers;
+    std::string token_username;  // the site's, "" when it sets none
     int64_t expires_at_ms = 0;
 };
 
@@ -40,5 +44,9 @@ struct TokenAnswer {
 };
 
 TokenAnswer interpret_token_reply(const std::optional<AgentReply>& reply);
+
+// What the agent's answer to POST /v1/invalidate means: `token` stays
+// empty; work_alone and the error as for a token.
+TokenAnswer interpret_invalidate_reply(const std::optional<AgentReply>& reply);
 
 }  // namespace latchkey::agent

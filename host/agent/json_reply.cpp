@@ -14,6 +14,13 @@ void put(JsonWriter& w, const char* key, int64_t value) {
     w.Int64(value);
 }
 
+void put(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
+    w.Key(key);
+    w.StartArray();
+    for (auto& v : values) w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+    w.EndArray();
+}
+
 Response json_response(http::status status, const std::function<void(JsonWriter&)>& fill) {
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "http_server.hpp"
 
@@ -21,5 +22,7 @@ Response json_error(http::status status, const std::string& kind, const std::str
 
 void put(JsonWriter& w, const char* key, const std::string& value);
 void put(JsonWriter& w, const char* key, int64_t value);
+// An array of strings (a site's extra_headers, "Name: value" lines).
+void put(JsonWriter& w, const char* key, const std::vector<std::string>& values);
 
 }  // namespace latchkey::agent

@@ -13,6 +13,7 @@
 #include "agent_state.hpp"
 #include "cloud_endpoints.hpp"
 #include "socket_api.hpp"
+#include "token_file_keeper.hpp"
 
 namespace latchkey::agent {
 
@@ -59,9 +60,12 @@ int run_agent(const HostOptions& host_options, const AgentOptions& options) {
     CloudEndpoints cloud(io, state, options.limits);
     cloud.sync(*state.current());
     state.set_cloud(&cloud);
+    TokenFileKeeper token_files(io, state);
+    token_files.sync(state.current());
     auto reload = [&] {
         std::string line = state.reload();
         cloud.sync(*state.current());
+        token_files.sync(state.current());
         return line;
     };
     SocketApi api(state);

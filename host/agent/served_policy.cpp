@@ -25,7 +25,12 @@ std::shared_ptr<ServedPolicy> ServedPolicy::open(const HostOptions& options) {
             auto d = p->admin_.describe(name);
             s.allow = d.allow;
             for (auto& v : d.values)
-                if (v.key == "cloud_endpoint") s.cloud_endpoint = v.text;
+                if (v.key == "cloud_endpoint")
+                    s.cloud_endpoint = v.text;
+                else if (v.key == "token_username")
+                    s.token_username = v.text;
+                else if (v.key == "token_file")
+                    s.token_file = v.text;
         } catch (const Error& e) {
             s.error = e.what();
         }

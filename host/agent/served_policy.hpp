@@ -17,6 +17,8 @@ namespace latchkey::agent {
 struct ServedSite {
     std::optional<std::vector<admin::AccessRule>> allow;  // none: the agent's user only
     std::string cloud_endpoint;                           // "aws", "gce", "azure" or ""
+    std::string token_username;  // the credential helpers' user name ("" for their default)
+    std::string token_file;      // kept holding the current token ("" for none)
     // Why the site could not be resolved ("" when it could); its requests
     // get this error, and only the agent's own user may ask.
     std::string error;

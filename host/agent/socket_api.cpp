@@ -220,16 +220,23 @@ void SocketApi::serve(Request&& request, const Peer& peer, Respond respond) {
                 }));
             }
             Credential c = read_credential(policy->host(), site, min_valid_ms);
+            // What `latchkey token --header` prints after the credential's
+            // own line (and its error when extra_headers clash with it).
+            std::vector<std::string> lines = policy->admin().header_lines(site, c);
+            lines.erase(lines.begin());
             state_.audit().record(site, peer, path, "served", "");
             respond(json_response(http::status::ok, [&](JsonWriter& w) {
                 put(w, "site", site);
                 if (path == "/v1/token") {
                     put(w, "token", c.token());
                     put(w, "token_type", c.token_type());
+                    if (auto* s = policy->find(site); s && !s->token_username.empty())
+                        put(w, "token_username", s->token_username);
                 }
                 put(w, "header", c.header());
                 put(w, "header_name", c.header_name());
                 put(w, "header_value", c.header_value());
+                put(w, "extra_headers", lines);
                 put(w, "expires_at_ms", c.expires_at_ms());
             }));
         } catch (const Error& e) {

@@ -1,10 +1,45 @@
 #include "agent_use.hpp"
 
-#include <cstdlib>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
+#include <cstdlib>
+#include <iostream>
+
+#include "agent_client.hpp"
 #include "agent_socket.hpp"
 
 namespace latchkey::cli {
+
+namespace {
+
+bool verbose(const Context& ctx) { return ctx.host_options.log_level <= LogLevel::info; }
+
+// "/v1/ENDPOINT?site=S&min_valid=D", each part only when given.
+std::string agent_target(const Context& ctx, const std::string& endpoint, const std::string& site,
+                         const std::string& min_valid) {
+    std::string target = endpoint, sep = "?";
+    if (std::string s = site.empty() ? named_site(ctx) : site; !s.empty())
+        target += sep + "site=" + s, sep = "&";
+    if (!min_valid.empty()) target += sep + "min_valid=" + min_valid;
+    return target;
+}
+
+// Says (with -v) who answered; true when the agent did.
+bool agent_answered(const Context& ctx, const agent::TokenAnswer& answer,
+                    const std::string& socket) {
+    if (answer.work_alone) {
+        if (verbose(ctx))
+            std::cerr << "latchkey: working alone (" << display(answer.why_alone) << ")"
+                      << std::endl;
+        return false;
+    }
+    if (verbose(ctx)) std::cerr << "latchkey: served by the agent at " << socket << std::endl;
+    if (answer.error_kind) throw Error(error_kind_named(*answer.error_kind), *answer.error_message);
+    return true;
+}
+
+}  // namespace
 
 std::optional<std::string> agent_socket(const Context& ctx) {
     if (const char* mode = std::getenv("LATCHKEY_AGENT"); mode && std::string(mode) == "off")
@@ -25,6 +60,54 @@ ErrorKind error_kind_named(const std::string& kind) {
                    ErrorKind::transient, ErrorKind::login_required, ErrorKind::storage})
         if (kind == to_string(k)) return k;
     return ErrorKind::internal;
+}
+
+SiteCredential site_credential(Context& ctx, const std::string& site,
+                               const std::string& min_valid) {
+    if (auto socket = agent_socket(ctx)) {
+        auto answer = agent::interpret_token_reply(
+            agent::ask_agent(*socket, "GET", agent_target(ctx, "/v1/token", site, min_valid),
+                             admin::policy_file(ctx.host_options.config_path)));
+        if (agent_answered(ctx, answer, *socket)) {
+            auto& t = *answer.token;
+            return {t.site,          t.token,         t.token_type, t.header,
+                    t.extra_headers, t.expires_at_ms, true,         t.token_username};
+        }
+    }
+    auto& admin = ctx.admin();
+    const std::string name = site.empty() ? admin.selected_site() : site;
+    Credential c = min_valid.empty() ? admin.token(name)
+                                     : admin.token(name, *admin::parse_duration_ms(min_valid));
+    std::vector<std::string> lines = admin.header_lines(name, c);
+    lines.erase(lines.begin());
+    SiteCredential out;
+    out.site = name;
+    out.token = c.token();
+    out.token_type = c.token_type();
+    out.header = c.header();
+    out.extra_headers = std::move(lines);
+    out.expires_at_ms = c.expires_at_ms();
+    return out;
+}
+
+void forget_credential(Context& ctx, const std::string& site, const std::string& refused_token) {
+    if (auto socket = agent_socket(ctx)) {
+        std::string body;
+        if (!refused_token.empty()) {
+            rapidjson::StringBuffer buf;
+            rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+            w.StartObject();
+            w.Key("token");
+            w.String(refused_token.data(), static_cast<rapidjson::SizeType>(refused_token.size()));
+            w.EndObject();
+            body.assign(buf.GetString(), buf.GetSize());
+        }
+        auto answer = agent::interpret_invalidate_reply(
+            agent::ask_agent(*socket, "POST", agent_target(ctx, "/v1/invalidate", site, ""),
+                             admin::policy_file(ctx.host_options.config_path), body));
+        if (agent_answered(ctx, answer, *socket)) return;
+    }
+    ctx.admin().invalidate(site, refused_token);
 }
 
 }  // namespace latchkey::cli

@@ -25,11 +25,11 @@ int aws_credential(Context& ctx) {
     po::options_description desc("aws-credential");
     po::variables_map vm;
     if (!parse_command_options(ctx, "aws-credential", "aws-credential", desc, vm)) return 0;
-    std::string site = ctx.admin().selected_site();
-    Credential c = ctx.admin().token(site);
+    SiteCredential c = site_credential(ctx, "");
+    const std::string& site = c.site;
     rapidjson::Document doc;
     const rapidjson::Value* version = nullptr;
-    if (!common::parse_bounded_json(doc, c.token()) && doc.IsObject())
+    if (!common::parse_bounded_json(doc, c.token) && doc.IsObject())
         version = common::member(doc, "Version");
     if (!version || !version->IsInt() || version->GetInt() != 1 ||
         !common::string_member(doc, "AccessKeyId") ||
@@ -40,7 +40,7 @@ int aws_credential(Context& ctx) {
                         "provider gives the credential_process JSON (provider \"exec\" running "
                         "an AWS credential program, with aws_token = \"credential_process\")");
     std::cout << common::aws_credential_json(
-                     doc, c.expires_at_ms() ? iso_time(c.expires_at_ms()) : std::string())
+                     doc, c.expires_at_ms ? iso_time(c.expires_at_ms) : std::string())
               << std::endl;
     return 0;
 }

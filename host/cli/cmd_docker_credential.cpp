@@ -47,8 +47,8 @@ int get(Context& ctx) {
     std::string url = server_url_from_input();
     std::string site = site_for_request(ctx, url);
     if (site.empty()) return fail(kNotFound);
-    Credential c = ctx.admin().token(site);
-    std::string user = token_username(ctx, site);
+    SiteCredential c = site_credential(ctx, site);
+    std::string user = token_username(ctx, c);
     print_json([&](auto& w) {
         w.StartObject();
         w.Key("ServerURL");
@@ -56,7 +56,7 @@ int get(Context& ctx) {
         w.Key("Username");
         w.String(user.c_str(), static_cast<rapidjson::SizeType>(user.size()));
         w.Key("Secret");
-        w.String(c.token().c_str(), static_cast<rapidjson::SizeType>(c.token().size()));
+        w.String(c.token.c_str(), static_cast<rapidjson::SizeType>(c.token.size()));
         w.EndObject();
     });
     return 0;
@@ -81,7 +81,7 @@ int store(Context& ctx) {
 int erase(Context& ctx) {
     std::string site = site_for_request(ctx, server_url_from_input());
     if (site.empty()) return fail(kNotFound);
-    ctx.admin().invalidate(site);
+    forget_credential(ctx, site, "");
     return 0;
 }
 

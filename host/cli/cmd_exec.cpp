@@ -12,6 +12,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "agent_use.hpp"
 #include "command.hpp"
 
 extern char** environ;
@@ -120,10 +121,10 @@ int exec_program(Context& ctx) {
         return 0;
     }
     if (a.env_names.empty() && a.header_env_names.empty()) a.env_names.push_back("LATCHKEY_TOKEN");
-    Credential c = ctx.admin().token("");
+    SiteCredential c = site_credential(ctx, "");
     std::vector<std::pair<std::string, std::string>> set;
-    for (auto& n : a.env_names) set.emplace_back(n, c.token());
-    for (auto& n : a.header_env_names) set.emplace_back(n, c.header());
+    for (auto& n : a.env_names) set.emplace_back(n, c.token);
+    for (auto& n : a.header_env_names) set.emplace_back(n, c.header);
     // Built before fork: the child only calls async-signal-safe functions.
     std::vector<std::string> env = child_environment(set);
     std::vector<char*> envp, argv;

@@ -68,14 +68,14 @@ int get(Context& ctx, const GitRequest& req) {
     if (req.get("host").empty() && req.get("url").empty()) return 0;
     std::string site = site_for_request(ctx, req.url());
     if (site.empty()) return 0;  // not a remote of latchkey's: git asks elsewhere
-    Credential c = ctx.admin().token(site);
-    std::string user = token_username(ctx, site);
-    if (!fits_a_line(c.token()) || !fits_a_line(user))
+    SiteCredential c = site_credential(ctx, site);
+    std::string user = token_username(ctx, c);
+    if (!fits_a_line(c.token) || !fits_a_line(user))
         throw Error(ErrorKind::internal,
                     "site '" + site + "': the token cannot be written as one git credential line");
-    std::cout << "username=" << user << "\npassword=" << c.token() << "\n";
+    std::cout << "username=" << user << "\npassword=" << c.token << "\n";
     // Git (2.41 on) drops the password then rather than reusing it.
-    if (c.expires_at_ms()) std::cout << "password_expiry_utc=" << c.expires_at_ms() / 1000 << "\n";
+    if (c.expires_at_ms) std::cout << "password_expiry_utc=" << c.expires_at_ms / 1000 << "\n";
     std::cout.flush();
     return 0;
 }
@@ -85,7 +85,7 @@ int erase(Context& ctx, const GitRequest& req) {
         return 0;
     std::string site = site_for_request(ctx, req.url());
     if (site.empty()) return 0;
-    ctx.admin().invalidate(site, req.get("password"));
+    forget_credential(ctx, site, req.get("password"));
     return 0;
 }
 

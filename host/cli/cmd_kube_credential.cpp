@@ -59,8 +59,8 @@ int kube_credential(Context& ctx) {
     if (!parse_command_options(ctx, "kube-credential", "kube-credential", desc, vm)) return 0;
     ExecInfo info = read_exec_info();
     std::string site = info.server.empty() ? "" : site_for_request(ctx, info.server);
-    if (site.empty()) site = ctx.admin().selected_site();
-    Credential c = ctx.admin().token(site);
+    // "" is the selected site, which the agent (reading the same policy) selects too.
+    SiteCredential c = site_credential(ctx, site);
     Json j;
     auto& w = j.w();
     w.StartObject();
@@ -68,8 +68,8 @@ int kube_credential(Context& ctx) {
     j.key_string("kind", "ExecCredential");
     w.Key("status");
     w.StartObject();
-    j.key_string("token", c.token());
-    if (c.expires_at_ms()) j.key_string("expirationTimestamp", iso_time(c.expires_at_ms()));
+    j.key_string("token", c.token);
+    if (c.expires_at_ms) j.key_string("expirationTimestamp", iso_time(c.expires_at_ms));
     w.EndObject();
     w.EndObject();
     j.print();

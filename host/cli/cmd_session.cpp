@@ -172,35 +172,6 @@ int write_token_files(Context& ctx, bool all) {
     return rc;
 }
 
-struct TokenOutput {
-    std::string site, token, token_type, header;
-    int64_t expires_at_ms = 0;
-};
-
-// A running agent answers when there is one (the same output as working
-// alone); nullopt when this process must work alone.
-std::optional<TokenOutput> token_from_agent(Context& ctx, const std::string& min_valid) {
-    auto socket = agent_socket(ctx);
-    if (!socket) return std::nullopt;
-    std::string target = "/v1/token";
-    std::string sep = "?";
-    if (auto site = named_site(ctx); !site.empty()) target += sep + "site=" + site, sep = "&";
-    if (!min_valid.empty()) target += sep + "min_valid=" + min_valid;
-    auto answer = agent::interpret_token_reply(agent::ask_agent(
-        *socket, "GET", target, admin::policy_file(ctx.host_options.config_path)));
-    bool verbose = ctx.host_options.log_level <= LogLevel::info;
-    if (answer.work_alone) {
-        if (verbose)
-            std::cerr << "latchkey: working alone (" << display(answer.why_alone) << ")"
-                      << std::endl;
-        return std::nullopt;
-    }
-    if (verbose) std::cerr << "latchkey: served by the agent at " << *socket << std::endl;
-    if (!answer.token) throw Error(error_kind_named(*answer.error_kind), *answer.error_message);
-    auto& t = *answer.token;
-    return TokenOutput{t.site, t.token, t.token_type, t.header, t.expires_at_ms};
-}
-
 int token(Context& ctx) {
     po::options_description desc("token");
     desc.add_options()("header",
@@ -228,38 +199,27 @@ int token(Context& ctx) {
     if (!min_valid.empty() && !admin::parse_duration_ms(min_valid))
         throw Error(ErrorKind::usage,
                     "--min-valid: expected a duration such as 10m or 600, got \"" + min_valid + "\"");
-    // The agent's answer holds the credential, not the site's extra_headers:
-    // the header lines and the JSON form are made here, working alone.
-    if (!header && ctx.format == Format::text) {
-        if (auto served = token_from_agent(ctx, min_valid)) {
-            std::cout << served->token << std::endl;
-            return 0;
-        }
-    }
-    auto& admin = ctx.admin();
-    const std::string site = admin.selected_site();
-    Credential c = min_valid.empty() ? admin.token(site)
-                                     : admin.token(site, *admin::parse_duration_ms(min_valid));
-    std::vector<std::string> lines = admin.header_lines(site, c);
+    SiteCredential c = site_credential(ctx, "", min_valid);
     if (ctx.format == Format::json) {
         Json j;
         j.w().StartObject();
-        j.key_string("site", site);
-        j.key_string("token", c.token());
-        j.key_string("token_type", c.token_type());
-        j.key_string("header", c.header());
+        j.key_string("site", c.site);
+        j.key_string("token", c.token);
+        j.key_string("token_type", c.token_type);
+        j.key_string("header", c.header);
         j.w().Key("extra_headers");
         j.w().StartArray();
-        for (size_t i = 1; i < lines.size(); ++i) j.w().String(lines[i].c_str());
+        for (auto& line : c.extra_headers) j.w().String(line.c_str());
         j.w().EndArray();
-        j.key_int("expires_at_ms", c.expires_at_ms());
+        j.key_int("expires_at_ms", c.expires_at_ms);
         j.w().EndObject();
         j.print();
     } else if (header) {
-        for (auto& l : lines) std::cout << l << "\n";
+        std::cout << c.header << "\n";
+        for (auto& line : c.extra_headers) std::cout << line << "\n";
         std::cout.flush();
     } else {
-        std::cout << c.token() << std::endl;
+        std::cout << c.token << std::endl;
     }
     return 0;
 }

@@ -9,6 +9,10 @@
 
 namespace latchkey::cli {
 
+namespace {
+constexpr const char* kDefaultTokenUsername = "x-access-token";
+}
+
 std::string read_helper_input(size_t cap, int timeout_ms) {
     std::string in;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -36,7 +40,14 @@ std::string read_helper_input(size_t cap, int timeout_ms) {
 std::string token_username(Context& ctx, const std::string& site) {
     for (auto& v : ctx.admin().describe(site).values)
         if (v.key == "token_username" && !v.text.empty()) return v.text;
-    return "x-access-token";
+    return kDefaultTokenUsername;
+}
+
+std::string token_username(Context& ctx, const SiteCredential& c) {
+    // The agent resolved the site with its own environment (this process
+    // may lack the site's secrets, so it does not resolve the site itself).
+    if (!c.from_agent) return token_username(ctx, c.site);
+    return c.token_username.empty() ? kDefaultTokenUsername : c.token_username;
 }
 
 std::string site_for_request(Context& ctx, const std::string& url) {

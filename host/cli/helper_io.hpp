@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 
+#include "agent_use.hpp"
 #include "command.hpp"
 
 namespace latchkey::cli {
@@ -20,6 +21,8 @@ std::string read_helper_input(size_t cap = kHelperInputCap, int timeout_ms = 5'0
 
 // The site's `token_username`, or "x-access-token".
 std::string token_username(Context& ctx, const std::string& site);
+// The same for the site of `c`: as the agent read it when the agent served `c`.
+std::string token_username(Context& ctx, const SiteCredential& c);
 
 // The site a request for `url` goes to: --at (or $LATCHKEY_SITE) when given,
 // else the site whose url_patterns match; "" when none does or there is no

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <functional>
 #include <thread>
 
 #include "agent_fixture.hpp"
@@ -142,6 +143,95 @@ TEST_F(Agent, SighupReloadsAndKeepsCredentialsWhoseIdentityIsUnchanged) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     EXPECT_EQ(other.status, 404) << "the removed site is still served: " << other.body;
+}
+
+}  // namespace
+}  // namespace latchkey::itest
+
+namespace latchkey::itest {
+namespace {
+
+using AgentTokenFiles = AgentTest;
+
+// The file's text once `done` holds for it, or the last text read.
+std::string wait_for_file(const std::string& path,
+                          const std::function<bool(const std::string&)>& done,
+                          int timeout_ms = 10'000) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    std::string text;
+    while (std::chrono::steady_clock::now() < deadline) {
+        struct stat st {};
+        if (stat(path.c_str(), &st) == 0) text = test::read_file(path);
+        if (done(text)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return text;
+}
+
+TEST_F(AgentTokenFiles, TheAgentWritesThemAtStartAndAgainAheadOfExpiry) {
+    std::string file = sandbox_.file("dev.token");
+    // Refreshed a second after it is fetched (the dev server's tokens live an hour).
+    write_cc_policy("token_file = \"" + file + "\"\nrefresh_before = \"3599s\"\n");
+    start_agent();
+    // Nobody asks the agent for anything: it writes the file by itself.
+    std::string first = wait_for_file(file, [](const std::string& t) { return !t.empty(); });
+    ASSERT_FALSE(first.empty()) << "the agent did not write " << file;
+    token_like(first);
+    struct stat st {};
+    ASSERT_EQ(stat(file.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(whoami("Authorization: Bearer " + first).status, 200);
+
+    std::string second =
+        wait_for_file(file, [&](const std::string& t) { return !t.empty() && t != first; });
+    EXPECT_NE(second, first) << "the agent did not renew the file ahead of expiry";
+    token_like(second);
+    EXPECT_EQ(whoami("Authorization: Bearer " + second).status, 200);
+    auto lines = audit();
+    EXPECT_NE(lines.find("site=dev decision=served endpoint=token_file"), std::string::npos)
+        << lines;
+    EXPECT_EQ(lines.find(first), std::string::npos) << "the audit log holds the token";
+}
+
+TEST_F(AgentTokenFiles, AReloadKeepsTheFilesOfSitesItAdds) {
+    write_cc_policy();
+    start_agent();
+    std::string file = sandbox_.file("key.token");
+    token_like("k-Agent-77d");
+    write_policy(cc_site("dev") +
+                 "[sites.key]\nprovider = \"api-key\"\napi_key = \"k-Agent-77d\"\n" +
+                 "token_file = \"" + file + "\"\n");
+    kill(agent_pid(), SIGHUP);
+    EXPECT_EQ(wait_for_file(file, [](const std::string& t) { return t == "k-Agent-77d"; }),
+              "k-Agent-77d");
+}
+
+TEST_F(AgentTokenFiles, ASiteThatNeedsALoginSaysSoWithTheNextStepAndDoesNotSpin) {
+    std::string file = sandbox_.file("dev2.token");
+    write_policy(
+        cc_site("dev") + "[sites.dev2]\nprovider = \"oauth2-device-code\"\ntoken_url = \"" +
+        server_.token_url() + "\"\ndevice_authorization_url = \"" + server_.url() +
+        "/oauth2/device_authorization\"\nclient_id = \"demo\"\ntoken_file = \"" + file + "\"\n");
+    start_agent();
+    const std::string failed = "site=dev2 decision=failed endpoint=token_file";
+    std::string lines;
+    for (int i = 0; i < 500 && lines.find(failed) == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        lines = audit();
+    }
+    ASSERT_NE(lines.find(failed), std::string::npos) << lines;
+    EXPECT_NE(lines.find("latchkey login --at dev2"), std::string::npos) << lines;
+    // A second later it has not tried again (it waits a minute for the login).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    lines = audit();
+    EXPECT_EQ(lines.find(failed), lines.rfind(failed)) << lines;
+    EXPECT_EQ(lines.find(kSecret), std::string::npos);
+    struct stat st {};
+    EXPECT_NE(stat(file.c_str(), &st), 0) << "a file was written without a token";
+    // The agent still serves the other site.
+    auto ok = curl("/v1/token?site=dev");
+    EXPECT_EQ(ok.status, 200) << ok.body;
+    token_like(json_string(parse_json(ok.body), "token"));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // What a careless or hostile client can send: each gets a clear status and
 // a JSON error, leaves an audit line, and the next client is served.
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -145,6 +146,115 @@ TEST_F(AgentBadInput, AHangingProviderCostsItsOwnSiteATimeoutNotTheAgent) {
     EXPECT_EQ(hang.status, 500) << hang.body;
     EXPECT_NE(hang.body.find("timed out after 2s"), std::string::npos) << hang.body;
     EXPECT_NE(audit().find("site=hang decision=failed"), std::string::npos) << audit();
+}
+
+}  // namespace
+}  // namespace latchkey::itest
+
+namespace latchkey::itest {
+namespace {
+
+// A connection to the agent's socket that the test drives by hand.
+class Connection {
+ public:
+    explicit Connection(const std::string& path)
+        : fd_(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+        connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    }
+    ~Connection() { close(fd_); }
+    bool connected() const { return connected_; }
+    bool send(const std::string& bytes) {
+        return write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+    }
+    // Reads until `until` has arrived, the agent closes, or `timeout_ms` passes.
+    std::string read_until(const std::string& until, int timeout_ms = 5000) {
+        std::string out;
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+        while (out.find(until) == std::string::npos &&
+               std::chrono::steady_clock::now() < deadline) {
+            pollfd p{fd_, POLLIN, 0};
+            if (poll(&p, 1, 50) <= 0) continue;
+            char buf[4096];
+            ssize_t n = read(fd_, buf, sizeof buf);
+            if (n <= 0) break;
+            out.append(buf, static_cast<size_t>(n));
+        }
+        return out;
+    }
+
+ private:
+    int fd_;
+    bool connected_ = false;
+};
+
+TEST_F(AgentBadInput, AMalformedHeaderOrAnOversizedOrUnfinishedBodyHoldsNobodyUp) {
+    write_cc_policy();
+    start_agent({"--request-timeout", "1s", "--max-body", "1024"});
+    // A keep-alive client served before, during and after the bad ones.
+    Connection keeper(socket_);
+    ASSERT_TRUE(keeper.connected());
+    const std::string health = "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_TRUE(keeper.send(health));
+    EXPECT_EQ(status_line(keeper.read_until("}")), "HTTP/1.1 200 OK\r");
+
+    auto no_colon = raw("GET /v1/health HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n");
+    EXPECT_EQ(status_line(no_colon), "HTTP/1.1 400 Bad Request\r") << no_colon;
+    EXPECT_NE(no_colon.find("\"kind\":\"bad_request\""), std::string::npos) << no_colon;
+
+    // A body announced past the cap is refused at once, before it is sent.
+    auto start = std::chrono::steady_clock::now();
+    auto announced =
+        raw("POST /v1/invalidate?site=dev HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n",
+            900);
+    EXPECT_EQ(status_line(announced), "HTTP/1.1 413 Payload Too Large\r") << announced;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(900));
+
+    // A body that never finishes: cut off at the request timeout, while the
+    // keep-alive client goes on being served.
+    Connection slow(socket_);
+    ASSERT_TRUE(
+        slow.send("POST /v1/invalidate?site=dev HTTP/1.1\r\nHost: x\r\n"
+                  "Content-Length: 50\r\n\r\n{\"token\":"));
+    ASSERT_TRUE(keeper.send("GET /v1/token?site=dev HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto served = keeper.read_until("expires_at_ms");
+    EXPECT_EQ(status_line(served), "HTTP/1.1 200 OK\r") << served;
+    token_like(json_string(parse_json(served.substr(served.find("\r\n\r\n") + 4)), "token"));
+    auto cut = slow.read_until("}", 5000);
+    EXPECT_EQ(status_line(cut), "HTTP/1.1 408 Request Timeout\r") << cut;
+
+    ASSERT_TRUE(keeper.send(health));
+    EXPECT_EQ(status_line(keeper.read_until("}")), "HTTP/1.1 200 OK\r");
+    auto lines = audit();
+    EXPECT_NE(lines.find("decision=invalid endpoint=- uid="), std::string::npos) << lines;
+    EXPECT_NE(lines.find("did not arrive whole within 1000 ms"), std::string::npos) << lines;
+    EXPECT_NE(lines.find("over the limit of 1024 bytes"), std::string::npos) << lines;
+}
+
+TEST_F(AgentBadInput, WhatABadRequestCarriesIsNeverEchoedNorLogged) {
+    write_cc_policy();
+    start_agent();
+    const std::string secret = "s3cret-InBadBody-0d9a";
+    for (std::string body : {"{\"token\": \"" + secret,            // not JSON
+                             "{\"token\": [\"" + secret + "\"]}",  // token not a string
+                             "[\"" + secret + "\"]"}) {            // not an object
+        auto r = curl("/v1/invalidate?site=dev", {"-X", "POST", "--data", body});
+        EXPECT_EQ(r.status, 400) << body << ": " << r.body;
+        EXPECT_EQ(json_string(parse_json(r.body)["error"], "kind"), "bad_request");
+        EXPECT_EQ(r.body.find(secret), std::string::npos) << r.body;
+    }
+    auto lines = audit();
+    EXPECT_EQ(lines.find(secret), std::string::npos) << lines;
+    EXPECT_NE(lines.find("site=dev decision=invalid endpoint=/v1/invalidate"), std::string::npos)
+        << lines;
+    // Nothing was invalidated: the site's first token is still the one served.
+    auto a = curl("/v1/token?site=dev"), b = curl("/v1/token?site=dev");
+    ASSERT_EQ(a.status, 200) << a.body;
+    token_like(json_string(parse_json(a.body), "token"));
+    EXPECT_EQ(json_string(parse_json(a.body), "token"), json_string(parse_json(b.body), "token"));
+    EXPECT_EQ(token_requests(), 1);
 }
 
 }  // namespace

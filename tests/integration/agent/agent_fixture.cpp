@@ -95,4 +95,16 @@ std::string AgentTest::raw(const std::string& bytes, int timeout_ms) {
 
 std::string AgentTest::audit() const { return test::read_file(audit_file_); }
 
+RunResult AgentTest::lk_in(const std::vector<std::string>& args, const std::string& stdin_data,
+                           const std::map<std::string, std::optional<std::string>>& extra_env) {
+    std::vector<std::string> all{"--config", policy()};
+    all.insert(all.end(), args.begin(), args.end());
+    RunOptions o = options(extra_env);
+    o.stdin_data = stdin_data;
+    RunResult r = test::latchkey(all, o);
+    EXPECT_FALSE(r.timed_out) << "latchkey " << join_args(all) << " did not finish";
+    record(all, r);
+    return r;
+}
+
 }  // namespace latchkey::itest

@@ -36,6 +36,10 @@ class AgentTest : public DevServerTest {
     std::string raw(const std::string& bytes, int timeout_ms = 5000);
     // The audit file's text.
     std::string audit() const;
+    // `latchkey --config POLICY ARGS` with `stdin_data` on standard input
+    // (the credential helpers' requests), recorded for the secret check.
+    RunResult lk_in(const std::vector<std::string>& args, const std::string& stdin_data,
+                    const std::map<std::string, std::optional<std::string>>& extra_env = {});
 
     std::string socket_;
     std::string audit_file_;
