@@ -56,25 +56,21 @@ struct TokenFileKeeper::Kept {
     const std::shared_ptr<ServedPolicy> policy;
     const std::string site, path;
     // The fields below are the I/O thread's only.
-    bool active = true;  // false once a reload dropped it
     milliseconds backoff{0};
     std::string last_error;  // said once on standard error, not at every retry
 };
 
 TokenFileKeeper::TokenFileKeeper(net::io_context& io, AgentState& state) : io_(io), state_(state) {}
 
-TokenFileKeeper::~TokenFileKeeper() {
-    for (auto& [site, kept] : kept_) kept->active = false;
-}
+// Only kept_ owns each Kept (and so its timer): the handlers waiting in the
+// io_context hold weak pointers, so a file dropped by a reload, or every
+// file when the agent stops, goes at once and its late handlers do nothing.
+TokenFileKeeper::~TokenFileKeeper() = default;
 
 void TokenFileKeeper::sync(const std::shared_ptr<ServedPolicy>& policy) {
     // A reload starts every file afresh: written now (untouched when it
     // already holds the token), then kept by the new policy's rules. A site
     // that no longer names a file leaves the file as it is.
-    for (auto& [site, kept] : kept_) {
-        kept->active = false;
-        kept->timer.cancel();
-    }
     kept_.clear();
     for (auto& [name, site] : policy->sites()) {
         if (site.token_file.empty() || !site.error.empty()) continue;
@@ -86,24 +82,26 @@ void TokenFileKeeper::sync(const std::shared_ptr<ServedPolicy>& policy) {
 
 void TokenFileKeeper::schedule(const std::shared_ptr<Kept>& kept, milliseconds delay) {
     kept->timer.expires_after(std::min(delay, kLongestWait));
-    kept->timer.async_wait([this, kept](const boost::system::error_code& ec) {
-        if (!ec && kept->active) write(kept);
-    });
+    kept->timer.async_wait(
+        [this, weak = std::weak_ptr<Kept>(kept)](const boost::system::error_code& ec) {
+            if (auto kept = weak.lock(); kept && !ec) write(kept);
+        });
 }
 
 void TokenFileKeeper::write(const std::shared_ptr<Kept>& kept) {
     // The token may need the provider (a refresh, a slow server): on the
     // site's own threads, never on the I/O thread.
-    auto job = [this, kept] {
+    auto job = [this, policy = kept->policy, site = kept->site, path = kept->path,
+                weak = std::weak_ptr<Kept>(kept)] {
         int64_t next_at_ms = 0;
         std::string error;
         bool retry_soon = true;
         try {
-            auto& admin = kept->policy->admin();
-            if (admin.write_token_file(kept->site).changed)
-                state_.audit().record(kept->site, the_agent_itself(), "token_file", "served",
-                                      "written to " + kept->path);
-            auto stored = admin.stored(kept->site);
+            auto& admin = policy->admin();
+            if (admin.write_token_file(site).changed)
+                state_.audit().record(site, the_agent_itself(), "token_file", "served",
+                                      "written to " + path);
+            auto stored = admin.stored(site);
             next_at_ms = stored ? stored->refresh_at_ms : 0;
         } catch (const Error& e) {
             error = e.what();
@@ -112,8 +110,8 @@ void TokenFileKeeper::write(const std::shared_ptr<Kept>& kept) {
         } catch (const std::exception& e) {
             error = e.what();
         }
-        net::post(io_, [this, kept, next_at_ms, error, retry_soon] {
-            written(kept, next_at_ms, error, retry_soon);
+        net::post(io_, [this, weak, next_at_ms, error, retry_soon] {
+            if (auto kept = weak.lock()) written(kept, next_at_ms, error, retry_soon);
         });
     };
     if (!state_.workers().run(kept->site, std::move(job)))
@@ -122,7 +120,6 @@ void TokenFileKeeper::write(const std::shared_ptr<Kept>& kept) {
 
 void TokenFileKeeper::written(const std::shared_ptr<Kept>& kept, int64_t next_at_ms,
                               const std::string& error, bool retry_soon) {
-    if (!kept->active) return;
     int64_t now = admin::now_ms();
     if (error.empty()) {
         if (!kept->last_error.empty())
