@@ -1,6 +1,7 @@
 #include "http_server.hpp"
 
 #include <atomic>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
@@ -115,11 +116,13 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         bool keep_alive = request.keep_alive();
         unsigned version = request.version();
         auto executor = stream_.get_executor();
+        // An answer given at once (a cached credential) is sent from here;
+        // one from a site's worker thread comes back to the I/O thread.
         service_.serve(std::move(request), peer_,
                        [self = this->shared_from_this(), executor, keep_alive,
                         version](Response response) mutable {
-                           net::post(executor, [self, response = std::move(response), keep_alive,
-                                                version]() mutable {
+                           net::dispatch(executor, [self, response = std::move(response),
+                                                    keep_alive, version]() mutable {
                                response.version(version);
                                self->send(std::move(response), keep_alive);
                            });

@@ -30,16 +30,18 @@ Verdict authorize(const ServedPolicy& policy, const std::string& site, const Pee
                   uid_t agent_uid) {
     const ServedSite* s = policy.find(site);
     bool own_user = peer.known && peer.uid == agent_uid;
-    std::string generic = "refused: this agent serves no site '" + site + "' to " + describe(peer) +
-                          " (the agent's policy says in each site's `allow` list who may read it)";
+    auto generic = [&] {
+        return "refused: this agent serves no site '" + site + "' to " + describe(peer) +
+               " (the agent's policy says in each site's `allow` list who may read it)";
+    };
     if (!s) {
-        if (!own_user) return {false, http::status::forbidden, "refused", generic};
+        if (!own_user) return {false, http::status::forbidden, "refused", generic()};
         return {false, http::status::not_found, "unknown_site",
                 "site '" + site + "' is not in the agent's policy " + policy.path()};
     }
     AccessDecision d = check_access(s->allow, peer, agent_uid);
     if (d.allowed) return {true, http::status::ok, "", d.why};
-    if (!own_user) return {false, http::status::forbidden, "refused", generic};
+    if (!own_user) return {false, http::status::forbidden, "refused", generic()};
     return {false, http::status::forbidden, "refused",
             "refused: " + describe(peer) + " may not read site '" + site + "': " + d.why};
 }
@@ -69,6 +71,30 @@ std::optional<std::string> refused_token(const std::string& body, std::string& w
         return std::nullopt;
     }
     return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+// The answer to GET /v1/token (or /v1/header, without the bare token).
+// Throws latchkey::Error when the site's extra_headers clash with the
+// credential's own header.
+Response credential_reply(ServedPolicy& policy, const std::string& site, const std::string& path,
+                          const Credential& c) {
+    // What `latchkey token --header` prints after the credential's own line.
+    std::vector<std::string> lines = policy.admin().header_lines(site, c);
+    lines.erase(lines.begin());
+    return json_response(http::status::ok, [&](JsonWriter& w) {
+        put(w, "site", site);
+        if (path == "/v1/token") {
+            put(w, "token", c.token());
+            put(w, "token_type", c.token_type());
+            if (auto* s = policy.find(site); s && !s->token_username.empty())
+                put(w, "token_username", s->token_username);
+        }
+        put(w, "header", c.header());
+        put(w, "header_name", c.header_name());
+        put(w, "header_value", c.header_value());
+        put(w, "extra_headers", lines);
+        put(w, "expires_at_ms", c.expires_at_ms());
+    });
 }
 
 }  // namespace
@@ -203,6 +229,26 @@ void SocketApi::serve(Request&& request, const Peer& peer, Respond respond) {
         }));
     }
 
+    // The fast path: a credential the Host holds and would hand out as it
+    // is is answered here on the I/O thread. Anything that could wait (a
+    // fetch, a refresh, a plugin to load, a provider judging expiry) goes
+    // to the site's worker threads below, so a hanging provider still
+    // never stalls this thread.
+    if (token_path) {
+        if (auto c = policy->admin().cached(site, min_valid_ms.value_or(0))) {
+            std::optional<Response> reply;
+            try {
+                reply = credential_reply(*policy, site, path, *c);
+            } catch (const Error&) {
+                // The site's threads give the error, with its audit line.
+            }
+            if (reply) {
+                state_.audit().record(site, peer, path, "served", "");
+                return respond(std::move(*reply));
+            }
+        }
+    }
+
     std::optional<std::string> refused;
     if (path == "/v1/invalidate") {
         refused = refused_token(request.body(), why);
@@ -220,25 +266,9 @@ void SocketApi::serve(Request&& request, const Peer& peer, Respond respond) {
                 }));
             }
             Credential c = read_credential(policy->host(), site, min_valid_ms);
-            // What `latchkey token --header` prints after the credential's
-            // own line (and its error when extra_headers clash with it).
-            std::vector<std::string> lines = policy->admin().header_lines(site, c);
-            lines.erase(lines.begin());
+            Response reply = credential_reply(*policy, site, path, c);
             state_.audit().record(site, peer, path, "served", "");
-            respond(json_response(http::status::ok, [&](JsonWriter& w) {
-                put(w, "site", site);
-                if (path == "/v1/token") {
-                    put(w, "token", c.token());
-                    put(w, "token_type", c.token_type());
-                    if (auto* s = policy->find(site); s && !s->token_username.empty())
-                        put(w, "token_username", s->token_username);
-                }
-                put(w, "header", c.header());
-                put(w, "header_name", c.header_name());
-                put(w, "header_value", c.header_value());
-                put(w, "extra_headers", lines);
-                put(w, "expires_at_ms", c.expires_at_ms());
-            }));
+            respond(std::move(reply));
         } catch (const Error& e) {
             state_.audit().record(site, peer, path, "failed", e.what());
             respond(json_error(status_for(e.kind()), to_string(e.kind()), e.what(), e.exit_code()));

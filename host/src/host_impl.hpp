@@ -41,6 +41,8 @@ class HostImpl {
     // The selected site, and a site by name ("" = the selected one).
     std::string selected_site() const { return sites_.selected(); }
     site::Site& site(std::string_view name) { return sites_.get(name); }
+    // The site `name` if it is built already, else null (never builds).
+    site::Site* built_site(std::string_view name) { return sites_.built(name); }
 
  private:
     HostOptions options_;

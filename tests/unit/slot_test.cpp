@@ -9,7 +9,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <future>
 #include <latch>
+#include <limits>
 
 #include "token/refresh_plan.hpp"
 #include "unit_support.hpp"
@@ -466,3 +468,97 @@ TEST(Slot, InvalidateDuringTheRefreshWindowIsSafe) {
 }
 
 }  // namespace
+
+namespace {
+
+// A source whose provider judges expiry itself: every read must ask it.
+class JudgingSource : public latchkey::token::CredentialSource {
+ public:
+    DataPtr fetch(const DataPtr&) override { return fresh("judged"); }
+    DataPtr load() override { return nullptr; }
+    bool has_storage() const override { return false; }
+    bool judges_expiry() const override { return true; }
+    bool stale(const CredentialData&, int64_t) override { return false; }
+    void log(latchkey::LogLevel, const std::string&) override {}
+};
+
+}  // namespace
+
+// cached() is what the agent's I/O thread reads: the credential get() would
+// hand out as it is, or null whenever get() would have to fetch or wait.
+TEST(Slot, CachedServesTheHeldCredentialWithoutFetching) {
+    std::atomic<int> calls{0};
+    TestSlot slot(
+        "s", [&](const DataPtr&) { return fresh("tok-" + std::to_string(++calls)); }, quiet());
+    EXPECT_EQ(slot.cached(), nullptr) << "nothing held yet: a fetch is needed";
+    EXPECT_EQ(calls.load(), 0) << "cached() must never fetch";
+    ASSERT_EQ(slot.get().token(), "tok-1");
+    const Credential* c = slot.cached();
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->token(), "tok-1");
+    // From another thread (no thread-local copy there yet): the same answer.
+    std::string other;
+    std::thread([&] {
+        const Credential* o = slot.cached();
+        other = o ? o->token() : "(null)";
+    }).join();
+    EXPECT_EQ(other, "tok-1");
+    EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(Slot, CachedIsNullInsideTheRefreshWindowSoTheRefreshStillHappens) {
+    std::atomic<int> calls{0};
+    TestSlot slot(
+        "s", [&](const DataPtr&) { return calls++ == 0 ? make("old") : fresh("new"); }, quiet());
+    slot.publish(make("old"));  // valid for an hour, but its window is open
+    EXPECT_EQ(slot.cached(), nullptr);
+    EXPECT_EQ(calls.load(), 0);
+    EXPECT_EQ(slot.get().token(), "old");  // get() refreshes (and gets "old" again)
+    slot.publish(make("expired", -1000));
+    EXPECT_EQ(slot.cached(), nullptr) << "an expired credential is never served";
+}
+
+TEST(Slot, CachedHonoursTheMinimumValidity) {
+    TestSlot slot(
+        "s", [](const DataPtr&) { return fresh("f"); }, quiet());
+    slot.publish(make("ten-minutes", 600'000, 500'000));
+    ASSERT_NE(slot.cached(), nullptr);
+    EXPECT_NE(slot.cached(300'000), nullptr) << "lasts 10 minutes, 5 asked";
+    EXPECT_EQ(slot.cached(1'200'000), nullptr) << "lasts 10 minutes, 20 asked: a fetch is due";
+    auto forever = std::make_shared<CredentialData>();
+    forever->token = "forever";
+    forever->refresh_at_ms = std::numeric_limits<int64_t>::max();
+    slot.publish(forever);
+    ASSERT_NE(slot.cached(86'400'000), nullptr) << "a credential that never expires qualifies";
+}
+
+TEST(Slot, CachedNeverWaitsForAFetchInProgress) {
+    Gate gate;
+    TestSlot slot(
+        "s",
+        [&](const DataPtr&) {
+            gate.pass();
+            return fresh("slow");
+        },
+        quiet());
+    slot.publish(make("held", 3'600'000, -1));  // window open: the next get() refreshes
+    std::thread refresher([&] { slot.get(); });
+    ASSERT_TRUE(gate.wait_entered(1));
+    // The refresh holds the flight; cached() must answer while it does
+    // (get() would wait here for the refresh it cannot join).
+    auto answer = std::async(std::launch::async, [&] { return slot.cached() != nullptr; });
+    bool answered = answer.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+    gate.open();
+    ASSERT_TRUE(answered) << "cached() waited for the refresh in progress";
+    EXPECT_FALSE(answer.get()) << "inside the window the refresh decides, not cached()";
+    refresher.join();
+    ASSERT_NE(slot.cached(), nullptr);
+    EXPECT_EQ(slot.cached()->token(), "slow");
+}
+
+TEST(Slot, CachedIsNullWhenTheProviderJudgesExpiry) {
+    JudgingSource source;
+    Slot slot("s", source);
+    EXPECT_EQ(slot.get().token(), "judged");
+    EXPECT_EQ(slot.cached(), nullptr) << "only the provider may say it is still good";
+}

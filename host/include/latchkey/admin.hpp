@@ -243,6 +243,12 @@ class Admin {
     Credential token(const std::string& site);
     // One valid at least `min_valid_ms` from now (Host::token(site, min_valid)).
     Credential token(const std::string& site, int64_t min_valid_ms);
+    // The credential token() would return, when it can be had at once from
+    // memory: the site (named, not "") already used, its credential before
+    // its refresh time and valid `min_valid_ms` longer. nullopt otherwise,
+    // where token() would fetch, refresh, load a plugin or wait for a fetch
+    // in progress; this never does any of that (for an event loop).
+    std::optional<Credential> cached(const std::string& site, int64_t min_valid_ms = 0);
     // As `latchkey login`: from the provider when `force` or nothing valid is stored.
     Credential login(const std::string& site, bool force);
     // Revokes at the server when the provider can, then erases. Returns why

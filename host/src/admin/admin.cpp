@@ -87,6 +87,15 @@ Credential Admin::token(const std::string& site, int64_t min_valid_ms) {
     return parts_->host().site(site).tokens->token_valid_for(min_valid_ms);
 }
 
+std::optional<Credential> Admin::cached(const std::string& site, int64_t min_valid_ms) {
+    if (site.empty()) return std::nullopt;
+    auto* s = parts_->host().built_site(site);
+    if (!s) return std::nullopt;
+    const Credential* c = s->tokens->slot().cached(min_valid_ms);
+    if (!c) return std::nullopt;
+    return *c;
+}
+
 Credential Admin::login(const std::string& site, bool force) {
     auto& host = parts_->host();
     return host.site(site).tokens->login(force);

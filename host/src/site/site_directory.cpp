@@ -57,6 +57,14 @@ Site& SiteDirectory::get(std::string_view name) {
     return site;
 }
 
+Site* SiteDirectory::built(std::string_view name) {
+    const NameMemo& m = last_lookup;
+    if (m.directory == serial_ && same_name(m, name)) return m.site;
+    std::lock_guard lock(mu_);
+    auto it = sites_.find(name);
+    return it == sites_.end() ? nullptr : it->second.get();
+}
+
 Site& SiteDirectory::build(const std::string& name) {
     {
         std::lock_guard lock(mu_);

@@ -29,6 +29,9 @@ class SiteDirectory : public OtherSites {
     // The site `name` ("" = the selected one), built on first use. Throws
     // Error when it cannot be built (and builds it again on the next ask).
     Site& get(std::string_view name);
+    // The site `name` when it is built already; null otherwise. Never
+    // builds (which may load a plugin): for callers that must not wait.
+    Site* built(std::string_view name);
 
     detail::CredentialData credential_for(const std::string& from,
                                           const std::string& name) override;

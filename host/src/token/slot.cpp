@@ -93,6 +93,31 @@ DataPtr Slot::peek() const {
     return current_;
 }
 
+const Credential* Slot::cached(int64_t min_valid_ms) {
+    if (judges_expiry_) return nullptr;
+    const Credential* held = nullptr;
+    uint64_t gen = generation_.load(std::memory_order_acquire);
+    ThreadCacheView cache = thread_cache_view;
+    if (id_ < cache.size && cache.entries[id_].generation == gen &&
+        coarse_now() < cache.entries[id_].refresh_at_ms) {
+        held = &cache.entries[id_].credential;
+    } else {
+        DataPtr cur;
+        {
+            std::lock_guard lock(state_mu_);
+            cur = current_;
+            gen = generation_.load(std::memory_order_relaxed);
+        }
+        int64_t now = util::now_ms();
+        if (!usable(cur, now) || now >= cur->refresh_at_ms) return nullptr;
+        held = &remember(cur, gen);
+    }
+    if (min_valid_ms > 0 && held->expires_at_ms() != 0 &&
+        held->expires_at_ms() - util::now_ms() < min_valid_ms)
+        return nullptr;
+    return held;
+}
+
 const Credential& Slot::remember(const DataPtr& data, uint64_t generation) {
     ThreadCacheEntry& e = thread_cache.at(id_);
     // A private copy: its reference count is touched by this thread only.

@@ -92,6 +92,14 @@ class Slot {
     void invalidate();
     // The current credential without fetching (may be null or expired).
     DataPtr peek() const;
+    // This thread's copy of the current credential when it can be served
+    // at once: held, before its refresh time, and valid `min_valid_ms`
+    // longer (0: any validity). Null otherwise, when get() would refresh,
+    // fetch, prime from storage or wait. Never does any of that itself:
+    // takes only the brief state lock, never the flight, and never asks
+    // the provider (null when the provider judges expiry). Lent like
+    // borrow().
+    const Credential* cached(int64_t min_valid_ms = 0);
     // Runs `fn` while holding this slot's single flight.
     template <class Fn>
     auto with_flight(Fn&& fn) {
