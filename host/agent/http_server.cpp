@@ -75,6 +75,8 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         parser_.emplace();
         parser_->header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
         parser_->body_limit(limits_.max_body_bytes);
+        parser_->eager(true);
+        if (parse_buffered()) return;
         // A deadline of its own rather than the stream's, which would close
         // the socket before the 408 could say why.
         stream_.expires_never();
@@ -89,6 +91,27 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         http::async_read(
             stream_, buffer_, *parser_,
             [self = this->shared_from_this()](error_code ec, size_t) { self->on_read(ec); });
+    }
+
+    // A request usually arrives whole with the connection's first read:
+    // then it is parsed from the buffer (limits checked by the parser as
+    // always) without a timer or another read. True when the request was
+    // handled so (complete, or refused); false when more must be read.
+    bool parse_buffered() {
+        error_code ec;
+        while (buffer_.size() > 0 && !parser_->is_done()) {
+            size_t used = parser_->put(buffer_.data(), ec);
+            buffer_.consume(used);
+            if (ec == http::error::need_more) return false;
+            if (ec) {
+                on_read(ec);
+                return true;
+            }
+            if (used == 0) return false;
+        }
+        if (!parser_->is_done()) return false;
+        on_read({});
+        return true;
     }
 
     void on_read(error_code ec) {
@@ -138,7 +161,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     void send(Response response, bool keep_alive) {
         response.keep_alive(keep_alive);
         response.prepare_payload();
-        response_ = std::make_unique<Response>(std::move(response));
+        response_.emplace(std::move(response));
         stream_.expires_after(limits_.request_timeout);
         http::async_write(stream_, *response_,
                           [self = this->shared_from_this(), keep_alive](error_code ec, size_t) {
@@ -157,7 +180,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     beast::basic_stream<Protocol> stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    std::unique_ptr<Response> response_;
+    std::optional<Response> response_;  // the one being written
     Peer peer_;
     Service& service_;
     Limits limits_;

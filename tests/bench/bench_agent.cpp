@@ -48,6 +48,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -106,6 +107,18 @@ class Client {
     boost::beast::flat_buffer buffer_;
     http::request<http::empty_body> req_;
 };
+
+// CPU seconds `pid` has used so far (user + system, /proc/PID/stat).
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(all.substr(all.rfind(')') + 2));
+    std::string f;
+    double ticks = 0;
+    for (int i = 3; fields >> f && i <= 15; ++i)
+        if (i == 14 || i == 15) ticks += std::stod(f);  // utime, stime
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 double percentile(std::vector<double> v, double p) {
     std::sort(v.begin(), v.end());
@@ -271,6 +284,8 @@ int main(int argc, char** argv) {
         figures["round_trip_median_us"] = median_us;
         figures["round_trip_p99_us"] = p99_us;
 
+        double cpu_before = cpu_seconds(agent);
+        auto wall_before = Clock::now();
         std::atomic<bool> stop{false};
         std::atomic<long> done{0}, failed{0};
         std::vector<std::thread> threads;
@@ -288,8 +303,16 @@ int main(int argc, char** argv) {
         stop = true;
         for (auto& t : threads) t.join();
         double rps = static_cast<double>(done) / o.seconds;
+        double agent_cpu = cpu_seconds(agent) - cpu_before;
+        double wall = std::chrono::duration<double>(Clock::now() - wall_before).count();
+        double cpu_us = agent_cpu * 1e6 / static_cast<double>(std::max(1L, done.load()));
         std::printf("throughput (%d keep-alive clients, %.1f s): %.0f requests/s (%ld failed)\n",
                     o.clients, o.seconds, rps, failed.load());
+        // What the agent itself spent: a figure the clients' share of the
+        // same cores does not blur (1e6 / it is what one free core could serve).
+        std::printf("  the agent's CPU: %.1f us per request (%.0f%% of a core during the run)\n",
+                    cpu_us, 100 * agent_cpu / wall);
+        figures["agent_cpu_us_per_request"] = cpu_us;
         figures["requests_per_second"] = rps;
         figures["clients"] = o.clients;
         if (failed) rc = 1;

@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <cstring>
+#include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "agent_fixture.hpp"
 
@@ -146,6 +148,72 @@ TEST_F(AgentBadInput, AHangingProviderCostsItsOwnSiteATimeoutNotTheAgent) {
     EXPECT_EQ(hang.status, 500) << hang.body;
     EXPECT_NE(hang.body.find("timed out after 2s"), std::string::npos) << hang.body;
     EXPECT_NE(audit().find("site=hang decision=failed"), std::string::npos) << audit();
+}
+
+TEST_F(AgentBadInput, ACachedCredentialIsServedWhileItsSitesProviderHangs) {
+    // `busy`'s program answers once (a token for an hour), then hangs.
+    std::string started = sandbox_.file("started"), hanging = sandbox_.file("hanging");
+    std::string program = sandbox_.write(
+        "busy.sh",
+        "#!/bin/sh\nif [ -e " + started + " ]; then : > " + hanging +
+            "; exec /bin/sleep 20; fi\n: > " + started +
+            // An hour from now, to the millisecond (1765100000123e-3 s).
+            "\necho \"{\\\"token\\\": \\\"busy-Token-7f3a91c2d4e5\\\", \\\"expires_at\\\": "
+            "$(( $(date +%s%N) / 1000000 + 3600000 ))e-3}\"\n",
+        0700);
+    write_policy("[sites.busy]\nprovider = \"exec\"\ncommand = [\"" + program +
+                 "\"]\ntimeout = \"2s\"\n");
+    start_agent();
+    auto first = curl("/v1/token?site=busy");
+    ASSERT_EQ(first.status, 200) << first.body;
+    EXPECT_EQ(json_string(parse_json(first.body), "token"), "busy-Token-7f3a91c2d4e5");
+    auto fetched = std::chrono::steady_clock::now();
+    // Two callers that need all but the last 500 ms of its hour, once 700 ms
+    // have passed: a fetch, whose program hangs. They hold both of the
+    // site's provider threads (one runs the program, the other waits for
+    // that fetch).
+    std::this_thread::sleep_until(fetched + std::chrono::milliseconds(700));
+    // The sockets the agent holds: its listening socket, its provider
+    // helpers' and one per connection.
+    auto sockets = [&] {
+        int n = 0;
+        std::string fd_dir = "/proc/" + std::to_string(agent_pid()) + "/fd";
+        for (auto& e : std::filesystem::directory_iterator(fd_dir)) {
+            std::error_code ec;
+            auto target = std::filesystem::read_symlink(e.path(), ec);
+            if (!ec && target.string().rfind("socket:", 0) == 0) ++n;
+        }
+        return n;
+    };
+    int idle = sockets();
+    std::atomic<int> long_answered{0};
+    std::vector<std::thread> longer;
+    for (int i = 0; i < 2; ++i)
+        longer.emplace_back([&] {
+            curl("/v1/token?site=busy&min_valid=3599500ms");
+            ++long_answered;
+        });
+    struct JoinAll {
+        std::vector<std::thread>& threads;
+        ~JoinAll() {
+            for (auto& t : threads)
+                if (t.joinable()) t.join();
+        }
+    } join_all{longer};
+    // Both connections accepted, and the program hanging: their requests
+    // were read (in order, before any later one) and hold the threads.
+    for (int i = 0; i < 1000 && (sockets() < idle + 2 || !std::filesystem::exists(hanging)); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_GE(sockets(), idle + 2) << "the two callers did not connect";
+    ASSERT_TRUE(std::filesystem::exists(hanging)) << "the fetch did not start";
+    // The cached credential still answers, ahead of the hanging fetch.
+    auto cached = curl("/v1/token?site=busy");
+    int answered_before = long_answered;
+    ASSERT_EQ(cached.status, 200) << cached.body;
+    EXPECT_EQ(json_string(parse_json(cached.body), "token"), "busy-Token-7f3a91c2d4e5");
+    EXPECT_EQ(answered_before, 0) << "the cached credential waited for the site's hanging provider";
+    for (auto& t : longer) t.join();
+    EXPECT_EQ(long_answered, 2);
 }
 
 }  // namespace
