@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -25,8 +24,6 @@ OidcAgentPeer::OidcAgentPeer(const std::string& bin_dir, const std::string& dir)
     for (auto d : {dir_, dir_ + "/home", dir_ + "/home/oidc-agent"}) chmod(d.c_str(), 0700);
     env_ = {"HOME=" + dir_ + "/home", "OIDC_CONFIG_DIR=" + dir_ + "/home/oidc-agent",
             "OIDC_SOCK=" + socket_, "PATH=/usr/bin:/bin"};
-    std::ofstream(dir_ + "/password") << "bench-encryption-password\n";
-    chmod((dir_ + "/password").c_str(), 0600);
     test::RunOptions o;
     for (auto& kv : env_) o.env[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
     // -d: in the foreground, so that it is this object's child to stop.
@@ -48,10 +45,12 @@ void OidcAgentPeer::add_account(const std::string& name, const std::string& issu
     for (auto& kv : env_) o.env[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
     o.timeout_ms = 60'000;
     // --rt: the refresh flow from a given token, no browser and no prompt.
+    // --no-save: the account lives in the agent only, so no encryption
+    // password is derived (seconds of CPU per account, by design).
     auto r = test::run(
         {bin_dir_ + "/oidc-gen", name, "--issuer=" + issuer, "--client-id=" + client_id,
          "--client-secret=" + secret, "--rt=" + refresh_token, "--scope=openid offline_access",
-         "--pw-file=" + dir_ + "/password", "--confirm-default", "--no-url-call", "--prompt=none"},
+         "--no-save", "--confirm-default", "--no-url-call", "--prompt=none"},
         o);
     if (r.exit_code != 0 || r.timed_out)
         throw std::runtime_error("oidc-gen " + name + " failed (exit " +

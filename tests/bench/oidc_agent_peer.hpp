@@ -2,8 +2,8 @@
 // set up for a benchmark without a person: its own HOME, configuration
 // directory and socket under a private directory, an account per
 // authorization server made with `oidc-gen --rt` from a refresh token the
-// dev server seeds (a confidential client: oidc-agent sends HTTP Basic), an
-// encryption password from a file. The agent is stopped when the object goes.
+// dev server seeds (a confidential client: oidc-agent sends HTTP Basic), kept
+// in the agent only (--no-save). The agent is stopped when the object goes.
 #pragma once
 
 #include <memory>
