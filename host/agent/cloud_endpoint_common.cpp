@@ -1,6 +1,5 @@
 #include "cloud_endpoint_common.hpp"
 
-#include <httplib.h>
 #include <sys/random.h>
 
 #include <cstdio>
@@ -43,8 +42,14 @@ std::string target_path(std::string_view target) {
 std::multimap<std::string, std::string> target_query(std::string_view target) {
     std::multimap<std::string, std::string> params;
     auto q = target.find('?');
-    if (q != std::string_view::npos)
-        httplib::detail::parse_query_text(std::string(target.substr(q + 1)), params);
+    if (q == std::string_view::npos) return params;
+    for (const std::string& pair : admin::split(target.substr(q + 1), "&")) {
+        auto eq = pair.find('=');
+        std::string_view key = std::string_view(pair).substr(0, eq);
+        std::string_view value =
+            eq == std::string::npos ? std::string_view() : std::string_view(pair).substr(eq + 1);
+        params.emplace(admin::form_decode(key), admin::form_decode(value));
+    }
     return params;
 }
 

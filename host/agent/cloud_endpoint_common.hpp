@@ -24,7 +24,7 @@ bool same_secret(std::string_view given, std::string_view secret);
 
 // The path of a request target, without its query.
 std::string target_path(std::string_view target);
-// Its query parameters, decoded (percent escapes, '+') by the HTTP library.
+// Its query parameters, each name and value decoded (admin::form_decode).
 std::multimap<std::string, std::string> target_query(std::string_view target);
 
 // Seconds until `credential` expires, at least 0; a credential without an

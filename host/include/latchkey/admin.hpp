@@ -350,6 +350,9 @@ bool cancel_interaction();
 std::string printable(std::string_view text, bool keep_newlines = false);
 // `text` with the password of any URL in it replaced by "****".
 std::string without_url_passwords(std::string_view text);
+// One component of an application/x-www-form-urlencoded query decoded:
+// '+' is a space, %XX a byte (libcurl's decoding, loaded on first use).
+std::string form_decode(std::string_view component);
 // The candidate closest to `word`, or "" when none is a plausible typo.
 std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);

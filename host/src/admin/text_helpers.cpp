@@ -37,6 +37,13 @@ std::string printable(std::string_view text, bool keep_newlines) {
     return util::printable(text, keep_newlines ? util::Newlines::keep : util::Newlines::escape);
 }
 
+std::string form_decode(std::string_view component) {
+    std::string spaced(component);
+    for (char& c : spaced)
+        if (c == '+') c = ' ';
+    return http::url_decode(spaced);
+}
+
 std::string without_url_passwords(std::string_view text) {
     return util::mask_url_passwords(text, http::url_password);
 }

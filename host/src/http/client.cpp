@@ -20,6 +20,14 @@ std::string url_encode(const std::string& text) {
     }
 }
 
+std::string url_decode(const std::string& text) {
+    try {
+        return module::get<HttpModule>("http").url_decode(text);
+    } catch (const Error&) {
+        return {};
+    }
+}
+
 std::string insecure_http_host(const std::string& url) {
     try {
         return module::get<HttpModule>("http").insecure_http_host(url);

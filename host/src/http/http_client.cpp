@@ -169,6 +169,15 @@ std::string url_encode_with_curl(const std::string& text) {
     return s;
 }
 
+std::string url_decode_with_curl(const std::string& text) {
+    int length = 0;
+    char* out = curl_easy_unescape(nullptr, text.c_str(), static_cast<int>(text.size()), &length);
+    if (!out) return {};
+    std::string s(out, static_cast<size_t>(length));
+    curl_free(out);
+    return s;
+}
+
 }  // namespace latchkey::http
 
 // The table's functions catch what the code under them throws (see
@@ -207,6 +216,11 @@ LATCHKEY_MODULE(http) {
             failure.kind = latchkey::http::Failure::Kind::internal;
             return latchkey::module::contain(
                 failure.message, [&] { return latchkey::http::transfer_with_curl(t, failure); });
+        },
+        [](const std::string& text) noexcept {
+            Fault fault;
+            return latchkey::module::contain(
+                fault, [&] { return latchkey::http::url_decode_with_curl(text); });
         }};
     return &table;
 }

@@ -48,6 +48,9 @@ struct Failure {
 // RFC 3986 percent-encoding (libcurl's, in the HTTP module; "" when the
 // module cannot be loaded, and the request that follows reports why).
 std::string url_encode(const std::string& text);
+// Its inverse, %XX sequences decoded (libcurl's; "" when the module cannot
+// be loaded).
+std::string url_decode(const std::string& text);
 
 // The host of `url` when it is plain http to somewhere that is not literally
 // this machine (a loopback IP literal or `localhost`): such a URL works only

@@ -21,6 +21,7 @@ struct HttpModule : module::ModuleHeader {
     std::optional<std::string> (*url_password)(const std::string& url);
     // http::transfer's work (`latchkey curl`).
     std::optional<long> (*transfer)(const Transfer& t, Failure& failure);
+    std::string (*url_decode)(const std::string& text);
 };
 
 }  // namespace latchkey::http
