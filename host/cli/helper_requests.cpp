@@ -67,8 +67,7 @@ ExecInfo parse_exec_info(const char* env) {
     info.api_version = version->GetString();
     if (info.api_version != kKubeV1 && info.api_version != kKubeV1beta1)
         throw Error(ErrorKind::usage, "KUBERNETES_EXEC_INFO asks for " + display(info.api_version) +
-                                          "; latchkey answers " + kKubeV1 + " and " +
-                                          kKubeV1beta1);
+                                          "; latchkey answers " + kKubeV1 + " and " + kKubeV1beta1);
     if (const auto* spec = common::member(doc, "spec"))
         if (const auto* cluster = common::member(*spec, "cluster"))
             if (const auto* server = common::string_member(*cluster, "server"))

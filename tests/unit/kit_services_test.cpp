@@ -102,10 +102,10 @@ TEST(HttpStatusService, MapsEachStatusToItsCategory) {
     using latchkey::abi::http_verdict;
     const int64_t now = 784111777000;
     const std::pair<long, latchkey_status> categories[] = {
-        {200, LATCHKEY_OK},          {204, LATCHKEY_OK},          {302, LATCHKEY_E_CONFIG},
-        {400, LATCHKEY_E_CONFIG},    {401, LATCHKEY_E_REJECTED},  {403, LATCHKEY_E_REJECTED},
-        {404, LATCHKEY_E_CONFIG},    {422, LATCHKEY_E_CONFIG},    {408, LATCHKEY_E_TRANSIENT},
-        {503, LATCHKEY_E_TRANSIENT}, {418, LATCHKEY_E_REJECTED},  {101, LATCHKEY_E_INTERNAL},
+        {200, LATCHKEY_OK},          {204, LATCHKEY_OK},         {302, LATCHKEY_E_CONFIG},
+        {400, LATCHKEY_E_CONFIG},    {401, LATCHKEY_E_REJECTED}, {403, LATCHKEY_E_REJECTED},
+        {404, LATCHKEY_E_CONFIG},    {422, LATCHKEY_E_CONFIG},   {408, LATCHKEY_E_TRANSIENT},
+        {503, LATCHKEY_E_TRANSIENT}, {418, LATCHKEY_E_REJECTED}, {101, LATCHKEY_E_INTERNAL},
     };
     for (auto [status, category] : categories)
         EXPECT_EQ(http_verdict(status, nullptr, "x", now).status, category) << "HTTP " << status;

@@ -83,8 +83,8 @@ bool under_leak_sanitizer() {
 #endif
 }
 
-void run_child_check(Report& report, const std::string& check,
-                     const std::vector<std::string>& args, bool watch_leaks) {
+void run_child_check(Report& report, const std::string& check, const std::vector<std::string>& args,
+                     bool watch_leaks) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return report.fail(check, "cannot make a pipe");
     // The child's standard error, read once it has ended (a pipe could fill

@@ -23,8 +23,8 @@ bool under_leak_sanitizer();
 // Runs `latchkey-provider-check --run-check CHECK ARGS...` and puts its
 // verdict in `report`. With `watch_leaks`, under AddressSanitizer, a leak
 // LeakSanitizer finds at the child's exit fails the check, with its summary.
-void run_child_check(Report& report, const std::string& check,
-                     const std::vector<std::string>& args, bool watch_leaks);
+void run_child_check(Report& report, const std::string& check, const std::vector<std::string>& args,
+                     bool watch_leaks);
 
 // In the child: hands the verdict to the parent. Everything the plugin
 // writes to standard output goes to standard error instead (call first).

@@ -383,8 +383,7 @@ int run(const std::string& path, const std::string& policy, const std::string& a
     rule("identity flagged", unflagged_identities(p->schema()),
          "every option that names a principal is IDENTITY");
 
-    for (auto& c : kChildChecks)
-        run_child_check(report, c.name, {path}, c.run == no_leak);
+    for (auto& c : kChildChecks) run_child_check(report, c.name, {path}, c.run == no_leak);
     if (!policy.empty())
         run_child_check(report, kLive, {path, "--policy", policy, "--at", at}, false);
     else
