@@ -1,6 +1,7 @@
 #include "request_target.hpp"
 
 #include <latchkey/admin.hpp>
+#include <latchkey/common/bounded_json.hpp>
 
 namespace latchkey::agent {
 
@@ -34,6 +35,22 @@ std::optional<Target> parse_target(std::string_view target, std::string& why) {
         }
     }
     return out;
+}
+
+std::optional<std::string> refused_token(const std::string& body, std::string& why) {
+    if (body.empty()) return std::string();
+    rapidjson::Document doc;
+    if (auto e = common::parse_bounded_json(doc, body); e || !doc.IsObject()) {
+        why = "the body must be a JSON object such as {\"token\": \"...\"}";
+        return std::nullopt;
+    }
+    auto it = doc.FindMember("token");
+    if (it == doc.MemberEnd()) return std::string();
+    if (!it->value.IsString()) {
+        why = "\"token\" must be a string";
+        return std::nullopt;
+    }
+    return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
 }  // namespace latchkey::agent

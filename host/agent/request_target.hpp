@@ -20,4 +20,8 @@ struct Target {
 // nullopt, with `why` set, when the target is not of that shape.
 std::optional<Target> parse_target(std::string_view target, std::string& why);
 
+// The token a POST /v1/invalidate names, from its JSON body: "" for none (an
+// empty body, or no "token"), nullopt with `why` set for a body of another shape.
+std::optional<std::string> refused_token(const std::string& body, std::string& why);
+
 }  // namespace latchkey::agent

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <latchkey/common/bounded_json.hpp>
 
 #include "access.hpp"
 #include "cloud_endpoints.hpp"
@@ -54,23 +53,6 @@ std::string canonical(const std::string& path) {
     std::error_code ec;
     auto c = std::filesystem::weakly_canonical(path, ec);
     return ec ? path : c.string();
-}
-
-// The token a POST /v1/invalidate names, from its JSON body ("" for none).
-std::optional<std::string> refused_token(const std::string& body, std::string& why) {
-    if (body.empty()) return std::string();
-    rapidjson::Document doc;
-    if (auto e = common::parse_bounded_json(doc, body); e || !doc.IsObject()) {
-        why = "the body must be a JSON object such as {\"token\": \"...\"}";
-        return std::nullopt;
-    }
-    auto it = doc.FindMember("token");
-    if (it == doc.MemberEnd()) return std::string();
-    if (!it->value.IsString()) {
-        why = "\"token\" must be a string";
-        return std::nullopt;
-    }
-    return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
 // The answer to GET /v1/token (or /v1/header, without the bare token).

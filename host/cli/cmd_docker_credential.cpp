@@ -13,10 +13,9 @@
 #include <rapidjson/writer.h>
 
 #include <iostream>
-#include <latchkey/common/bounded_json.hpp>
-#include <latchkey/common/json.hpp>
 
 #include "helper_io.hpp"
+#include "helper_requests.hpp"
 
 namespace latchkey::cli {
 
@@ -37,14 +36,8 @@ void print_json(const std::function<void(rapidjson::Writer<rapidjson::StringBuff
     std::cout << buf.GetString() << std::endl;
 }
 
-std::string server_url_from_input() {
-    std::string url = admin::trim(read_helper_input());
-    if (url.empty()) throw Error(ErrorKind::usage, "no credentials server URL");
-    return url;
-}
-
 int get(Context& ctx) {
-    std::string url = server_url_from_input();
+    std::string url = docker_server_url(read_helper_input());
     std::string site = site_for_request(ctx, url);
     if (site.empty()) return fail(kNotFound);
     SiteCredential c = site_credential(ctx, site);
@@ -65,12 +58,10 @@ int get(Context& ctx) {
 // `docker login` hands over a password to keep; latchkey's credentials come
 // from its providers, so it keeps none, and says so.
 int store(Context& ctx) {
-    rapidjson::Document doc;
-    if (common::parse_bounded_json(doc, read_helper_input()) || !doc.IsObject())
-        return fail("the credentials to store are not a JSON object");
-    const auto* url = common::string_member(doc, "ServerURL");
-    if (!url || !url->GetStringLength()) return fail("no credentials server URL");
-    std::string site = site_for_request(ctx, url->GetString());
+    auto url = docker_store_url(read_helper_input());
+    if (!url) return fail("the credentials to store are not a JSON object");
+    if (url->empty()) return fail("no credentials server URL");
+    std::string site = site_for_request(ctx, *url);
     return fail(site.empty() ? "latchkey stores no registry passwords: add a site whose "
                                "url_patterns match this registry"
                              : "latchkey stores no registry passwords: site '" + site +
@@ -79,7 +70,7 @@ int store(Context& ctx) {
 
 // `docker logout`: the site's cached token goes (the next `get` fetches one).
 int erase(Context& ctx) {
-    std::string site = site_for_request(ctx, server_url_from_input());
+    std::string site = site_for_request(ctx, docker_server_url(read_helper_input()));
     if (site.empty()) return fail(kNotFound);
     forget_credential(ctx, site, "");
     return 0;

@@ -16,49 +16,14 @@
 // other operation is ignored. latchkey never prompts here: a site that needs
 // a person says so on standard error (`latchkey login`).
 #include <iostream>
-#include <map>
 
 #include "colour.hpp"
 #include "helper_io.hpp"
+#include "helper_requests.hpp"
 
 namespace latchkey::cli {
 
 namespace {
-
-struct GitRequest {
-    std::map<std::string, std::string> fields;
-    const std::string& get(const std::string& key) const {
-        static const std::string none;
-        auto it = fields.find(key);
-        return it == fields.end() ? none : it->second;
-    }
-    // protocol://host[/path], or the `url` git sent.
-    std::string url() const {
-        if (!get("url").empty()) return get("url");
-        std::string u = get("protocol") + "://" + get("host");
-        if (!get("path").empty()) u += "/" + get("path");
-        return u;
-    }
-};
-
-// The request; a line without '=' ends it as malformed.
-GitRequest parse_request(const std::string& text) {
-    GitRequest r;
-    size_t at = 0;
-    while (at < text.size()) {
-        size_t end = text.find('\n', at);
-        std::string line = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
-        at = end == std::string::npos ? text.size() : end + 1;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) break;
-        auto eq = line.find('=');
-        if (eq == std::string::npos || eq == 0)
-            throw Error(ErrorKind::usage, "a request line is not key=value");
-        // Multi-valued keys (wwwauth[], capability[]) are not used here.
-        r.fields[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    return r;
-}
 
 bool fits_a_line(const std::string& v) {
     return v.find_first_of("\n\r", 0) == std::string::npos && v.find('\0') == std::string::npos;
@@ -101,7 +66,7 @@ int git_credential(Context& ctx) {
     std::string op = vm.count("operation") ? vm["operation"].as<std::string>() : "";
     if (op != "get" && op != "erase") return 0;  // store, and operations of a later git
     try {
-        GitRequest req = parse_request(read_helper_input());
+        GitRequest req = parse_git_request(read_helper_input());
         return op == "get" ? get(ctx, req) : erase(ctx, req);
     } catch (const Error& e) {
         // Nothing on standard output: git goes on to its next helper.

@@ -327,8 +327,10 @@ static void wrong_calls(latchkey_handle *h) {
     latchkey_error_clear(&e);
 }
 
-static void broken_policy(void) {
-    const char *path = write_file("broken.toml",
+/* The position comes whole, whatever the file is called: a name with a
+ * space in it (a macOS-style "Application Support" folder) is one name. */
+static void broken_policy(const char *name) {
+    const char *path = write_file(name,
                                   "[sites.svc]\n"
                                   "provider = \"oauth2-client-credentials\"\n"
                                   "client_secret = \"s3cret-in-broken-policy\"\n"
@@ -426,7 +428,8 @@ int main(int argc, char **argv) {
         after_fork(h);
         latchkey_close(h);
     }
-    broken_policy();
+    broken_policy("broken.toml");
+    broken_policy("broken policy.toml");
 
     stop_server();
     curl_global_cleanup();

@@ -101,18 +101,14 @@ TEST(TimeService, ParsesTheThreeHttpDateForms) {
 TEST(HttpStatusService, MapsEachStatusToItsCategory) {
     using latchkey::abi::http_verdict;
     const int64_t now = 784111777000;
-    EXPECT_EQ(http_verdict(200, nullptr, "x", now).status, LATCHKEY_OK);
-    EXPECT_EQ(http_verdict(204, nullptr, "x", now).status, LATCHKEY_OK);
-    EXPECT_EQ(http_verdict(302, nullptr, "x", now).status, LATCHKEY_E_CONFIG);
-    EXPECT_EQ(http_verdict(400, nullptr, "x", now).status, LATCHKEY_E_CONFIG);
-    EXPECT_EQ(http_verdict(401, nullptr, "x", now).status, LATCHKEY_E_REJECTED);
-    EXPECT_EQ(http_verdict(403, nullptr, "x", now).status, LATCHKEY_E_REJECTED);
-    EXPECT_EQ(http_verdict(404, nullptr, "x", now).status, LATCHKEY_E_CONFIG);
-    EXPECT_EQ(http_verdict(422, nullptr, "x", now).status, LATCHKEY_E_CONFIG);
-    EXPECT_EQ(http_verdict(408, nullptr, "x", now).status, LATCHKEY_E_TRANSIENT);
-    EXPECT_EQ(http_verdict(503, nullptr, "x", now).status, LATCHKEY_E_TRANSIENT);
-    EXPECT_EQ(http_verdict(418, nullptr, "x", now).status, LATCHKEY_E_REJECTED);
-    EXPECT_EQ(http_verdict(101, nullptr, "x", now).status, LATCHKEY_E_INTERNAL);
+    const std::pair<long, latchkey_status> categories[] = {
+        {200, LATCHKEY_OK},          {204, LATCHKEY_OK},         {302, LATCHKEY_E_CONFIG},
+        {400, LATCHKEY_E_CONFIG},    {401, LATCHKEY_E_REJECTED}, {403, LATCHKEY_E_REJECTED},
+        {404, LATCHKEY_E_CONFIG},    {422, LATCHKEY_E_CONFIG},   {408, LATCHKEY_E_TRANSIENT},
+        {503, LATCHKEY_E_TRANSIENT}, {418, LATCHKEY_E_REJECTED}, {101, LATCHKEY_E_INTERNAL},
+    };
+    for (auto [status, category] : categories)
+        EXPECT_EQ(http_verdict(status, nullptr, "x", now).status, category) << "HTTP " << status;
 
     auto v = http_verdict(429, "30", "the token endpoint", now);
     EXPECT_EQ(v.status, LATCHKEY_E_TRANSIENT);

@@ -10,7 +10,6 @@
 #include <condition_variable>
 #include <functional>
 #include <future>
-#include <latch>
 #include <limits>
 
 #include "token/refresh_plan.hpp"
@@ -117,15 +116,7 @@ TEST(Slot, SixtyFourThreadsAskingForAnAbsentCredentialCauseOneFetch) {
             return fresh("tok-" + std::to_string(n));
         },
         quiet());
-    std::latch start(64);
-    std::vector<std::string> got(64);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 64; ++i)
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            got[i] = slot.get().token();
-        });
-    for (auto& t : threads) t.join();
+    auto got = on_threads_together(64, [&](int) { return slot.get().token(); });
     EXPECT_EQ(calls.load(), 1);
     for (auto& g : got) EXPECT_EQ(g, "tok-1");
 }

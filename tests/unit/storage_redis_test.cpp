@@ -14,7 +14,6 @@
 
 #include <atomic>
 #include <filesystem>
-#include <latch>
 #include <stdexcept>
 
 #include "process.hpp"
@@ -683,20 +682,13 @@ TEST_F(RedisHost, TwoHostsShareOneAcquire) {
     // Two hosts, as two processes would have, four callers each.
     auto a = host(policy);
     auto b = host(policy);
-    constexpr int N = 8;
-    std::latch start(N);
-    std::vector<std::string> got(N);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < N; ++i)
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            try {
-                got[i] = (i % 2 ? a : b).token("t").token();
-            } catch (const std::exception& e) {
-                got[i] = std::string("error: ") + e.what();
-            }
-        });
-    for (auto& t : threads) t.join();
+    auto got = on_threads_together(8, [&](int i) {
+        try {
+            return (i % 2 ? a : b).token("t").token();
+        } catch (const std::exception& e) {
+            return std::string("error: ") + e.what();
+        }
+    });
     EXPECT_EQ(counter(count_), 1);
     for (auto& g : got) EXPECT_EQ(g, "tok-1");
     // Stored in Redis, with a TTL, under the host's key.

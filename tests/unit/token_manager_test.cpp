@@ -2,7 +2,6 @@
 // test-counter plugin (which counts every acquire/refresh in a file and
 // names its tokens tok-N), memory storage, and many threads.
 #include <atomic>
-#include <latch>
 
 #include "unit_support.hpp"
 
@@ -16,19 +15,13 @@ class TokenManager : public CounterSite {};
 
 TEST_F(TokenManager, SixtyFourThreadsOneAcquire) {
     auto host = open("delay_ms = 300\n");
-    std::latch start(64);
-    std::vector<std::string> got(64);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 64; ++i)
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            try {
-                got[i] = host.token("t").token();
-            } catch (const std::exception& e) {
-                got[i] = std::string("error: ") + e.what();
-            }
-        });
-    for (auto& t : threads) t.join();
+    auto got = on_threads_together(64, [&](int) {
+        try {
+            return host.token("t").token();
+        } catch (const std::exception& e) {
+            return std::string("error: ") + e.what();
+        }
+    });
     EXPECT_EQ(calls(), 1);
     for (auto& g : got) EXPECT_EQ(g, "tok-1");
     // The credential as a caller sees it.
@@ -56,18 +49,13 @@ TEST_F(TokenManager, RefreshAheadOneRefreshWhileOthersKeepTheValidToken) {
     sleep_until_ms(first.obtained_at_ms() + 1000, 100);  // inside the window, far from expiry
 
     constexpr int N = 8;
-    std::latch start(N);
     std::atomic<int> order{0};
-    std::vector<std::string> got(N);
     std::vector<int> finished(N);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < N; ++i)
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            got[i] = host.token("t").token();
-            finished[i] = order++;
-        });
-    for (auto& t : threads) t.join();
+    auto got = on_threads_together(N, [&](int i) {
+        auto token = host.token("t").token();
+        finished[i] = order++;
+        return token;
+    });
 
     int refreshers = 0, refresher_rank = -1, latest_other = -1;
     for (int i = 0; i < N; ++i) {
@@ -94,16 +82,7 @@ TEST_F(TokenManager, OnceExpiredCallersWaitForOneFetch) {
     ASSERT_EQ(first.token(), "tok-1");
     sleep_until_ms(first.expires_at_ms(), 100);
 
-    constexpr int N = 16;
-    std::latch start(N);
-    std::vector<std::string> got(N);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < N; ++i)
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            got[i] = host.token("t").token();
-        });
-    for (auto& t : threads) t.join();
+    auto got = on_threads_together(16, [&](int) { return host.token("t").token(); });
     for (auto& g : got) EXPECT_EQ(g, "tok-2");  // nobody got the expired one
     EXPECT_EQ(calls(), 2);
     EXPECT_EQ(host.token("t").extras().at("via"), "refresh");  // it had a refresh token
@@ -219,17 +198,10 @@ TEST_F(TokenManager, ALate401ForAnOldTokenKeepsTheFreshOne) {
 TEST_F(TokenManager, EightThreadsRefusedTheSameTokenOneNewOne) {
     auto host = open("delay_ms = 100\n");
     ASSERT_EQ(host.token("t").token(), "tok-1");
-    constexpr int N = 8;
-    std::latch start(N);
-    std::vector<std::string> got(N);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < N; ++i)
-        threads.emplace_back([&, i] {
-            start.arrive_and_wait();
-            host.invalidate("t", "tok-1");
-            got[i] = host.token("t").token();
-        });
-    for (auto& t : threads) t.join();
+    auto got = on_threads_together(8, [&](int) {
+        host.invalidate("t", "tok-1");
+        return host.token("t").token();
+    });
     for (auto& g : got) EXPECT_EQ(g, "tok-2");
     EXPECT_EQ(calls(), 2);
 }

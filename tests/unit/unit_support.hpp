@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <latch>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -207,6 +208,22 @@ inline bool wait_for(const std::function<bool()>& cond, int ms = 5000) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return cond();
+}
+
+// Runs `call(i)` for i in 0..n-1 on n threads released together, and returns
+// what each call returned once every thread has ended.
+template <class Fn>
+auto on_threads_together(int n, Fn call) {
+    std::latch start(n);
+    std::vector<decltype(call(0))> got(static_cast<size_t>(n));
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            got[static_cast<size_t>(i)] = call(i);
+        });
+    for (auto& t : threads) t.join();
+    return got;
 }
 
 inline int64_t wall_ms() {

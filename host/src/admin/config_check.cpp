@@ -20,9 +20,10 @@ void check_defaults(HostImpl& host, const std::set<std::string>& known) {
         std::string k(key.str());
         if (known.count(k)) continue;
         std::string near = util::nearest(k, all);
-        throw Error(ErrorKind::config, host.policy().pos_of(key).str() + ": unknown key '" + k +
-                                           "' in [defaults]: no site's provider takes it" +
-                                           (near.empty() ? "" : "; did you mean '" + near + "'?"));
+        throw policy::config_error_at(host.policy().pos_of(key),
+                                      "unknown key '" + k +
+                                          "' in [defaults]: no site's provider takes it" +
+                                          (near.empty() ? "" : "; did you mean '" + near + "'?"));
     }
 }
 

@@ -15,9 +15,10 @@ std::vector<std::string> Admin::header_lines(const std::string& site, const Cred
         // Two headers of one name: the server would see two credentials, or
         // take whichever it likes.
         if (common::iequals(name, c.header_name()))
-            throw Error(ErrorKind::config, s.resolved.get("extra_headers")->source +
-                                               ": extra_headers: '" + name +
-                                               "' is the header the credential itself is sent in");
+            throw policy::config_error(s.resolved.get("extra_headers")->source +
+                                           ": extra_headers: '" + name +
+                                           "' is the header the credential itself is sent in",
+                                       s.resolved.get("extra_headers")->pos);
         lines.push_back(name + ": " + value);
     }
     return lines;

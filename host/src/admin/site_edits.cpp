@@ -77,7 +77,7 @@ std::vector<policy::KeyValue> typed(const Admin::Parts& parts, PolicyFile& file,
             out.push_back({a.key, policy::toml_value_for(*spec, a.value)});
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::config) throw;
-            throw Error(e.kind(), "--option " + std::string(e.what()));
+            throw Error(e, "--option " + std::string(e.what()));
         }
     }
     return out;

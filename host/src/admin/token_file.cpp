@@ -17,10 +17,10 @@ TokenFileWrite Admin::write_token_file(const std::string& site) {
     TokenFileWrite out;
     out.path = s.resolved.token_file();
     if (out.path.empty())
-        throw Error(ErrorKind::config, s.resolved.pos.str() + ": site '" + s.name() +
-                                           "' names no token_file; add token_file = \"PATH\" "
-                                           "to [sites." +
-                                           s.name() + "]");
+        throw policy::config_error_at(s.resolved.pos, "site '" + s.name() +
+                                                          "' names no token_file; add token_file "
+                                                          "= \"PATH\" to [sites." +
+                                                          s.name() + "]");
     Credential c = s.tokens->token();
     // The token alone, no line end: what the WLCG convention and Kubernetes
     // read (both trim whitespace; a reader that does not gets the token).

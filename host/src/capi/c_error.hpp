@@ -20,6 +20,8 @@ struct LoginHint {
 // Fills `error` (when the caller gave one big enough) and returns the kind.
 latchkey_error_kind fail(latchkey_error* error, ErrorKind kind, std::string_view message,
                          const LoginHint& hint = {});
+// The same for what the library threw: its policy position and next command too.
+latchkey_error_kind fail(latchkey_error* error, const Error& e, const LoginHint& hint);
 
 // Runs `fn` (which returns nothing) and answers NONE, or the kind of what it
 // threw: nothing crosses the C boundary.
@@ -29,7 +31,7 @@ latchkey_error_kind guarded(latchkey_error* error, const LoginHint& hint, Fn&& f
         fn();
         return LATCHKEY_ERROR_NONE;
     } catch (const Error& e) {
-        return fail(error, e.kind(), e.what(), hint);
+        return fail(error, e, hint);
     } catch (const std::bad_alloc&) {
         return fail(error, ErrorKind::internal, "out of memory");
     } catch (const std::exception& e) {

@@ -8,7 +8,7 @@ namespace latchkey::policy {
 namespace {
 
 [[noreturn]] void fail(const SourcePos& pos, const std::string& message) {
-    throw Error(ErrorKind::config, pos.str() + ": allow: " + message);
+    throw config_error_at(pos, "allow: " + message);
 }
 
 const std::vector<std::string>& rule_kinds() {

@@ -18,6 +18,10 @@ constexpr const char* kShape =
     throw Error(ErrorKind::config, where + ": " + std::string(kExtraHeaders) + ": " + what);
 }
 
+[[noreturn]] void fail(const SourcePos& where, const std::string& what) {
+    throw config_error_at(where, std::string(kExtraHeaders) + ": " + what);
+}
+
 std::optional<std::string> problem(std::string_view name, std::string_view value) {
     if (!common::is_header_name(name))
         return "'" + common::printable(name, 80) +
@@ -71,18 +75,18 @@ std::optional<ResolvedValue> extra_headers_from_node(const toml::node& node, con
                                                      const std::string& source) {
     if (node.is_string()) return extra_headers_from_json(*node.value<std::string>(), source);
     const toml::table* t = node.as_table();
-    if (!t) fail(policy.pos_of(node).str(), std::string(kShape) + ", found " + type_of(node));
+    if (!t) fail(policy.pos_of(node), std::string(kShape) + ", found " + type_of(node));
     if (is_value_reference(*t)) return std::nullopt;
     const toml::table& table = *t;
     ResolvedValue v = empty_value(source);
     for (auto&& [key, node] : table) {
         std::string_view name = key.str();
         if (!node.is_string())
-            fail(policy.pos_of(node).str(), "the value of '" + common::printable(name, 80) +
+            fail(policy.pos_of(node), "the value of '" + common::printable(name, 80) +
                                                 "' must be a string, found " + type_of(node));
         std::string value = *node.value<std::string>();
-        if (!common::is_header_name(name)) fail(policy.pos_of(key).str(), *problem(name, value));
-        if (auto p = problem(name, value)) fail(policy.pos_of(node).str(), *p);
+        if (!common::is_header_name(name)) fail(policy.pos_of(key), *problem(name, value));
+        if (auto p = problem(name, value)) fail(policy.pos_of(node), *p);
         v.list.push_back(std::string(name) + ": " + value);
     }
     return v;

@@ -13,7 +13,7 @@ namespace latchkey::policy {
 namespace {
 
 [[noreturn]] void fail_at(const SourcePos& pos, const std::string& what) {
-    throw Error(ErrorKind::config, pos.str() + ": " + what);
+    throw config_error_at(pos, what);
 }
 
 // Refuses keys of `table` that are not in `allowed`, naming the closest one.

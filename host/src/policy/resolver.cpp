@@ -20,6 +20,15 @@ namespace {
     throw Error(ErrorKind::config, where + ": " + what);
 }
 
+[[noreturn]] void fail(const SourcePos& where, const std::string& what) {
+    throw config_error_at(where, what);
+}
+
+// At a value's source: its place in the policy file, when it has one.
+[[noreturn]] void fail(const ResolvedValue& value, const std::string& what) {
+    throw config_error(value.source + ": " + what, value.pos);
+}
+
 // Names a key may never take from LATCHKEY_<KEY>, because the host owns them.
 bool reserved_env_name(const std::string& upper) {
     return upper == "CONFIG" || upper == "SITE" || upper == "PLUGIN_PATH" ||
@@ -61,14 +70,14 @@ std::string expectation(latchkey_option_type t) {
 // mistake reported at the value's position.
 void check_plugin_keys(const ResolvedValue* isolation, const ResolvedValue* sha256) {
     if (isolation && isolation->text != "none" && isolation->text != "process")
-        fail(isolation->source,
+        fail(*isolation,
              "isolation: expected \"none\" or \"process\", got \"" + isolation->text + "\"");
     if (sha256) {
         bool hex = sha256->text.size() == 64 &&
                    std::all_of(sha256->text.begin(), sha256->text.end(),
                                [](unsigned char c) { return std::isxdigit(c); });
         if (!hex)
-            fail(sha256->source,
+            fail(*sha256,
                  "provider_sha256: expected 64 hexadecimal digits (the output of `sha256sum "
                  "PLUGIN.so`), got " +
                      std::to_string(sha256->text.size()) + " characters");
@@ -202,10 +211,10 @@ std::string Resolver::provider_of(const std::string& site) const {
     const toml::node* n = st.table->get("provider");
     if (!n && policy_.defaults) n = policy_.defaults->get("provider");
     if (!n)
-        fail(st.pos.str(), "site '" + site +
+        fail(st.pos, "site '" + site +
                                "' names no provider; add provider = \"NAME\" "
                                "(see `latchkey providers list`)");
-    if (!n->is_string()) fail(policy_.pos_of(*n).str(), "provider: expected a string");
+    if (!n->is_string()) fail(policy_.pos_of(*n), "provider: expected a string");
     return *n->value<std::string>();
 }
 
@@ -284,7 +293,14 @@ ResolvedValue Resolver::from_text(const OptionSpec& spec, const std::string& tex
 
 ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node,
                                   const std::string& source) const {
-    std::string where = policy_.pos_of(node).str();
+    ResolvedValue v = node_value(spec, node, source);
+    v.pos = policy_.pos_of(node);
+    return v;
+}
+
+ResolvedValue Resolver::node_value(const OptionSpec& spec, const toml::node& node,
+                                   const std::string& source) const {
+    SourcePos where = policy_.pos_of(node);
     if (spec.key == kExtraHeaders)
         if (auto headers = extra_headers_from_node(node, policy_, source)) return *headers;
     // Indirections: { env = "NAME" }, { file = "PATH" }, { secret = "NAME" }.
@@ -377,7 +393,7 @@ ResolvedValue Resolver::from_node(const OptionSpec& spec, const toml::node& node
                     continue;
                 }
                 if (!item.is_string())
-                    fail(policy_.pos_of(item).str(),
+                    fail(policy_.pos_of(item),
                          spec.key + ": expected a list of strings, found an element of type " +
                              type_of(item));
                 v.list.push_back(*item.value<std::string>());
@@ -428,7 +444,7 @@ std::map<std::string, ResolvedValue> Resolver::resolve_table(
             if (std::find(known.begin(), known.end(), k) != known.end()) continue;
             std::string near = util::nearest(k, known);
             auto renamed = renamed_option_hint(k, known);
-            fail(policy_.pos_of(key).str(),
+            fail(policy_.pos_of(key),
                  "unknown key '" + k + "' in " + where +
                      (renamed        ? "; " + *renamed
                       : near.empty() ? (known.empty() ? "; it takes no options"
@@ -477,9 +493,9 @@ std::vector<UrlPattern> Resolver::url_patterns(const std::string& site) const {
     auto* n = st.table->get("url_patterns");
     if (!n) return out;
     auto* arr = n->as_array();
-    if (!arr) fail(policy_.pos_of(*n).str(), "url_patterns: expected a list of strings");
+    if (!arr) fail(policy_.pos_of(*n), "url_patterns: expected a list of strings");
     for (auto& item : *arr) {
-        std::string where = policy_.pos_of(item).str();
+        SourcePos where = policy_.pos_of(item);
         if (!item.is_string()) fail(where, "url_patterns: expected a list of strings");
         std::string why;
         auto p = parse_url_pattern(*item.value<std::string>(), why);
@@ -520,7 +536,7 @@ ResolvedSite Resolver::resolve(const std::string& site,
         if (ok) continue;
         std::string near = util::nearest(k, known);
         auto renamed = renamed_option_hint(k, known, out.provider);
-        fail(policy_.pos_of(key).str(),
+        fail(policy_.pos_of(key),
              "unknown key '" + k + "' in [sites." + site + "] (provider " + out.provider + ")" +
                  (renamed        ? "; " + *renamed
                   : near.empty() ? "; see `latchkey providers show " + out.provider + "`"
@@ -547,7 +563,7 @@ ResolvedSite Resolver::resolve(const std::string& site,
 
     // env_prefix shapes the environment names, so it comes from the file only.
     if (auto* n = st.table->get("env_prefix")) {
-        if (!n->is_string()) fail(policy_.pos_of(*n).str(), "env_prefix: expected a string");
+        if (!n->is_string()) fail(policy_.pos_of(*n), "env_prefix: expected a string");
         out.env_prefix = *n->value<std::string>();
     }
 
@@ -593,7 +609,7 @@ ResolvedSite Resolver::resolve(const std::string& site,
         }
         auto v = lookup(st, out.env_prefix, spec);
         if (v && spec.required && (v->is_list ? v->list.empty() : v->text.empty()))
-            fail(v->source, "site '" + site + "': option '" + spec.key +
+            fail(*v, "site '" + site + "': option '" + spec.key +
                                 "' is required by provider " + out.provider +
                                 " and may not be empty");
         if (v) {
@@ -603,20 +619,20 @@ ResolvedSite Resolver::resolve(const std::string& site,
         if (spec.required) {
             std::string upper = util::to_upper(spec.key);
             std::string envs = out.env_prefix.empty() ? "" : out.env_prefix + upper + " or ";
-            fail(st.pos.str(), "site '" + site + "': option '" + spec.key + "' (" +
+            fail(st.pos, "site '" + site + "': option '" + spec.key + "' (" +
                                    type_name(spec.type) + ") is required by provider " +
                                    out.provider + "; set " + spec.key + " in [sites." + site +
                                    "] or export " + envs + "LATCHKEY_" + upper);
         }
     }
     if (auto* v = out.get("refresh_at"); v && !util::parse_percent(v->text))
-        fail(v->source, "refresh_at: expected a percentage of the lifetime such as \"75%\"");
+        fail(*v, "refresh_at: expected a percentage of the lifetime such as \"75%\"");
     check_plugin_keys(out.get("isolation"), out.get("provider_sha256"));
     if (auto* v = out.get("cloud_endpoint");
         v && v->text != "aws" && v->text != "gce" && v->text != "azure")
-        fail(v->source, "cloud_endpoint: expected \"aws\" (the AWS container credentials "
-                        "service), \"gce\" (the GCE metadata server) or \"azure\" (App Service "
-                        "managed identity), got \"" + v->text + "\"");
+        fail(*v, "cloud_endpoint: expected \"aws\" (the AWS container credentials "
+                 "service), \"gce\" (the GCE metadata server) or \"azure\" (App Service "
+                 "managed identity), got \"" + v->text + "\"");
     return out;
 }
 

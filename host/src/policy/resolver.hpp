@@ -41,6 +41,7 @@ struct ResolvedValue {
     bool is_duration = false;
     std::vector<std::string> list;  // lists
     std::string source;             // "--set", "env PL_AUTH_CLIENT_ID", "config.toml:7:1", ...
+    SourcePos pos;                  // the place in the policy file, when it came from there
     bool secret = false;
 };
 
@@ -140,8 +141,11 @@ class Resolver {
                                         const OptionSpec& spec) const;
     ResolvedValue from_text(const OptionSpec& spec, const std::string& text,
                             const std::string& source) const;
+    // A value of the policy file, which keeps its place there (ResolvedValue::pos).
     ResolvedValue from_node(const OptionSpec& spec, const toml::node& node,
                             const std::string& source) const;
+    ResolvedValue node_value(const OptionSpec& spec, const toml::node& node,
+                             const std::string& source) const;
 
     const Policy& policy_;
     Environment env_;

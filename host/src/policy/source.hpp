@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "latchkey/error.hpp"
+
 namespace latchkey::policy {
 
 struct SourcePos {
@@ -18,5 +20,21 @@ struct SourcePos {
         return file + ":" + std::to_string(line) + ":" + std::to_string(column);
     }
 };
+
+// An error that says `message` and keeps `pos` whole for programs
+// (latchkey_error's file, line, column) when it names a line.
+inline Error error_at(ErrorKind kind, const std::string& message, const SourcePos& pos) {
+    if (!pos.line) return Error(kind, message);
+    return Error(kind, message, PolicyPosition{pos.file, pos.line, pos.column});
+}
+
+inline Error config_error(const std::string& message, const SourcePos& pos) {
+    return error_at(ErrorKind::config, message, pos);
+}
+
+// A policy error at `pos`: "path:line:column: WHAT".
+inline Error config_error_at(const SourcePos& pos, const std::string& what) {
+    return config_error(pos.str() + ": " + what, pos);
+}
 
 }  // namespace latchkey::policy

@@ -11,9 +11,10 @@ void check_refresh_timeout(const policy::ResolvedSite& site) {
     constexpr int64_t kMaxMs = 600'000;
     const auto* v = site.get("refresh_timeout");
     if (!v || v->ms <= kMaxMs) return;
-    throw Error(ErrorKind::config, v->source + ": site '" + site.name +
-                                       "': refresh_timeout: at most 10m, got " + v->text +
-                                       "s (every caller of the site waits for a refresh)");
+    throw policy::config_error(v->source + ": site '" + site.name +
+                                   "': refresh_timeout: at most 10m, got " + v->text +
+                                   "s (every caller of the site waits for a refresh)",
+                               v->pos);
 }
 
 }  // namespace
@@ -32,8 +33,8 @@ std::unique_ptr<SiteProviderHandle> SiteBuilder::find_provider(const std::string
         else
             handle = std::make_unique<SiteProviderHandle>(catalog_.get(provider, loading.sha256));
     } catch (const Error& e) {
-        throw Error(e.kind(),
-                    resolver_.provider_pos(name).str() + ": site '" + name + "': " + e.what());
+        auto pos = resolver_.provider_pos(name);
+        throw policy::error_at(e.kind(), pos.str() + ": site '" + name + "': " + e.what(), pos);
     }
     for (auto& shadow : catalog_.shadowed(provider))
         services_.log(LogLevel::info, "provider " + provider + " at " + shadow +

@@ -134,7 +134,8 @@ const policy::ResolvedValue* option(const Options& o, const char* key) {
 [[noreturn]] void config_fail(const policy::ResolvedValue* v, const std::string& key,
                               const std::string& msg) {
     std::string where = v && !v->source.empty() ? v->source + ": " : "";
-    throw Error(ErrorKind::config, where + "[storage.redis] " + key + ": " + msg);
+    throw policy::config_error(where + "[storage.redis] " + key + ": " + msg,
+                               v ? v->pos : policy::SourcePos{});
 }
 
 std::optional<std::string> url_part(CURLU* u, CURLUPart part, unsigned flags = 0) {

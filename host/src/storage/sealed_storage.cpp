@@ -62,11 +62,12 @@ SealedStorage::SealedStorage(std::unique_ptr<Storage> inner, SealingKeys keys)
     std::string error;
     sealer_ = crypto::make_sealer(texts, failed, error);
     if (!sealer_)
-        throw Error(ErrorKind::config,
-                    (failed == 0 ? setting_
-                                 : keys.setting + " previous_encryption_keys item " +
-                                       std::to_string(failed) + " (" + keys.previous.source + ")") +
-                        " " + error);
+        throw policy::config_error(
+            (failed == 0 ? setting_
+                         : keys.setting + " previous_encryption_keys item " +
+                               std::to_string(failed) + " (" + keys.previous.source + ")") +
+                " " + error,
+            failed == 0 ? keys.key.pos : keys.previous.pos);
     key_ids_ = sealer_->key_ids();
 }
 

@@ -42,7 +42,7 @@ Storage& StorageRegistry::open(const std::string& backend, const std::string& wh
         try {
             plugin = catalog_.get_storage(backend, &plugins);
         } catch (const Error& e) {
-            throw Error(e.kind(), at + "storage backend '" + backend + "': " + e.what());
+            throw Error(e, at + "storage backend '" + backend + "': " + e.what());
         }
         if (!plugin) unknown_backend(backend, at, plugins);
     }
@@ -60,9 +60,9 @@ Storage& StorageRegistry::open(const std::string& backend, const std::string& wh
     for (auto& secret : policy::secret_texts(req.options)) services_.redactor.add(secret);
     SealingKeys keys = take_sealing_keys(req.options, where_options);
     if (!keys.key.set && keys.previous.set)
-        throw Error(ErrorKind::config,
-                    keys.previous.source + ": " + where_options +
-                        " previous_encryption_keys needs an encryption_key beside it");
+        throw policy::config_error(keys.previous.source + ": " + where_options +
+                                       " previous_encryption_keys needs an encryption_key beside it",
+                                   keys.previous.pos);
     if (!keys.key.set) keys = storage_wide_sealing_keys();
     req.file_dir = file_dir();
     req.warn = [this](const std::string& m) { services_.log(LogLevel::warn, m); };
@@ -81,7 +81,7 @@ Storage& StorageRegistry::open(const std::string& backend, const std::string& wh
     try {
         s = open_plugin_storage(plugin, std::move(req.options), std::move(ps));
     } catch (const Error& e) {
-        throw Error(e.kind(), at + e.what());
+        throw Error(e, at + e.what());
     }
     s = std::make_unique<SealedStorage>(std::move(s), std::move(keys));
     return *s;

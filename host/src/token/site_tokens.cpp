@@ -51,9 +51,11 @@ void SiteTokens::raise(const provider::ProviderResult& o) const {
                         msg + "; check the credentials configured for this site");
         case ErrorKind::transient:
             throw TransientError(msg, o.retry_after_ms);
-        case ErrorKind::login_required:
-            throw Error(ErrorKind::login_required,
-                        msg + "; run `latchkey login --at " + site + "`");
+        case ErrorKind::login_required: {
+            std::string login = "latchkey login --at " + site;
+            throw Error(ErrorKind::login_required, msg + "; run `" + login + "`")
+                .with_next_command(login);
+        }
         default:
             throw Error(ErrorKind::internal, msg);
     }
