@@ -83,7 +83,7 @@ std::optional<ResolvedValue> extra_headers_from_node(const toml::node& node, con
         std::string_view name = key.str();
         if (!node.is_string())
             fail(policy.pos_of(node), "the value of '" + common::printable(name, 80) +
-                                                "' must be a string, found " + type_of(node));
+                                          "' must be a string, found " + type_of(node));
         std::string value = *node.value<std::string>();
         if (!common::is_header_name(name)) fail(policy.pos_of(key), *problem(name, value));
         if (auto p = problem(name, value)) fail(policy.pos_of(node), *p);

@@ -212,8 +212,8 @@ std::string Resolver::provider_of(const std::string& site) const {
     if (!n && policy_.defaults) n = policy_.defaults->get("provider");
     if (!n)
         fail(st.pos, "site '" + site +
-                               "' names no provider; add provider = \"NAME\" "
-                               "(see `latchkey providers list`)");
+                         "' names no provider; add provider = \"NAME\" "
+                         "(see `latchkey providers list`)");
     if (!n->is_string()) fail(policy_.pos_of(*n), "provider: expected a string");
     return *n->value<std::string>();
 }
@@ -543,8 +543,7 @@ ResolvedSite Resolver::resolve(const std::string& site,
                                  : "; did you mean '" + near + "'?"));
     }
     for (auto& [k, v] : env_.sets) {
-        if (k == "provider" || k == "env_prefix" || k == "url_patterns" ||
-            k == "allow")
+        if (k == "provider" || k == "env_prefix" || k == "url_patterns" || k == "allow")
             throw Error(ErrorKind::usage, "--set " + k + ": " + k +
                                               " shapes the site itself; set it in [sites." + site +
                                               "] of " + policy_.path());
@@ -609,9 +608,8 @@ ResolvedSite Resolver::resolve(const std::string& site,
         }
         auto v = lookup(st, out.env_prefix, spec);
         if (v && spec.required && (v->is_list ? v->list.empty() : v->text.empty()))
-            fail(*v, "site '" + site + "': option '" + spec.key +
-                                "' is required by provider " + out.provider +
-                                " and may not be empty");
+            fail(*v, "site '" + site + "': option '" + spec.key + "' is required by provider " +
+                         out.provider + " and may not be empty");
         if (v) {
             out.values[spec.key] = *v;
             continue;
@@ -619,10 +617,9 @@ ResolvedSite Resolver::resolve(const std::string& site,
         if (spec.required) {
             std::string upper = util::to_upper(spec.key);
             std::string envs = out.env_prefix.empty() ? "" : out.env_prefix + upper + " or ";
-            fail(st.pos, "site '" + site + "': option '" + spec.key + "' (" +
-                                   type_name(spec.type) + ") is required by provider " +
-                                   out.provider + "; set " + spec.key + " in [sites." + site +
-                                   "] or export " + envs + "LATCHKEY_" + upper);
+            fail(st.pos, "site '" + site + "': option '" + spec.key + "' (" + type_name(spec.type) +
+                             ") is required by provider " + out.provider + "; set " + spec.key +
+                             " in [sites." + site + "] or export " + envs + "LATCHKEY_" + upper);
         }
     }
     if (auto* v = out.get("refresh_at"); v && !util::parse_percent(v->text))
@@ -630,9 +627,11 @@ ResolvedSite Resolver::resolve(const std::string& site,
     check_plugin_keys(out.get("isolation"), out.get("provider_sha256"));
     if (auto* v = out.get("cloud_endpoint");
         v && v->text != "aws" && v->text != "gce" && v->text != "azure")
-        fail(*v, "cloud_endpoint: expected \"aws\" (the AWS container credentials "
-                 "service), \"gce\" (the GCE metadata server) or \"azure\" (App Service "
-                 "managed identity), got \"" + v->text + "\"");
+        fail(*v,
+             "cloud_endpoint: expected \"aws\" (the AWS container credentials "
+             "service), \"gce\" (the GCE metadata server) or \"azure\" (App Service "
+             "managed identity), got \"" +
+                 v->text + "\"");
     return out;
 }
 

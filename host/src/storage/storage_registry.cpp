@@ -60,9 +60,10 @@ Storage& StorageRegistry::open(const std::string& backend, const std::string& wh
     for (auto& secret : policy::secret_texts(req.options)) services_.redactor.add(secret);
     SealingKeys keys = take_sealing_keys(req.options, where_options);
     if (!keys.key.set && keys.previous.set)
-        throw policy::config_error(keys.previous.source + ": " + where_options +
-                                       " previous_encryption_keys needs an encryption_key beside it",
-                                   keys.previous.pos);
+        throw policy::config_error(
+            keys.previous.source + ": " + where_options +
+                " previous_encryption_keys needs an encryption_key beside it",
+            keys.previous.pos);
     if (!keys.key.set) keys = storage_wide_sealing_keys();
     req.file_dir = file_dir();
     req.warn = [this](const std::string& m) { services_.log(LogLevel::warn, m); };
