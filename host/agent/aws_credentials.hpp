@@ -3,22 +3,15 @@
 
 #include <string>
 
-#include "agent_state.hpp"
-#include "http_server.hpp"
+#include "cloud_endpoint_common.hpp"
 
 namespace latchkey::agent {
 
-class AwsCredentials : public Service {
+class AwsCredentials : public CloudService {
  public:
-    AwsCredentials(AgentState& state, std::string site, std::string secret)
-        : state_(state), site_(std::move(site)), secret_(std::move(secret)) {}
+    using CloudService::CloudService;
     void serve(Request&& request, const Peer& peer, Respond respond) override;
     Response refuse(const Peer& peer, http::status status, const std::string& why) override;
-
- private:
-    AgentState& state_;
-    std::string site_;
-    std::string secret_;
 };
 
 }  // namespace latchkey::agent

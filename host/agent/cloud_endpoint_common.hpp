@@ -16,6 +16,20 @@
 
 namespace latchkey::agent {
 
+// A loopback endpoint serving one site's credential in a vendor's shape.
+// `secret` is the per-start secret the caller must present ("" where the
+// vendor's SDKs have no way to carry one: GCE).
+class CloudService : public Service {
+ public:
+    CloudService(AgentState& state, std::string site, std::string secret = {})
+        : state_(state), site_(std::move(site)), secret_(std::move(secret)) {}
+
+ protected:
+    AgentState& state_;
+    const std::string site_;
+    const std::string secret_;
+};
+
 // 32 bytes from the kernel's CSPRNG, as 64 hex digits.
 std::string random_secret();
 // Compares without stopping at the first difference, so the time taken

@@ -7,11 +7,6 @@
 
 namespace latchkey::agent {
 
-const std::vector<std::string>& cloud_endpoint_kinds() {
-    static const std::vector<std::string> kinds = {"aws", "gce", "azure"};
-    return kinds;
-}
-
 struct CloudEndpoints::Endpoint {
     std::string kind;
     std::string secret;
@@ -42,13 +37,15 @@ void CloudEndpoints::sync(const ServedPolicy& policy) {
         if (s.cloud_endpoint.empty() || endpoints_.count(site)) continue;
         auto e = std::make_unique<Endpoint>();
         e->kind = s.cloud_endpoint;
-        e->secret = random_secret();
-        if (e->kind == "gce")
+        if (e->kind == "gce") {
             e->service = std::make_unique<GceMetadata>(state_, site);
-        else if (e->kind == "azure")
-            e->service = std::make_unique<AzureIdentity>(state_, site, e->secret);
-        else
-            e->service = std::make_unique<AwsCredentials>(state_, site, e->secret);
+        } else {
+            e->secret = random_secret();
+            if (e->kind == "azure")
+                e->service = std::make_unique<AzureIdentity>(state_, site, e->secret);
+            else
+                e->service = std::make_unique<AwsCredentials>(state_, site, e->secret);
+        }
         e->listener = listen_loopback(io_, e->port, *e->service, limits_);
         endpoints_.emplace(site, std::move(e));
     }

@@ -25,9 +25,6 @@
 
 namespace latchkey::agent {
 
-// The kinds a site may name, for the policy check.
-const std::vector<std::string>& cloud_endpoint_kinds();
-
 class CloudEndpoints {
  public:
     CloudEndpoints(boost::asio::io_context& io, AgentState& state, const Limits& limits);

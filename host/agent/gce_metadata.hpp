@@ -17,20 +17,15 @@
 
 #include <string>
 
-#include "agent_state.hpp"
-#include "http_server.hpp"
+#include "cloud_endpoint_common.hpp"
 
 namespace latchkey::agent {
 
-class GceMetadata : public Service {
+class GceMetadata : public CloudService {
  public:
-    GceMetadata(AgentState& state, std::string site) : state_(state), site_(std::move(site)) {}
+    using CloudService::CloudService;
     void serve(Request&& request, const Peer& peer, Respond respond) override;
     Response refuse(const Peer& peer, http::status status, const std::string& why) override;
-
- private:
-    AgentState& state_;
-    std::string site_;
 };
 
 }  // namespace latchkey::agent
