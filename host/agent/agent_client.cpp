@@ -1,35 +1,33 @@
 #include "agent_client.hpp"
 
-#include <sys/socket.h>
-#include <sys/time.h>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <latchkey/common/bounded_json.hpp>
 
+#include "deadline_socket.hpp"
+
 namespace latchkey::agent {
 
-namespace net = boost::asio;
 namespace http = boost::beast::http;
+
+std::string request_target(const std::string& endpoint, const std::string& site,
+                           const std::string& min_valid) {
+    std::string target = endpoint, sep = "?";
+    if (!site.empty()) target += sep + "site=" + site, sep = "&";
+    if (!min_valid.empty()) target += sep + "min_valid=" + min_valid;
+    return target;
+}
 
 std::optional<AgentReply> ask_agent(const std::string& socket_path, const std::string& method,
                                     const std::string& target, const std::string& config,
                                     const std::string& body, int timeout_ms) {
-    net::io_context io;
-    net::local::stream_protocol::socket socket(io);
+    // One deadline for the whole exchange: an agent that is stopped
+    // (SIGSTOP) or wedged costs the caller timeout_ms, then it works alone.
+    DeadlineSocket socket;
+    if (!socket.connect(socket_path, std::chrono::milliseconds(timeout_ms))) return std::nullopt;
     boost::system::error_code ec;
-    socket.connect(net::local::stream_protocol::endpoint(socket_path), ec);
-    if (ec) return std::nullopt;
-    // Blocking reads and writes with a deadline each: an agent that is
-    // stopped (SIGSTOP) or wedged costs the caller timeout_ms, then it works alone.
-    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-
     http::request<http::string_body> req(http::string_to_verb(method), target, 11);
     req.set(http::field::host, "latchkey-agent");
     if (!config.empty()) req.set("Latchkey-Config", config);

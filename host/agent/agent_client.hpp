@@ -1,5 +1,7 @@
-// The client side of the agent's socket, for the `latchkey` program: ask a
-// running agent, or learn that none answers so the caller works alone.
+// The client side of the agent's socket, for the `latchkey` program and its
+// front door (host/front): ask a running agent, or learn that none answers
+// so the caller works alone. It needs Boost.Beast and RapidJSON only (the
+// front door is linked with it and nothing of the library).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,11 @@ struct AgentReply {
     int status = 0;
     std::string body;
 };
+
+// "ENDPOINT?site=SITE&min_valid=MIN_VALID", each parameter only when not
+// empty (no site: the agent uses its policy's default site).
+std::string request_target(const std::string& endpoint, const std::string& site,
+                           const std::string& min_valid);
 
 // One request to the agent at `socket_path`. nullopt when no agent answers
 // there: no socket, nobody listening (an agent that was killed), no answer

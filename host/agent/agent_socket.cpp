@@ -64,13 +64,6 @@ void remove_stale(const std::string& path, const sockaddr_un& addr) {
 
 }  // namespace
 
-std::string default_socket_path() {
-    if (const char* p = std::getenv("LATCHKEY_AGENT_SOCKET"); p && *p) return p;
-    if (const char* run = std::getenv("XDG_RUNTIME_DIR"); run && *run)
-        return std::string(run) + "/latchkey/agent.sock";
-    return "/tmp/latchkey-" + std::to_string(geteuid()) + "/agent.sock";
-}
-
 int bind_agent_socket(const std::string& path, unsigned mode) {
     sockaddr_un addr = address_of(path);
     prepare_directory(path, mode);

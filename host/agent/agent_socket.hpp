@@ -5,11 +5,9 @@
 
 #include <string>
 
-namespace latchkey::agent {
+#include "socket_path.hpp"
 
-// $LATCHKEY_AGENT_SOCKET, else $XDG_RUNTIME_DIR/latchkey/agent.sock, else
-// /tmp/latchkey-UID/agent.sock.
-std::string default_socket_path();
+namespace latchkey::agent {
 
 // Creates the directory (0700, refused when another user owns it or
 // group/other may write it), removes a stale socket, binds and listens.

@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "agent_client.hpp"
-#include "agent_socket.hpp"
+#include "socket_path.hpp"
 
 namespace latchkey::cli {
 
@@ -15,14 +15,10 @@ namespace {
 
 bool verbose(const Context& ctx) { return ctx.host_options.log_level <= LogLevel::info; }
 
-// "/v1/ENDPOINT?site=S&min_valid=D", each part only when given.
+// "/v1/ENDPOINT?site=S&min_valid=D" for `site`, else the one this run names.
 std::string agent_target(const Context& ctx, const std::string& endpoint, const std::string& site,
                          const std::string& min_valid) {
-    std::string target = endpoint, sep = "?";
-    if (std::string s = site.empty() ? named_site(ctx) : site; !s.empty())
-        target += sep + "site=" + s, sep = "&";
-    if (!min_valid.empty()) target += sep + "min_valid=" + min_valid;
-    return target;
+    return agent::request_target(endpoint, site.empty() ? named_site(ctx) : site, min_valid);
 }
 
 // Says (with -v) who answered; true when the agent did.

@@ -8,8 +8,9 @@
 // --socket S` there, and times
 //   round trip   one keep-alive connection, GET /v1/token?site=bench, one
 //                request at a time (--requests of them): median and p99
-//   throughput   --clients keep-alive connections, one thread each, asking
-//                as fast as they can for --seconds: requests per second
+//   throughput   --clients keep-alive connections, asking as fast as they
+//                can for --seconds, driven by --client-threads event loops
+//                (agent_load.hpp): requests per second
 //   process      cached tokens, a whole process each (--runs each, the
 //                programs taking turns so that a busy machine slows all
 //                alike): `latchkey token` through the agent, alone
@@ -53,6 +54,7 @@
 #include <thread>
 #include <vector>
 
+#include "agent_load.hpp"
 #include "bench_args.hpp"
 #include "devserver.hpp"
 #include "oidc_agent_peer.hpp"
@@ -67,6 +69,7 @@ using latchkey::test::DevServer;
 struct Options {
     int requests = 20000;
     int clients = 64;
+    int client_threads = 1;
     double seconds = 2.0;
     int runs = 100;
     std::string oidc_token = "/usr/bin/oidc-token";
@@ -78,9 +81,11 @@ struct Options {
 };
 
 void usage(int code) {
-    std::cout << "usage: bench_agent [--requests N] [--clients N] [--seconds S] [--runs N]\n"
-                 "                   [--oidc-token PATH | --no-peer] [--lifetime S] [--rounds N]\n"
-                 "                   [--callers N] [--json FILE]\n";
+    std::cout
+        << "usage: bench_agent [--requests N] [--clients N] [--client-threads N] [--seconds S]\n"
+           "                   [--runs N]\n"
+           "                   [--oidc-token PATH | --no-peer] [--lifetime S] [--rounds N]\n"
+           "                   [--callers N] [--json FILE]\n";
     std::exit(code);
 }
 
@@ -89,6 +94,7 @@ class Client {
  public:
     explicit Client(const std::string& path) : socket_(io_) {
         socket_.connect(net::local::stream_protocol::endpoint(path));
+        socket_.native_non_blocking(true);
         req_ = {http::verb::get, "/v1/token?site=bench", 11};
         req_.set(http::field::host, "agent");
         req_.keep_alive(true);
@@ -194,6 +200,8 @@ int main(int argc, char** argv) {
             o.requests = std::stoi(value());
         else if (a == "--clients")
             o.clients = std::stoi(value());
+        else if (a == "--client-threads")
+            o.client_threads = std::stoi(value());
         else if (a == "--seconds")
             o.seconds = std::stod(value());
         else if (a == "--runs")
@@ -286,28 +294,18 @@ int main(int argc, char** argv) {
 
         double cpu_before = cpu_seconds(agent);
         auto wall_before = Clock::now();
-        std::atomic<bool> stop{false};
-        std::atomic<long> done{0}, failed{0};
-        std::vector<std::thread> threads;
-        for (int c = 0; c < o.clients; ++c)
-            threads.emplace_back([&] {
-                Client client(sock);
-                long n = 0;
-                while (!stop) {
-                    if (!client.ask()) ++failed;
-                    ++n;
-                }
-                done += n;
-            });
-        std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
-        stop = true;
-        for (auto& t : threads) t.join();
+        auto load = latchkey::bench::drive_load(sock, "/v1/token?site=bench", o.clients,
+                                                o.client_threads, o.seconds);
+        long done = load.answered + load.failed;
         double rps = static_cast<double>(done) / o.seconds;
         double agent_cpu = cpu_seconds(agent) - cpu_before;
         double wall = std::chrono::duration<double>(Clock::now() - wall_before).count();
-        double cpu_us = agent_cpu * 1e6 / static_cast<double>(std::max(1L, done.load()));
-        std::printf("throughput (%d keep-alive clients, %.1f s): %.0f requests/s (%ld failed)\n",
-                    o.clients, o.seconds, rps, failed.load());
+        double cpu_us = agent_cpu * 1e6 / static_cast<double>(std::max(1L, done));
+        std::printf(
+            "throughput (%d keep-alive clients on %d client thread%s, %.1f s): %.0f requests/s "
+            "(%ld failed)\n",
+            o.clients, o.client_threads, o.client_threads == 1 ? "" : "s", o.seconds, rps,
+            load.failed);
         // What the agent itself spent: a figure the clients' share of the
         // same cores does not blur (1e6 / it is what one free core could serve).
         std::printf("  the agent's CPU: %.1f us per request (%.0f%% of a core during the run)\n",
@@ -315,7 +313,7 @@ int main(int argc, char** argv) {
         figures["agent_cpu_us_per_request"] = cpu_us;
         figures["requests_per_second"] = rps;
         figures["clients"] = o.clients;
-        if (failed) rc = 1;
+        if (load.failed) rc = 1;
 
         // --- whole processes, cached tokens --------------------------------
         auto alone_env = env;

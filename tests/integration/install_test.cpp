@@ -96,16 +96,29 @@ TEST_F(Install, InstalledLatchkeyUsesTheInstalledProviders) {
     std::string used = first_line(s.out.substr(at + marker.size()));
     EXPECT_EQ(canonical(used), canonical(provider_dir + "/api-key.so")) << s.out;
 
-    // The program copied away from its install: no LIBDIR beside it, so it
-    // falls back to the configured places (here the build tree's providers)
-    // and still works.
+    // The program (behind the front door) copied away from its install: no
+    // LIBDIR beside it, so it falls back to the configured places (here the
+    // build tree's providers) and still works.
     test::TempDir elsewhere;
     const std::string copy = elsewhere.path() + "/latchkey";
-    fs::copy_file(bin, copy);
+    fs::copy_file(prefix + "/libexec/latchkey/latchkey", copy);
     auto c = test::run({copy, "-v", "--config", policy(), "token", "--header"}, o);
     record({copy, "-v", "--config", policy(), "token", "--header"}, c);
     ASSERT_EQ(c.exit_code, 0) << c.err;
     EXPECT_EQ(first_line(c.out), "Authorization: Bearer " + key);
+
+    // The front door copied without the program says what is missing.
+    test::TempDir alone;
+    const std::string front = alone.path() + "/latchkey";
+    fs::copy_file(bin, front);
+    auto f = test::run({front, "--config", policy(), "token"}, o);
+    record({front, "--config", policy(), "token"}, f);
+    EXPECT_EQ(f.exit_code, 1);
+    EXPECT_EQ(f.out, "");
+    EXPECT_NE(f.err.find("latchkey: error: cannot run the program " + alone.path() +
+                         "/../libexec/latchkey/latchkey: No such file or directory"),
+              std::string::npos)
+        << f.err;
 }
 
 }  // namespace

@@ -50,11 +50,16 @@ std::optional<std::string> find_lib_dir() {
     }
     // A library sits in LIBDIR; a program in BINDIR, with LIBDIR where the
     // install put it relative to BINDIR (the build tree has bin/ and lib/);
-    // the provider helper in LIBDIR/latchkey/.
+    // the provider helper in LIBDIR/latchkey/; the `latchkey` program behind
+    // the front door in LIBEXECDIR/latchkey/.
     for (const fs::path& object : objects) {
         const fs::path dir = object.parent_path();
         if (dir.filename() == "latchkey" && object.filename() == "latchkey-provider-host")
             if (auto lib = if_latchkey_lib(dir.parent_path())) return lib;
+        if (dir.filename() == "latchkey" && object.filename() == "latchkey")
+            for (const fs::path& candidate :
+                 {dir / LATCHKEY_PROGRAMDIR_TO_LIBDIR, dir / "../../lib"})
+                if (auto lib = if_latchkey_lib(candidate)) return lib;
         for (const fs::path& candidate : {dir, dir / LATCHKEY_BINDIR_TO_LIBDIR, dir / "../lib"})
             if (auto lib = if_latchkey_lib(candidate)) return lib;
     }
