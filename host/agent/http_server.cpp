@@ -6,12 +6,14 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/basic_stream.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <optional>
 
 #include "loopback_peer.hpp"
@@ -161,14 +163,29 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     void send(Response response, bool keep_alive) {
         response.keep_alive(keep_alive);
         response.prepare_payload();
-        response_.emplace(std::move(response));
+        serialize(response, wire_);
         stream_.expires_after(limits_.request_timeout);
-        http::async_write(stream_, *response_,
-                          [self = this->shared_from_this(), keep_alive](error_code ec, size_t) {
-                              self->response_.reset();
-                              if (ec || !keep_alive) return self->close();
-                              self->wait_for_request();
-                          });
+        net::async_write(stream_, net::buffer(wire_),
+                         [self = this->shared_from_this(), keep_alive](error_code ec, size_t) {
+                             if (ec || !keep_alive) return self->close();
+                             self->wait_for_request();
+                         });
+    }
+
+    // The whole answer in one buffer, serialized by Beast once: the socket
+    // then gets a single write, where writing the message itself walks
+    // Beast's chain of header and body buffers again at every step (a third
+    // of the agent's instructions for a cached token).
+    static void serialize(Response& response, std::string& out) {
+        out.clear();
+        http::response_serializer<http::string_body> serializer(response);
+        error_code ec;
+        while (!ec && !serializer.is_done())
+            serializer.next(ec, [&](error_code&, const auto& buffers) {
+                for (auto b : beast::buffers_range_ref(buffers))
+                    out.append(static_cast<const char*>(b.data()), b.size());
+                serializer.consume(beast::buffer_bytes(buffers));
+            });
     }
 
     void close() {
@@ -180,7 +197,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     beast::basic_stream<Protocol> stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    std::optional<Response> response_;  // the one being written
+    std::string wire_;  // the answer being written
     Peer peer_;
     Service& service_;
     Limits limits_;
