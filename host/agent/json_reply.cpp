@@ -34,16 +34,39 @@ Response json_response(http::status status, const std::function<void(JsonWriter&
     return res;
 }
 
-Response json_error(http::status status, const std::string& kind, const std::string& message,
-                    int exit_code) {
+namespace {
+
+Response error_response(http::status status, const std::string& kind, const std::string& message,
+                        int exit_code, const Error* details) {
     return json_response(status, [&](JsonWriter& w) {
         w.Key("error");
         w.StartObject();
         put(w, "kind", kind);
         put(w, "message", message);
         put(w, "exit_code", exit_code);
+        if (details && !details->next_command().empty())
+            put(w, "next_command", details->next_command());
+        if (const PolicyPosition* at = details ? details->position() : nullptr) {
+            w.Key("position");
+            w.StartObject();
+            put(w, "file", at->file);
+            put(w, "line", int64_t{at->line});
+            put(w, "column", int64_t{at->column});
+            w.EndObject();
+        }
         w.EndObject();
     });
+}
+
+}  // namespace
+
+Response json_error(http::status status, const std::string& kind, const std::string& message,
+                    int exit_code) {
+    return error_response(status, kind, message, exit_code, nullptr);
+}
+
+Response json_error(http::status status, const Error& e) {
+    return error_response(status, to_string(e.kind()), e.what(), e.exit_code(), &e);
 }
 
 }  // namespace latchkey::agent

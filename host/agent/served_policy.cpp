@@ -5,7 +5,11 @@ namespace latchkey::agent {
 ServedPolicy::ServedPolicy(Host host) : host_(std::move(host)), admin_(admin::Admin::of(host_)) {}
 
 std::shared_ptr<ServedPolicy> ServedPolicy::open(const HostOptions& options) {
-    std::shared_ptr<ServedPolicy> p(new ServedPolicy(Host::open(options)));
+    // The agent is where others' requests end: its host never asks an agent
+    // (another one, or itself).
+    HostOptions own = options;
+    own.ask_agent = false;
+    std::shared_ptr<ServedPolicy> p(new ServedPolicy(Host::open(std::move(own))));
     p->path_ = p->admin_.policy_path();
     if (!p->admin_.policy_exists())
         throw Error(ErrorKind::config,

@@ -76,6 +76,16 @@ Response credential_reply(ServedPolicy& policy, const std::string& site, const s
         put(w, "header_value", c.header_value());
         put(w, "extra_headers", lines);
         put(w, "expires_at_ms", c.expires_at_ms());
+        if (path == "/v1/token") {
+            // What a library asking the agent hands out as its own
+            // Credential, and keeps until the agent's refresh time.
+            put(w, "obtained_at_ms", c.obtained_at_ms());
+            put(w, "refresh_at_ms", c.refresh_at_ms());
+            w.Key("extras");
+            w.StartObject();
+            for (auto& [k, v] : c.extras()) put(w, k.c_str(), v);
+            w.EndObject();
+        }
     });
 }
 
@@ -253,7 +263,7 @@ void SocketApi::serve(Request&& request, const Peer& peer, Respond respond) {
             respond(std::move(reply));
         } catch (const Error& e) {
             state_.audit().record(site, peer, path, "failed", e.what());
-            respond(json_error(status_for(e.kind()), to_string(e.kind()), e.what(), e.exit_code()));
+            respond(json_error(status_for(e.kind()), e));
         } catch (const std::exception& e) {
             state_.audit().record(site, peer, path, "failed", e.what());
             respond(json_error(http::status::internal_server_error, "internal", e.what()));

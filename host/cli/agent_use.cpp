@@ -1,13 +1,9 @@
 #include "agent_use.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <cstdlib>
 #include <iostream>
 
-#include "agent_client.hpp"
-#include "socket_path.hpp"
+#include "agent_rules.hpp"
 
 namespace latchkey::cli {
 
@@ -31,31 +27,20 @@ bool agent_answered(const Context& ctx, const agent::TokenAnswer& answer,
         return false;
     }
     if (verbose(ctx)) std::cerr << "latchkey: served by the agent at " << socket << std::endl;
-    if (answer.error_kind) throw Error(error_kind_named(*answer.error_kind), *answer.error_message);
+    if (answer.error) throw agent::site_error(*answer.error);
     return true;
 }
 
 }  // namespace
 
 std::optional<std::string> agent_socket(const Context& ctx) {
-    if (const char* mode = std::getenv("LATCHKEY_AGENT"); mode && std::string(mode) == "off")
-        return std::nullopt;
-    if (!ctx.host_options.sets.empty() || !ctx.host_options.plugin_dirs.empty())
-        return std::nullopt;
-    return agent::default_socket_path();
+    return agent::agent_socket_for(ctx.host_options);
 }
 
 std::string named_site(const Context& ctx) {
     if (ctx.host_options.site) return *ctx.host_options.site;
     if (const char* s = std::getenv("LATCHKEY_SITE"); s && *s) return s;
     return "";
-}
-
-ErrorKind error_kind_named(const std::string& kind) {
-    for (auto k : {ErrorKind::usage, ErrorKind::config, ErrorKind::plugin, ErrorKind::rejected,
-                   ErrorKind::transient, ErrorKind::login_required, ErrorKind::storage})
-        if (kind == to_string(k)) return k;
-    return ErrorKind::internal;
 }
 
 SiteCredential site_credential(Context& ctx, const std::string& site,
@@ -88,19 +73,10 @@ SiteCredential site_credential(Context& ctx, const std::string& site,
 
 void forget_credential(Context& ctx, const std::string& site, const std::string& refused_token) {
     if (auto socket = agent_socket(ctx)) {
-        std::string body;
-        if (!refused_token.empty()) {
-            rapidjson::StringBuffer buf;
-            rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-            w.StartObject();
-            w.Key("token");
-            w.String(refused_token.data(), static_cast<rapidjson::SizeType>(refused_token.size()));
-            w.EndObject();
-            body.assign(buf.GetString(), buf.GetSize());
-        }
         auto answer = agent::interpret_invalidate_reply(
             agent::ask_agent(*socket, "POST", agent_target(ctx, "/v1/invalidate", site, ""),
-                             admin::policy_file(ctx.host_options.config_path), body));
+                             admin::policy_file(ctx.host_options.config_path),
+                             agent::invalidate_body(refused_token)));
         if (agent_answered(ctx, answer, *socket)) return;
     }
     ctx.admin().invalidate(site, refused_token);

@@ -11,17 +11,15 @@
 
 namespace latchkey::cli {
 
-// The agent's socket when this run may use one: not with --set or
-// --plugin-dir (the agent resolves its sites its own way), not when
-// LATCHKEY_AGENT=off. nullopt: work alone.
+// The agent's socket when this run may use one, by the rule the library
+// follows (agent::agent_socket_for): not with --set or --plugin-dir (the
+// agent resolves its sites its own way), not when LATCHKEY_AGENT=off.
+// nullopt: work alone.
 std::optional<std::string> agent_socket(const Context& ctx);
 
 // The site this run names itself (--at, else LATCHKEY_SITE); "" lets the
 // agent use its policy's default, which is the same file's.
 std::string named_site(const Context& ctx);
-
-// The latchkey::ErrorKind an agent's error names (internal when unknown).
-ErrorKind error_kind_named(const std::string& kind);
 
 // A site's credential as the program prints it, the same whether a running
 // agent served it or this process did alone.

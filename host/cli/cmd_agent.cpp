@@ -3,11 +3,11 @@
 #include <iostream>
 #include <latchkey/common/bounded_json.hpp>
 
-#include "agent_client.hpp"
-#include "agent_socket.hpp"
+#include "agent_rules.hpp"
 #include "agent_use.hpp"
 #include "command.hpp"
 #include "run_agent.hpp"
+#include "socket_path.hpp"
 
 namespace latchkey::cli {
 
@@ -71,10 +71,9 @@ int agent_env(Context& ctx) {
     po::variables_map vm;
     if (!parse_command_options(ctx, "agent env", "agent env [--at SITE]", desc, vm)) return 0;
     std::string socket = agent::default_socket_path();
-    std::string target = "/v1/cloud-env";
-    if (auto site = named_site(ctx); !site.empty()) target += "?site=" + site;
     auto reply =
-        agent::ask_agent(socket, "GET", target, admin::policy_file(ctx.host_options.config_path));
+        agent::ask_agent(socket, "GET", agent::request_target("/v1/cloud-env", named_site(ctx), ""),
+                         admin::policy_file(ctx.host_options.config_path));
     if (!reply)
         throw Error(ErrorKind::config, "no agent answers at " + socket +
                                            "; start one with `latchkey agent` (or set "
@@ -87,7 +86,8 @@ int agent_env(Context& ctx) {
         std::string kind = err.IsObject() && err.HasMember("kind") ? err["kind"].GetString() : "";
         std::string message =
             err.IsObject() && err.HasMember("message") ? err["message"].GetString() : "";
-        throw Error(kind == "bad_request" ? ErrorKind::usage : error_kind_named(kind), message);
+        throw Error(kind == "bad_request" ? ErrorKind::usage : agent::error_kind_named(kind),
+                    message);
     }
     auto& vars = doc["variables"];
     if (ctx.format == Format::json) {

@@ -18,7 +18,11 @@ namespace latchkey::cli {
 
 admin::Admin& Context::admin() {
     if (!admin_) {
-        admin_ = std::make_unique<admin::Admin>(host_options);
+        // The program asks a running agent itself (agent_use.hpp) before it
+        // opens this host, which therefore works alone.
+        HostOptions alone = host_options;
+        alone.ask_agent = false;
+        admin_ = std::make_unique<admin::Admin>(std::move(alone));
         admin_->on_warning(
             [](const std::string& w) { std::cerr << warning_prefix() << display(w) << std::endl; });
     }

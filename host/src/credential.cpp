@@ -22,7 +22,9 @@ std::string Credential::header_value() const {
 std::string Credential::header() const { return header_name() + ": " + header_value(); }
 int64_t Credential::expires_at_ms() const { return data(d_).expires_at_ms; }
 int64_t Credential::obtained_at_ms() const { return data(d_).obtained_at_ms; }
+int64_t Credential::refresh_at_ms() const { return data(d_).refresh_at_ms; }
 const std::map<std::string, std::string>& Credential::extras() const { return data(d_).extras; }
+const std::string& Credential::agent_socket() const { return data(d_).agent_socket; }
 
 const char* to_string(ErrorKind kind) noexcept {
     switch (kind) {

@@ -6,7 +6,20 @@ namespace latchkey {
 
 namespace {
 
+// A site's handle (Host::slot_of): its route when the host asks a running
+// agent, else the site itself.
 site::Site& site_at(void* handle) { return *static_cast<site::Site*>(handle); }
+site::SiteRoute& route_at(void* handle) { return *static_cast<site::SiteRoute*>(handle); }
+
+const Credential& borrow_at(HostImpl& host, void* handle) {
+    if (host.asks_agent()) return route_at(handle).borrow();
+    return site_at(handle).tokens->slot().borrow();
+}
+
+Credential token_at(HostImpl& host, void* handle, std::chrono::milliseconds min_valid) {
+    if (host.asks_agent()) return route_at(handle).token_valid_for(min_valid.count());
+    return site_at(handle).tokens->token_valid_for(min_valid.count());
+}
 
 }  // namespace
 
@@ -19,17 +32,18 @@ Host Host::open(HostOptions options) {
     return Host(std::make_shared<HostImpl>(std::move(options)));
 }
 
-void* Host::slot_of(std::string_view site) { return &impl_->site(site); }
+void* Host::slot_of(std::string_view site) {
+    if (impl_->asks_agent()) return &impl_->route(site);
+    return &impl_->site(site);
+}
 
 Credential Host::token(std::string_view site) { return borrow(site); }
 
 Credential Host::token(std::string_view site, std::chrono::milliseconds min_valid) {
-    return site_at(slot_of(site)).tokens->token_valid_for(min_valid.count());
+    return token_at(*impl_, slot_of(site), min_valid);
 }
 
-const Credential& Host::borrow(std::string_view site) {
-    return site_at(slot_of(site)).tokens->slot().borrow();
-}
+const Credential& Host::borrow(std::string_view site) { return borrow_at(*impl_, slot_of(site)); }
 
 Site Host::site(std::string_view name) {
     Site s;
@@ -39,10 +53,14 @@ Site Host::site(std::string_view name) {
 }
 
 void Host::invalidate(std::string_view site, std::string_view refused_token) {
-    site_at(slot_of(site)).tokens->refused(refused_token);
+    if (impl_->asks_agent()) return impl_->route(site).refused(refused_token);
+    impl_->site(site).tokens->refused(refused_token);
 }
 
-void Host::invalidate(std::string_view site) { site_at(slot_of(site)).tokens->forget(); }
+void Host::invalidate(std::string_view site) {
+    if (impl_->asks_agent()) return impl_->route(site).forget();
+    impl_->site(site).tokens->forget();
+}
 
 std::string Host::selected_site() const { return impl_->selected_site(); }
 
@@ -55,11 +73,13 @@ std::vector<std::string> Host::sites() const {
 Credential Site::token() const { return borrow(); }
 
 Credential Site::token(std::chrono::milliseconds min_valid) const {
-    return site_at(slot_).tokens->token_valid_for(min_valid.count());
+    return token_at(*host_, slot_, min_valid);
 }
 
-const Credential& Site::borrow() const { return site_at(slot_).tokens->slot().borrow(); }
+const Credential& Site::borrow() const { return borrow_at(*host_, slot_); }
 
-const std::string& Site::name() const { return site_at(slot_).name(); }
+const std::string& Site::name() const {
+    return host_->asks_agent() ? route_at(slot_).name() : site_at(slot_).name();
+}
 
 }  // namespace latchkey

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "latchkey/host.hpp"
@@ -20,6 +21,7 @@
 #include "provider/services.hpp"
 #include "site/site_builder.hpp"
 #include "site/site_directory.hpp"
+#include "site/site_route.hpp"
 #include "storage/storage_registry.hpp"
 
 namespace latchkey {
@@ -43,6 +45,10 @@ class HostImpl {
     site::Site& site(std::string_view name) { return sites_.get(name); }
     // The site `name` if it is built already, else null (never builds).
     site::Site* built_site(std::string_view name) { return sites_.built(name); }
+    // Whether Host's reads ask a running agent (HostOptions::ask_agent and
+    // the rules of agent_client.hpp), and how they read site `name` then.
+    bool asks_agent() const { return agent_.has_value(); }
+    site::SiteRoute& route(std::string_view name) { return sites_.route(name); }
 
  private:
     HostOptions options_;
@@ -52,6 +58,7 @@ class HostImpl {
     provider::TerminalInteraction interaction_;
     provider::Services services_;
     storage::StorageRegistry storages_;
+    std::optional<site::AgentAddress> agent_;
     site::SiteBuilder builder_;
     site::SiteDirectory sites_;  // last: its sites use everything above
 };

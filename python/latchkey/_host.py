@@ -16,15 +16,16 @@ class Credential:
 
     `header_name`/`header_value` make the header to send; `expires_at` is a
     Unix time in seconds (None: does not expire); `extras` are the non-secret
-    fields the provider kept (instance_url, scope, ...). The token never
-    shows in repr().
+    fields the provider kept (instance_url, scope, ...); `agent_socket` is
+    the socket of the running `latchkey agent` that served it (None: this
+    process got it itself). The token never shows in repr().
     """
 
     __slots__ = ("token", "token_type", "header_name", "header_value", "expires_at",
-                 "obtained_at", "extras")
+                 "obtained_at", "extras", "agent_socket")
 
     def __init__(self, token, token_type, header_name, header_value, expires_at_ms,
-                 obtained_at_ms, extras):
+                 obtained_at_ms, extras, agent_socket=None):
         self.token = token
         self.token_type = token_type
         self.header_name = header_name
@@ -32,6 +33,7 @@ class Credential:
         self.expires_at = expires_at_ms / 1000 if expires_at_ms else None
         self.obtained_at = obtained_at_ms / 1000
         self.extras = extras
+        self.agent_socket = agent_socket
 
     @property
     def header(self):
@@ -95,6 +97,13 @@ class Host:
     (default "file", so a `latchkey login` is seen here and a token fetched
     here serves the command and other processes).
 
+    When a `latchkey agent` serves the same policy, tokens come from it (the
+    site's secrets stay with the agent) and invalidate() goes to it; when
+    none answers or it declines, the Host works alone, within the same call,
+    with the same results and exceptions. Credential.agent_socket says who
+    served; work_alone=True (or LATCHKEY_AGENT=off) never asks an agent, and
+    neither do `sets` or `plugin_dirs`.
+
     One Host serves every thread: a cached token is read without a lock, a
     refresh happens once however many threads ask (the others wait, or keep
     the still-valid token). After os.fork() the child's Host opens the
@@ -103,7 +112,7 @@ class Host:
     """
 
     def __init__(self, config=None, site=None, sets=None, *, plugin_dirs=None, storage="file",
-                 log_level=None, _interactive=False):
+                 log_level=None, work_alone=False, _interactive=False):
         self._options = (
             _optional_str("config", config),
             _optional_str("site", site),
@@ -112,6 +121,7 @@ class Host:
             _optional_str("storage", storage) or "file",
             bool(_interactive),
             _optional_str("log_level", log_level),
+            bool(work_alone),
         )
         self._closed = False
         self._lock = threading.Lock()

@@ -71,7 +71,7 @@ class Handle {
     Handle(std::optional<std::string> config, std::optional<std::string> site,
            std::vector<std::string> sets, std::vector<std::string> plugin_dirs,
            std::optional<std::string> storage, bool interactive,
-           std::optional<std::string> log_level) {
+           std::optional<std::string> log_level, bool work_alone) {
         latchkey_open_options o = LATCHKEY_OPEN_OPTIONS_INIT;
         auto set_list = null_terminated(sets);
         auto dir_list = null_terminated(plugin_dirs);
@@ -82,6 +82,7 @@ class Handle {
         o.storage = storage ? c_str(*storage) : nullptr;
         o.interactive = interactive ? 1 : 0;
         o.log_level = log_level ? c_str(*log_level) : nullptr;
+        o.work_alone = work_alone ? 1 : 0;
         latchkey_handle* h = nullptr;
         {
             py::gil_scoped_release unlocked;
@@ -98,7 +99,8 @@ class Handle {
     }
 
     // (token, token_type, header_name, header_value, expires_at_ms,
-    //  obtained_at_ms, extras): what latchkey.Credential is built from.
+    //  obtained_at_ms, extras, agent_socket): what latchkey.Credential is
+    //  built from.
     py::tuple credential(const std::string& site, int64_t min_valid_ms) {
         Token t;
         get(site, min_valid_ms, t);
@@ -185,8 +187,11 @@ class Handle {
         py::dict extras;
         for (size_t i = 0; i < t.extra_count; ++i)
             extras[py::str(t.extra_keys[i])] = py::str(t.extra_values[i]);
+        py::object agent_socket = py::none();
+        if (t.agent_socket) agent_socket = py::str(t.agent_socket);
         return py::make_tuple(py::str(t.token), py::str(t.token_type), py::str(t.header_name),
-                              py::str(t.header_value), t.expires_at_ms, t.obtained_at_ms, extras);
+                              py::str(t.header_value), t.expires_at_ms, t.obtained_at_ms, extras,
+                              agent_socket);
     }
 
     std::shared_ptr<latchkey_handle> handle_;
@@ -211,9 +216,10 @@ PYBIND11_MODULE(_latchkey, m) {
     py::class_<Handle>(m, "Handle")
         .def(py::init<std::optional<std::string>, std::optional<std::string>,
                       std::vector<std::string>, std::vector<std::string>,
-                      std::optional<std::string>, bool, std::optional<std::string>>(),
+                      std::optional<std::string>, bool, std::optional<std::string>, bool>(),
              py::arg("config"), py::arg("site"), py::arg("sets"), py::arg("plugin_dirs"),
-             py::arg("storage"), py::arg("interactive"), py::arg("log_level"))
+             py::arg("storage"), py::arg("interactive"), py::arg("log_level"),
+             py::arg("work_alone"))
         .def("token", &Handle::token)
         .def("credential", &Handle::credential)
         .def("login", &Handle::login)

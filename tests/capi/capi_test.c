@@ -7,14 +7,9 @@
  *
  * Prints one line per failed check and exits 1 if any failed. */
 #define _GNU_SOURCE
-#include <curl/curl.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <latchkey/latchkey.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,147 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "capi_support.h"
 
-static int failures = 0;
-
-#define CHECK(cond, ...)                                                             \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            failures++;                                                              \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                            \
-            fputc('\n', stderr);                                                     \
-        }                                                                            \
-    } while (0)
-
-/* ------------------------------------------------------------ the server */
-
-static pid_t server_pid;
-static char server_url[256];
-
-static void start_server(const char *devserver) {
-    int out[2];
-    if (pipe(out) != 0) abort();
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_addclose(&fa, out[0]);
-    /* Its request log (stderr) is not this test's output. */
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    char *argv[] = {(char *)devserver,
-                    "--port",
-                    "0",
-                    "--client",
-                    "demo:s3cret-demo",
-                    "--client",
-                    "cli-app:",
-                    "--setting",
-                    "instance_url=https://org.example.test",
-                    NULL};
-    if (posix_spawn(&server_pid, devserver, &fa, NULL, argv, environ) != 0) {
-        fprintf(stderr, "cannot start %s: %s\n", devserver, strerror(errno));
-        exit(1);
-    }
-    posix_spawn_file_actions_destroy(&fa);
-    close(out[1]);
-    /* The first line names the address: "latchkey-devserver listening on URL". */
-    char line[512];
-    size_t n = 0;
-    struct pollfd p = {out[0], POLLIN, 0};
-    while (n + 1 < sizeof line && poll(&p, 1, 10000) > 0) {
-        if (read(out[0], line + n, 1) != 1 || line[n] == '\n') break;
-        n++;
-    }
-    line[n] = '\0';
-    const char *at = strstr(line, "listening on ");
-    if (!at) {
-        fprintf(stderr, "the dev server did not start: '%s'\n", line);
-        kill(server_pid, SIGKILL);
-        exit(1);
-    }
-    snprintf(server_url, sizeof server_url, "%s", at + strlen("listening on "));
-}
-
-static void stop_server(void) {
-    kill(server_pid, SIGTERM);
-    waitpid(server_pid, NULL, 0);
-}
-
-struct body {
-    char text[8192];
-    size_t len;
-};
-
-static size_t collect(char *data, size_t size, size_t n, void *user) {
-    struct body *b = user;
-    size_t len = size * n;
-    if (b->len + len >= sizeof b->text) len = sizeof b->text - 1 - b->len;
-    memcpy(b->text + b->len, data, len);
-    b->len += len;
-    b->text[b->len] = '\0';
-    return size * n;
-}
-
-/* GET (post_json NULL) or POST `path` with `header`; returns the status. */
-static long http(const char *path, const char *header, const char *post_json, struct body *b) {
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", server_url, path);
-    CURL *c = curl_easy_init();
-    struct curl_slist *h = NULL;
-    if (header) h = curl_slist_append(h, header);
-    if (post_json) {
-        h = curl_slist_append(h, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, post_json);
-    }
-    b->len = 0;
-    b->text[0] = '\0';
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-    long status = 0;
-    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    return status;
-}
-
-/* The dev server's count of tokens issued (GET /admin/stats). */
-static int token_requests(void) {
-    struct body b;
-    if (http("/admin/stats", NULL, NULL, &b) != 200) return -1;
-    const char *at = strstr(b.text, "\"token_requests\":");
-    return at ? atoi(at + strlen("\"token_requests\":")) : -1;
-}
-
-/* ------------------------------------------------------------ the sandbox */
-
-static char dir[64];
 static char policy_path[256];
-
-static char *write_file(const char *name, const char *text) {
-    static char path[4][256];
-    static int next = 0;
-    char *p = path[next++ % 4];
-    snprintf(p, 256, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
-static latchkey_handle *open_policy(const char *path) {
-    latchkey_open_options o = LATCHKEY_OPEN_OPTIONS_INIT;
-    o.config_path = path;
-    latchkey_error e = LATCHKEY_ERROR_INIT;
-    latchkey_handle *h = NULL;
-    latchkey_error_kind k = latchkey_open(&o, &h, &e);
-    CHECK(k == LATCHKEY_ERROR_NONE && h, "open %s: %s", path, e.message ? e.message : "");
-    latchkey_error_clear(&e);
-    return h;
-}
 
 /* ------------------------------------------------------------ the checks */
 
@@ -393,31 +250,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: capi_test DEVSERVER\n");
         return 2;
     }
-    snprintf(dir, sizeof dir, "/tmp/latchkey-capi-XXXXXX");
-    if (!mkdtemp(dir)) return 1;
-    setenv("HOME", dir, 1);
-    setenv("XDG_CONFIG_HOME", dir, 1);
-    setenv("XDG_STATE_HOME", dir, 1);
-    unsetenv("LATCHKEY_CONFIG");
-    unsetenv("LATCHKEY_SITE");
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (!make_sandbox()) return 1;
     start_server(argv[1]);
 
     CHECK(latchkey_version()[0] != '\0', "version");
-    char policy[2048];
-    snprintf(policy, sizeof policy,
-             "default_site = \"svc\"\n"
-             "[sites.svc]\n"
-             "provider = \"oauth2-client-credentials\"\n"
-             "token_url = \"%s/oauth2/token\"\n"
-             "client_id = \"demo\"\n"
-             "client_secret = \"s3cret-demo\"\n"
-             "[sites.dev]\n"
-             "provider = \"oauth2-device-code\"\n"
-             "issuer = \"%s\"\n"
-             "client_id = \"cli-app\"\n",
-             server_url, server_url);
-    snprintf(policy_path, sizeof policy_path, "%s", write_file("policy.toml", policy));
+    write_test_policy("\"s3cret-demo\"", policy_path, sizeof policy_path);
     latchkey_handle *h = open_policy(policy_path);
     if (h) {
         tokens_the_server_accepts(h);
@@ -432,13 +269,5 @@ int main(int argc, char **argv) {
     broken_policy("broken policy.toml");
 
     stop_server();
-    curl_global_cleanup();
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-    if (failures)
-        fprintf(stderr, "%d check(s) failed\n", failures);
-    else
-        printf("all checks passed\n");
-    return failures ? 1 : 0;
+    return finish();
 }

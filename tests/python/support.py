@@ -19,6 +19,17 @@ DEVSERVER = os.environ["LATCHKEY_TEST_DEVSERVER"]
 CLI = os.environ["LATCHKEY_TEST_CLI"]
 
 
+def stop_process(proc):
+    """SIGTERM, then SIGKILL after 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class DevServer:
     """latchkey-devserver on 127.0.0.1:0; its request log (METHOD PATH
     STATUS, one line each) is kept to count what reached it."""
@@ -37,13 +48,7 @@ class DevServer:
         self.url = m.group(1)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.proc.stdout.close()
         self._log.close()
 
@@ -134,6 +139,9 @@ class ServerTest(unittest.TestCase):
                 del os.environ[k]
         for k in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
             os.environ[k] = self.dir
+        # Where a running agent's socket is looked for: only a test's own.
+        os.environ["XDG_RUNTIME_DIR"] = os.path.join(self.dir, "run")
+        os.mkdir(os.environ["XDG_RUNTIME_DIR"], 0o700)
         self.server.reset()
         self.config = self.write("policy.toml", policy(self.server))
 
@@ -172,6 +180,38 @@ class ServerTest(unittest.TestCase):
             if kind == "error":
                 raise value
         return [value for _, value in results]
+
+
+class Agent:
+    """`latchkey --config CONFIG agent` on its default socket (under the
+    test's XDG_RUNTIME_DIR), with `env` added to its environment (the
+    site's secret, which the test's own process does not have)."""
+
+    def __init__(self, config, env):
+        run = os.environ["XDG_RUNTIME_DIR"]
+        self.socket = os.path.join(run, "latchkey", "agent.sock")
+        self.audit_file = os.path.join(run, "audit.log")
+        self._log = tempfile.NamedTemporaryFile(prefix="latchkey-agent-", suffix=".log")
+        self.proc = subprocess.Popen(
+            [CLI, "--config", config, "agent", "--audit-file", self.audit_file],
+            stdout=subprocess.PIPE, stderr=self._log, text=True, env={**os.environ, **env})
+        line = self.proc.stdout.readline()
+        if f"listening on {self.socket} " not in line:
+            self.stop()
+            raise RuntimeError(f"the agent did not start: {line!r}")
+
+    def audit(self):
+        with open(self.audit_file) as f:
+            return f.read()
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def stop(self):
+        stop_process(self.proc)
+        self.proc.stdout.close()
+        self._log.close()
 
 
 def wait_until(predicate, timeout, what):

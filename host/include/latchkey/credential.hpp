@@ -30,8 +30,14 @@ class Credential {
     // Unix epoch milliseconds; 0 when the credential does not expire.
     int64_t expires_at_ms() const;
     int64_t obtained_at_ms() const;
+    // When the host that handed it out starts refreshing it, ahead of
+    // expiry (Unix epoch milliseconds; INT64_MAX: never).
+    int64_t refresh_at_ms() const;
     // Non-secret fields the provider kept (instance_url, scope, ...).
     const std::map<std::string, std::string>& extras() const;
+    // The socket of the running `latchkey agent` that served it; "" when
+    // this process got it itself (latchkey/host.hpp, "A running agent").
+    const std::string& agent_socket() const;
 
  private:
     std::shared_ptr<const detail::CredentialData> d_;

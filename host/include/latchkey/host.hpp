@@ -20,6 +20,16 @@
 //     for (auto& req : requests)
 //         req.set_header(site.borrow().header());     // used, then let go
 //
+// A running agent. When a `latchkey agent` serves this policy (its socket:
+// $LATCHKEY_AGENT_SOCKET, else $XDG_RUNTIME_DIR/latchkey/agent.sock, read
+// when the host opens), token() asks it and keeps what it served until the
+// agent's own refresh time; invalidate() goes to it too. When none answers,
+// or it declines (another policy, this caller refused, busy), the site works
+// alone, within the same call, exactly as with HostOptions::ask_agent off,
+// and asks the agent again whenever it would go to its own provider.
+// Credential::agent_socket() says who served; the errors are the same either
+// way. See HostOptions::ask_agent and docs/agent.md.
+//
 // Secrets in memory: the library wipes what it drops (tokens, refresh
 // tokens, secret option values, the buffers of stored credentials and of
 // secret files), but it never changes process-wide settings, so it leaves
@@ -57,6 +67,11 @@ struct HostOptions {
     LogLevel log_level = LogLevel::warn;
     // Where log lines go (already redacted). Default: standard error.
     std::function<void(LogLevel, const std::string&)> log_sink;
+    // Ask a running `latchkey agent` (docs/agent.md) for credentials, and
+    // work alone when none answers or it declines. Not with `sets` or
+    // `plugin_dirs` (the agent resolves its sites its own way), nor when
+    // LATCHKEY_AGENT=off; the agent's own host turns it off.
+    bool ask_agent = true;
 };
 
 class HostImpl;

@@ -48,6 +48,14 @@
  * waiting forever; latchkey_close() in the child releases only the handle,
  * and the child opens a handle of its own. The parent's handle is unaffected.
  *
+ * A running agent. When a `latchkey agent` serves the handle's policy,
+ * latchkey_get_token() gets the credential from it (the secrets it needs
+ * stay with the agent) and latchkey_invalidate() goes to it; when none
+ * answers or it declines, the handle works alone within the same call, with
+ * the same results and errors. latchkey_token.agent_socket says who served.
+ * The rules (LATCHKEY_AGENT=off, `sets`, `plugin_dirs`, `work_alone`) are
+ * those of latchkey::Host (latchkey/host.hpp, "A running agent").
+ *
  * Symbols are versioned (LATCHKEY_1.0) in liblatchkey.so.
  */
 #ifndef LATCHKEY_LATCHKEY_H
@@ -60,9 +68,10 @@
 extern "C" {
 #endif
 
-/* The C API's version; the functions below are those of 1.0. */
+/* The C API's version: the functions are those of 1.0; 1.1 added
+ * latchkey_open_options.work_alone and latchkey_token.agent_socket. */
 #define LATCHKEY_C_API_MAJOR 1
-#define LATCHKEY_C_API_MINOR 0
+#define LATCHKEY_C_API_MINOR 1
 
 /* --------------------------------------------------------------- errors */
 
@@ -124,12 +133,16 @@ typedef struct latchkey_open_options {
     const char *storage;            /* backend when the policy names none (default "memory") */
     int interactive;                /* non-zero: providers may prompt (latchkey_login) */
     const char *log_level;          /* "debug", "info", "warn" (default), "error" */
+    /* 1.1: non-zero: never ask a running agent (as LATCHKEY_AGENT=off does
+     * for every handle); 0: ask one when it answers (the default). */
+    int work_alone;
 } latchkey_open_options;
 
 #define LATCHKEY_OPEN_OPTIONS_V1_0_SIZE \
     (offsetof(latchkey_open_options, log_level) + sizeof(const char *))
+#define LATCHKEY_OPEN_OPTIONS_V1_1_SIZE (offsetof(latchkey_open_options, work_alone) + sizeof(int))
 #define LATCHKEY_OPEN_OPTIONS_INIT \
-    { sizeof(latchkey_open_options), NULL, NULL, NULL, NULL, NULL, 0, NULL }
+    { sizeof(latchkey_open_options), NULL, NULL, NULL, NULL, NULL, 0, NULL, 0 }
 
 /* A host: the policy read, its sites ready to serve. Opaque. */
 typedef struct latchkey_handle latchkey_handle;
@@ -163,11 +176,15 @@ typedef struct latchkey_token {
     const char *const *extra_keys;
     const char *const *extra_values;
     void *internal; /* the library's; do not touch */
+    /* 1.1: the socket of the running agent that served it; NULL when this
+     * process got it itself. */
+    const char *agent_socket;
 } latchkey_token;
 
 #define LATCHKEY_TOKEN_V1_0_SIZE (offsetof(latchkey_token, internal) + sizeof(void *))
+#define LATCHKEY_TOKEN_V1_1_SIZE (offsetof(latchkey_token, agent_socket) + sizeof(const char *))
 #define LATCHKEY_TOKEN_INIT \
-    { sizeof(latchkey_token), NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
+    { sizeof(latchkey_token), NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 
 /* The credential for `site` (NULL or "": the selected site): from cache,
  * refreshed ahead of expiry, or acquired; blocks while a fetch is needed.

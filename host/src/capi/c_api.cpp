@@ -91,6 +91,7 @@ latchkey::HostOptions host_options(const latchkey_open_options* o) {
     if (o->storage) options.storage = o->storage;
     options.interactive = o->interactive != 0;
     options.log_level = log_level(o->log_level);
+    if (o->struct_size >= LATCHKEY_OPEN_OPTIONS_V1_1_SIZE) options.ask_agent = o->work_alone == 0;
     return options;
 }
 

@@ -50,6 +50,9 @@ void hand_out(const Credential& credential, latchkey_token* out) {
     out->extra_count = h->keys.size();
     out->extra_keys = h->keys.empty() ? nullptr : h->keys.data();
     out->extra_values = h->values.empty() ? nullptr : h->values.data();
+    if (out->struct_size >= LATCHKEY_TOKEN_V1_1_SIZE)
+        out->agent_socket =
+            h->credential.agent_socket().empty() ? nullptr : h->credential.agent_socket().c_str();
 }
 
 }  // namespace latchkey::capi
@@ -63,4 +66,5 @@ extern "C" void latchkey_token_release(latchkey_token* token) {
     token->expires_at_ms = token->obtained_at_ms = 0;
     token->extra_count = 0;
     token->extra_keys = token->extra_values = nullptr;
+    if (token->struct_size >= LATCHKEY_TOKEN_V1_1_SIZE) token->agent_socket = nullptr;
 }

@@ -37,6 +37,8 @@ struct CredentialData {
     std::set<std::string> json_extras;
     // When the token manager starts refreshing; computed from the policy.
     int64_t refresh_at_ms = std::numeric_limits<int64_t>::max();
+    // The agent's socket when a running agent served it (never stored).
+    std::string agent_socket;
 
     bool expired_at(int64_t now_ms) const { return expires_at_ms && now_ms >= expires_at_ms; }
 };

@@ -38,4 +38,15 @@ class CredentialSource {
     virtual void log(LogLevel level, const std::string& message) = 0;
 };
 
+// Asked before the provider whenever a site would go to it for a
+// credential (a refresh or a new one; never for a forced login): one from
+// elsewhere, or null to go on to the provider. A host that asks a running
+// agent sets one on each site that works alone (site/site_route.hpp).
+class FetchFirst {
+ public:
+    virtual ~FetchFirst() = default;
+    // A credential valid `min_valid_ms` longer (0: any), or null.
+    virtual DataPtr fetch_first(int64_t min_valid_ms) = 0;
+};
+
 }  // namespace latchkey::token

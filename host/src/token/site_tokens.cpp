@@ -62,6 +62,9 @@ void SiteTokens::raise(const provider::ProviderResult& o) const {
 }
 
 DataPtr SiteTokens::fetch(const DataPtr& current, bool force, int64_t min_valid_ms) {
+    // Before the storage lock: a running agent may take the same lock.
+    if (FetchFirst* first = force ? nullptr : first_.load(std::memory_order_acquire))
+        if (DataPtr elsewhere = first->fetch_first(min_valid_ms)) return elsewhere;
     auto& storage = parts_.storage;
     auto lock = storage.lock(parts_.storage_key);
     int64_t now = util::now_ms();
@@ -172,26 +175,8 @@ Credential SiteTokens::login(bool force) {
 }
 
 Credential SiteTokens::token_valid_for(int64_t min_valid_ms) {
-    // Good enough when it lasts long enough, or when even a fresh one could
-    // not (the server grants shorter lives than asked) and this one is
-    // nearly as fresh (within a tenth of its life): otherwise every such
-    // call would fetch anew.
-    auto good_enough = [&](const DataPtr& c) {
-        if (!c) return false;
-        int64_t now = util::now_ms();
-        int64_t remaining = c->expires_at_ms - now;
-        if (c->expires_at_ms == 0 || remaining >= min_valid_ms) return true;
-        int64_t lifetime = c->expires_at_ms - c->obtained_at_ms;
-        return lifetime < min_valid_ms && remaining >= lifetime - lifetime / 10;
-    };
-    slot_.get();
-    if (DataPtr cur = slot_.peek(); good_enough(cur)) return Credential(cur);
-    return slot_.fetch_now([&] {
-        // Another caller may have fetched while we waited for the flight.
-        DataPtr cur = slot_.peek();
-        if (good_enough(cur)) return cur;
-        return fetch(cur, false, min_valid_ms);
-    });
+    return slot_.get_valid_for(min_valid_ms,
+                               [&](const DataPtr& cur) { return fetch(cur, false, min_valid_ms); });
 }
 
 void SiteTokens::refused(std::string_view token) {

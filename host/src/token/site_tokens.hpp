@@ -4,6 +4,7 @@
 // or asked about for a site goes through here.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <set>
@@ -65,6 +66,9 @@ class SiteTokens : private CredentialSource {
     // already moved on, it is marked spent: expired, its refresh token kept,
     // so the next read refreshes instead of starting a new login.
     void refused(std::string_view token);
+    // Asked before the provider from now on (null: nobody); `first` outlives
+    // this site.
+    void fetch_first(FetchFirst* first) { first_.store(first, std::memory_order_release); }
     // The provider's JSON description of who the credential belongs to.
     std::string whoami();
     // What storage holds (no fetch, no lock); a tampered entry is ignored
@@ -96,6 +100,7 @@ class SiteTokens : private CredentialSource {
     // without an answer: never sent again. Touched only under the slot's
     // single flight.
     std::set<std::string> refresh_tokens_in_doubt_;
+    std::atomic<FetchFirst*> first_{nullptr};
     Slot slot_;  // last: made once the rest is in place
 };
 

@@ -236,6 +236,28 @@ const Credential& Slot::fetch_now(const std::function<DataPtr()>& fetch) {
     return remember(fresh, generation_.load());
 }
 
+namespace {
+
+bool lasts(const DataPtr& c, int64_t min_valid_ms) {
+    if (!c) return false;
+    int64_t remaining = c->expires_at_ms - util::now_ms();
+    if (c->expires_at_ms == 0 || remaining >= min_valid_ms) return true;
+    int64_t lifetime = c->expires_at_ms - c->obtained_at_ms;
+    return lifetime < min_valid_ms && remaining >= lifetime - lifetime / 10;
+}
+
+}  // namespace
+
+Credential Slot::get_valid_for(int64_t min_valid_ms,
+                               const std::function<DataPtr(const DataPtr&)>& fetch) {
+    get();
+    if (DataPtr cur = peek(); lasts(cur, min_valid_ms)) return Credential(cur);
+    return fetch_now([&] {
+        DataPtr cur = peek();
+        return lasts(cur, min_valid_ms) ? cur : fetch(cur);
+    });
+}
+
 DataPtr Slot::with_retries(const std::function<DataPtr()>& fetch) {
     for (int attempt = 0;; ++attempt) {
         try {

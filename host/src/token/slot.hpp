@@ -109,6 +109,15 @@ class Slot {
     // Holding the single flight, gets a credential with `fetch` (retrying
     // transient failures like any fetch) and makes it current.
     const Credential& fetch_now(const std::function<DataPtr()>& fetch);
+    // One valid at least `min_valid_ms` longer: after a read as get() does,
+    // the current one when it lasts that long, or when even a fresh one
+    // could not (the server grants shorter lives than asked) and it is
+    // nearly as fresh (within a tenth of its life), since otherwise every
+    // such call would fetch anew. Else, holding the single flight,
+    // `fetch(current)` made current (unless another caller's fetch meanwhile
+    // already lasts).
+    Credential get_valid_for(int64_t min_valid_ms,
+                             const std::function<DataPtr(const DataPtr&)>& fetch);
 
     const std::string& site() const { return site_; }
 

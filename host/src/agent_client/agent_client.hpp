@@ -1,12 +1,15 @@
-// The client side of the agent's socket, for the `latchkey` program and its
-// front door (host/front): ask a running agent, or learn that none answers
-// so the caller works alone. It needs Boost.Beast and RapidJSON only (the
-// front door is linked with it and nothing of the library).
+// The client side of the agent's socket, for the library's Host
+// (site/site_route.hpp), the `latchkey` program and its front door
+// (host/front): ask a running agent, or learn that none answers so the
+// caller works alone. It needs Boost.Beast and RapidJSON only (the front
+// door is linked with it and nothing of the library); agent_rules.hpp holds
+// what the library and the program decide from it.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace latchkey::agent {
@@ -24,26 +27,45 @@ std::string request_target(const std::string& endpoint, const std::string& site,
 // One request to the agent at `socket_path`. nullopt when no agent answers
 // there: no socket, nobody listening (an agent that was killed), no answer
 // within `timeout_ms`, or an answer that is not HTTP. `config` is sent as
-// Latchkey-Config, so an agent serving another policy declines.
+// Latchkey-Config, so an agent serving another policy declines. Never throws.
 std::optional<AgentReply> ask_agent(const std::string& socket_path, const std::string& method,
                                     const std::string& target, const std::string& config,
                                     const std::string& body = "", int timeout_ms = 30'000);
 
+// The body of POST /v1/invalidate: {"token": REFUSED}, or "" for none (the
+// agent then forgets whatever it holds).
+std::string invalidate_body(const std::string& refused_token);
+
 // A token the agent served.
 struct ServedToken {
-    std::string site, token, token_type, header;
+    std::string site, token, token_type, header_name, header;
     // The site's extra_headers, as "Name: value" lines (after `header`).
     std::vector<std::string> extra_headers;
     std::string token_username;  // the site's, "" when it sets none
-    int64_t expires_at_ms = 0;
+    int64_t expires_at_ms = 0;   // 0: does not expire
+    int64_t obtained_at_ms = 0;
+    // When the agent starts refreshing it; nullopt from an agent that does
+    // not say.
+    std::optional<int64_t> refresh_at_ms;
+    // Non-secret fields the provider kept (instance_url, scope, ...).
+    std::vector<std::pair<std::string, std::string>> extras;
+};
+
+// An error the agent reports for a site: what the caller raises as its own
+// (agent_rules.hpp), as the program would give it working alone.
+struct AgentError {
+    std::string kind;  // latchkey::to_string(ErrorKind): "config", "login_required", ...
+    std::string message;
+    std::string next_command;  // "" when none
+    // The policy position it points at ("" and 0 when none).
+    std::string file;
+    uint32_t line = 0, column = 0;
 };
 
 // What the agent's answer to GET /v1/token means for the caller.
 struct TokenAnswer {
     std::optional<ServedToken> token;
-    // An error the agent reports for the site (exit code and message as
-    // the program would give them working alone).
-    std::optional<std::string> error_kind, error_message;
+    std::optional<AgentError> error;
     // True when the caller should work alone instead: no agent, another
     // policy, this caller refused, the agent busy, an unreadable answer.
     bool work_alone = true;

@@ -1,5 +1,8 @@
 #include "agent_client.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -20,9 +23,22 @@ std::string request_target(const std::string& endpoint, const std::string& site,
     return target;
 }
 
-std::optional<AgentReply> ask_agent(const std::string& socket_path, const std::string& method,
-                                    const std::string& target, const std::string& config,
-                                    const std::string& body, int timeout_ms) {
+std::string invalidate_body(const std::string& refused_token) {
+    if (refused_token.empty()) return "";
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("token");
+    w.String(refused_token.data(), static_cast<rapidjson::SizeType>(refused_token.size()));
+    w.EndObject();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+namespace {
+
+std::optional<AgentReply> exchange(const std::string& socket_path, const std::string& method,
+                                   const std::string& target, const std::string& config,
+                                   const std::string& body, int timeout_ms) {
     // One deadline for the whole exchange: an agent that is stopped
     // (SIGSTOP) or wedged costs the caller timeout_ms, then it works alone.
     DeadlineSocket socket;
@@ -46,6 +62,18 @@ std::optional<AgentReply> ask_agent(const std::string& socket_path, const std::s
     return AgentReply{static_cast<int>(parser.get().result_int()), parser.get().body()};
 }
 
+}  // namespace
+
+std::optional<AgentReply> ask_agent(const std::string& socket_path, const std::string& method,
+                                    const std::string& target, const std::string& config,
+                                    const std::string& body, int timeout_ms) {
+    try {
+        return exchange(socket_path, method, target, config, body, timeout_ms);
+    } catch (const std::exception&) {
+        return std::nullopt;  // out of memory, say: the caller works alone
+    }
+}
+
 namespace {
 
 std::string string_member(const rapidjson::Value& v, const char* key) {
@@ -53,6 +81,12 @@ std::string string_member(const rapidjson::Value& v, const char* key) {
     return it != v.MemberEnd() && it->value.IsString()
                ? std::string(it->value.GetString(), it->value.GetStringLength())
                : std::string();
+}
+
+std::optional<int64_t> int_member(const rapidjson::Value& v, const char* key) {
+    auto it = v.FindMember(key);
+    if (it == v.MemberEnd() || !it->value.IsInt64()) return std::nullopt;
+    return it->value.GetInt64();
 }
 
 // The answer's JSON, or why the caller works alone (in `out`).
@@ -77,8 +111,8 @@ TokenAnswer error_answer(int status, const rapidjson::Document& doc) {
         out.why_alone = "the agent answered " + std::to_string(status) + " without an error";
         return out;
     }
-    std::string kind = string_member(err->value, "kind"),
-                message = string_member(err->value, "message");
+    const rapidjson::Value& e = err->value;
+    std::string kind = string_member(e, "kind"), message = string_member(e, "message");
     // Errors of the agent itself, not of the site: this caller may still
     // get the credential working alone, with its own rights.
     for (const char* own :
@@ -87,8 +121,16 @@ TokenAnswer error_answer(int status, const rapidjson::Document& doc) {
             out.why_alone = "the agent declined (" + kind + "): " + message;
             return out;
         }
-    out.error_kind = kind;
-    out.error_message = message;
+    AgentError site;
+    site.kind = kind;
+    site.message = message;
+    site.next_command = string_member(e, "next_command");
+    if (auto at = e.FindMember("position"); at != e.MemberEnd() && at->value.IsObject()) {
+        site.file = string_member(at->value, "file");
+        site.line = static_cast<uint32_t>(int_member(at->value, "line").value_or(0));
+        site.column = static_cast<uint32_t>(int_member(at->value, "column").value_or(0));
+    }
+    out.error = std::move(site);
     out.work_alone = false;
     return out;
 }
@@ -104,16 +146,26 @@ TokenAnswer interpret_token_reply(const std::optional<AgentReply>& reply) {
     t.site = string_member(doc, "site");
     t.token = string_member(doc, "token");
     t.token_type = string_member(doc, "token_type");
+    t.header_name = string_member(doc, "header_name");
     t.header = string_member(doc, "header");
     t.token_username = string_member(doc, "token_username");
-    if (auto it = doc.FindMember("expires_at_ms"); it != doc.MemberEnd() && it->value.IsInt64())
-        t.expires_at_ms = it->value.GetInt64();
+    t.expires_at_ms = int_member(doc, "expires_at_ms").value_or(0);
+    t.obtained_at_ms = int_member(doc, "obtained_at_ms").value_or(0);
+    t.refresh_at_ms = int_member(doc, "refresh_at_ms");
+    if (auto extras = doc.FindMember("extras");
+        extras != doc.MemberEnd() && extras->value.IsObject())
+        for (auto& m : extras->value.GetObject())
+            if (m.value.IsString())
+                t.extras.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
+                                      std::string(m.value.GetString(), m.value.GetStringLength()));
     auto extra = doc.FindMember("extra_headers");
-    if (t.token.empty() || extra == doc.MemberEnd() || !extra->value.IsArray()) {
+    if (t.token.empty() || t.header_name.empty() || extra == doc.MemberEnd() ||
+        !extra->value.IsArray()) {
         // An agent from before extra_headers were served cannot answer as
         // this program would alone.
-        out.why_alone = t.token.empty() ? "the agent's answer holds no token"
-                                        : "the agent's answer holds no extra_headers";
+        out.why_alone = t.token.empty()         ? "the agent's answer holds no token"
+                        : t.header_name.empty() ? "the agent's answer holds no header_name"
+                                                : "the agent's answer holds no extra_headers";
         return out;
     }
     for (auto& line : extra->value.GetArray())
