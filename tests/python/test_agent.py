@@ -169,6 +169,24 @@ class MinValidThroughTheAgent(AgentTest):
             self.assertEqual(second.agent_socket, self.agent.socket)
             self.assertEqual(self.server.token_requests(), 2)
 
+    def test_a_killed_agents_credential_serves_until_it_expires(self):
+        self.start_agent()
+        with latchkey.Host(self.config) as host:
+            c = host.credential("svc")
+            self.assertEqual(c.agent_socket, self.agent.socket)
+            self.agent.kill()
+            # In its refresh window: asking the agent fails, and so does working
+            # alone (the secret is the agent's); the credential still serves.
+            while time.time() <= c.expires_at - 0.9:
+                time.sleep(0.02)
+            self.assertEqual(host.token("svc"), c.token)
+            # Expired: the error of working alone.
+            while time.time() <= c.expires_at + 0.1:
+                time.sleep(0.02)
+            with self.assertRaises(latchkey.ConfigError) as cm:
+                host.token("svc")
+            self.assertIn(SECRET_VAR, str(cm.exception))
+
 
 if __name__ == "__main__":
     unittest.main()

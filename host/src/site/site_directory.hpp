@@ -54,8 +54,8 @@ class SiteDirectory : public OtherSites {
     std::map<std::string, std::unique_ptr<Site>, std::less<>> sites_;  // never removed
     const AgentAddress* agent_;
     const provider::Services& services_;
-    // Never removed; declared last, so destroyed first: a route refers to
-    // its site.
+    // Never removed. Declared last, so destroyed before the sites they read
+    // (once the host is closed, when nothing calls them any more).
     std::map<std::string, std::unique_ptr<SiteRoute>, std::less<>> routes_;
 };
 
