@@ -46,8 +46,8 @@ Verdict authorize(const ServedPolicy& policy, const std::string& site, const Pee
 }
 
 const char* const kEndpoints =
-    "the agent serves GET /v1/health, GET /v1/token, GET /v1/header, POST /v1/invalidate, GET "
-    "/v1/status and GET /v1/cloud-env";
+    "the agent serves GET /v1/health, GET /v1/token, GET /v1/header, GET /v1/credential, POST "
+    "/v1/invalidate, GET /v1/status and GET /v1/cloud-env";
 
 std::string canonical(const std::string& path) {
     std::error_code ec;
@@ -55,11 +55,31 @@ std::string canonical(const std::string& path) {
     return ec ? path : c.string();
 }
 
-// The answer to GET /v1/token (or /v1/header, without the bare token).
-// Throws latchkey::Error when the site's extra_headers clash with the
-// credential's own header.
+// The answer to GET /v1/credential: the Credential a library asking the
+// agent hands out as its own (and keeps until the agent's refresh time). No
+// header lines: the library makes its own from the credential.
+Response library_credential(const std::string& site, const Credential& c) {
+    return json_response(http::status::ok, [&](JsonWriter& w) {
+        put(w, "site", site);
+        put(w, "token", c.token());
+        put(w, "token_type", c.token_type());
+        put(w, "header_name", c.header_name());
+        put(w, "expires_at_ms", c.expires_at_ms());
+        put(w, "obtained_at_ms", c.obtained_at_ms());
+        put(w, "refresh_at_ms", c.refresh_at_ms());
+        w.Key("extras");
+        w.StartObject();
+        for (auto& [k, v] : c.extras()) put(w, k.c_str(), v);
+        w.EndObject();
+    });
+}
+
+// The answer to GET /v1/token (or /v1/header, without the bare token; or
+// /v1/credential). Throws latchkey::Error when the site's extra_headers
+// clash with the credential's own header.
 Response credential_reply(ServedPolicy& policy, const std::string& site, const std::string& path,
                           const Credential& c) {
+    if (path == "/v1/credential") return library_credential(site, c);
     // What `latchkey token --header` prints after the credential's own line.
     std::vector<std::string> lines = policy.admin().header_lines(site, c);
     lines.erase(lines.begin());
@@ -76,16 +96,6 @@ Response credential_reply(ServedPolicy& policy, const std::string& site, const s
         put(w, "header_value", c.header_value());
         put(w, "extra_headers", lines);
         put(w, "expires_at_ms", c.expires_at_ms());
-        if (path == "/v1/token") {
-            // What a library asking the agent hands out as its own
-            // Credential, and keeps until the agent's refresh time.
-            put(w, "obtained_at_ms", c.obtained_at_ms());
-            put(w, "refresh_at_ms", c.refresh_at_ms());
-            w.Key("extras");
-            w.StartObject();
-            for (auto& [k, v] : c.extras()) put(w, k.c_str(), v);
-            w.EndObject();
-        }
     });
 }
 
@@ -144,7 +154,7 @@ void SocketApi::serve(Request&& request, const Peer& peer, Respond respond) {
             put(w, "policy", policy->path());
         }));
     }
-    bool token_path = path == "/v1/token" || path == "/v1/header";
+    bool token_path = path == "/v1/token" || path == "/v1/header" || path == "/v1/credential";
     bool known =
         token_path || path == "/v1/invalidate" || path == "/v1/status" || path == "/v1/cloud-env";
     if (!known)

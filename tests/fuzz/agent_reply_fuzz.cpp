@@ -1,7 +1,7 @@
 // What a running agent answers its clients (the library's Host, the program,
 // the front door), as they read it: "STATUS\nBODY", the body read as an
-// answer to GET /v1/token and to POST /v1/invalidate, and a site's error
-// raised from it.
+// answer to GET /v1/token, GET /v1/credential and POST /v1/invalidate, and a
+// site's error raised from it.
 #include <cstdlib>
 #include <string>
 
@@ -14,9 +14,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto nl = text.find('\n');
     AgentReply reply{nl == std::string::npos ? 200 : std::atoi(text.substr(0, nl).c_str()),
                      nl == std::string::npos ? text : text.substr(nl + 1)};
-    for (const TokenAnswer& a : {interpret_token_reply(reply), interpret_invalidate_reply(reply)}) {
+    for (const TokenAnswer& a : {interpret_token_reply(reply), interpret_credential_reply(reply),
+                                 interpret_invalidate_reply(reply)}) {
         if (a.error) (void)site_error(*a.error).position();
-        if (a.token && a.token->token.empty()) std::abort();  // a served token is never empty
+        // What is served is never empty.
+        if ((a.token && a.token->token.empty()) || (a.credential && a.credential->token.empty()))
+            std::abort();
     }
     return 0;
 }

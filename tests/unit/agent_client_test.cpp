@@ -34,35 +34,29 @@ TEST(AgentClient, TheSitesErrorKeepsKindPositionAndNextCommand) {
     EXPECT_FALSE(login.position());
 }
 
-TEST(AgentClient, TheAgentsOwnRefusalsMeanWorkAlone) {
-    for (const char* kind : {"refused", "policy_mismatch", "busy", "bad_request", "unknown_site"}) {
-        auto a = interpret_token_reply(
-            AgentReply{409, std::string(R"({"error":{"kind":")") + kind + R"(","message":"m"}})"});
-        EXPECT_TRUE(a.work_alone) << kind;
-        EXPECT_FALSE(a.error) << kind;
-        EXPECT_NE(a.why_alone.find(kind), std::string::npos) << a.why_alone;
-    }
-    EXPECT_TRUE(interpret_token_reply(AgentReply{200, "not json"}).work_alone);
-    EXPECT_TRUE(interpret_token_reply(std::nullopt).work_alone);
-    // A token without the fields a credential is made of: worked alone.
-    EXPECT_TRUE(
-        interpret_token_reply(AgentReply{200, R"({"token":"t","extra_headers":[]})"}).work_alone);
-}
-
-TEST(AgentClient, AServedTokenCarriesWhatACredentialIsMadeOf) {
-    auto a = interpret_token_reply(AgentReply{
+TEST(AgentClient, AServedCredentialCarriesWhatACredentialIsMadeOf) {
+    auto a = interpret_credential_reply(AgentReply{
         200, R"({"site":"s","token":"t0k","token_type":"Bearer","header_name":"Authorization",)"
-             R"("header":"Authorization: Bearer t0k","extra_headers":["X-A: b"],)"
              R"("expires_at_ms":2000,"obtained_at_ms":1000,"refresh_at_ms":1900,)"
              R"("extras":{"instance_url":"https://i.example"}})"});
-    ASSERT_TRUE(a.token);
-    EXPECT_EQ(a.token->token, "t0k");
-    EXPECT_EQ(a.token->header_name, "Authorization");
-    EXPECT_EQ(a.token->extra_headers, std::vector<std::string>{"X-A: b"});
-    EXPECT_EQ(a.token->obtained_at_ms, 1000);
-    EXPECT_EQ(a.token->refresh_at_ms, 1900);
-    ASSERT_EQ(a.token->extras.size(), 1u);
-    EXPECT_EQ(a.token->extras[0].second, "https://i.example");
+    ASSERT_TRUE(a.credential);
+    EXPECT_EQ(a.credential->token, "t0k");
+    EXPECT_EQ(a.credential->header_name, "Authorization");
+    EXPECT_EQ(a.credential->obtained_at_ms, 1000);
+    EXPECT_EQ(a.credential->refresh_at_ms, 1900);
+    ASSERT_EQ(a.credential->extras.size(), 1u);
+    EXPECT_EQ(a.credential->extras[0].second, "https://i.example");
+    // Without what a credential is made of (an agent's /v1/token answer, say):
+    // worked alone.
+    auto partial = interpret_credential_reply(
+        AgentReply{200, R"({"site":"s","token":"t0k","header":"Authorization: Bearer t0k",)"
+                        R"("extra_headers":[],"expires_at_ms":2000})"});
+    EXPECT_TRUE(partial.work_alone);
+    EXPECT_FALSE(partial.credential);
+    // An agent from before /v1/credential: worked alone.
+    EXPECT_TRUE(interpret_credential_reply(
+                    AgentReply{404, R"({"error":{"kind":"not_found","message":"no endpoint"}})"})
+                    .work_alone);
 }
 
 }  // namespace

@@ -146,31 +146,49 @@ TokenAnswer interpret_token_reply(const std::optional<AgentReply>& reply) {
     t.site = string_member(doc, "site");
     t.token = string_member(doc, "token");
     t.token_type = string_member(doc, "token_type");
-    t.header_name = string_member(doc, "header_name");
     t.header = string_member(doc, "header");
     t.token_username = string_member(doc, "token_username");
-    t.expires_at_ms = int_member(doc, "expires_at_ms").value_or(0);
-    t.obtained_at_ms = int_member(doc, "obtained_at_ms").value_or(0);
-    t.refresh_at_ms = int_member(doc, "refresh_at_ms");
-    if (auto extras = doc.FindMember("extras");
-        extras != doc.MemberEnd() && extras->value.IsObject())
-        for (auto& m : extras->value.GetObject())
-            if (m.value.IsString())
-                t.extras.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
-                                      std::string(m.value.GetString(), m.value.GetStringLength()));
+    if (auto it = doc.FindMember("expires_at_ms"); it != doc.MemberEnd() && it->value.IsInt64())
+        t.expires_at_ms = it->value.GetInt64();
     auto extra = doc.FindMember("extra_headers");
-    if (t.token.empty() || t.header_name.empty() || extra == doc.MemberEnd() ||
-        !extra->value.IsArray()) {
+    if (t.token.empty() || extra == doc.MemberEnd() || !extra->value.IsArray()) {
         // An agent from before extra_headers were served cannot answer as
         // this program would alone.
-        out.why_alone = t.token.empty()         ? "the agent's answer holds no token"
-                        : t.header_name.empty() ? "the agent's answer holds no header_name"
-                                                : "the agent's answer holds no extra_headers";
+        out.why_alone = t.token.empty() ? "the agent's answer holds no token"
+                                        : "the agent's answer holds no extra_headers";
         return out;
     }
     for (auto& line : extra->value.GetArray())
         if (line.IsString()) t.extra_headers.emplace_back(line.GetString(), line.GetStringLength());
     out.token = std::move(t);
+    out.work_alone = false;
+    return out;
+}
+
+TokenAnswer interpret_credential_reply(const std::optional<AgentReply>& reply) {
+    TokenAnswer out;
+    rapidjson::Document doc;
+    if (!parse_reply(reply, doc, out)) return out;
+    if (reply->status != 200) return error_answer(reply->status, doc);
+    ServedCredential c;
+    c.token = string_member(doc, "token");
+    c.token_type = string_member(doc, "token_type");
+    c.header_name = string_member(doc, "header_name");
+    c.expires_at_ms = int_member(doc, "expires_at_ms").value_or(0);
+    c.obtained_at_ms = int_member(doc, "obtained_at_ms").value_or(0);
+    auto refresh_at = int_member(doc, "refresh_at_ms");
+    auto extras = doc.FindMember("extras");
+    if (c.token.empty() || c.header_name.empty() || !refresh_at || extras == doc.MemberEnd() ||
+        !extras->value.IsObject()) {
+        out.why_alone = "the agent's answer is not a whole credential";
+        return out;
+    }
+    c.refresh_at_ms = *refresh_at;
+    for (auto& m : extras->value.GetObject())
+        if (m.value.IsString())
+            c.extras.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
+                                  std::string(m.value.GetString(), m.value.GetStringLength()));
+    out.credential = std::move(c);
     out.work_alone = false;
     return out;
 }

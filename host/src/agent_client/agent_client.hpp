@@ -36,17 +36,22 @@ std::optional<AgentReply> ask_agent(const std::string& socket_path, const std::s
 // agent then forgets whatever it holds).
 std::string invalidate_body(const std::string& refused_token);
 
-// A token the agent served.
+// A token the agent served (GET /v1/token).
 struct ServedToken {
-    std::string site, token, token_type, header_name, header;
+    std::string site, token, token_type, header;
     // The site's extra_headers, as "Name: value" lines (after `header`).
     std::vector<std::string> extra_headers;
     std::string token_username;  // the site's, "" when it sets none
-    int64_t expires_at_ms = 0;   // 0: does not expire
+    int64_t expires_at_ms = 0;
+};
+
+// A credential the agent served (GET /v1/credential): what a library hands
+// out as its own.
+struct ServedCredential {
+    std::string token, token_type, header_name;
+    int64_t expires_at_ms = 0;  // 0: does not expire
     int64_t obtained_at_ms = 0;
-    // When the agent starts refreshing it; nullopt from an agent that does
-    // not say.
-    std::optional<int64_t> refresh_at_ms;
+    int64_t refresh_at_ms = 0;  // when the agent starts refreshing it
     // Non-secret fields the provider kept (instance_url, scope, ...).
     std::vector<std::pair<std::string, std::string>> extras;
 };
@@ -62,9 +67,11 @@ struct AgentError {
     uint32_t line = 0, column = 0;
 };
 
-// What the agent's answer to GET /v1/token means for the caller.
+// What the agent's answer to GET /v1/token (or /v1/credential) means for
+// the caller.
 struct TokenAnswer {
     std::optional<ServedToken> token;
+    std::optional<ServedCredential> credential;
     std::optional<AgentError> error;
     // True when the caller should work alone instead: no agent, another
     // policy, this caller refused, the agent busy, an unreadable answer.
@@ -73,6 +80,8 @@ struct TokenAnswer {
 };
 
 TokenAnswer interpret_token_reply(const std::optional<AgentReply>& reply);
+// The same for GET /v1/credential: `credential` when it served one.
+TokenAnswer interpret_credential_reply(const std::optional<AgentReply>& reply);
 
 // What the agent's answer to POST /v1/invalidate means: `token` stays
 // empty; work_alone and the error as for a token.

@@ -4,7 +4,6 @@
 
 #include "agent_client/agent_rules.hpp"
 #include "site/site_directory.hpp"
-#include "token/refresh_plan.hpp"
 #include "util/clock.hpp"
 
 namespace latchkey::site {
@@ -38,7 +37,7 @@ void SiteRoute::log(LogLevel level, const std::string& message) {
     services_.log(level, name_ + ": " + message);
 }
 
-token::DataPtr SiteRoute::served(const agent::ServedToken& t) const {
+token::DataPtr SiteRoute::served(const agent::ServedCredential& t) const {
     auto c = std::make_shared<detail::CredentialData>();
     c->token = t.token;
     c->token_type = t.token_type;
@@ -47,10 +46,7 @@ token::DataPtr SiteRoute::served(const agent::ServedToken& t) const {
     c->obtained_at_ms = t.obtained_at_ms;
     for (auto& [key, value] : t.extras) c->extras[key] = value;
     c->agent_socket = agent_.socket;
-    if (t.refresh_at_ms)
-        c->refresh_at_ms = *t.refresh_at_ms;
-    else
-        token::plan_refresh(*c, {});  // an agent that does not say: the default plan
+    c->refresh_at_ms = t.refresh_at_ms;
     if (int64_t now = util::now_ms(); c->refresh_at_ms <= now) {
         c->refresh_at_ms = now + kRecheckMs;
         if (c->expires_at_ms) c->refresh_at_ms = std::min(c->refresh_at_ms, c->expires_at_ms);
@@ -58,10 +54,11 @@ token::DataPtr SiteRoute::served(const agent::ServedToken& t) const {
     return c;
 }
 
-agent::TokenAnswer SiteRoute::request_token(int64_t min_valid_ms) const {
+agent::TokenAnswer SiteRoute::request_credential(int64_t min_valid_ms) const {
     std::string min_valid = min_valid_ms > 0 ? std::to_string(min_valid_ms) + "ms" : "";
-    return agent::interpret_token_reply(agent::ask_agent(
-        agent_.socket, "GET", agent::request_target("/v1/token", name_, min_valid), agent_.policy));
+    return agent::interpret_credential_reply(
+        agent::ask_agent(agent_.socket, "GET",
+                         agent::request_target("/v1/credential", name_, min_valid), agent_.policy));
 }
 
 void SiteRoute::go_alone(const std::string& why) {
@@ -77,7 +74,7 @@ void SiteRoute::go_alone(const std::string& why) {
 token::DataPtr SiteRoute::ask(int64_t min_valid_ms) {
     // Another caller saw the agent decline while this one waited for the slot.
     if (alone_.load(std::memory_order_acquire)) throw WorkAlone();
-    auto answer = request_token(min_valid_ms);
+    auto answer = request_credential(min_valid_ms);
     std::string why = answer.why_alone;
     if (!answer.work_alone && answer.error) {
         Error e = agent::site_error(*answer.error);
@@ -85,7 +82,7 @@ token::DataPtr SiteRoute::ask(int64_t min_valid_ms) {
         why = "the agent says the site needs a login, which this host may do itself";
     } else if (!answer.work_alone) {
         log(LogLevel::debug, "served by the agent at " + agent_.socket);
-        return served(*answer.token);
+        return served(*answer.credential);
     }
     go_alone(why);
     throw WorkAlone();
@@ -137,12 +134,12 @@ void SiteRoute::forget() {
 
 token::DataPtr SiteRoute::fetch_first(int64_t min_valid_ms) {
     if (declined_here == this) return nullptr;  // it declined in this very call
-    auto answer = request_token(min_valid_ms);
+    auto answer = request_credential(min_valid_ms);
     // Anything but a token (the agent's own error for the site included):
     // the site goes on alone, and its provider gives its own answer.
-    if (!answer.token) return nullptr;
+    if (!answer.credential) return nullptr;
     log(LogLevel::debug, "served by the agent at " + agent_.socket + " again");
-    token::DataPtr data = served(*answer.token);
+    token::DataPtr data = served(*answer.credential);
     slot_.publish(data);
     alone_.store(nullptr, std::memory_order_release);
     return data;

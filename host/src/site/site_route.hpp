@@ -74,14 +74,14 @@ class SiteRoute : private token::CredentialSource, private token::FetchFirst {
         WorkAlone() : std::runtime_error("working alone") {}
     };
 
-    // GET /v1/token?site=NAME[&min_valid=...].
-    agent::TokenAnswer request_token(int64_t min_valid_ms) const;
+    // GET /v1/credential?site=NAME[&min_valid=...].
+    agent::TokenAnswer request_credential(int64_t min_valid_ms) const;
     // What the agent served, or its error for the site
     // (thrown as an Error); else builds the site to work alone and throws
     // WorkAlone (or the site's Error when it cannot be built).
     token::DataPtr ask(int64_t min_valid_ms);
-    // The agent's token as this host's credential.
-    token::DataPtr served(const agent::ServedToken& t) const;
+    // What the agent served as this host's own credential.
+    token::DataPtr served(const agent::ServedCredential& t) const;
     void go_alone(const std::string& why);
     // POST /v1/invalidate; false when the site works alone instead.
     bool invalidate_at_agent(std::string_view refused_token);
