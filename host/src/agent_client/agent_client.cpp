@@ -135,13 +135,22 @@ TokenAnswer error_answer(int status, const rapidjson::Document& doc) {
     return out;
 }
 
+// True when the agent answered 200 (its JSON in `doc`); else `out` says why
+// the caller works alone, or holds the site's error.
+bool answered_ok(const std::optional<AgentReply>& reply, rapidjson::Document& doc,
+                 TokenAnswer& out) {
+    if (!parse_reply(reply, doc, out)) return false;
+    if (reply->status == 200) return true;
+    out = error_answer(reply->status, doc);
+    return false;
+}
+
 }  // namespace
 
 TokenAnswer interpret_token_reply(const std::optional<AgentReply>& reply) {
     TokenAnswer out;
     rapidjson::Document doc;
-    if (!parse_reply(reply, doc, out)) return out;
-    if (reply->status != 200) return error_answer(reply->status, doc);
+    if (!answered_ok(reply, doc, out)) return out;
     ServedToken t;
     t.site = string_member(doc, "site");
     t.token = string_member(doc, "token");
@@ -168,8 +177,7 @@ TokenAnswer interpret_token_reply(const std::optional<AgentReply>& reply) {
 TokenAnswer interpret_credential_reply(const std::optional<AgentReply>& reply) {
     TokenAnswer out;
     rapidjson::Document doc;
-    if (!parse_reply(reply, doc, out)) return out;
-    if (reply->status != 200) return error_answer(reply->status, doc);
+    if (!answered_ok(reply, doc, out)) return out;
     ServedCredential c;
     c.token = string_member(doc, "token");
     c.token_type = string_member(doc, "token_type");
@@ -196,8 +204,7 @@ TokenAnswer interpret_credential_reply(const std::optional<AgentReply>& reply) {
 TokenAnswer interpret_invalidate_reply(const std::optional<AgentReply>& reply) {
     TokenAnswer out;
     rapidjson::Document doc;
-    if (!parse_reply(reply, doc, out)) return out;
-    if (reply->status != 200) return error_answer(reply->status, doc);
+    if (!answered_ok(reply, doc, out)) return out;
     auto it = doc.FindMember("invalidated");
     if (it == doc.MemberEnd() || !it->value.IsBool() || !it->value.GetBool()) {
         out.why_alone = "the agent's answer does not say the token was invalidated";
