@@ -15,14 +15,11 @@
 #include <sstream>
 #include <vector>
 
+#include "proc_net_tcp.hpp"
+
 namespace latchkey::agent {
 
 namespace {
-
-struct Owner {
-    uid_t uid;
-    unsigned long inode;
-};
 
 // An address as /proc/net/tcp prints it: the 32-bit words as the kernel
 // holds them (network order), printed as host integers, then the port.
@@ -46,21 +43,11 @@ std::string proc_address6(const in_addr& addr, uint16_t port) {
     return buf;
 }
 
-std::optional<Owner> find_row(const char* table, const std::string& local,
-                              const std::string& remote) {
+// The caller's socket in `table` (/proc/net/tcp or tcp6).
+std::optional<TcpSocketOwner> find_row(const char* table, const std::string& local,
+                                       const std::string& remote) {
     std::ifstream in(table);
-    std::string line;
-    std::getline(in, line);  // the column names
-    while (std::getline(in, line)) {
-        std::istringstream row(line);
-        std::string slot, loc, rem, state, queues, timer, retransmits;
-        unsigned long uid = 0, timeout = 0, inode = 0;
-        if (!(row >> slot >> loc >> rem >> state >> queues >> timer >> retransmits >> uid >>
-              timeout >> inode))
-            continue;
-        if (loc == local && rem == remote) return Owner{static_cast<uid_t>(uid), inode};
-    }
-    return std::nullopt;
+    return find_tcp_socket(in, local, remote);
 }
 
 // The first process of `uid` that holds socket `inode`; 0 when none is
