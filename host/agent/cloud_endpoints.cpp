@@ -46,7 +46,7 @@ void CloudEndpoints::sync(const ServedPolicy& policy) {
             else
                 e->service = std::make_unique<AwsCredentials>(state_, site, e->secret);
         }
-        e->listener = listen_loopback(io_, e->port, *e->service, limits_);
+        e->listener = listen_loopback(io_, e->port, *e->service, limits_, finder_);
         endpoints_.emplace(site, std::move(e));
     }
 }

@@ -15,6 +15,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <optional>
+#include <utility>
 
 #include "loopback_peer.hpp"
 
@@ -36,21 +37,28 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
  public:
     using Socket = net::basic_stream_socket<Protocol, net::any_io_executor>;
 
+    // `finder`: the caller of a loopback connection is still to be found
+    // (at `ends`), when its first request needs naming.
     Session(Socket socket, const Peer& peer, Service& service, const Limits& limits,
-            std::shared_ptr<Occupancy> occupancy)
+            std::shared_ptr<Occupancy> occupancy, LoopbackPeerFinder* finder = nullptr,
+            const LoopbackEnds& ends = {})
         : stream_(std::move(socket)),
           peer_(peer),
           service_(service),
           limits_(limits),
           occupancy_(std::move(occupancy)),
-          deadline_(stream_.get_executor()) {
+          deadline_(stream_.get_executor()),
+          finder_(finder),
+          ends_(ends) {
         ++occupancy_->open;
     }
     ~Session() { --occupancy_->open; }
 
     void start() { wait_for_request(); }
 
-    // Answers 503 at once and closes: the listener is full.
+    // Answers 503 at once and closes: the listener is full. A loopback
+    // caller is not looked for: a flood of connections must not queue
+    // lookups (the audit line says peer=tcp-loopback).
     void turn_away() {
         send(service_.refuse(peer_, http::status::service_unavailable,
                              "the agent has " + std::to_string(limits_.max_connections) +
@@ -137,7 +145,29 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
             ec == http::error::bad_target || ec == http::error::bad_method)
             return refuse(http::status::bad_request, "malformed HTTP request: " + ec.message());
         if (ec) return close();
-        Request request = parser_->release();
+        with_peer([self = this->shared_from_this(), request = parser_->release()]() mutable {
+            self->serve(std::move(request));
+        });
+    }
+
+    // Runs `next` on the I/O thread once the caller is known: at once on a
+    // Unix socket (SO_PEERCRED, read at accept) and for the later requests
+    // of a loopback connection; after the finder's lookup for its first.
+    template <class Next>
+    void with_peer(Next next) {
+        if (!finder_) return next();
+        std::exchange(finder_, nullptr)
+            ->find(ends_, [self = this->shared_from_this(), executor = stream_.get_executor(),
+                           next = std::move(next)](Peer peer) mutable {
+                net::post(executor, [self = std::move(self), next = std::move(next),
+                                     peer = std::move(peer)]() mutable {
+                    self->peer_ = std::move(peer);
+                    next();
+                });
+            });
+    }
+
+    void serve(Request request) {
         bool keep_alive = request.keep_alive();
         unsigned version = request.version();
         auto executor = stream_.get_executor();
@@ -157,7 +187,9 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     // The server's own refusals close the connection: what follows a
     // malformed request cannot be trusted to start a new one.
     void refuse(http::status status, const std::string& why) {
-        send(service_.refuse(peer_, status, why), false);
+        with_peer([self = this->shared_from_this(), status, why] {
+            self->send(self->service_.refuse(self->peer_, status, why), false);
+        });
     }
 
     void send(Response response, bool keep_alive) {
@@ -204,6 +236,8 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     std::shared_ptr<Occupancy> occupancy_;
     net::steady_timer deadline_;
     bool timed_out_ = false;
+    LoopbackPeerFinder* finder_;  // null once the caller is known
+    LoopbackEnds ends_;
 };
 
 template <class Protocol>
@@ -212,8 +246,9 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
     using Acceptor = net::basic_socket_acceptor<Protocol, net::any_io_executor>;
     using Socket = typename Session<Protocol>::Socket;
 
-    ListenerOf(Acceptor acceptor, Service& service, const Limits& limits)
-        : acceptor_(std::move(acceptor)), service_(service), limits_(limits) {}
+    ListenerOf(Acceptor acceptor, Service& service, const Limits& limits,
+               LoopbackPeerFinder* finder = nullptr)
+        : acceptor_(std::move(acceptor)), service_(service), limits_(limits), finder_(finder) {}
 
     void accept() {
         acceptor_.async_accept([self = this->shared_from_this()](error_code ec, Socket socket) {
@@ -233,12 +268,13 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
  private:
     void admit(Socket socket) {
         Peer peer;
+        LoopbackEnds ends;
         if constexpr (std::is_same_v<Protocol, net::local::stream_protocol>)
             peer = peer_of_unix_socket(socket.native_handle());
         else
-            peer = peer_of_loopback_socket(socket.native_handle());
+            ends = ends_of_loopback_socket(socket.native_handle());
         auto session = std::make_shared<Session<Protocol>>(std::move(socket), peer, service_,
-                                                           limits_, occupancy_);
+                                                           limits_, occupancy_, finder_, ends);
         if (occupancy_->open > limits_.max_connections)
             session->turn_away();
         else
@@ -248,6 +284,7 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
     Acceptor acceptor_;
     Service& service_;
     Limits limits_;
+    LoopbackPeerFinder* finder_;
     std::shared_ptr<Occupancy> occupancy_ = std::make_shared<Occupancy>();
 };
 
@@ -264,12 +301,13 @@ std::shared_ptr<Listener> listen_unix(net::io_context& io, int fd, Service& serv
 }
 
 std::shared_ptr<Listener> listen_loopback(net::io_context& io, unsigned short& port,
-                                          Service& service, const Limits& limits) {
+                                          Service& service, const Limits& limits,
+                                          LoopbackPeerFinder& finder) {
     net::ip::tcp::endpoint at(net::ip::make_address_v4("127.0.0.1"), port);
     net::basic_socket_acceptor<net::ip::tcp, net::any_io_executor> acceptor(io.get_executor(), at);
     port = acceptor.local_endpoint().port();
     auto listener =
-        std::make_shared<ListenerOf<net::ip::tcp>>(std::move(acceptor), service, limits);
+        std::make_shared<ListenerOf<net::ip::tcp>>(std::move(acceptor), service, limits, &finder);
     listener->accept();
     return listener;
 }

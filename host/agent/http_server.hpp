@@ -43,6 +43,8 @@ class Service {
     virtual Response refuse(const Peer& peer, http::status status, const std::string& why) = 0;
 };
 
+class LoopbackPeerFinder;  // loopback_peer.hpp
+
 // Accepts connections until the io_context stops. `close()` stops accepting.
 class Listener {
  public:
@@ -54,7 +56,10 @@ class Listener {
 std::shared_ptr<Listener> listen_unix(boost::asio::io_context& io, int fd, Service& service,
                                       const Limits& limits);
 // Listens on 127.0.0.1:`port` (0: a free port); `port` is set to the one bound.
+// Each connection's caller is found by `finder` (which must last as long as
+// the io_context runs) when its first request arrives, before it is served.
 std::shared_ptr<Listener> listen_loopback(boost::asio::io_context& io, unsigned short& port,
-                                          Service& service, const Limits& limits);
+                                          Service& service, const Limits& limits,
+                                          LoopbackPeerFinder& finder);
 
 }  // namespace latchkey::agent
