@@ -27,9 +27,14 @@ using error_code = boost::system::error_code;
 
 namespace {
 
-// Connections open now, shared by a listener and its sessions.
-struct Occupancy {
+// What a listener shares with its sessions: the connections open now,
+// whether the listener was closed, and the service a loopback listener
+// keeps alive while any connection to it is (a reload may drop an
+// endpoint while connections to it are open or waiting for a lookup).
+struct ListenerShare {
     std::atomic<size_t> open{0};
+    std::atomic<bool> closed{false};
+    std::shared_ptr<Service> owned;
 };
 
 template <class Protocol>
@@ -40,19 +45,19 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     // `finder`: the caller of a loopback connection is still to be found
     // (at `ends`), when its first request needs naming.
     Session(Socket socket, const Peer& peer, Service& service, const Limits& limits,
-            std::shared_ptr<Occupancy> occupancy, LoopbackPeerFinder* finder = nullptr,
+            std::shared_ptr<ListenerShare> share, LoopbackPeerFinder* finder = nullptr,
             const LoopbackEnds& ends = {})
         : stream_(std::move(socket)),
           peer_(peer),
           service_(service),
           limits_(limits),
-          occupancy_(std::move(occupancy)),
+          share_(std::move(share)),
           deadline_(stream_.get_executor()),
           finder_(finder),
           ends_(ends) {
-        ++occupancy_->open;
+        ++share_->open;
     }
-    ~Session() { --occupancy_->open; }
+    ~Session() { --share_->open; }
 
     void start() { wait_for_request(); }
 
@@ -168,6 +173,11 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     }
 
     void serve(Request request) {
+        // A connection still open to a listener closed since: refused.
+        if (share_->closed)
+            return refuse(http::status::service_unavailable,
+                          "this endpoint is no longer served (a reload removed it, or the agent "
+                          "is stopping)");
         bool keep_alive = request.keep_alive();
         unsigned version = request.version();
         auto executor = stream_.get_executor();
@@ -233,7 +243,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     Peer peer_;
     Service& service_;
     Limits limits_;
-    std::shared_ptr<Occupancy> occupancy_;
+    std::shared_ptr<ListenerShare> share_;
     net::steady_timer deadline_;
     bool timed_out_ = false;
     LoopbackPeerFinder* finder_;  // null once the caller is known
@@ -246,9 +256,12 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
     using Acceptor = net::basic_socket_acceptor<Protocol, net::any_io_executor>;
     using Socket = typename Session<Protocol>::Socket;
 
+    // `owned`: `service`, kept alive by the listener and its sessions.
     ListenerOf(Acceptor acceptor, Service& service, const Limits& limits,
-               LoopbackPeerFinder* finder = nullptr)
-        : acceptor_(std::move(acceptor)), service_(service), limits_(limits), finder_(finder) {}
+               std::shared_ptr<Service> owned = nullptr, LoopbackPeerFinder* finder = nullptr)
+        : acceptor_(std::move(acceptor)), service_(service), limits_(limits), finder_(finder) {
+        share_->owned = std::move(owned);
+    }
 
     void accept() {
         acceptor_.async_accept([self = this->shared_from_this()](error_code ec, Socket socket) {
@@ -259,6 +272,7 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
     }
 
     void close() override {
+        share_->closed = true;
         net::post(acceptor_.get_executor(), [self = this->shared_from_this()] {
             error_code ignored;
             self->acceptor_.close(ignored);
@@ -274,8 +288,8 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
         else
             ends = ends_of_loopback_socket(socket.native_handle());
         auto session = std::make_shared<Session<Protocol>>(std::move(socket), peer, service_,
-                                                           limits_, occupancy_, finder_, ends);
-        if (occupancy_->open > limits_.max_connections)
+                                                           limits_, share_, finder_, ends);
+        if (share_->open > limits_.max_connections)
             session->turn_away();
         else
             session->start();
@@ -285,7 +299,7 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
     Service& service_;
     Limits limits_;
     LoopbackPeerFinder* finder_;
-    std::shared_ptr<Occupancy> occupancy_ = std::make_shared<Occupancy>();
+    std::shared_ptr<ListenerShare> share_ = std::make_shared<ListenerShare>();
 };
 
 }  // namespace
@@ -301,13 +315,14 @@ std::shared_ptr<Listener> listen_unix(net::io_context& io, int fd, Service& serv
 }
 
 std::shared_ptr<Listener> listen_loopback(net::io_context& io, unsigned short& port,
-                                          Service& service, const Limits& limits,
+                                          std::shared_ptr<Service> service, const Limits& limits,
                                           LoopbackPeerFinder& finder) {
     net::ip::tcp::endpoint at(net::ip::make_address_v4("127.0.0.1"), port);
     net::basic_socket_acceptor<net::ip::tcp, net::any_io_executor> acceptor(io.get_executor(), at);
     port = acceptor.local_endpoint().port();
-    auto listener =
-        std::make_shared<ListenerOf<net::ip::tcp>>(std::move(acceptor), service, limits, &finder);
+    Service& served = *service;
+    auto listener = std::make_shared<ListenerOf<net::ip::tcp>>(std::move(acceptor), served, limits,
+                                                               std::move(service), &finder);
     listener->accept();
     return listener;
 }

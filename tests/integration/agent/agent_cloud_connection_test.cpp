@@ -1,8 +1,10 @@
-// Naming the caller of a loopback cloud endpoint means reading every
-// descriptor of every process of the caller's user until one holds the
-// caller's socket (docs/agent.md): a while on a busy machine. That lookup
-// holds up nobody else: the Unix socket keeps answering meanwhile.
+// Connections to the loopback cloud endpoints. Naming the caller means
+// reading every descriptor of every process of the caller's user until one
+// holds the caller's socket (docs/agent.md): a while on a busy machine, and
+// that lookup holds up nobody else. A connection kept open to an endpoint
+// that a reload removes is refused, and the agent goes on.
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -16,6 +18,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <memory>
+#include <thread>
 #include <vector>
 
 #include "agent_fixture.hpp"
@@ -137,24 +141,31 @@ class BusyCaller {
     bool sent_ = false;
 };
 
-class AgentCloudLookup : public AgentTest {};
+const std::string kTokenPath = "/computeMetadata/v1/instance/service-accounts/default/token";
 
-TEST_F(AgentCloudLookup, ASlowCallerLookupHoldsUpNoUnixSocketClient) {
-    write_cc_policy("cloud_endpoint = \"gce\"\n");
-    start_agent();
-    auto env = curl("/v1/cloud-env?site=dev");
-    ASSERT_EQ(env.status, 200) << env.body;
-    std::string host = json_string(parse_json(env.body)["variables"], "GCE_METADATA_HOST");
-    ASSERT_EQ(host.rfind("127.0.0.1:", 0), 0u) << env.body;
+class AgentCloudConnection : public AgentTest {
+ protected:
+    // The site `dev` served on a GCE endpoint: its host:port.
+    std::string start_gce_agent() {
+        write_cc_policy("cloud_endpoint = \"gce\"\n");
+        start_agent();
+        auto env = curl("/v1/cloud-env?site=dev");
+        EXPECT_EQ(env.status, 200) << env.body;
+        std::string host = json_string(parse_json(env.body)["variables"], "GCE_METADATA_HOST");
+        EXPECT_EQ(host.rfind("127.0.0.1:", 0), 0u) << env.body;
+        return host;
+    }
+};
+
+TEST_F(AgentCloudConnection, ASlowCallerLookupHoldsUpNoUnixSocketClient) {
+    std::string host = start_gce_agent();
     int port = std::stoi(host.substr(host.find(':') + 1));
     // The site's token, fetched once: from now on the Unix socket answers
     // from the cache.
     ASSERT_EQ(curl("/v1/token?site=dev").status, 200);
 
-    BusyCaller caller(port,
-                      "GET /computeMetadata/v1/instance/service-accounts/default/token HTTP/1.1\r\n"
-                      "Host: " +
-                          host + "\r\nMetadata-Flavor: Google\r\nConnection: close\r\n\r\n");
+    BusyCaller caller(port, "GET " + kTokenPath + " HTTP/1.1\r\nHost: " + host +
+                                "\r\nMetadata-Flavor: Google\r\nConnection: close\r\n\r\n");
     ASSERT_TRUE(caller.sent());
     // While the agent looks for that caller, Unix-socket clients are
     // answered one after the other. (With the lookup on the agent's I/O
@@ -186,6 +197,55 @@ TEST_F(AgentCloudLookup, ASlowCallerLookupHoldsUpNoUnixSocketClient) {
                            std::to_string(getuid()) + " gid=" + std::to_string(getegid()) +
                            " pid=" + std::to_string(caller.caller()) + " exe=" + exe),
               std::string::npos)
+        << audit();
+}
+
+size_t append_to(char* data, size_t size, size_t n, void* out) {
+    static_cast<std::string*>(out)->append(data, size * n);
+    return size * n;
+}
+
+TEST_F(AgentCloudConnection, AKeepAliveConnectionToAnEndpointAReloadRemovedIsRefused) {
+    std::string host = start_gce_agent();
+    // One libcurl handle: its second request goes on the same connection.
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> sdk(curl_easy_init(), curl_easy_cleanup);
+    std::string body;
+    curl_slist* flavor = curl_slist_append(nullptr, "Metadata-Flavor: Google");
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(flavor,
+                                                                        curl_slist_free_all);
+    std::string url = "http://" + host + kTokenPath;
+    curl_easy_setopt(sdk.get(), CURLOPT_URL, url.c_str());
+    curl_easy_setopt(sdk.get(), CURLOPT_HTTPHEADER, flavor);
+    curl_easy_setopt(sdk.get(), CURLOPT_WRITEFUNCTION, append_to);
+    curl_easy_setopt(sdk.get(), CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(sdk.get(), CURLOPT_TIMEOUT, 10L);
+    ASSERT_EQ(curl_easy_perform(sdk.get()), CURLE_OK);
+    long status = 0;
+    curl_easy_getinfo(sdk.get(), CURLINFO_RESPONSE_CODE, &status);
+    ASSERT_EQ(status, 200) << body;
+
+    // The site stays, its endpoint goes.
+    write_cc_policy();
+    kill(agent_pid(), SIGHUP);
+    CurlResult env;
+    for (int i = 0; i < 100 && (env = curl("/v1/cloud-env?site=dev")).status == 200; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_NE(env.status, 200) << "the endpoint is still served after SIGHUP";
+
+    body.clear();
+    ASSERT_EQ(curl_easy_perform(sdk.get()), CURLE_OK) << "the agent dropped the connection";
+    long connects = -1;
+    curl_easy_getinfo(sdk.get(), CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(sdk.get(), CURLINFO_NUM_CONNECTS, &connects);
+    EXPECT_EQ(connects, 0) << "not the same connection";
+    EXPECT_EQ(status, 503) << body;
+    EXPECT_NE(body.find("this endpoint is no longer served"), std::string::npos) << body;
+    EXPECT_EQ(body.find("dev-at-"), std::string::npos) << body;
+    // The agent goes on serving.
+    EXPECT_EQ(curl("/v1/token?site=dev").status, 200);
+    EXPECT_NE(
+        audit().find("decision=invalid endpoint=gce-metadata uid=" + std::to_string(getuid())),
+        std::string::npos)
         << audit();
 }
 
