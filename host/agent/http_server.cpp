@@ -150,24 +150,25 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
             ec == http::error::bad_target || ec == http::error::bad_method)
             return refuse(http::status::bad_request, "malformed HTTP request: " + ec.message());
         if (ec) return close();
-        with_peer([self = this->shared_from_this(), request = parser_->release()]() mutable {
-            self->serve(std::move(request));
+        with_peer([request = parser_->release()](Session& self) mutable {
+            self.serve(std::move(request));
         });
     }
 
-    // Runs `next` on the I/O thread once the caller is known: at once on a
-    // Unix socket (SO_PEERCRED, read at accept) and for the later requests
-    // of a loopback connection; after the finder's lookup for its first.
+    // Runs `next(*this)` on the I/O thread once the caller is known: at
+    // once on a Unix socket (SO_PEERCRED, read at accept) and for the later
+    // requests of a loopback connection; after the finder's lookup for its
+    // first.
     template <class Next>
     void with_peer(Next next) {
-        if (!finder_) return next();
+        if (!finder_) return next(*this);
         std::exchange(finder_, nullptr)
             ->find(ends_, [self = this->shared_from_this(), executor = stream_.get_executor(),
                            next = std::move(next)](Peer peer) mutable {
                 net::post(executor, [self = std::move(self), next = std::move(next),
                                      peer = std::move(peer)]() mutable {
                     self->peer_ = std::move(peer);
-                    next();
+                    next(*self);
                 });
             });
     }
@@ -197,8 +198,8 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     // The server's own refusals close the connection: what follows a
     // malformed request cannot be trusted to start a new one.
     void refuse(http::status status, const std::string& why) {
-        with_peer([self = this->shared_from_this(), status, why] {
-            self->send(self->service_.refuse(self->peer_, status, why), false);
+        with_peer([status, why](Session& self) {
+            self.send(self.service_.refuse(self.peer_, status, why), false);
         });
     }
 
