@@ -11,7 +11,7 @@ struct CloudEndpoints::Endpoint {
     std::string kind;
     std::string secret;
     unsigned short port = 0;
-    std::unique_ptr<Service> service;
+    std::shared_ptr<Service> service;  // also held by its connections
     std::shared_ptr<Listener> listener;
 };
 
@@ -46,7 +46,7 @@ void CloudEndpoints::sync(const ServedPolicy& policy) {
             else
                 e->service = std::make_unique<AwsCredentials>(state_, site, e->secret);
         }
-        e->listener = listen_loopback(io_, e->port, *e->service, limits_);
+        e->listener = listen_loopback(io_, e->port, e->service, limits_, finder_);
         endpoints_.emplace(site, std::move(e));
     }
 }

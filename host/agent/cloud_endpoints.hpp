@@ -22,6 +22,7 @@
 
 #include "agent_state.hpp"
 #include "http_server.hpp"
+#include "loopback_peer.hpp"
 
 namespace latchkey::agent {
 
@@ -45,6 +46,9 @@ class CloudEndpoints {
     boost::asio::io_context& io_;
     AgentState& state_;
     Limits limits_;
+    // Finds the endpoints' callers; declared before them, so destroyed
+    // after them.
+    LoopbackPeerFinder finder_;
     mutable std::mutex mutex_;
     std::map<std::string, std::unique_ptr<Endpoint>> endpoints_;
 };

@@ -15,6 +15,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <optional>
+#include <utility>
 
 #include "loopback_peer.hpp"
 
@@ -26,9 +27,14 @@ using error_code = boost::system::error_code;
 
 namespace {
 
-// Connections open now, shared by a listener and its sessions.
-struct Occupancy {
+// What a listener shares with its sessions: the connections open now,
+// whether the listener was closed, and the service a loopback listener
+// keeps alive while any connection to it is (a reload may drop an
+// endpoint while connections to it are open or waiting for a lookup).
+struct ListenerShare {
     std::atomic<size_t> open{0};
+    std::atomic<bool> closed{false};
+    std::shared_ptr<Service> owned;
 };
 
 template <class Protocol>
@@ -36,21 +42,28 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
  public:
     using Socket = net::basic_stream_socket<Protocol, net::any_io_executor>;
 
+    // `finder`: the caller of a loopback connection is still to be found
+    // (at `ends`), when its first request needs naming.
     Session(Socket socket, const Peer& peer, Service& service, const Limits& limits,
-            std::shared_ptr<Occupancy> occupancy)
+            std::shared_ptr<ListenerShare> share, LoopbackPeerFinder* finder = nullptr,
+            const LoopbackEnds& ends = {})
         : stream_(std::move(socket)),
           peer_(peer),
           service_(service),
           limits_(limits),
-          occupancy_(std::move(occupancy)),
-          deadline_(stream_.get_executor()) {
-        ++occupancy_->open;
+          share_(std::move(share)),
+          deadline_(stream_.get_executor()),
+          finder_(finder),
+          ends_(ends) {
+        ++share_->open;
     }
-    ~Session() { --occupancy_->open; }
+    ~Session() { --share_->open; }
 
     void start() { wait_for_request(); }
 
-    // Answers 503 at once and closes: the listener is full.
+    // Answers 503 at once and closes: the listener is full. A loopback
+    // caller is not looked for: a flood of connections must not queue
+    // lookups (the audit line says peer=tcp-loopback).
     void turn_away() {
         send(service_.refuse(peer_, http::status::service_unavailable,
                              "the agent has " + std::to_string(limits_.max_connections) +
@@ -137,7 +150,35 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
             ec == http::error::bad_target || ec == http::error::bad_method)
             return refuse(http::status::bad_request, "malformed HTTP request: " + ec.message());
         if (ec) return close();
-        Request request = parser_->release();
+        with_peer([request = parser_->release()](Session& self) mutable {
+            self.serve(std::move(request));
+        });
+    }
+
+    // Runs `next(*this)` on the I/O thread once the caller is known: at
+    // once on a Unix socket (SO_PEERCRED, read at accept) and for the later
+    // requests of a loopback connection; after the finder's lookup for its
+    // first.
+    template <class Next>
+    void with_peer(Next next) {
+        if (!finder_) return next(*this);
+        std::exchange(finder_, nullptr)
+            ->find(ends_, [self = this->shared_from_this(), executor = stream_.get_executor(),
+                           next = std::move(next)](Peer peer) mutable {
+                net::post(executor, [self = std::move(self), next = std::move(next),
+                                     peer = std::move(peer)]() mutable {
+                    self->peer_ = std::move(peer);
+                    next(*self);
+                });
+            });
+    }
+
+    void serve(Request request) {
+        // A connection still open to a listener closed since: refused.
+        if (share_->closed)
+            return refuse(http::status::service_unavailable,
+                          "this endpoint is no longer served (a reload removed it, or the agent "
+                          "is stopping)");
         bool keep_alive = request.keep_alive();
         unsigned version = request.version();
         auto executor = stream_.get_executor();
@@ -157,7 +198,9 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     // The server's own refusals close the connection: what follows a
     // malformed request cannot be trusted to start a new one.
     void refuse(http::status status, const std::string& why) {
-        send(service_.refuse(peer_, status, why), false);
+        with_peer([status, why](Session& self) {
+            self.send(self.service_.refuse(self.peer_, status, why), false);
+        });
     }
 
     void send(Response response, bool keep_alive) {
@@ -201,9 +244,11 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     Peer peer_;
     Service& service_;
     Limits limits_;
-    std::shared_ptr<Occupancy> occupancy_;
+    std::shared_ptr<ListenerShare> share_;
     net::steady_timer deadline_;
     bool timed_out_ = false;
+    LoopbackPeerFinder* finder_;  // null once the caller is known
+    LoopbackEnds ends_;
 };
 
 template <class Protocol>
@@ -212,8 +257,12 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
     using Acceptor = net::basic_socket_acceptor<Protocol, net::any_io_executor>;
     using Socket = typename Session<Protocol>::Socket;
 
-    ListenerOf(Acceptor acceptor, Service& service, const Limits& limits)
-        : acceptor_(std::move(acceptor)), service_(service), limits_(limits) {}
+    // `owned`: `service`, kept alive by the listener and its sessions.
+    ListenerOf(Acceptor acceptor, Service& service, const Limits& limits,
+               std::shared_ptr<Service> owned = nullptr, LoopbackPeerFinder* finder = nullptr)
+        : acceptor_(std::move(acceptor)), service_(service), limits_(limits), finder_(finder) {
+        share_->owned = std::move(owned);
+    }
 
     void accept() {
         acceptor_.async_accept([self = this->shared_from_this()](error_code ec, Socket socket) {
@@ -224,6 +273,7 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
     }
 
     void close() override {
+        share_->closed = true;
         net::post(acceptor_.get_executor(), [self = this->shared_from_this()] {
             error_code ignored;
             self->acceptor_.close(ignored);
@@ -233,13 +283,14 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
  private:
     void admit(Socket socket) {
         Peer peer;
+        LoopbackEnds ends;
         if constexpr (std::is_same_v<Protocol, net::local::stream_protocol>)
             peer = peer_of_unix_socket(socket.native_handle());
         else
-            peer = peer_of_loopback_socket(socket.native_handle());
+            ends = ends_of_loopback_socket(socket.native_handle());
         auto session = std::make_shared<Session<Protocol>>(std::move(socket), peer, service_,
-                                                           limits_, occupancy_);
-        if (occupancy_->open > limits_.max_connections)
+                                                           limits_, share_, finder_, ends);
+        if (share_->open > limits_.max_connections)
             session->turn_away();
         else
             session->start();
@@ -248,7 +299,8 @@ class ListenerOf : public Listener, public std::enable_shared_from_this<Listener
     Acceptor acceptor_;
     Service& service_;
     Limits limits_;
-    std::shared_ptr<Occupancy> occupancy_ = std::make_shared<Occupancy>();
+    LoopbackPeerFinder* finder_;
+    std::shared_ptr<ListenerShare> share_ = std::make_shared<ListenerShare>();
 };
 
 }  // namespace
@@ -264,12 +316,14 @@ std::shared_ptr<Listener> listen_unix(net::io_context& io, int fd, Service& serv
 }
 
 std::shared_ptr<Listener> listen_loopback(net::io_context& io, unsigned short& port,
-                                          Service& service, const Limits& limits) {
+                                          std::shared_ptr<Service> service, const Limits& limits,
+                                          LoopbackPeerFinder& finder) {
     net::ip::tcp::endpoint at(net::ip::make_address_v4("127.0.0.1"), port);
     net::basic_socket_acceptor<net::ip::tcp, net::any_io_executor> acceptor(io.get_executor(), at);
     port = acceptor.local_endpoint().port();
-    auto listener =
-        std::make_shared<ListenerOf<net::ip::tcp>>(std::move(acceptor), service, limits);
+    Service& served = *service;
+    auto listener = std::make_shared<ListenerOf<net::ip::tcp>>(std::move(acceptor), served, limits,
+                                                               std::move(service), &finder);
     listener->accept();
     return listener;
 }

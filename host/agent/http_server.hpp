@@ -43,7 +43,10 @@ class Service {
     virtual Response refuse(const Peer& peer, http::status status, const std::string& why) = 0;
 };
 
-// Accepts connections until the io_context stops. `close()` stops accepting.
+class LoopbackPeerFinder;  // loopback_peer.hpp
+
+// Accepts connections until the io_context stops. `close()` stops accepting;
+// a request still arriving on a connection open to it gets 503.
 class Listener {
  public:
     virtual ~Listener() = default;
@@ -54,7 +57,12 @@ class Listener {
 std::shared_ptr<Listener> listen_unix(boost::asio::io_context& io, int fd, Service& service,
                                       const Limits& limits);
 // Listens on 127.0.0.1:`port` (0: a free port); `port` is set to the one bound.
+// Each connection's caller is found by `finder` (which must last as long as
+// the io_context runs) when its first request arrives, before it is served.
+// `service` lives as long as the listener or a connection to it; once the
+// listener is closed, a request on a connection still open gets 503.
 std::shared_ptr<Listener> listen_loopback(boost::asio::io_context& io, unsigned short& port,
-                                          Service& service, const Limits& limits);
+                                          std::shared_ptr<Service> service, const Limits& limits,
+                                          LoopbackPeerFinder& finder);
 
 }  // namespace latchkey::agent

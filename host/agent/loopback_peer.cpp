@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/asio/post.hpp>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -15,14 +16,11 @@
 #include <sstream>
 #include <vector>
 
+#include "proc_net_tcp.hpp"
+
 namespace latchkey::agent {
 
 namespace {
-
-struct Owner {
-    uid_t uid;
-    unsigned long inode;
-};
 
 // An address as /proc/net/tcp prints it: the 32-bit words as the kernel
 // holds them (network order), printed as host integers, then the port.
@@ -46,21 +44,11 @@ std::string proc_address6(const in_addr& addr, uint16_t port) {
     return buf;
 }
 
-std::optional<Owner> find_row(const char* table, const std::string& local,
-                              const std::string& remote) {
+// The caller's socket in `table` (/proc/net/tcp or tcp6).
+std::optional<TcpSocketOwner> find_row(const char* table, const std::string& local,
+                                       const std::string& remote) {
     std::ifstream in(table);
-    std::string line;
-    std::getline(in, line);  // the column names
-    while (std::getline(in, line)) {
-        std::istringstream row(line);
-        std::string slot, loc, rem, state, queues, timer, retransmits;
-        unsigned long uid = 0, timeout = 0, inode = 0;
-        if (!(row >> slot >> loc >> rem >> state >> queues >> timer >> retransmits >> uid >>
-              timeout >> inode))
-            continue;
-        if (loc == local && rem == remote) return Owner{static_cast<uid_t>(uid), inode};
-    }
-    return std::nullopt;
+    return find_tcp_socket(in, local, remote);
 }
 
 // The first process of `uid` that holds socket `inode`; 0 when none is
@@ -110,14 +98,19 @@ gid_t primary_gid(uid_t uid) {
 
 }  // namespace
 
-Peer peer_of_loopback_socket(int fd) {
+LoopbackEnds ends_of_loopback_socket(int fd) {
+    LoopbackEnds ends;
+    socklen_t ours_len = sizeof ends.ours, theirs_len = sizeof ends.theirs;
+    ends.valid = getsockname(fd, reinterpret_cast<sockaddr*>(&ends.ours), &ours_len) == 0 &&
+                 getpeername(fd, reinterpret_cast<sockaddr*>(&ends.theirs), &theirs_len) == 0 &&
+                 ends.ours.sin_family == AF_INET && ends.theirs.sin_family == AF_INET;
+    return ends;
+}
+
+Peer peer_of_loopback(const LoopbackEnds& ends) {
     Peer peer;
-    sockaddr_in ours{}, theirs{};
-    socklen_t ours_len = sizeof ours, theirs_len = sizeof theirs;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&ours), &ours_len) != 0 ||
-        getpeername(fd, reinterpret_cast<sockaddr*>(&theirs), &theirs_len) != 0 ||
-        ours.sin_family != AF_INET || theirs.sin_family != AF_INET)
-        return peer;
+    if (!ends.valid) return peer;
+    const sockaddr_in &ours = ends.ours, &theirs = ends.theirs;
     auto owner = find_row("/proc/net/tcp", proc_address(theirs.sin_addr, theirs.sin_port),
                           proc_address(ours.sin_addr, ours.sin_port));
     if (!owner)
@@ -137,6 +130,10 @@ Peer peer_of_loopback_socket(int fd) {
             peer.exe.assign(buf, static_cast<size_t>(n));
     }
     return peer;
+}
+
+void LoopbackPeerFinder::find(const LoopbackEnds& ends, std::function<void(Peer)> found) {
+    boost::asio::post(thread_, [ends, found = std::move(found)] { found(peer_of_loopback(ends)); });
 }
 
 }  // namespace latchkey::agent
