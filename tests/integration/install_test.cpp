@@ -27,6 +27,11 @@ TEST_F(Install, InstalledLatchkeyUsesTheInstalledProviders) {
     ASSERT_EQ(inst.exit_code, 0) << inst.out << inst.err;
 
     EXPECT_TRUE(fs::exists(prefix + "/include/latchkey-sdk/latchkey/provider.h"));
+    // The credential helpers' names lead to the program behind the front door.
+    for (const char* helper : {"git-credential-latchkey", "docker-credential-latchkey"})
+        EXPECT_TRUE(fs::equivalent(prefix + "/bin/" + helper,
+                                   prefix + "/libexec/latchkey/latchkey"))
+            << helper;
     EXPECT_TRUE(fs::exists(prefix + "/include/latchkey-sdk/latchkey/provider.hpp"));
     const std::string provider_dir = prefix + "/lib/latchkey/providers";
     ASSERT_TRUE(fs::exists(provider_dir + "/api-key.so"));
